@@ -1,0 +1,36 @@
+package dev.portalkit.api.auth;
+
+import dev.portalkit.api.action.ActionContext;
+import java.util.Map;
+
+/**
+ * Overrides an existing auth function of the same name, with the rest of the chain as
+ * {@code next}. Order as for chained actions: the plugin listed first in {@code portal.plugins}
+ * is called first.
+ *
+ * <p>If any function of a chain {@link #appliesToSysadmins()}, sysadmins are checked by the
+ * whole chain.
+ */
+@FunctionalInterface
+public interface ChainedAuthFunction {
+    AuthResult check(AuthFunction next, ActionContext context, Map<String, Object> data);
+
+    default boolean appliesToSysadmins() {
+        return false;
+    }
+
+    /** Returns {@code function} marked to apply to sysadmins as well. */
+    static ChainedAuthFunction forSysadminsToo(ChainedAuthFunction function) {
+        return new ChainedAuthFunction() {
+            @Override
+            public AuthResult check(AuthFunction next, ActionContext context, Map<String, Object> data) {
+                return function.check(next, context, data);
+            }
+
+            @Override
+            public boolean appliesToSysadmins() {
+                return true;
+            }
+        };
+    }
+}

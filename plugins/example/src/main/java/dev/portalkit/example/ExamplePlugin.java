@@ -1,0 +1,237 @@
+package dev.portalkit.example;
+
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.action.ChainedAction;
+import dev.portalkit.api.action.IActions;
+import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.auth.ChainedAuthFunction;
+import dev.portalkit.api.auth.IAuthFunctions;
+import dev.portalkit.api.config.ConfigDeclaration;
+import dev.portalkit.api.config.ConfigOption;
+import dev.portalkit.api.config.IConfigDeclarations;
+import dev.portalkit.api.plugin.IMigrations;
+import dev.portalkit.api.plugin.PortalPlugin;
+import dev.portalkit.api.task.ITasks;
+import dev.portalkit.api.task.TaskHandler;
+import dev.portalkit.api.validation.IDatasetForm;
+import dev.portalkit.api.validation.IValidators;
+import dev.portalkit.api.validation.Invalid;
+import dev.portalkit.api.validation.Schema;
+import dev.portalkit.api.validation.ValidatorFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The example plugin: one of each extension point. Read it with its README, which walks through
+ * it as a tutorial.
+ */
+@ApplicationScoped
+public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IDatasetForm, ITasks,
+        IConfigDeclarations, IMigrations {
+
+    static final String GREETING = "portal.example.greeting";
+
+    // ---- PortalPlugin ------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return "example";
+    }
+
+    @Override
+    public String description() {
+        return "Example plugin: one of each extension point (see plugins/example/README.md)";
+    }
+
+    // ---- IConfigDeclarations: options under our own namespace ---------------------------------
+
+    @Override
+    public void declareConfig(ConfigDeclaration declaration) {
+        declaration.namespace("portal.example.");
+        declaration.option(ConfigOption.of(GREETING, "Greeting used by the example_hello action.").defaultValue("Hello"));
+    }
+
+    // ---- IMigrations: our own tables -----------------------------------------------------------
+
+    @Override
+    public String migrationLocation() {
+        return "db/migration/example";
+    }
+
+    // ---- IActions: a new action, an action with a task queue, and a chained core action --------
+
+    @Override
+    public Map<String, Action> actions() {
+        Map<String, Action> actions = new LinkedHashMap<>();
+        actions.put("example_hello", (ctx, data) -> {
+            Map<String, Object> valid = ctx.validate(Schema.empty().with("name", "default(world)", "unicode_safe"), data);
+            return ctx.config().string(GREETING) + ", " + valid.get("name") + "!";
+        });
+        // withTaskQueue: this action (and validators it runs) may queue post-commit tasks.
+        actions.put("example_note_add", Action.withTaskQueue(this::addNote));
+        actions.put("example_note_list", (ctx, data) -> listNotes(ctx));
+        return actions;
+    }
+
+    @Override
+    public Map<String, ChainedAction> chainedActions() {
+        // Wrap the core's status_show: call the rest of the chain, then add to its result.
+        return Map.of("status_show", (next, ctx, data) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> status = new LinkedHashMap<>((Map<String, Object>) next.call(ctx, data));
+            status.put("example_chained", true);
+            return status;
+        });
+    }
+
+    private Object addNote(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(Schema.empty()
+                .with("body", "not_empty", "unicode_safe", "strip_value")
+                .with("audits", "default(1)", "int_validator"), data);
+        String id = UUID.randomUUID().toString();
+        String author = ctx.user().map(u -> u.name()).orElse(null);
+        try (PreparedStatement ps = ctx.jdbc().prepareStatement(
+                "INSERT INTO example_note (id, body, author, created_at) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, (String) valid.get("body"));
+            ps.setString(3, author);
+            ps.setTimestamp(4, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new PortalException(ErrorKind.TRANSIENT, "cannot store the note: " + e.getMessage(), e);
+        }
+        int audits = ((Number) valid.get("audits")).intValue();
+        for (int i = 0; i < audits; i++) {
+            ctx.tasks().add("example_audit", Map.of("label", "audit-" + i));
+        }
+        if ("fail after queueing".equals(valid.get("body"))) {
+            // Shows that queued tasks vanish with a failed action.
+            throw PortalException.badRequest("the example action failed on purpose after queueing tasks");
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("id", id);
+        result.put("body", valid.get("body"));
+        result.put("author", author);
+        return result;
+    }
+
+    private static List<Map<String, Object>> listNotes(ActionContext ctx) {
+        List<Map<String, Object>> notes = new ArrayList<>();
+        Connection c = ctx.jdbc();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT n.id, n.body, n.author, (SELECT COUNT(*) FROM example_audit a WHERE a.note_id = n.id)"
+                        + " FROM example_note n ORDER BY n.created_at");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Map<String, Object> note = new LinkedHashMap<>();
+                note.put("id", rs.getString(1));
+                note.put("body", rs.getString(2));
+                note.put("author", rs.getString(3));
+                note.put("audits", rs.getInt(4));
+                notes.add(note);
+            }
+        } catch (SQLException e) {
+            throw new PortalException(ErrorKind.TRANSIENT, "cannot read notes: " + e.getMessage(), e);
+        }
+        return notes;
+    }
+
+    // ---- ITasks: runs after example_note_add committed -----------------------------------------
+
+    @Override
+    public Map<String, TaskHandler> taskHandlers() {
+        return Map.of("example_audit", run -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> note = (Map<String, Object>) run.actionResult();
+            String previous = run.previousResult() == null ? null : String.valueOf(run.previousResult());
+            try (PreparedStatement ps = run.context().jdbc().prepareStatement(
+                    "INSERT INTO example_audit (id, note_id, queue_index, previous, created_at) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, UUID.randomUUID().toString());
+                ps.setString(2, (String) note.get("id"));
+                ps.setInt(3, run.index());
+                ps.setString(4, previous);
+                ps.setTimestamp(5, Timestamp.from(Instant.now()));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new PortalException(ErrorKind.TRANSIENT, "cannot write the audit row: " + e.getMessage(), e);
+            }
+            return run.payload().get("label");
+        });
+    }
+
+    // ---- IAuthFunctions: our own, and an override of a core one --------------------------------
+
+    @Override
+    public Map<String, AuthFunction> authFunctions() {
+        Map<String, AuthFunction> auth = new LinkedHashMap<>();
+        auth.put("example_hello", (ctx, data) -> AuthResult.allow());
+        auth.put("example_note_add", (ctx, data) -> ctx.user().isPresent()
+                ? AuthResult.allow() : AuthResult.deny("You must be logged in to add a note"));
+        auth.put("example_note_list", (ctx, data) -> AuthResult.allow());
+        return auth;
+    }
+
+    @Override
+    public Map<String, ChainedAuthFunction> chainedAuthFunctions() {
+        // The core lets only sysadmins read config options; we let anyone read ours.
+        return Map.of("config_option_show", (next, ctx, data) -> {
+            Object key = data.get("key");
+            if (key instanceof String k && k.startsWith("portal.example.")) {
+                return AuthResult.allow();
+            }
+            return next.check(ctx, data);
+        });
+    }
+
+    // ---- IValidators + IDatasetForm: a validator factory used in the dataset schema ------------
+
+    @Override
+    public Map<String, ValidatorFactory> validatorFactories() {
+        return Map.of("example_prefix", args -> {
+            if (args.size() != 1 || args.get(0).isEmpty()) {
+                throw new IllegalArgumentException("example_prefix takes one non-empty prefix");
+            }
+            String prefix = args.get(0).toUpperCase(Locale.ROOT);
+            return field -> {
+                if (!(field.value() instanceof String s) || !s.toUpperCase(Locale.ROOT).startsWith(prefix)) {
+                    throw new Invalid("Must start with " + prefix);
+                }
+                field.set(s.toUpperCase(Locale.ROOT));
+            };
+        });
+    }
+
+    @Override
+    public Schema createPackageSchema(Schema schema) {
+        return withExampleFields(schema);
+    }
+
+    @Override
+    public Schema updatePackageSchema(Schema schema) {
+        return withExampleFields(schema);
+    }
+
+    @Override
+    public Schema showPackageSchema(Schema schema) {
+        return schema.with("example_code", "ignore_missing");
+    }
+
+    private static Schema withExampleFields(Schema schema) {
+        return schema.with("example_code", "ignore_missing", "unicode_safe", "example_prefix(\"EX-\")");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.portalkit.runtime.action;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.task.Task;
+import dev.portalkit.api.task.TaskQueue;
+import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.db.Transactions;
+import dev.portalkit.runtime.task.TaskRunner;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Runs actions: the outermost call opens the transaction; each call goes through its chain of
+ * wrappers (outermost first), then the auth function of the same name, then the plain action.
+ * Tasks queued by an action that supports them are written to the outbox when it returns, in the
+ * same transaction, and run after the outermost transaction commits.
+ */
+public final class ActionDispatcher {
+    private final ActionRegistry actions;
+    private final AuthRegistry auth;
+    private final Transactions transactions;
+    private final ThreadLocal<CallState> state = new ThreadLocal<>();
+    private TaskRunner tasks;
+
+    private static final class Frame {
+        final String action;
+        final boolean supportsTasks;
+        final List<Task> queued = new ArrayList<>();
+
+        Frame(String action, boolean supportsTasks) {
+            this.action = action;
+            this.supportsTasks = supportsTasks;
+        }
+    }
+
+    private static final class CallState {
+        final Deque<Frame> frames = new ArrayDeque<>();
+        final List<String> batches = new ArrayList<>();
+    }
+
+    public ActionDispatcher(ActionRegistry actions, AuthRegistry auth, Transactions transactions) {
+        this.actions = actions;
+        this.auth = auth;
+        this.transactions = transactions;
+    }
+
+    public void attach(TaskRunner taskRunner) {
+        this.tasks = taskRunner;
+    }
+
+    public ActionRegistry actions() {
+        return actions;
+    }
+
+    public AuthRegistry auth() {
+        return auth;
+    }
+
+    public Transactions transactions() {
+        return transactions;
+    }
+
+    /** Calls an action by name; joins the current transaction or opens (and commits) one. */
+    public Object call(String name, ActionContext context, Map<String, Object> data) {
+        ActionRegistry.Entry entry = actions.get(name);
+        if (entry == null) {
+            throw PortalException.notFound("Action '" + name + "' does not exist");
+        }
+        return outermost(() -> invoke(entry, context, data == null ? Map.of() : data));
+    }
+
+    /**
+     * Runs {@code work} as a unit: inside the caller's transaction if there is one, else in a new
+     * transaction after whose commit the tasks queued meanwhile run.
+     */
+    public <T> T outermost(Supplier<T> work) {
+        if (state.get() != null) {
+            return work.get();
+        }
+        CallState call = new CallState();
+        state.set(call);
+        T result;
+        try {
+            result = transactions.required(work);
+        } finally {
+            state.remove();
+        }
+        if (!call.batches.isEmpty() && tasks != null) {
+            tasks.runBatches(call.batches);
+        }
+        return result;
+    }
+
+    /** The task queue of the innermost running action that supports tasks. */
+    public TaskQueue taskQueue() {
+        CallState call = state.get();
+        if (call != null) {
+            for (Frame frame : call.frames) {
+                if (frame.supportsTasks) {
+                    return frame.queued::add;
+                }
+            }
+        }
+        String running = call == null || call.frames.isEmpty() ? "no action" : "action '" + call.frames.peek().action + "'";
+        throw new PortalException(ErrorKind.UNSUPPORTED, "post-commit tasks cannot be queued here: " + running
+                + " supports them (register the action with Action.withTaskQueue)");
+    }
+
+    private Object invoke(ActionRegistry.Entry entry, ActionContext context, Map<String, Object> data) {
+        CallState call = state.get();
+        Frame frame = new Frame(entry.name(), entry.base().supportsTasks());
+        call.frames.push(frame);
+        try {
+            Object result = link(entry, 0, context, Json.copy(data));
+            if (!frame.queued.isEmpty()) {
+                call.batches.add(tasks.enqueue(entry.name(), result, context.user(), frame.queued));
+            }
+            return result;
+        } finally {
+            call.frames.pop();
+        }
+    }
+
+    private Object link(ActionRegistry.Entry entry, int index, ActionContext context, Map<String, Object> data) {
+        if (index < entry.wrappers().size()) {
+            Action next = (c, d) -> link(entry, index + 1, c, d);
+            return entry.wrappers().get(index).call(next, context, data);
+        }
+        AuthResult verdict = auth.check(entry.name(), context, data);
+        if (!verdict.allowed()) {
+            throw PortalException.denied(verdict.message() == null ? "Not authorized to call " + entry.name() : verdict.message());
+        }
+        return entry.base().call(context, data);
+    }
+}

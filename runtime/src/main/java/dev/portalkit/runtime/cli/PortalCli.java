@@ -1,0 +1,78 @@
+package dev.portalkit.runtime.cli;
+
+import dev.portalkit.api.PortalException;
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code portalkit} command line. Bad input exits non-zero with one line on stderr
+ * ({@code error: ...}); {@code --verbose} adds logs and stack traces.
+ */
+@Command(name = "portalkit", mixinStandardHelpOptions = true, version = "portalkit 0.1.0",
+        description = "Portalkit: a plugin framework for data portals, with files as first-class citizens.",
+        subcommands = {PluginsCommand.class, ConfigCommand.class, DbCommand.class, TasksCommand.class})
+public final class PortalCli implements Runnable {
+    @Option(names = {"-v", "--verbose"}, description = "Log what the host does; show stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the command line with extra subcommands (e.g. {@code serve} from the web module). */
+    public static CommandLine commandLine(Object... extraSubcommands) {
+        CommandLine cli = new CommandLine(new PortalCli());
+        for (Object sub : extraSubcommands) {
+            cli.addSubcommand(sub);
+        }
+        cli.setExecutionStrategy(parseResult -> {
+            boolean verbose = parseResult.matchedOptionValue("--verbose", false)
+                    || parseResult.subcommands().stream().anyMatch(r -> r.matchedOptionValue("--verbose", false));
+            configureLogging(verbose);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            boolean verbose = System.getenv("PORTAL_DEBUG") != null || Logger.getLogger("").getLevel() == Level.INFO;
+            if (ex instanceof PortalException pe) {
+                err.println("error: " + pe.getMessage());
+                if (verbose) {
+                    pe.printStackTrace(err);
+                }
+                err.flush();
+                return pe.kind() == dev.portalkit.api.ErrorKind.CONFIG_INVALID ? 3 : 1;
+            }
+            err.println("error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage().lines().findFirst().orElse("")));
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        return cli;
+    }
+
+    /** Quiet by default: libraries log warnings only, unless {@code --verbose}. */
+    public static void configureLogging(boolean verbose) {
+        Logger root = Logger.getLogger("");
+        root.setLevel(verbose ? Level.INFO : Level.WARNING);
+        for (var handler : root.getHandlers()) {
+            handler.setLevel(verbose ? Level.INFO : Level.WARNING);
+        }
+        // Hibernate and Weld announce themselves at INFO; the CLI's output is its own.
+        Logger.getLogger("org.hibernate").setLevel(verbose ? Level.INFO : Level.WARNING);
+        Logger.getLogger("org.jboss.weld").setLevel(verbose ? Level.INFO : Level.WARNING);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

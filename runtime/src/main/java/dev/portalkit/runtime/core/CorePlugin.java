@@ -1,0 +1,96 @@
+package dev.portalkit.runtime.core;
+
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.IActions;
+import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.auth.IAuthFunctions;
+import dev.portalkit.api.config.ConfigDeclaration;
+import dev.portalkit.api.config.ConfigOption;
+import dev.portalkit.api.config.IConfigDeclarations;
+import dev.portalkit.api.plugin.IMigrations;
+import dev.portalkit.api.plugin.PortalPlugin;
+import dev.portalkit.api.validation.IValidators;
+import dev.portalkit.api.validation.Validator;
+import dev.portalkit.api.validation.ValidatorFactory;
+import dev.portalkit.runtime.config.PortalConfigImpl;
+import dev.portalkit.runtime.plugin.BuiltIn;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The core, as a built-in plugin: core actions, auth functions, validators, options and migrations. */
+@BuiltIn
+@ApplicationScoped
+public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IConfigDeclarations, IMigrations {
+    public static final String VERSION = "0.1.0";
+
+    @Override
+    public String name() {
+        return "core";
+    }
+
+    @Override
+    public String description() {
+        return "Portalkit core: status, config, core validators and schemas, the task outbox";
+    }
+
+    @Override
+    public Map<String, Action> actions() {
+        Map<String, Action> actions = new LinkedHashMap<>();
+        actions.put("status_show", (ctx, data) -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("site_title", ctx.config().string(CoreConfig.SITE_TITLE));
+            out.put("site_url", ctx.config().string(CoreConfig.SITE_URL));
+            out.put("portalkit_version", VERSION);
+            out.put("extensions", ctx.config().list(CoreConfig.PLUGINS));
+            return out;
+        });
+        actions.put("config_option_show", (ctx, data) -> {
+            Object key = data.get("key");
+            if (!(key instanceof String name) || name.isBlank()) {
+                throw ValidationException.of("key", "Missing value");
+            }
+            PortalConfigImpl config = (PortalConfigImpl) ctx.config();
+            ConfigOption option = config.declared().find(name);
+            if (option == null) {
+                throw PortalException.notFound("Configuration option '" + name + "' is not declared");
+            }
+            if (option.secret()) {
+                throw PortalException.denied("Configuration option '" + name + "' is a secret");
+            }
+            return config.get(name).orElse(null);
+        });
+        return actions;
+    }
+
+    @Override
+    public Map<String, AuthFunction> authFunctions() {
+        Map<String, AuthFunction> auth = new LinkedHashMap<>();
+        auth.put("status_show", (ctx, data) -> AuthResult.allow());
+        auth.put("config_option_show", (ctx, data) -> AuthResult.deny("Only sysadmins may read configuration options"));
+        return auth;
+    }
+
+    @Override
+    public Map<String, Validator> validators() {
+        return CoreValidators.validators();
+    }
+
+    @Override
+    public Map<String, ValidatorFactory> validatorFactories() {
+        return CoreValidators.factories();
+    }
+
+    @Override
+    public void declareConfig(ConfigDeclaration declaration) {
+        CoreConfig.declare(declaration);
+    }
+
+    @Override
+    public String migrationLocation() {
+        return "db/migration/core";
+    }
+}

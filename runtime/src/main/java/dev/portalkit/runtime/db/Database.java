@@ -1,0 +1,162 @@
+package dev.portalkit.runtime.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.portalkit.api.PortalException;
+import jakarta.persistence.EntityManagerFactory;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
+
+/**
+ * The portal database: a pooled {@link DataSource} (from {@code portal.db.jndi}, or
+ * {@code portal.db.url}, by default an H2 file database under the data directory), Flyway
+ * migrations per plugin, and the JPA {@link EntityManagerFactory} (Hibernate ORM,
+ * resource-local transactions owned by the runtime in every deployment mode).
+ */
+public final class Database implements AutoCloseable {
+    private final DataSource dataSource;
+    private final HikariDataSource owned;
+    private final String url;
+    private EntityManagerFactory emf;
+
+    private Database(DataSource dataSource, HikariDataSource owned, String url) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+        this.url = url;
+    }
+
+    /** The default URL: an H2 file database under {@code dataDir}, in PostgreSQL mode, shared by concurrent processes. */
+    public static String defaultUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("db").resolve("portal")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+    }
+
+    public static Database open(String jndiName, String url, String user, String password, int poolSize) {
+        if (jndiName != null && !jndiName.isBlank()) {
+            try {
+                DataSource ds = (DataSource) new InitialContext().lookup(jndiName);
+                return new Database(ds, null, "jndi:" + jndiName);
+            } catch (NamingException | ClassCastException e) {
+                throw PortalException.config("portal.db.jndi: no DataSource named '" + jndiName + "'");
+            }
+        }
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw PortalException.config("portal.db.url: only jdbc:h2: and jdbc:postgresql: URLs are supported");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setAutoCommit(false);
+        config.setPoolName("portal");
+        config.setInitializationFailTimeout(-1);
+        try {
+            HikariDataSource ds = new HikariDataSource(config);
+            try (Connection c = ds.getConnection()) {
+                c.isValid(5);
+            }
+            return new Database(ds, ds, url);
+        } catch (SQLException | RuntimeException e) {
+            throw new PortalException(dev.portalkit.api.ErrorKind.CONFIG_INVALID,
+                    "portal.db.url: cannot connect: " + rootMessage(e));
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The JDBC URL (or {@code jndi:NAME}); never contains the password, which is a separate option. */
+    public String url() {
+        return url;
+    }
+
+    public boolean isPostgres() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            throw new PortalException(dev.portalkit.api.ErrorKind.TRANSIENT, "database unavailable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Applies the migrations of one owner (the core or a plugin) with a schema-history table of
+     * its own, {@code portal_migrations_<owner>}.
+     *
+     * @return the number of migrations applied
+     */
+    public int migrate(String owner, String location, ClassLoader loader) {
+        try {
+            Flyway flyway = Flyway.configure(loader)
+                    .dataSource(dataSource)
+                    .locations("classpath:" + location)
+                    .table("portal_migrations_" + owner.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase(Locale.ROOT))
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load();
+            return flyway.migrate().migrationsExecuted;
+        } catch (FlywayException e) {
+            throw PortalException.config("database migration of '" + owner + "' failed: " + rootMessage(e));
+        }
+    }
+
+    /** Pending migrations of one owner, without applying them. */
+    public int pending(String owner, String location, ClassLoader loader) {
+        Flyway flyway = Flyway.configure(loader)
+                .dataSource(dataSource)
+                .locations("classpath:" + location)
+                .table("portal_migrations_" + owner.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase(Locale.ROOT))
+                .load();
+        return flyway.info().pending().length;
+    }
+
+    /** Builds the entity manager factory over the given entity classes (after migrations ran). */
+    public EntityManagerFactory entityManagerFactory(List<Class<?>> entities) {
+        if (emf == null) {
+            HibernatePersistenceConfiguration cfg = new HibernatePersistenceConfiguration("portal");
+            for (Class<?> entity : entities) {
+                cfg.managedClass(entity);
+            }
+            cfg.property(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
+            cfg.property(AvailableSettings.HBM2DDL_AUTO, "none");
+            cfg.property("hibernate.connection.handling_mode", "DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION");
+            cfg.property(AvailableSettings.JAKARTA_TRANSACTION_TYPE, "RESOURCE_LOCAL");
+            emf = cfg.createEntityManagerFactory();
+        }
+        return emf;
+    }
+
+    @Override
+    public void close() {
+        if (emf != null && emf.isOpen()) {
+            emf.close();
+        }
+        if (owned != null) {
+            owned.close();
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        return message == null ? t.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+    }
+}
