@@ -85,6 +85,7 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         // withTaskQueue: this action (and validators it runs) may queue post-commit tasks.
         actions.put("example_note_add", Action.withTaskQueue(this::addNote));
         actions.put("example_note_list", (ctx, data) -> listNotes(ctx));
+        actions.put("example_upload_digest", (ctx, data) -> UploadDigest.of(data.get("upload")));
         return actions;
     }
 
@@ -183,6 +184,7 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         auth.put("example_note_add", (ctx, data) -> ctx.user().isPresent()
                 ? AuthResult.allow() : AuthResult.deny("You must be logged in to add a note"));
         auth.put("example_note_list", (ctx, data) -> AuthResult.allow());
+        auth.put("example_upload_digest", (ctx, data) -> AuthResult.allow());
         return auth;
     }
 
