@@ -18,18 +18,22 @@ public final class CoreSchemas {
         Map<String, Schema> out = new LinkedHashMap<>();
         out.put("package_create", packageSchema(true));
         out.put("package_update", packageSchema(false));
-        out.put("package_show", packageSchema(false).withUnknown(Schema.UnknownFields.KEEP));
+        out.put("package_show", showSchema(packageSchema(false)));
         out.put("group_create", groupSchema(true));
         out.put("group_update", groupSchema(false));
-        out.put("group_show", groupSchema(false).withUnknown(Schema.UnknownFields.KEEP));
+        out.put("group_show", showSchema(groupSchema(false)));
         out.put("organization_create", groupSchema(true));
         out.put("organization_update", groupSchema(false));
-        out.put("organization_show", groupSchema(false).withUnknown(Schema.UnknownFields.KEEP));
+        out.put("organization_show", showSchema(groupSchema(false)));
         out.put("user_create", userSchema(true));
         out.put("user_update", userSchema(false));
         return out;
     }
 
+    /**
+     * The resource schema. Unknown keys are kept, as CKAN keeps them: they are stored as the
+     * resource's extras and shown at its top level.
+     */
     public static Schema resourceSchema() {
         return Schema.empty()
                 .with("id", "ignore_empty", "unicode_safe")
@@ -40,47 +44,81 @@ public final class CoreSchemas {
                 .with("format", "ignore_missing", "unicode_safe", "strip_value")
                 .with("mimetype", "ignore_missing", "unicode_safe")
                 .with("url_type", "ignore_missing", "unicode_safe")
+                .with("hash", "ignore_missing", "unicode_safe")
                 .with("size", "ignore_missing", "natural_number_validator")
-                .with("position", "ignore_missing", "int_validator");
+                .with("position", "ignore_missing", "int_validator")
+                .withUnknown(Schema.UnknownFields.KEEP);
     }
 
+    /**
+     * The dataset schema (CKAN's {@code default_create_package_schema} / update schema). The
+     * validators that need the database ({@code package_name_validator},
+     * {@code owner_org_validator}, ...) come from the built-in model plugin.
+     */
     static Schema packageSchema(boolean create) {
         return Schema.empty()
                 .with("id", create ? "empty" : "ignore_missing", "unicode_safe")
-                .with("name", "not_empty", "unicode_safe", "strip_value", "name_validator")
+                .with("name", "not_empty", "unicode_safe", "strip_value", "name_validator", "package_name_validator")
                 .with("title", "ignore_missing", "unicode_safe", "strip_value")
+                .with("author", "ignore_missing", "unicode_safe")
+                .with("author_email", "ignore_missing", "unicode_safe", "strip_value", "email_validator")
+                .with("maintainer", "ignore_missing", "unicode_safe")
+                .with("maintainer_email", "ignore_missing", "unicode_safe", "strip_value", "email_validator")
+                .with("version", "ignore_missing", "unicode_safe", "strip_value")
                 .with("notes", "ignore_missing", "unicode_safe")
                 .with("url", "ignore_missing", "unicode_safe", "url_validator")
-                .with("private", "ignore_missing", "boolean_validator")
-                .with("owner_org", "ignore_missing", "unicode_safe")
+                .with("private", "ignore_missing", "boolean_validator", "datasets_with_no_organization_cannot_be_private")
+                .with("owner_org", "unicode_safe", "owner_org_validator")
                 .with("state", "ignore_missing", "one_of(active, draft, deleted)")
                 .with("type", "ignore_missing", "unicode_safe")
                 .with("license_id", "ignore_missing", "unicode_safe")
                 .withNested("extras", Schema.empty()
                         .with("key", "not_empty", "unicode_safe")
-                        .with("value", "not_missing", "unicode_safe"), "ignore_missing")
-                .withNested("resources", resourceSchema(), "ignore_missing");
+                        .with("value", "not_missing", "unicode_safe"), "ignore_missing", "duplicate_extras_key")
+                .withNested("resources", resourceSchema(), "ignore_missing")
+                .withNested("groups", Schema.empty()
+                        .with("id", "ignore_missing", "unicode_safe")
+                        .with("name", "ignore_missing", "unicode_safe"), "ignore_missing");
     }
 
     static Schema groupSchema(boolean create) {
         return Schema.empty()
                 .with("id", create ? "empty" : "ignore_missing", "unicode_safe")
-                .with("name", "not_empty", "unicode_safe", "strip_value", "name_validator")
+                .with("name", "not_empty", "unicode_safe", "strip_value", "name_validator", "group_name_validator")
                 .with("title", "ignore_missing", "unicode_safe", "strip_value")
                 .with("description", "ignore_missing", "unicode_safe")
                 .with("image_url", "ignore_missing", "unicode_safe")
                 .with("state", "ignore_missing", "one_of(active, deleted)");
     }
 
+    /**
+     * The user schema. {@code user_update} changes only the fields given (CKAN requires the email
+     * there; Portalkit does not); {@code sysadmin} and {@code state} are dropped unless a
+     * sysadmin calls ({@code ignore_not_sysadmin}).
+     */
     static Schema userSchema(boolean create) {
         return Schema.empty()
                 .with("id", create ? "empty" : "ignore_missing", "unicode_safe")
-                .with("name", "not_empty", "unicode_safe", "strip_value", "name_validator")
-                .with("email", create ? "not_empty" : "ignore_missing", "unicode_safe", "strip_value", "email_validator")
+                .with("name", create ? "not_empty" : "ignore_missing", "unicode_safe", "strip_value", "name_validator", "user_name_validator")
+                .with("email", create ? "not_empty" : "ignore_missing", "unicode_safe", "strip_value", "email_validator", "email_is_unique")
                 .with("fullname", "ignore_missing", "unicode_safe")
                 .with("about", "ignore_missing", "unicode_safe")
-                .with("password", create ? "not_empty" : "ignore_missing", "unicode_safe")
-                .with("sysadmin", "ignore_missing", "boolean_validator")
-                .with("state", "ignore_missing", "one_of(active, pending, deleted)");
+                .with("password", create ? "not_empty" : "ignore_missing", "unicode_safe", "user_password_validator")
+                .with("sysadmin", "ignore_missing", "ignore_not_sysadmin", "boolean_validator")
+                .with("state", "ignore_missing", "ignore_not_sysadmin", "one_of(active, pending, deleted)");
+    }
+
+    /**
+     * A "show" schema (CKAN's {@code default_show_package_schema}): applied to what the show
+     * actions return, so every field of the base schema is listed without validators and unknown
+     * keys are kept. Plugins append converters to the fields they own.
+     */
+    static Schema showSchema(Schema base) {
+        Schema show = Schema.empty().withUnknown(Schema.UnknownFields.KEEP);
+        for (String field : base.fields().keySet()) {
+            show = base.nested(field) == null ? show.with(field)
+                    : show.withNested(field, showSchema(base.nested(field)));
+        }
+        return show;
     }
 }

@@ -1,0 +1,54 @@
+package dev.portalkit.runtime.model;
+
+import dev.portalkit.api.action.UserRef;
+import dev.portalkit.runtime.ApiTokenAuthenticator;
+import dev.portalkit.runtime.Portal;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@link ApiTokenAuthenticator} of the portal model: looks the token's hash up in
+ * {@code portal_api_token} and returns its user while that user is active. Also checks
+ * passwords, for a web login form.
+ */
+@ApplicationScoped
+public class DatabaseApiTokenAuthenticator implements ApiTokenAuthenticator {
+    @Inject
+    Portal portal;
+
+    @Override
+    public Optional<UserRef> authenticate(String authorizationHeader) {
+        Optional<String> token = ApiTokens.fromHeader(authorizationHeader);
+        if (token.isEmpty() || !portal.isStarted() || portal.transactions() == null) {
+            return Optional.empty();
+        }
+        String hash = ApiTokens.hash(token.get());
+        return portal.inTransaction(() -> {
+            List<UserRecord> users = portal.transactions().em().createQuery(
+                            "SELECT u FROM ApiTokenRecord t, UserRecord u WHERE u.id = t.userId AND t.tokenHash = :h", UserRecord.class)
+                    .setParameter("h", hash).getResultList();
+            return users.stream().filter(u -> ModelStore.ACTIVE.equals(u.state)).findFirst().map(DatabaseApiTokenAuthenticator::ref);
+        });
+    }
+
+    /** The active user with this name (or email) and password; empty otherwise. */
+    public Optional<UserRef> authenticatePassword(String nameOrEmail, String password) {
+        if (nameOrEmail == null || password == null || !portal.isStarted() || portal.transactions() == null) {
+            return Optional.empty();
+        }
+        return portal.inTransaction(() -> {
+            List<UserRecord> users = portal.transactions().em().createQuery(
+                            "SELECT u FROM UserRecord u WHERE u.name = :n OR LOWER(u.email) = LOWER(:n)", UserRecord.class)
+                    .setParameter("n", nameOrEmail.strip()).getResultList();
+            return users.stream()
+                    .filter(u -> ModelStore.ACTIVE.equals(u.state) && PasswordHasher.verify(password, u.passwordHash))
+                    .findFirst().map(DatabaseApiTokenAuthenticator::ref);
+        });
+    }
+
+    private static UserRef ref(UserRecord u) {
+        return new UserRef(u.id, u.name, u.sysadmin);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.portalkit.runtime.model;
+
+import dev.portalkit.api.config.ConfigDeclaration;
+import dev.portalkit.api.config.ConfigOption;
+import dev.portalkit.api.config.ConfigType;
+
+/**
+ * The portal model's options: CKAN's {@code ckan.auth.*} switches under {@code portal.auth.*}
+ * with CKAN's current defaults, the password KDF cost and the search page limit.
+ */
+public final class ModelConfig {
+    public static final String ANON_CREATE_DATASET = "portal.auth.anon_create_dataset";
+    public static final String CREATE_UNOWNED_DATASET = "portal.auth.create_unowned_dataset";
+    public static final String CREATE_DATASET_IF_NOT_IN_ORGANIZATION = "portal.auth.create_dataset_if_not_in_organization";
+    public static final String USER_CREATE_GROUPS = "portal.auth.user_create_groups";
+    public static final String USER_CREATE_ORGANIZATIONS = "portal.auth.user_create_organizations";
+    public static final String USER_DELETE_GROUPS = "portal.auth.user_delete_groups";
+    public static final String USER_DELETE_ORGANIZATIONS = "portal.auth.user_delete_organizations";
+    public static final String CREATE_USER_VIA_API = "portal.auth.create_user_via_api";
+    public static final String CREATE_USER_VIA_WEB = "portal.auth.create_user_via_web";
+    public static final String PUBLIC_USER_DETAILS = "portal.auth.public_user_details";
+    public static final String PASSWORD_ITERATIONS = "portal.auth.password_iterations";
+    public static final String SEARCH_ROWS_MAX = "portal.search.rows_max";
+
+    /**
+     * The {@code ActionContext.attributes()} key a web UI (an HTML registration form) sets to
+     * {@code true} so that {@code user_create} is judged by {@link #CREATE_USER_VIA_WEB}; every
+     * other call counts as an API call ({@link #CREATE_USER_VIA_API}).
+     */
+    public static final String VIA_WEB_ATTRIBUTE = "portal.via_web";
+
+    /** The lowest accepted PBKDF2 iteration count (tests use it; production wants the default). */
+    public static final int MIN_PASSWORD_ITERATIONS = 1000;
+
+    private ModelConfig() {
+    }
+
+    static void declare(ConfigDeclaration d) {
+        d.namespace("portal.auth.");
+        d.namespace("portal.search.");
+        bool(d, ANON_CREATE_DATASET, false, "Allow anonymous (not logged in) callers to create datasets "
+                + "(also needs create_unowned_dataset and create_dataset_if_not_in_organization). CKAN: ckan.auth.anon_create_dataset.");
+        bool(d, CREATE_UNOWNED_DATASET, false, "Allow datasets that belong to no organization. When false, package_create "
+                + "and package_update require owner_org. CKAN: ckan.auth.create_unowned_dataset.");
+        bool(d, CREATE_DATASET_IF_NOT_IN_ORGANIZATION, true, "Allow users who are not editors or admins of any organization "
+                + "to create datasets; meaningful only with create_unowned_dataset. CKAN: ckan.auth.create_dataset_if_not_in_organization.");
+        bool(d, USER_CREATE_GROUPS, true, "Allow logged-in users to create groups. CKAN: ckan.auth.user_create_groups.");
+        bool(d, USER_CREATE_ORGANIZATIONS, true, "Allow logged-in users to create organizations (they become its admin). "
+                + "CKAN: ckan.auth.user_create_organizations.");
+        bool(d, USER_DELETE_GROUPS, true, "Allow group admins to delete their groups (else sysadmins only). CKAN: ckan.auth.user_delete_groups.");
+        bool(d, USER_DELETE_ORGANIZATIONS, true, "Allow organization admins to delete their organizations (else sysadmins only). "
+                + "CKAN: ckan.auth.user_delete_organizations.");
+        bool(d, CREATE_USER_VIA_API, false, "Allow anyone, including anonymous callers, to create user accounts through the "
+                + "action API (user_create). When false only sysadmins can (and `portalkit user add`). CKAN: ckan.auth.create_user_via_api.");
+        bool(d, CREATE_USER_VIA_WEB, false, "Allow anyone to register an account through a web UI registration form "
+                + "(a call marked with the context attribute portal.via_web). CKAN: ckan.auth.create_user_via_web.");
+        bool(d, PUBLIC_USER_DETAILS, true, "Let anonymous callers see user details (user_show, user_list). Email addresses are "
+                + "shown only to the user and sysadmins either way. CKAN: ckan.auth.public_user_details.");
+        d.option(ConfigOption.of(PASSWORD_ITERATIONS, "PBKDF2-HMAC-SHA256 iterations for new password hashes (at least "
+                + MIN_PASSWORD_ITERATIONS + "). Existing hashes keep the count they were made with, so raising it is safe.")
+                .type(ConfigType.INT).defaultValue("600000"));
+        d.option(ConfigOption.of(SEARCH_ROWS_MAX, "Largest page package_search returns (larger rows are capped), and most "
+                + "datasets organization_show / group_show list. CKAN: ckan.search.rows_max.").type(ConfigType.INT).defaultValue("1000"));
+    }
+
+    private static void bool(ConfigDeclaration d, String key, boolean defaultValue, String help) {
+        d.option(ConfigOption.of(key, help).type(ConfigType.BOOLEAN).defaultValue(String.valueOf(defaultValue)));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.portalkit.runtime.model;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.IActions;
+import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.auth.IAuthFunctions;
+import dev.portalkit.api.config.ConfigDeclaration;
+import dev.portalkit.api.config.IConfigDeclarations;
+import dev.portalkit.api.plugin.IMigrations;
+import dev.portalkit.api.plugin.PortalPlugin;
+import dev.portalkit.api.validation.IValidators;
+import dev.portalkit.api.validation.Validator;
+import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.db.Transactions;
+import dev.portalkit.runtime.plugin.BuiltIn;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The portal model as a built-in plugin: users, API tokens, organizations, groups, datasets and
+ * resources, with CKAN's action names, semantics and default auth rules, the validators the core
+ * schemas name for them, the {@code portal.auth.*} options and the model's migrations.
+ * Configured plugins wrap or replace any of its actions, auth functions and validators.
+ */
+@BuiltIn
+@ApplicationScoped
+public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IConfigDeclarations, IMigrations {
+    @Inject
+    Portal portal;
+
+    private volatile Parts parts;
+
+    /** Everything the plugin contributes, built on first use (plugin constructors do no work). */
+    private record Parts(Map<String, Action> actions, Map<String, AuthFunction> auth, Map<String, Validator> validators) {
+    }
+
+    @Override
+    public String name() {
+        return "model";
+    }
+
+    @Override
+    public String description() {
+        return "Portal model: users, API tokens, organizations, groups, datasets, resources (CKAN's actions)";
+    }
+
+    @Override
+    public String migrationLocation() {
+        return "db/migration/model";
+    }
+
+    @Override
+    public void declareConfig(ConfigDeclaration declaration) {
+        ModelConfig.declare(declaration);
+    }
+
+    @Override
+    public Map<String, Action> actions() {
+        return parts().actions();
+    }
+
+    @Override
+    public Map<String, AuthFunction> authFunctions() {
+        return parts().auth();
+    }
+
+    @Override
+    public Map<String, Validator> validators() {
+        return parts().validators();
+    }
+
+    private Parts parts() {
+        Parts p = parts;
+        if (p == null) {
+            synchronized (this) {
+                if (parts == null) {
+                    parts = build();
+                }
+                p = parts;
+            }
+        }
+        return p;
+    }
+
+    private Parts build() {
+        ModelStore store = new ModelStore(this::entityManager);
+        Permissions permissions = new Permissions(store);
+        ModelDicts dicts = new ModelDicts(store, permissions);
+        Map<String, Action> actions = new LinkedHashMap<>();
+        Map<String, AuthFunction> auth = new LinkedHashMap<>();
+        new UserActions(store, dicts).register(actions, auth);
+        new ApiTokenActions(store).register(actions, auth);
+        new GroupActions(store, permissions, dicts, true).register(actions, auth);
+        new GroupActions(store, permissions, dicts, false).register(actions, auth);
+        new PackageActions(store, permissions, dicts).register(actions, auth);
+        new ResourceActions(store, permissions, dicts).register(actions, auth);
+        PackageSearch search = new PackageSearch(store, permissions, dicts);
+        actions.put("package_search", search::search);
+        auth.put("package_search", (ctx, data) -> AuthResult.allow());
+        // Every function lets sysadmins pass itself, so plugins may chain them forSysadminsToo.
+        Map<String, AuthFunction> sysadminAware = new LinkedHashMap<>();
+        auth.forEach((name, fn) -> sysadminAware.put(name, (ctx, data) ->
+                Permissions.isSysadmin(ctx) ? AuthResult.allow() : fn.check(ctx, data)));
+        return new Parts(Map.copyOf(actions), Map.copyOf(sysadminAware), new ModelValidators(store, permissions).validators());
+    }
+
+    private EntityManager entityManager() {
+        Transactions transactions = portal.transactions();
+        if (transactions == null) {
+            throw new PortalException(ErrorKind.INTERNAL, "the portal was started without a database");
+        }
+        return transactions.em();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.portalkit.runtime.model;
+
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.validation.Schema;
+import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code package_search} over the database (CKAN uses Solr): {@code q} matches every term
+ * (case-insensitive substring) in the name, title or notes; {@code field:value} terms in
+ * {@code q} or {@code fq} filter on {@code owner_org}, {@code organization}, {@code groups},
+ * {@code name}, {@code id}, {@code type}, {@code license_id}, {@code private}, {@code state}.
+ * Visibility follows package_show: deleted datasets never match; drafts only with
+ * {@code include_drafts} (the caller's own, or all for sysadmins); private ones only with
+ * {@code include_private} and only from the caller's organizations (all for sysadmins).
+ */
+final class PackageSearch {
+    private static final Schema PARAMETERS = Schema.empty()
+            .with("q", "ignore_missing", "unicode_safe")
+            .with("fq", "ignore_missing", "unicode_safe")
+            .with("rows", "default(10)", "natural_number_validator")
+            .with("start", "default(0)", "natural_number_validator")
+            .with("sort", "ignore_missing", "unicode_safe")
+            .with("include_private", "default(false)", "boolean_validator")
+            .with("include_drafts", "default(false)", "boolean_validator");
+    private static final Map<String, String> SORTABLE = Map.of("name", "p.name", "title", "p.title",
+            "metadata_modified", "p.metadataModified", "metadata_created", "p.metadataCreated");
+    private static final String DEFAULT_SORT = "metadata_modified desc";
+    private static final Set<String> FILTERS = Set.of("owner_org", "organization", "groups", "name", "id", "type",
+            "license_id", "private", "state");
+
+    private final ModelStore store;
+    private final Permissions permissions;
+    private final ModelDicts dicts;
+
+    PackageSearch(ModelStore store, Permissions permissions, ModelDicts dicts) {
+        this.store = store;
+        this.permissions = permissions;
+        this.dicts = dicts;
+    }
+
+    /** One term of q or fq: a field filter or free text. */
+    private record Term(String field, String value) {
+    }
+
+    Object search(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> params = ctx.validate(PARAMETERS, data);
+        int rows = Math.min(((Number) params.get("rows")).intValue(), ctx.config().integer(ModelConfig.SEARCH_ROWS_MAX));
+        int start = ((Number) params.get("start")).intValue();
+        boolean includePrivate = Boolean.TRUE.equals(params.get("include_private"));
+        boolean includeDrafts = Boolean.TRUE.equals(params.get("include_drafts"));
+        boolean sysadmin = Permissions.isSysadmin(ctx);
+
+        List<String> where = new ArrayList<>();
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("active", ModelStore.ACTIVE);
+        if (includeDrafts && sysadmin) {
+            values.put("draft", ModelStore.DRAFT);
+            where.add("p.state IN (:active, :draft)");
+        } else if (includeDrafts && ctx.user().isPresent()) {
+            values.put("draft", ModelStore.DRAFT);
+            values.put("me", ctx.user().get().id());
+            where.add("(p.state = :active OR (p.state = :draft AND p.creatorUserId = :me))");
+        } else {
+            where.add("p.state = :active");
+        }
+        if (!includePrivate) {
+            where.add("p.isPrivate = false");
+        } else if (!sysadmin) {
+            Set<String> readable = permissions.orgsWith(ctx, "read");
+            if (readable.isEmpty()) {
+                where.add("p.isPrivate = false");
+            } else {
+                values.put("readable", readable);
+                where.add("(p.isPrivate = false OR p.ownerOrg IN :readable)");
+            }
+        }
+        List<Term> terms = new ArrayList<>(parse("q", ModelStore.str(params.get("q"))));
+        terms.addAll(parse("fq", ModelStore.str(params.get("fq"))));
+        int n = 0;
+        for (Term term : terms) {
+            String v = "v" + n++;
+            where.add(condition(term, v, values));
+        }
+        String sort = params.get("sort") == null ? DEFAULT_SORT : ModelStore.str(params.get("sort"));
+        String orderBy = orderBy(sort);
+
+        String jpqlWhere = String.join(" AND ", where);
+        TypedQuery<Long> count = store.em().createQuery("SELECT COUNT(p) FROM PackageRecord p WHERE " + jpqlWhere, Long.class);
+        TypedQuery<PackageRecord> page = store.em().createQuery(
+                "SELECT p FROM PackageRecord p WHERE " + jpqlWhere + " ORDER BY " + orderBy, PackageRecord.class);
+        values.forEach((k, v) -> {
+            count.setParameter(k, v);
+            page.setParameter(k, v);
+        });
+        long total = count.getSingleResult();
+        List<PackageRecord> found = rows == 0 ? List.of() : page.setFirstResult(start).setMaxResults(rows).getResultList();
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", total);
+        out.put("results", dicts.showPackages(ctx, found));
+        out.put("sort", sort);
+        out.put("facets", Map.of());
+        out.put("search_facets", Map.of());
+        return out;
+    }
+
+    private static String condition(Term term, String v, Map<String, Object> values) {
+        if (term.field() == null) {
+            values.put(v, "%" + escapeLike(term.value().toLowerCase(Locale.ROOT)) + "%");
+            return "(LOWER(p.name) LIKE :" + v + " ESCAPE '!' OR LOWER(p.title) LIKE :" + v
+                    + " ESCAPE '!' OR LOWER(p.notes) LIKE :" + v + " ESCAPE '!')";
+        }
+        values.put(v, term.value());
+        return switch (term.field()) {
+            case "owner_org", "organization" -> "p.ownerOrg IN (SELECT g.id FROM GroupRecord g WHERE g.isOrganization = true"
+                    + " AND (g.id = :" + v + " OR g.name = :" + v + "))";
+            case "groups" -> "p.id IN (SELECT m.tableId FROM MemberRecord m, GroupRecord g WHERE g.id = m.groupId"
+                    + " AND m.tableName = 'package' AND m.state = 'active' AND (g.id = :" + v + " OR g.name = :" + v + "))";
+            case "name" -> "p.name = :" + v;
+            case "id" -> "p.id = :" + v;
+            case "type" -> "p.type = :" + v;
+            case "license_id" -> "p.licenseId = :" + v;
+            case "state" -> "p.state = :" + v;
+            case "private" -> {
+                values.put(v, Boolean.parseBoolean(term.value()));
+                yield "p.isPrivate = :" + v;
+            }
+            default -> throw new IllegalStateException(term.field());
+        };
+    }
+
+    /**
+     * Splits {@code text} into terms: whitespace separates them, double quotes group words, a
+     * leading {@code +} is ignored, {@code field:value} names a filter, {@code *:*} matches all.
+     */
+    private static List<Term> parse(String parameter, String text) {
+        List<Term> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        List<String> tokens = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (char c : text.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (Character.isWhitespace(c) && !quoted) {
+                if (current.length() > 0) {
+                    tokens.add(current.toString());
+                    current.setLength(0);
+                }
+            } else {
+                current.append(c);
+            }
+        }
+        if (current.length() > 0) {
+            tokens.add(current.toString());
+        }
+        for (String token : tokens) {
+            String t = token.startsWith("+") ? token.substring(1) : token;
+            if (t.isEmpty() || t.equals("*:*") || t.equals("*")) {
+                continue;
+            }
+            int colon = t.indexOf(':');
+            if (colon > 0) {
+                String field = t.substring(0, colon);
+                String value = t.substring(colon + 1);
+                if (!FILTERS.contains(field)) {
+                    throw ValidationException.of(parameter, "Cannot search on field '" + field + "' (supported: "
+                            + String.join(", ", FILTERS.stream().sorted().toList()) + ")");
+                }
+                if (!value.isEmpty()) {
+                    out.add(new Term(field, value));
+                }
+            } else {
+                out.add(new Term(null, t));
+            }
+        }
+        return out;
+    }
+
+    private static String orderBy(String sort) {
+        List<String> parts = new ArrayList<>();
+        for (String clause : sort.split(",")) {
+            String[] words = clause.strip().split("\\s+");
+            if (words.length == 0 || words[0].isEmpty() || words[0].equals("score")) {
+                continue;
+            }
+            String column = SORTABLE.get(words[0]);
+            String direction = words.length > 1 ? words[1].toLowerCase(Locale.ROOT) : "asc";
+            if (column == null || words.length > 2 || !(direction.equals("asc") || direction.equals("desc"))) {
+                throw ValidationException.of("sort", "Cannot sort by '" + clause.strip() + "' (use name, title, "
+                        + "metadata_modified or metadata_created, then asc or desc)");
+            }
+            parts.add(column + " " + direction);
+        }
+        if (parts.isEmpty()) {
+            parts.add("p.metadataModified desc");
+        }
+        parts.add("p.id asc");
+        return String.join(", ", parts);
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+}

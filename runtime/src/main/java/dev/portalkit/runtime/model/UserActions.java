@@ -1,0 +1,185 @@
+package dev.portalkit.runtime.model;
+
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.validation.Schema;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code user_create/show/list/update/delete} with CKAN's rules: creating accounts is for
+ * sysadmins unless {@code portal.auth.create_user_via_api} (or {@code _via_web} for a web form)
+ * allows anyone; users update themselves; only sysadmins delete; details are public unless
+ * {@code portal.auth.public_user_details} is false. Dicts never carry the password hash, and the
+ * email only for the user and sysadmins.
+ */
+final class UserActions {
+    private static final Set<String> KNOWN = Set.of("id", "name", "email", "fullname", "about", "password", "sysadmin",
+            "state", "created", "display_name", "number_created_packages", "password_hash");
+    private static final Schema LIST = Schema.empty()
+            .with("q", "ignore_missing", "unicode_safe")
+            .with("order_by", "default(name)", "unicode_safe", "one_of(name, fullname, created)")
+            .with("limit", "ignore_missing", "natural_number_validator")
+            .with("offset", "default(0)", "natural_number_validator")
+            .with("all_fields", "default(true)", "boolean_validator");
+
+    private final ModelStore store;
+    private final ModelDicts dicts;
+
+    UserActions(ModelStore store, ModelDicts dicts) {
+        this.store = store;
+        this.dicts = dicts;
+    }
+
+    void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
+        actions.put("user_create", Action.withTaskQueue(this::create));
+        actions.put("user_update", Action.withTaskQueue(this::update));
+        actions.put("user_show", this::show);
+        actions.put("user_list", this::list);
+        actions.put("user_delete", this::delete);
+        auth.put("user_create", UserActions::mayCreate);
+        auth.put("user_update", this::mayUpdate);
+        auth.put("user_show", UserActions::mayRead);
+        auth.put("user_list", UserActions::mayRead);
+        auth.put("user_delete", (ctx, data) -> Permissions.isSysadmin(ctx) ? AuthResult.allow()
+                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to delete users"));
+    }
+
+    // ---- auth --------------------------------------------------------------------------------
+
+    private static AuthResult mayCreate(ActionContext ctx, Map<String, Object> data) {
+        if (Permissions.isSysadmin(ctx)) {
+            return AuthResult.allow();
+        }
+        boolean viaWeb = Boolean.TRUE.equals(ctx.attributes().get(ModelConfig.VIA_WEB_ATTRIBUTE));
+        String option = viaWeb ? ModelConfig.CREATE_USER_VIA_WEB : ModelConfig.CREATE_USER_VIA_API;
+        return ctx.config().bool(option) ? AuthResult.allow()
+                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to create users (" + option + " is false)");
+    }
+
+    private static AuthResult mayRead(ActionContext ctx, Map<String, Object> data) {
+        if (Permissions.isSysadmin(ctx) || ctx.config().bool(ModelConfig.PUBLIC_USER_DETAILS) || ctx.user().isPresent()) {
+            return AuthResult.allow();
+        }
+        return AuthResult.deny("Log in to see user details (" + ModelConfig.PUBLIC_USER_DETAILS + " is false)");
+    }
+
+    private AuthResult mayUpdate(ActionContext ctx, Map<String, Object> data) {
+        UserRecord u = store.requireUser(data, "id");
+        if (Permissions.isSysadmin(ctx) || Permissions.userId(ctx).map(u.id::equals).orElse(false)) {
+            return AuthResult.allow();
+        }
+        return AuthResult.deny(Permissions.who(ctx) + " is not authorized to edit user " + u.name);
+    }
+
+    // ---- actions -----------------------------------------------------------------------------
+
+    private Object create(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate("user_create", data);
+        UserRecord u = new UserRecord();
+        u.id = UUID.randomUUID().toString();
+        u.created = ModelStore.now();
+        u.name = ModelStore.str(valid.get("name"));
+        u.email = ModelStore.str(valid.get("email"));
+        u.fullname = ModelStore.str(valid.get("fullname"));
+        u.about = ModelStore.str(valid.get("about"));
+        u.passwordHash = PasswordHasher.hash(ModelStore.str(valid.get("password")), iterations(ctx));
+        u.sysadmin = Boolean.TRUE.equals(valid.get("sysadmin"));
+        u.state = valid.get("state") == null ? ModelStore.ACTIVE : ModelStore.str(valid.get("state"));
+        u.customFields = ModelDicts.customJson(valid, KNOWN);
+        store.em().persist(u);
+        store.em().flush();
+        // The caller just gave the email: it may see it back, even when anonymous.
+        return ModelDicts.userDict(u, true, 0);
+    }
+
+    /** Changes the fields given (CKAN's user_update leaves the others as they are). */
+    private Object update(ActionContext ctx, Map<String, Object> data) {
+        UserRecord u = store.requireUser(data, "id");
+        Map<String, Object> input = new LinkedHashMap<>(data);
+        input.put("id", u.id);
+        Map<String, Object> valid = ctx.validate("user_update", input);
+        if (valid.containsKey("name")) {
+            u.name = ModelStore.str(valid.get("name"));
+        }
+        if (valid.containsKey("email")) {
+            u.email = ModelStore.str(valid.get("email"));
+        }
+        if (valid.containsKey("fullname")) {
+            u.fullname = ModelStore.str(valid.get("fullname"));
+        }
+        if (valid.containsKey("about")) {
+            u.about = ModelStore.str(valid.get("about"));
+        }
+        if (valid.get("password") != null) {
+            u.passwordHash = PasswordHasher.hash(ModelStore.str(valid.get("password")), iterations(ctx));
+        }
+        if (valid.get("sysadmin") != null) {
+            u.sysadmin = Boolean.TRUE.equals(valid.get("sysadmin"));
+        }
+        if (valid.get("state") != null) {
+            u.state = ModelStore.str(valid.get("state"));
+        }
+        Map<String, Object> custom = new LinkedHashMap<>(ModelDicts.customFields(u.customFields));
+        valid.forEach((k, v) -> {
+            if (!KNOWN.contains(k)) {
+                custom.put(k, v);
+            }
+        });
+        u.customFields = ModelDicts.customJson(custom, KNOWN);
+        store.em().flush();
+        return dicts.userDict(ctx, u);
+    }
+
+    private Object show(ActionContext ctx, Map<String, Object> data) {
+        return dicts.userDict(ctx, store.requireUser(data, "id"));
+    }
+
+    private Object list(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> params = ctx.validate(LIST, data);
+        String where = "u.state <> :d";
+        Object q = params.get("q");
+        boolean filtered = q instanceof String text && !text.isBlank();
+        if (filtered) {
+            where += " AND (LOWER(u.name) LIKE :q OR LOWER(u.fullname) LIKE :q)";
+        }
+        String order = switch (ModelStore.str(params.get("order_by"))) {
+            case "fullname" -> "u.fullname";
+            case "created" -> "u.created";
+            default -> "u.name";
+        };
+        var query = store.em().createQuery("SELECT u FROM UserRecord u WHERE " + where + " ORDER BY " + order + ", u.name",
+                UserRecord.class).setParameter("d", ModelStore.DELETED);
+        if (filtered) {
+            query.setParameter("q", "%" + ((String) q).strip().toLowerCase(Locale.ROOT) + "%");
+        }
+        query.setFirstResult(((Number) params.get("offset")).intValue());
+        if (params.get("limit") != null) {
+            query.setMaxResults(((Number) params.get("limit")).intValue());
+        }
+        List<UserRecord> users = query.getResultList();
+        if (!Boolean.TRUE.equals(params.get("all_fields"))) {
+            return users.stream().map(u -> u.name).toList();
+        }
+        return dicts.userDicts(ctx, users);
+    }
+
+    /** Marks the user deleted and ends their memberships (as CKAN); their API tokens stop working. */
+    private Object delete(ActionContext ctx, Map<String, Object> data) {
+        UserRecord u = store.requireUser(data, "id");
+        u.state = ModelStore.DELETED;
+        store.em().createQuery("UPDATE MemberRecord m SET m.state = :d WHERE m.tableName = :t AND m.tableId = :u")
+                .setParameter("d", ModelStore.DELETED).setParameter("t", MemberRecord.USER).setParameter("u", u.id).executeUpdate();
+        return null;
+    }
+
+    private static int iterations(ActionContext ctx) {
+        return ctx.config().integer(ModelConfig.PASSWORD_ITERATIONS);
+    }
+}
