@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code package_search} over the database (CKAN uses Solr): {@code q} matches every term
  * (case-insensitive substring) in the name, title or notes; {@code field:value} terms in
  * {@code q} or {@code fq} filter on {@code owner_org}, {@code organization}, {@code groups},
- * {@code name}, {@code id}, {@code type}, {@code license_id}, {@code private}, {@code state}.
+ * {@code name}, {@code id}, {@code type}, {@code license_id}, {@code private}, {@code state}
+ * (exact values) and {@code title}, {@code notes} (substrings).
  * Visibility follows package_show: deleted datasets never match; drafts only with
  * {@code include_drafts} (the caller's own, or all for sysadmins); private ones only with
  * {@code include_private} and only from the caller's organizations (all for sysadmins).
@@ -33,7 +34,7 @@ final class PackageSearch {
             "metadata_modified", "p.metadataModified", "metadata_created", "p.metadataCreated");
     private static final String DEFAULT_SORT = "metadata_modified desc";
     private static final Set<String> FILTERS = Set.of("owner_org", "organization", "groups", "name", "id", "type",
-            "license_id", "private", "state");
+            "license_id", "private", "state", "title", "notes");
 
     private final ModelStore store;
     private final Permissions permissions;
@@ -116,6 +117,10 @@ final class PackageSearch {
             values.put(v, "%" + escapeLike(term.value().toLowerCase(Locale.ROOT)) + "%");
             return "(LOWER(p.name) LIKE :" + v + " ESCAPE '!' OR LOWER(p.title) LIKE :" + v
                     + " ESCAPE '!' OR LOWER(p.notes) LIKE :" + v + " ESCAPE '!')";
+        }
+        if (term.field().equals("title") || term.field().equals("notes")) {
+            values.put(v, "%" + escapeLike(term.value().toLowerCase(Locale.ROOT)) + "%");
+            return "LOWER(p." + term.field() + ") LIKE :" + v + " ESCAPE '!'";
         }
         values.put(v, term.value());
         return switch (term.field()) {

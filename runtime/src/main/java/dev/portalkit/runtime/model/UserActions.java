@@ -67,7 +67,8 @@ final class UserActions {
         if (Permissions.isSysadmin(ctx) || ctx.config().bool(ModelConfig.PUBLIC_USER_DETAILS) || ctx.user().isPresent()) {
             return AuthResult.allow();
         }
-        return AuthResult.deny("Log in to see user details (" + ModelConfig.PUBLIC_USER_DETAILS + " is false)");
+        return AuthResult.deny(Permissions.who(ctx) + " is not authorized to see user details (" + ModelConfig.PUBLIC_USER_DETAILS
+                + " is false): log in first");
     }
 
     private AuthResult mayUpdate(ActionContext ctx, Map<String, Object> data) {
