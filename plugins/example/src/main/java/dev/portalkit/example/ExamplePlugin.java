@@ -188,16 +188,30 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         return auth;
     }
 
+    static final String FORBIDDEN_PREFIX = "forbidden-";
+
     @Override
     public Map<String, ChainedAuthFunction> chainedAuthFunctions() {
+        Map<String, ChainedAuthFunction> auth = new LinkedHashMap<>();
         // The core lets only sysadmins read config options; we let anyone read ours.
-        return Map.of("config_option_show", (next, ctx, data) -> {
+        auth.put("config_option_show", (next, ctx, data) -> {
             Object key = data.get("key");
             if (key instanceof String k && k.startsWith("portal.example.")) {
                 return AuthResult.allow();
             }
             return next.check(ctx, data);
         });
+        // Deny some dataset names, else defer to the rest of the chain (the model's CKAN rules).
+        // forSysadminsToo: sysadmins are checked by this chain too instead of passing outright.
+        // Auth functions see the raw input, before validation, so strip and lower-case ourselves.
+        auth.put("package_create", ChainedAuthFunction.forSysadminsToo((next, ctx, data) -> {
+            Object name = data.get("name");
+            if (name instanceof String n && n.strip().toLowerCase(Locale.ROOT).startsWith(FORBIDDEN_PREFIX)) {
+                return AuthResult.deny("The example plugin forbids dataset names starting with " + FORBIDDEN_PREFIX);
+            }
+            return next.check(ctx, data);
+        }));
+        return auth;
     }
 
     // ---- IValidators + IDatasetForm: a validator factory used in the dataset schema ------------
