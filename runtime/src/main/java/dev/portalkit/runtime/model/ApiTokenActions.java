@@ -60,7 +60,7 @@ final class ApiTokenActions {
         t.tokenHash = ApiTokens.hash(token);
         t.createdAt = ModelStore.now();
         store.em().persist(t);
-        store.em().flush();
+        store.flush();
         Map<String, Object> out = dict(t);
         out.put("token", token);
         return out;

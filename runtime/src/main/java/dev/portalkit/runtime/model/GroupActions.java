@@ -125,7 +125,7 @@ final class GroupActions {
         store.em().persist(g);
         Permissions.userId(ctx).map(store::user).ifPresent(creator ->
                 store.putMember(g.id, MemberRecord.USER, creator.id, "admin"));
-        store.em().flush();
+        store.flush();
         return showDict(ctx, g, true, false);
     }
 
@@ -136,7 +136,7 @@ final class GroupActions {
         input.put("id", g.id);
         Map<String, Object> valid = ctx.validate(prefix + "_update", input);
         apply(g, valid);
-        store.em().flush();
+        store.flush();
         return showDict(ctx, g, true, false);
     }
 
@@ -214,7 +214,7 @@ final class GroupActions {
             throw PortalException.notFound("User not found: " + valid.get("username"));
         }
         MemberRecord m = store.putMember(g.id, MemberRecord.USER, u.id, ModelStore.str(valid.get("role")));
-        store.em().flush();
+        store.flush();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", m.id);
         out.put("group_id", g.id);

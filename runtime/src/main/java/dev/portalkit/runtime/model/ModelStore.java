@@ -1,8 +1,10 @@
 package dev.portalkit.runtime.model;
 
+import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.ValidationException;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Queries of the portal model in the current action's transaction. Lookups that accept an id or
@@ -29,6 +32,24 @@ final class ModelStore {
 
     EntityManager em() {
         return em.get();
+    }
+
+    /**
+     * Writes pending changes now, so that a unique constraint lost to a concurrent caller (two
+     * datasets created with one name at once) fails as a CONFLICT, not as an internal error.
+     */
+    void flush() {
+        try {
+            em().flush();
+        } catch (PersistenceException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ConstraintViolationException) {
+                    throw new PortalException(ErrorKind.CONFLICT,
+                            "The change conflicts with a concurrent one (a name or id is already taken); try again", e);
+                }
+            }
+            throw e;
+        }
     }
 
     static Instant now() {

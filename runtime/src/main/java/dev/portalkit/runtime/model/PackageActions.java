@@ -128,7 +128,7 @@ final class PackageActions {
         if (valid.containsKey("groups")) {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
         }
-        store.em().flush();
+        store.flush();
         return dicts.showPackage(ctx, p);
     }
 
@@ -152,7 +152,7 @@ final class PackageActions {
         if (valid.containsKey("groups")) {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
         }
-        store.em().flush();
+        store.flush();
         return dicts.showPackage(ctx, p);
     }
 

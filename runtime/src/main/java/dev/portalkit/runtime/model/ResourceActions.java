@@ -109,7 +109,7 @@ final class ResourceActions {
         r.position = store.activeResources(List.of(p.id)).size();
         store.em().persist(r);
         p.metadataModified = now;
-        store.em().flush();
+        store.flush();
         return dicts.resourceDict(r);
     }
 
@@ -124,7 +124,7 @@ final class ResourceActions {
         apply(r, valid);
         r.metadataModified = now;
         touch(r.packageId, now);
-        store.em().flush();
+        store.flush();
         return dicts.resourceDict(r);
     }
 
@@ -147,7 +147,7 @@ final class ResourceActions {
         Instant now = ModelStore.now();
         r.state = ModelStore.DELETED;
         r.metadataModified = now;
-        store.em().flush();
+        store.flush();
         store.renumberResources(r.packageId);
         touch(r.packageId, now);
         return null;

@@ -95,7 +95,7 @@ final class UserActions {
         u.state = valid.get("state") == null ? ModelStore.ACTIVE : ModelStore.str(valid.get("state"));
         u.customFields = ModelDicts.customJson(valid, KNOWN);
         store.em().persist(u);
-        store.em().flush();
+        store.flush();
         // The caller just gave the email: it may see it back, even when anonymous.
         return ModelDicts.userDict(u, true, 0);
     }
@@ -134,7 +134,7 @@ final class UserActions {
             }
         });
         u.customFields = ModelDicts.customJson(custom, KNOWN);
-        store.em().flush();
+        store.flush();
         return dicts.userDict(ctx, u);
     }
 
