@@ -89,7 +89,17 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     }
 
     private Parts build() {
-        ModelStore store = new ModelStore(this::entityManager);
+        ModelStore store = new ModelStore(new ModelStore.Database() {
+            @Override
+            public EntityManager em() {
+                return entityManager();
+            }
+
+            @Override
+            public <T> T inTransaction(java.util.function.Supplier<T> work) {
+                return portal.inTransaction(work);
+            }
+        });
         Permissions permissions = new Permissions(store);
         ModelDicts dicts = new ModelDicts(store, permissions);
         Map<String, Action> actions = new LinkedHashMap<>();

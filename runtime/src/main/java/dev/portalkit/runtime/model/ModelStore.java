@@ -24,14 +24,30 @@ final class ModelStore {
     static final String DELETED = "deleted";
     static final String DRAFT = "draft";
 
-    private final Supplier<EntityManager> em;
+    /** How the store reaches the database: the current transaction's entity manager, and a way to open one. */
+    interface Database {
+        EntityManager em();
 
-    ModelStore(Supplier<EntityManager> em) {
-        this.em = em;
+        /** Runs {@code work} in the current transaction, or in a new one when none is active. */
+        <T> T inTransaction(Supplier<T> work);
+    }
+
+    private final Database db;
+
+    ModelStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Runs a lookup in the current transaction or, when there is none (a plugin or test calls
+     * {@code ctx.validate(...)} outside an action), in a short one of its own.
+     */
+    <T> T read(Supplier<T> work) {
+        return db.inTransaction(work);
     }
 
     EntityManager em() {
-        return em.get();
+        return db.em();
     }
 
     /**

@@ -32,25 +32,26 @@ final class ModelValidators {
     Map<String, Validator> validators() {
         Map<String, Validator> v = new LinkedHashMap<>();
         v.put("package_name_validator", f -> {
-            if (f.value() instanceof String name && taken("PackageRecord", "name", name, selfId(f))) {
+            if (f.value() instanceof String name && store.read(() -> taken("PackageRecord", "name", name, selfId(f)))) {
                 throw new Invalid("That URL is already in use.");
             }
         });
         v.put("group_name_validator", f -> {
-            if (f.value() instanceof String name && taken("GroupRecord", "name", name, selfId(f))) {
+            if (f.value() instanceof String name && store.read(() -> taken("GroupRecord", "name", name, selfId(f)))) {
                 throw new Invalid("Group name already exists in database");
             }
         });
         v.put("user_name_validator", f -> {
-            if (f.value() instanceof String name && taken("UserRecord", "name", name, selfId(f))) {
+            if (f.value() instanceof String name && store.read(() -> taken("UserRecord", "name", name, selfId(f)))) {
                 throw new Invalid("That login name is not available.");
             }
         });
         v.put("email_is_unique", f -> {
             if (f.value() instanceof String email && !email.isBlank()) {
                 String self = selfId(f);
-                List<String> owners = store.em().createQuery("SELECT u.id FROM UserRecord u WHERE LOWER(u.email) = :e", String.class)
-                        .setParameter("e", email.toLowerCase(java.util.Locale.ROOT)).getResultList();
+                List<String> owners = store.read(() -> store.em()
+                        .createQuery("SELECT u.id FROM UserRecord u WHERE LOWER(u.email) = :e", String.class)
+                        .setParameter("e", email.toLowerCase(java.util.Locale.ROOT)).getResultList());
                 if (owners.stream().anyMatch(id -> !id.equals(self))) {
                     throw new Invalid("The email address '" + email + "' belongs to a registered user.");
                 }
@@ -73,7 +74,10 @@ final class ModelValidators {
                 f.stop();
             }
         });
-        v.put("owner_org_validator", this::ownerOrg);
+        v.put("owner_org_validator", f -> store.read(() -> {
+            ownerOrg(f);
+            return null;
+        }));
         v.put("datasets_with_no_organization_cannot_be_private", f -> {
             Object org = f.data().get("owner_org");
             if (Boolean.TRUE.equals(f.value()) && (org == null || (org instanceof String s && s.isBlank()))) {

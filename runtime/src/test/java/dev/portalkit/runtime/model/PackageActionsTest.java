@@ -1,6 +1,7 @@
 package dev.portalkit.runtime.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.portalkit.api.ErrorKind;
@@ -226,6 +227,18 @@ class PackageActionsTest extends ModelTestBase {
                 List.of("An organization must be provided"));
         assertThat(failure("package_create", newUser("nobody"), map("name", unique("x")))).satisfies(e ->
                 assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
+    }
+
+    @Test
+    void theDatasetSchemaValidatesOutsideAnActionToo() {
+        var ctx = portal.portal().context(editor, false);
+        Map<String, Object> valid = ctx.validate("package_create", map("name", unique("checked"), "owner_org", org.get("name")));
+        assertThat(valid).containsEntry("owner_org", org.get("id"));
+        Map<String, Object> ds = create("name", unique("existing"));
+        var e = catchThrowableOfType(dev.portalkit.api.ValidationException.class,
+                () -> ctx.validate("package_create", map("name", ds.get("name"), "owner_org", "no-such-org")));
+        assertThat(e.errors()).containsEntry("name", List.of("That URL is already in use."))
+                .containsEntry("owner_org", List.of("Organization does not exist"));
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDb.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExamplePluginTest {
+class ExamplePluginDatasetTest {
     @Parameter
     TestDb db;
 
