@@ -118,7 +118,7 @@ public class Portal {
             ActionDispatcher dispatcher = new ActionDispatcher(new ActionRegistry(plugins), new AuthRegistry(plugins), transactions);
             TaskRunner.Settings settings = new TaskRunner.Settings(config.integer(CoreConfig.TASKS_MAX_ATTEMPTS),
                     Duration.ofSeconds(config.integer(CoreConfig.TASKS_RETRY_DELAY)),
-                    Duration.ofSeconds(config.integer(CoreConfig.TASKS_LEASE)));
+                    Duration.ofSeconds(config.integer(CoreConfig.TASKS_LEASE)), config.bool(CoreConfig.TASKS_RUN_AFTER_COMMIT));
             TaskRunner tasks = new TaskRunner(plugins, transactions, dispatcher, settings, options.clock(),
                     user -> new ActionContextImpl(dispatcher, validation, config, user, true));
             dispatcher.attach(tasks);
