@@ -130,7 +130,7 @@ public class Portal {
             closeQuietly(database);
             throw e;
         }
-        if (options.runPendingTasks() && transactions != null) {
+        if (options.runPendingTasks() && options.database() == BootOptions.Database.AUTO) {
             int ran = state.tasks().runDue();
             if (ran > 0) {
                 LOG.info("ran " + ran + " pending post-commit task(s) left from before the start");
