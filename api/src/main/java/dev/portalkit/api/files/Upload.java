@@ -28,9 +28,19 @@ public interface Upload {
     /** A stream over the whole content; the caller closes it. */
     InputStream open() throws IOException;
 
-    /** An upload of bytes already in memory (small content: tests, generated files). */
-    static Upload of(byte[] content, String filename, String contentType) {
-        byte[] copy = content.clone();
+    /** Opens a new stream over some content. */
+    @FunctionalInterface
+    interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * An upload of content from any source: {@code opener} is called by each {@link #open()}.
+     * {@code size} may be -1 when unknown; a null or blank content type becomes
+     * {@code application/octet-stream}.
+     */
+    static Upload of(String filename, String contentType, long size, Opener opener) {
+        String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
         return new Upload() {
             @Override
             public String filename() {
@@ -39,62 +49,7 @@ public interface Upload {
 
             @Override
             public String contentType() {
-                return orOctetStream(contentType);
-            }
-
-            @Override
-            public long size() {
-                return copy.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(copy);
-            }
-        };
-    }
-
-    /** An upload of a file on disk; it may be opened any number of times. */
-    static Upload of(Path file, String contentType) {
-        return new Upload() {
-            @Override
-            public String filename() {
-                return file.getFileName().toString();
-            }
-
-            @Override
-            public String contentType() {
-                return orOctetStream(contentType);
-            }
-
-            @Override
-            public long size() {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    return -1;
-                }
-            }
-
-            @Override
-            public InputStream open() throws IOException {
-                return Files.newInputStream(file);
-            }
-        };
-    }
-
-    /** An upload of a stream, which can be opened once only. {@code size} may be -1. */
-    static Upload of(InputStream stream, String filename, String contentType, long size) {
-        AtomicBoolean opened = new AtomicBoolean();
-        return new Upload() {
-            @Override
-            public String filename() {
-                return filename;
-            }
-
-            @Override
-            public String contentType() {
-                return orOctetStream(contentType);
+                return type;
             }
 
             @Override
@@ -104,15 +59,30 @@ public interface Upload {
 
             @Override
             public InputStream open() throws IOException {
-                if (opened.getAndSet(true)) {
-                    throw new IOException("this upload's stream was read already");
-                }
-                return stream;
+                return opener.open();
             }
         };
     }
 
-    private static String orOctetStream(String contentType) {
-        return contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
+    /** An upload of bytes already in memory (small content: tests, generated files). */
+    static Upload of(byte[] content, String filename, String contentType) {
+        byte[] copy = content.clone();
+        return of(filename, contentType, copy.length, () -> new ByteArrayInputStream(copy));
+    }
+
+    /** An upload of a file on disk; it may be opened any number of times. */
+    static Upload of(Path file, String contentType) throws IOException {
+        return of(file.getFileName().toString(), contentType, Files.size(file), () -> Files.newInputStream(file));
+    }
+
+    /** An upload of a stream, which can be opened once only. {@code size} may be -1. */
+    static Upload of(InputStream stream, String filename, String contentType, long size) {
+        AtomicBoolean opened = new AtomicBoolean();
+        return of(filename, contentType, size, () -> {
+            if (opened.getAndSet(true)) {
+                throw new IOException("this upload's stream was read already");
+            }
+            return stream;
+        });
     }
 }

@@ -10,8 +10,6 @@ import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.testing.TestDb;
 import dev.portalkit.runtime.testing.TestPortal;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.util.List;
@@ -124,27 +122,7 @@ class ExamplePluginTest {
     @Test
     void uploadsAreReadAsStreams() {
         byte[] content = "hello upload".getBytes(StandardCharsets.UTF_8);
-        Upload upload = new Upload() {
-            @Override
-            public String filename() {
-                return "hello.txt";
-            }
-
-            @Override
-            public String contentType() {
-                return "text/plain";
-            }
-
-            @Override
-            public long size() {
-                return content.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(content);
-            }
-        };
+        Upload upload = Upload.of(content, "hello.txt", "text/plain");
         try (TestPortal portal = portal().start()) {
             Map<String, Object> digest = (Map<String, Object>) portal.call("example_upload_digest", TestPortal.ANONYMOUS, Map.of("upload", upload));
             assertThat(digest).containsEntry("size", 12L).containsEntry("filename", "hello.txt")
