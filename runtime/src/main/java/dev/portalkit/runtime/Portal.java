@@ -21,6 +21,7 @@ import dev.portalkit.runtime.db.EntityTypes;
 import dev.portalkit.runtime.db.Transactions;
 import dev.portalkit.runtime.plugin.PluginInfo;
 import dev.portalkit.runtime.plugin.PluginSet;
+import dev.portalkit.runtime.plugin.Subsystem;
 import dev.portalkit.runtime.task.TaskRecord;
 import dev.portalkit.runtime.task.TaskRunner;
 import dev.portalkit.runtime.validation.Validation;
@@ -88,6 +89,8 @@ public class Portal {
             throw new PortalException(ErrorKind.INTERNAL, "the portal is started already");
         }
         PluginSet plugins = PluginSet.resolve(pluginBeans, config.list(CoreConfig.PLUGINS));
+        List<PluginSet.Named<Subsystem>> subsystems = plugins.implementing(Subsystem.class);
+        subsystems.forEach(s -> s.plugin().pluginsResolved(plugins));
         config.validate(declarations(plugins, config));
         Path dataDir = dataDir(config);
         Database database = null;
@@ -118,19 +121,26 @@ public class Portal {
             ActionDispatcher dispatcher = new ActionDispatcher(new ActionRegistry(plugins), new AuthRegistry(plugins), transactions);
             TaskRunner.Settings settings = new TaskRunner.Settings(config.integer(CoreConfig.TASKS_MAX_ATTEMPTS),
                     Duration.ofSeconds(config.integer(CoreConfig.TASKS_RETRY_DELAY)),
-                    Duration.ofSeconds(config.integer(CoreConfig.TASKS_LEASE)));
+                    Duration.ofSeconds(config.integer(CoreConfig.TASKS_LEASE)), config.bool(CoreConfig.TASKS_RUN_AFTER_COMMIT));
             TaskRunner tasks = new TaskRunner(plugins, transactions, dispatcher, settings, options.clock(),
                     user -> new ActionContextImpl(dispatcher, validation, config, user, true));
             dispatcher.attach(tasks);
             state = new State(options, config, plugins, dataDir, database, transactions, validation, dispatcher, tasks);
+            for (PluginSet.Named<Subsystem> s : subsystems) {
+                s.plugin().started(this);
+            }
         } catch (IOException e) {
+            stopSubsystems(plugins);
+            state = null;
             closeQuietly(database);
             throw PortalException.config("portal.data_dir: cannot create " + dataDir + ": " + e.getMessage());
         } catch (RuntimeException e) {
+            stopSubsystems(plugins);
+            state = null;
             closeQuietly(database);
             throw e;
         }
-        if (options.runPendingTasks() && transactions != null) {
+        if (options.runPendingTasks() && options.database() == BootOptions.Database.AUTO) {
             int ran = state.tasks().runDue();
             if (ran > 0) {
                 LOG.info("ran " + ran + " pending post-commit task(s) left from before the start");
@@ -204,7 +214,18 @@ public class Portal {
         State s = state;
         state = null;
         if (s != null) {
+            stopSubsystems(s.plugins());
             closeQuietly(s.database());
+        }
+    }
+
+    private static void stopSubsystems(PluginSet plugins) {
+        for (PluginSet.Named<Subsystem> s : plugins.implementing(Subsystem.class)) {
+            try {
+                s.plugin().stopping();
+            } catch (RuntimeException e) {
+                LOG.warning("stopping " + s.name() + " failed: " + e.getMessage());
+            }
         }
     }
 

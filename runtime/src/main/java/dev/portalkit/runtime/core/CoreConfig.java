@@ -20,6 +20,7 @@ public final class CoreConfig {
     public static final String TASKS_MAX_ATTEMPTS = "portal.tasks.max_attempts";
     public static final String TASKS_RETRY_DELAY = "portal.tasks.retry_delay";
     public static final String TASKS_LEASE = "portal.tasks.lease";
+    public static final String TASKS_RUN_AFTER_COMMIT = "portal.tasks.run_after_commit";
     public static final String TASKS_POLL_INTERVAL = "portal.tasks.poll_interval";
     public static final String HTTP_PORT = "portal.http.port";
     public static final String HTTP_HOST = "portal.http.host";
@@ -54,6 +55,9 @@ public final class CoreConfig {
                 .type(ConfigType.INT).defaultValue("30"));
         d.option(ConfigOption.of(TASKS_LEASE, "Seconds a process holds a task it runs before another may take it over.")
                 .type(ConfigType.INT).defaultValue("300"));
+        d.option(ConfigOption.of(TASKS_RUN_AFTER_COMMIT, "Run an action's post-commit tasks right after its commit, "
+                + "before the response. When false, tasks run only from the server's poller, at start or with `portalkit tasks run`.")
+                .type(ConfigType.BOOLEAN).defaultValue("true"));
         d.option(ConfigOption.of(TASKS_POLL_INTERVAL, "Seconds between looks for due tasks in the running server.")
                 .type(ConfigType.INT).defaultValue("10"));
         d.option(ConfigOption.of(HTTP_PORT, "HTTP port of the standalone server. Set by --port.").type(ConfigType.INT).defaultValue("5000"));

@@ -188,7 +188,10 @@ final class CoreValidators {
                 throw new Invalid("Invalid integer");
             }
             long exact = number.longValueExact();
-            return exact == (int) exact ? Integer.valueOf((int) exact) : Long.valueOf(exact);
+            if (exact == (int) exact) {
+                return Integer.valueOf((int) exact);
+            }
+            return Long.valueOf(exact);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new Invalid("Invalid integer");
         }

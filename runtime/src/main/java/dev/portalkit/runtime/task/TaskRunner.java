@@ -39,7 +39,12 @@ public final class TaskRunner {
     private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
 
     /** Settings of the queue. */
-    public record Settings(int maxAttempts, Duration retryDelay, Duration lease) {
+    /**
+     * @param runAfterCommit run a call's tasks right after its commit, in the calling thread; when
+     *                       false they wait for {@link #runDue()} (the server's poller, a restart, or
+     *                       {@code portalkit tasks run})
+     */
+    public record Settings(int maxAttempts, Duration retryDelay, Duration lease, boolean runAfterCommit) {
     }
 
     private final Transactions transactions;
@@ -92,8 +97,11 @@ public final class TaskRunner {
         return batch;
     }
 
-    /** Runs the given batches (just committed) in order. */
+    /** Runs the given batches (just committed) in order, unless tasks only run from {@link #runDue()}. */
     public void runBatches(List<String> batchIds) {
+        if (!settings.runAfterCommit()) {
+            return;
+        }
         for (String batch : batchIds) {
             runBatch(batch);
         }

@@ -1,0 +1,58 @@
+package dev.portalkit.api.files;
+
+import java.util.Set;
+
+/**
+ * Writes content: whole uploads ({@link Capability#CREATE}) and staged multipart uploads
+ * ({@link Capability#MULTIPART}). Declare what you implement in {@link #capabilities()}; the
+ * default methods refuse.
+ *
+ * <p>Contract for every write: read the upload's stream once, to the end; if anything fails
+ * (including the host's size limit, raised from inside the stream), remove what was written so
+ * far and rethrow — a rejected upload leaves nothing behind. The host fills in the size and hash
+ * it measured while the adapter streamed.
+ */
+public interface Uploader {
+    Set<Capability> capabilities();
+
+    /**
+     * Stores {@code upload} at {@code location}.
+     *
+     * @throws FilesException ALREADY_EXISTS when a file is there and {@code overwrite} is false
+     */
+    default FileData upload(Location location, Upload upload, boolean overwrite) {
+        throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "upload is not supported");
+    }
+
+    /** Begins a multipart upload; returns the state to keep (with the adapter's storage data). */
+    default MultipartData multipartStart(MultipartData data) {
+        throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "multipart upload is not supported");
+    }
+
+    /**
+     * Stores part number {@code part} (1-based; parts may arrive in any order and be sent again).
+     *
+     * @throws FilesException BAD_REQUEST for a part number the upload cannot have
+     */
+    default MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+        throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "multipart upload is not supported");
+    }
+
+    /** Re-reads the upload's state from the backend (parts received so far). */
+    default MultipartData multipartRefresh(MultipartData data) {
+        return data;
+    }
+
+    /**
+     * Assembles the parts into the file. The host verifies the expected size and hash against
+     * what it reads back.
+     */
+    default FileData multipartComplete(MultipartData data) {
+        throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "multipart upload is not supported");
+    }
+
+    /** Abandons an unfinished upload and frees what the backend holds for it. */
+    default void multipartAbort(MultipartData data) {
+        throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "multipart upload is not supported");
+    }
+}

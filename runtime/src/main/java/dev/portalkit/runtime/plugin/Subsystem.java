@@ -1,0 +1,20 @@
+package dev.portalkit.runtime.plugin;
+
+import dev.portalkit.runtime.Portal;
+
+/**
+ * Runtime-internal lifecycle hooks for built-in plugins that own a subsystem (files, web):
+ * {@link #pluginsResolved} before config declarations are collected (so declarations can depend
+ * on what other plugins contribute, e.g. storage adapter options), {@link #started} once the
+ * database and registries are ready (before pending tasks run), {@link #stopping} on stop.
+ */
+public interface Subsystem {
+    default void pluginsResolved(PluginSet plugins) {
+    }
+
+    default void started(Portal portal) {
+    }
+
+    default void stopping() {
+    }
+}

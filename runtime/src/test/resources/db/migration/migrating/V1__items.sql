@@ -1,0 +1,3 @@
+CREATE TABLE migrating_item (
+    name VARCHAR(100) PRIMARY KEY
+);

@@ -1,0 +1,1 @@
+ALTER TABLE migrating_item ADD COLUMN note VARCHAR(200);
