@@ -2,6 +2,7 @@ package dev.portalkit.runtime.model;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
@@ -154,7 +155,7 @@ final class GroupActions {
             case "name" -> "g.name";
             case "title" -> "g.title";
             case "created" -> "g.created";
-            default -> throw dev.portalkit.api.ValidationException.of("sort", "Cannot sort by '" + sort[0] + "' (use name, title or created)");
+            default -> throw ValidationException.of("sort", "Cannot sort by '" + sort[0] + "' (use name, title or created)");
         };
         String direction = sort.length > 1 && sort[1].equalsIgnoreCase("desc") ? "desc" : "asc";
         String where = "g.isOrganization = :o AND g.state = :s";

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The portal model as a built-in plugin: users, API tokens, organizations, groups, datasets and
@@ -96,7 +97,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
             }
 
             @Override
-            public <T> T inTransaction(java.util.function.Supplier<T> work) {
+            public <T> T inTransaction(Supplier<T> work) {
                 return portal.inTransaction(work);
             }
         });

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.hibernate.exception.ConstraintViolationException;
 
@@ -140,7 +141,7 @@ final class ModelStore {
         MemberRecord m = member(groupId, tableName, tableId);
         if (m == null) {
             m = new MemberRecord();
-            m.id = java.util.UUID.randomUUID().toString();
+            m.id = UUID.randomUUID().toString();
             m.groupId = groupId;
             m.tableName = tableName;
             m.tableId = tableId;

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,7 +52,7 @@ final class ModelValidators {
                 String self = selfId(f);
                 List<String> owners = store.read(() -> store.em()
                         .createQuery("SELECT u.id FROM UserRecord u WHERE LOWER(u.email) = :e", String.class)
-                        .setParameter("e", email.toLowerCase(java.util.Locale.ROOT)).getResultList());
+                        .setParameter("e", email.toLowerCase(Locale.ROOT)).getResultList());
                 if (owners.stream().anyMatch(id -> !id.equals(self))) {
                     throw new Invalid("The email address '" + email + "' belongs to a registered user.");
                 }

@@ -1,5 +1,6 @@
 package dev.portalkit.runtime.model;
 
+import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
@@ -101,7 +102,7 @@ final class ResourceActions {
         Map<String, Object> valid = ctx.validate("resource_create", input);
         String id = ModelStore.str(valid.get("id"));
         if (id != null && store.em().find(ResourceRecord.class, id) != null) {
-            throw dev.portalkit.api.ValidationException.of("id", "Resource id already exists: " + id);
+            throw ValidationException.of("id", "Resource id already exists: " + id);
         }
         Instant now = ModelStore.now();
         ResourceRecord r = newResource(id, p.id, now);
