@@ -18,8 +18,9 @@ final class JsonErrorHandlers {
     }
 
     static void writeJson(Request request, Response response, Callback callback, int code) {
-        String help = request.getHttpURI() == null ? "/api/3/action/help_show"
-                : request.getHttpURI().getScheme() + "://" + request.getHttpURI().getAuthority() + "/api/3/action/help_show";
+        var uri = request.getHttpURI();
+        String help = uri == null || uri.getScheme() == null || uri.getAuthority() == null ? "/api/3/action/help_show"
+                : uri.getScheme() + "://" + uri.getAuthority() + "/api/3/action/help_show";
         byte[] body = ApiResponses.errorJson(help, ApiResponses.httpErrorType(code), HttpStatus.getMessage(code), Map.of());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiResponses.JSON_TYPE);
         response.write(true, ByteBuffer.wrap(body), callback);
