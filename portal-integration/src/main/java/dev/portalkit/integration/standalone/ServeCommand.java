@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * initialised on the spot), serves the action API until SIGTERM / Ctrl-C, then stops the server
  * and the container.
  */
-@Command(name = "serve", description = "Run the portal's HTTP server (the action API at /api/action/NAME) until stopped.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the portal's HTTP server (the action API at /api/action/NAME) until stopped.")
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

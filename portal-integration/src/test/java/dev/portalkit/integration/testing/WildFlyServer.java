@@ -27,11 +27,13 @@ public final class WildFlyServer implements AutoCloseable {
     /** Base ports of standalone.xml's socket bindings (http, https, management, ajp, transactions). */
     private static final int[] BASE_PORTS = {8080, 8443, 9990, 9993, 8009, 4712, 4713};
 
+    private final Path home;
     private final Path baseDir;
     private final int offset;
     private final Process process;
 
-    private WildFlyServer(Path baseDir, int offset, Process process) {
+    private WildFlyServer(Path home, Path baseDir, int offset, Process process) {
+        this.home = home;
         this.baseDir = baseDir;
         this.offset = offset;
         this.process = process;
@@ -64,7 +66,7 @@ public final class WildFlyServer implements AutoCloseable {
         pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         pb.environment().put("JBOSS_PIDFILE", baseDir.resolve("wildfly.pid").toString());
         pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true");
-        WildFlyServer server = new WildFlyServer(baseDir, offset, pb.start());
+        WildFlyServer server = new WildFlyServer(home, baseDir, offset, pb.start());
         try {
             server.awaitStarted(timeout);
             return server;
@@ -81,6 +83,27 @@ public final class WildFlyServer implements AutoCloseable {
 
     public Path baseDir() {
         return baseDir;
+    }
+
+    /** Runs a jboss-cli script against the running server (as an operator would); fails on errors. */
+    public String cli(String script, Duration timeout) throws IOException, InterruptedException {
+        Path file = Files.createTempFile(baseDir, "commands-", ".cli");
+        Files.writeString(file, script);
+        Path output = baseDir.resolve(file.getFileName() + ".out");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--connect",
+                "--controller=remote+http://127.0.0.1:" + (9990 + offset), "--file=" + file)
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process cli = pb.start();
+        if (!cli.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            cli.destroyForcibly();
+            throw new AssertionError("jboss-cli did not finish in " + timeout + ": " + Files.readString(output));
+        }
+        String text = Files.readString(output);
+        if (cli.exitValue() != 0) {
+            throw new AssertionError("jboss-cli failed (" + cli.exitValue() + "): " + text + "\n" + logTail(40));
+        }
+        return text;
     }
 
     /** Copies {@code file} into the deployments directory and waits for {@code .deployed} (or fails on {@code .failed}). */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
 import dev.portalkit.integration.testing.WildFlyServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -46,19 +45,11 @@ class WildFlyIT {
                 "portal.plugins", "example",
                 "portal.data_dir", dataDir.toString(),
                 "portal.db.jndi", "java:jboss/datasources/PortalDS"), Duration.ofMinutes(3));
-        // The operator's datasource: here a -ds.xml deployment with WildFly's own H2 driver module.
-        Path ds = tmp.resolve("portalkit-ds.xml");
-        Files.writeString(ds, """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <datasources xmlns="http://www.jboss.org/ironjacamar/schema">
-                  <datasource jndi-name="java:jboss/datasources/PortalDS" pool-name="PortalDS" enabled="true">
-                    <connection-url>jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH</connection-url>
-                    <driver>h2</driver>
-                    <security user-name="sa" password=""/>
-                  </datasource>
-                </datasources>
-                """.formatted(dataDir.resolve("db/portal")), StandardCharsets.UTF_8);
-        wildfly.deploy(ds, Duration.ofMinutes(1));
+        // The operator's datasource, created as docs/deploy.md shows (here with WildFly's own H2 driver module).
+        wildfly.cli("data-source add --name=PortalDS --jndi-name=java:jboss/datasources/PortalDS --driver-name=h2"
+                + " --connection-url=jdbc:h2:file:" + dataDir.resolve("db/portal")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH --user-name=sa --password=sa\n",
+                Duration.ofMinutes(1));
         wildfly.deploy(war, Duration.ofMinutes(3));
         api = new ApiClient(wildfly.httpUri().resolve("portalkit/"));
     }
