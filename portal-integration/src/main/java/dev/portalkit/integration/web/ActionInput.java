@@ -246,12 +246,19 @@ public final class ActionInput implements AutoCloseable {
             long[] written = {0};
             reader.readBody((bytes, off, len) -> {
                 ByteBuffer chunk = ByteBuffer.wrap(bytes, off, len);
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk);
+                try {
+                    while (chunk.hasRemaining()) {
+                        channel.write(chunk);
+                    }
+                } catch (IOException e) {
+                    throw new SpoolFailure(e);
                 }
                 written[0] += len;
             });
             size = written[0];
+        } catch (SpoolFailure e) {
+            // Our disk, not the client's request: e.g. no space left in <data-dir>/tmp.
+            throw new PortalException(ErrorKind.TRANSIENT, "The upload could not be stored for processing", e.getCause());
         }
         String clean = baseName(filename);
         if (clean.isEmpty() && size == 0) {
@@ -302,6 +309,13 @@ public final class ActionInput implements AutoCloseable {
             list.add(existing);
             list.add(value);
             data.put(name, list);
+        }
+    }
+
+    /** A failed write of a spooled part, told apart from failed reads of the request. */
+    private static final class SpoolFailure extends RuntimeException {
+        SpoolFailure(IOException cause) {
+            super(cause);
         }
     }
 

@@ -31,6 +31,7 @@ public final class WildFlyServer implements AutoCloseable {
     private final Path baseDir;
     private final int offset;
     private final Process process;
+    private Thread reaper;
 
     private WildFlyServer(Path home, Path baseDir, int offset, Process process) {
         this.home = home;
@@ -67,6 +68,10 @@ public final class WildFlyServer implements AutoCloseable {
         pb.environment().put("JBOSS_PIDFILE", baseDir.resolve("wildfly.pid").toString());
         pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true");
         WildFlyServer server = new WildFlyServer(home, baseDir, offset, pb.start());
+        // Should the test JVM itself be stopped, do not leave a WildFly behind.
+        Thread reaper = new Thread(server::close, "wildfly-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        server.reaper = reaper;
         try {
             server.awaitStarted(timeout);
             return server;
@@ -174,6 +179,13 @@ public final class WildFlyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reaper != null && Thread.currentThread() != reaper) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs close() too
+            }
+        }
         List<ProcessHandle> jvms = new ArrayList<>(process.descendants().toList());
         process.destroy();
         for (ProcessHandle jvm : jvms) {
