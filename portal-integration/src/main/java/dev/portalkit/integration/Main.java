@@ -1,5 +1,6 @@
 package dev.portalkit.integration;
 
+import dev.portalkit.integration.standalone.ServeCommand;
 import dev.portalkit.runtime.cli.PortalCli;
 
 /** Entry point of {@code portalkit.jar}: the runtime's command line plus the web commands. */
@@ -8,6 +9,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(PortalCli.commandLine().execute(args));
+        System.exit(PortalCli.commandLine(new ServeCommand()).execute(args));
     }
 }

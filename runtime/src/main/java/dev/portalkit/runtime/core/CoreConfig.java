@@ -4,7 +4,10 @@ import dev.portalkit.api.config.ConfigDeclaration;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.ConfigType;
 
-/** The core's config options (keys as constants, declared with type, default and help). */
+/**
+ * The core's config options (keys as constants, declared with type, default and help). The
+ * {@code portal.http.*} options belong to the web layer's built-in plugin in portal-integration.
+ */
 public final class CoreConfig {
     public static final String PLUGINS = "portal.plugins";
     public static final String DATA_DIR = "portal.data_dir";
@@ -22,8 +25,6 @@ public final class CoreConfig {
     public static final String TASKS_LEASE = "portal.tasks.lease";
     public static final String TASKS_RUN_AFTER_COMMIT = "portal.tasks.run_after_commit";
     public static final String TASKS_POLL_INTERVAL = "portal.tasks.poll_interval";
-    public static final String HTTP_PORT = "portal.http.port";
-    public static final String HTTP_HOST = "portal.http.host";
 
     private CoreConfig() {
     }
@@ -31,7 +32,6 @@ public final class CoreConfig {
     static void declare(ConfigDeclaration d) {
         d.namespace("portal.db.");
         d.namespace("portal.tasks.");
-        d.namespace("portal.http.");
         d.option(ConfigOption.of(PLUGINS, "Enabled plugins, in order (space or comma separated), like ckan.plugins. "
                 + "The first listed is the outermost when several plugins chain the same action.").type(ConfigType.LIST).defaultValue(""));
         d.option(ConfigOption.of(DATA_DIR, "Directory for the H2 database, local files and extra plugin jars. "
@@ -60,7 +60,5 @@ public final class CoreConfig {
                 .type(ConfigType.BOOLEAN).defaultValue("true"));
         d.option(ConfigOption.of(TASKS_POLL_INTERVAL, "Seconds between looks for due tasks in the running server.")
                 .type(ConfigType.INT).defaultValue("10"));
-        d.option(ConfigOption.of(HTTP_PORT, "HTTP port of the standalone server. Set by --port.").type(ConfigType.INT).defaultValue("5000"));
-        d.option(ConfigOption.of(HTTP_HOST, "Address the standalone server listens on.").defaultValue("127.0.0.1"));
     }
 }

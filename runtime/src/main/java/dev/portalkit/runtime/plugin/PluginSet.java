@@ -133,7 +133,8 @@ public final class PluginSet {
         }
         try {
             return Path.of(cs.getLocation().toURI()).toString();
-        } catch (URISyntaxException | IllegalArgumentException e) {
+        } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            // Not a file: e.g. WildFly's vfs: URLs for the jars of a WAR.
             return cs.getLocation().toString();
         }
     }

@@ -1,0 +1,127 @@
+package dev.portalkit.integration.standalone;
+
+import dev.portalkit.api.PortalException;
+import dev.portalkit.integration.web.ActionInput;
+import dev.portalkit.integration.web.ActionResource;
+import dev.portalkit.integration.web.ApiExceptionMapper;
+import dev.portalkit.integration.web.TaskPoller;
+import dev.portalkit.integration.web.WebPlugin;
+import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.PortalContainer;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jboss.resteasy.core.ResteasyDeploymentImpl;
+import org.jboss.resteasy.plugins.server.servlet.HttpServlet30Dispatcher;
+import org.jboss.resteasy.spi.ResteasyDeployment;
+
+/**
+ * The standalone HTTP server: Jetty 12 (ee11 servlet) with RESTEasy serving the same Jakarta
+ * REST classes as the WAR, whose instances come from the portal's Weld container; plus the
+ * task poller. {@link #close()} stops accepting, lets running requests finish (10 s at most),
+ * then stops the poller.
+ */
+public final class PortalServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PortalServer.class.getName());
+    private static final int INPUT_BUFFER = 64 * 1024;
+
+    private final Server server;
+    private final ResteasyDeployment deployment;
+    private final TaskPoller poller;
+    private final URI uri;
+
+    private PortalServer(Server server, ResteasyDeployment deployment, TaskPoller poller, URI uri) {
+        this.server = server;
+        this.deployment = deployment;
+        this.poller = poller;
+        this.uri = uri;
+    }
+
+    /** Starts serving the portal of {@code container} on {@code portal.http.host}:{@code portal.http.port}. */
+    public static PortalServer start(PortalContainer container) {
+        Portal portal = container.portal();
+        String host = portal.config().string(WebPlugin.HTTP_HOST);
+        int port = portal.config().integer(WebPlugin.HTTP_PORT);
+        ActionInput.deleteStaleSpools(portal.dataDirectory().resolve("tmp"), Duration.ofDays(1));
+
+        ResteasyDeployment deployment = new ResteasyDeploymentImpl();
+        deployment.getResources().add(container.bean(ActionResource.class));
+        deployment.getProviders().add(new ApiExceptionMapper());
+        deployment.start();
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("portal-http");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        HttpConnectionFactory httpFactory = new HttpConnectionFactory(http);
+        httpFactory.setInputBufferSize(INPUT_BUFFER);
+        ServerConnector connector = new ServerConnector(server, httpFactory);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.setAttribute(ResteasyDeployment.class.getName(), deployment);
+        context.addServlet(new ServletHolder("action-api", new HttpServlet30Dispatcher()), "/*");
+        context.setErrorHandler(new JsonErrorHandlers.Servlet());
+        server.setHandler(new GracefulHandler(context));
+        server.setErrorHandler(new JsonErrorHandlers.Server());
+        server.setStopTimeout(10_000);
+
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            deployment.stop();
+            Throwable cause = e instanceof IOException || e.getCause() == null ? e : e.getCause();
+            throw PortalException.config("portal.http.port: cannot listen on " + host + ":" + port + ": " + cause.getMessage());
+        }
+        String shownHost = host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "127.0.0.1" : host;
+        if (shownHost.contains(":")) {
+            shownHost = "[" + shownHost + "]";
+        }
+        URI uri = URI.create("http://" + shownHost + ":" + connector.getLocalPort() + "/");
+        TaskPoller poller = TaskPoller.start(portal, null);
+        return new PortalServer(server, deployment, poller, uri);
+    }
+
+    /** The server's base URL, e.g. {@code http://127.0.0.1:5000/}. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            stopQuietly(server);
+        } finally {
+            poller.close();
+            deployment.stop();
+        }
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping the HTTP server failed: " + e.getMessage(), e);
+        }
+    }
+}

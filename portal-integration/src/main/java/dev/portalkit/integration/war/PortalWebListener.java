@@ -1,0 +1,58 @@
+package dev.portalkit.integration.war;
+
+import dev.portalkit.integration.web.ActionInput;
+import dev.portalkit.integration.web.TaskPoller;
+import dev.portalkit.runtime.BootOptions;
+import dev.portalkit.runtime.Portal;
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+/**
+ * Starts the portal in a WAR: the app server's CDI has built the {@link Portal} bean (and found
+ * the plugins in {@code WEB-INF/lib}); this starts it with the configuration from system
+ * properties, environment variables and the {@code PORTAL_CONFIG} file, and runs the task poller
+ * on the server's managed scheduler. A bad configuration fails the deployment with the key named.
+ * Only servlet containers see this listener; the standalone server starts the portal itself.
+ */
+@WebListener
+public class PortalWebListener implements ServletContextListener {
+    private static final Logger LOG = Logger.getLogger(PortalWebListener.class.getName());
+    private static final String MANAGED_SCHEDULER = "java:comp/DefaultManagedScheduledExecutorService";
+
+    @Inject
+    Portal portal;
+
+    private TaskPoller poller;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        portal.start(BootOptions.defaults());
+        ActionInput.deleteStaleSpools(portal.dataDirectory().resolve("tmp"), Duration.ofDays(1));
+        poller = TaskPoller.start(portal, managedScheduler());
+        LOG.info("Portalkit is running at context path '" + event.getServletContext().getContextPath() + "/' (data directory "
+                + portal.dataDirectory() + ", plugins " + portal.config().list("portal.plugins") + ")");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (poller != null) {
+            poller.close();
+        }
+        portal.stop();
+    }
+
+    private static ScheduledExecutorService managedScheduler() {
+        try {
+            return (ScheduledExecutorService) new InitialContext().lookup(MANAGED_SCHEDULER);
+        } catch (NamingException | ClassCastException e) {
+            return null; // a plain servlet container: the poller uses a daemon thread of its own
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.portalkit.integration.web;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.UserRef;
+import dev.portalkit.runtime.ApiTokenAuthenticator;
+import dev.portalkit.runtime.Portal;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * CKAN's action API: {@code GET|POST /api/action/NAME} and {@code /api/3/action/NAME}. One
+ * request runs one action through {@link Portal#call}: token check, then the action's
+ * existence, then the body (read only when both passed), then the call; the envelope carries
+ * the result or the error.
+ */
+@Path("/api")
+@Dependent
+public class ActionResource {
+    @Inject
+    Portal portal;
+
+    @Inject
+    Instance<ApiTokenAuthenticator> authenticators;
+
+    /** For CDI. */
+    public ActionResource() {
+    }
+
+    @GET
+    @Path("action/{name}")
+    public Response get(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return handle(name, headers, uri, null);
+    }
+
+    @GET
+    @Path("3/action/{name}")
+    public Response get3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return handle(name, headers, uri, null);
+    }
+
+    @POST
+    @Path("action/{name}")
+    public Response post(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
+        return handle(name, headers, uri, body);
+    }
+
+    @POST
+    @Path("3/action/{name}")
+    public Response post3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
+        return handle(name, headers, uri, body);
+    }
+
+    private Response handle(String name, HttpHeaders headers, UriInfo uri, InputStream body) {
+        String help = ApiResponses.helpUrl(uri.getBaseUri(), name);
+        ActionInput input = null;
+        try {
+            Optional<UserRef> user = ApiTokens.user(headers.getHeaderString(HttpHeaders.AUTHORIZATION), authenticators);
+            if (portal.dispatcher().actions().get(name) == null) {
+                throw PortalException.notFound("Action '" + name + "' does not exist");
+            }
+            input = body == null ? ActionInput.fromQuery(uri.getQueryParameters()) : readBody(headers, body);
+            Object result = portal.call(name, user, input.data());
+            return ApiResponses.success(help, result);
+        } catch (Exception e) {
+            return ApiResponses.error(help, e);
+        } finally {
+            if (input != null) {
+                input.close();
+            }
+        }
+    }
+
+    private ActionInput readBody(HttpHeaders headers, InputStream body) {
+        MediaType type;
+        try {
+            type = headers.getMediaType();
+        } catch (RuntimeException e) {
+            throw PortalException.badRequest("Malformed Content-Type header");
+        }
+        String contentType = type == null ? null : (type.getType() + "/" + type.getSubtype()).toLowerCase(Locale.ROOT);
+        String boundary = type == null ? null : parameter(type.getParameters(), "boundary");
+        String charset = type == null ? null : parameter(type.getParameters(), "charset");
+        long length = contentLength(headers.getHeaderString(HttpHeaders.CONTENT_LENGTH));
+        ActionInput.Limits limits = new ActionInput.Limits(portal.config().size(WebPlugin.MAX_BODY_SIZE),
+                portal.config().size(WebPlugin.MAX_UPLOAD_SIZE), portal.dataDirectory().resolve("tmp"));
+        return ActionInput.fromBody(contentType, boundary, charset, length, body, limits);
+    }
+
+    private static String parameter(Map<String, String> parameters, String name) {
+        for (Map.Entry<String, String> e : parameters.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static long contentLength(String header) {
+        if (header == null || header.isBlank()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            throw new PortalException(ErrorKind.BAD_REQUEST, "Malformed Content-Length header");
+        }
+    }
+}

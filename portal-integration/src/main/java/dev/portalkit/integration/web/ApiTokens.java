@@ -1,0 +1,36 @@
+package dev.portalkit.integration.web;
+
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.UserRef;
+import dev.portalkit.runtime.ApiTokenAuthenticator;
+import jakarta.enterprise.inject.Instance;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The {@code Authorization} header of an API request: absent or blank means anonymous; a raw API
+ * token or {@code Bearer <token>} must belong to a user, else the request is refused (403) before
+ * anything runs. Without an {@link ApiTokenAuthenticator} bean every token is invalid.
+ */
+public final class ApiTokens {
+    private ApiTokens() {
+    }
+
+    public static Optional<UserRef> user(String authorization, Instance<ApiTokenAuthenticator> authenticators) {
+        if (authorization == null || authorization.isBlank()) {
+            return Optional.empty();
+        }
+        String token = authorization.trim();
+        if (token.length() >= 7 && token.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            token = token.substring(7).trim();
+        }
+        if (token.isEmpty() || authenticators == null || authenticators.isUnsatisfied()) {
+            throw invalid();
+        }
+        return authenticators.get().authenticate(token).map(Optional::of).orElseThrow(ApiTokens::invalid);
+    }
+
+    private static PortalException invalid() {
+        return PortalException.denied("Invalid API token");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.portalkit.integration.web;
+
+import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.core.CoreConfig;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the task outbox's due tasks ({@code portal.tasks().runDue()}: retries of failed
+ * post-commit tasks, tasks left by a crash) every {@code portal.tasks.poll_interval} seconds
+ * while the server runs; 0 or less turns it off.
+ */
+public final class TaskPoller implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TaskPoller.class.getName());
+
+    private final ScheduledExecutorService executor;
+    private final boolean ownExecutor;
+    private final ScheduledFuture<?> future;
+
+    private TaskPoller(ScheduledExecutorService executor, boolean ownExecutor, ScheduledFuture<?> future) {
+        this.executor = executor;
+        this.ownExecutor = ownExecutor;
+        this.future = future;
+    }
+
+    /**
+     * @param executor an executor of the app server (not shut down here), or {@code null} for a
+     *                 daemon thread of our own
+     */
+    public static TaskPoller start(Portal portal, ScheduledExecutorService executor) {
+        int interval = portal.config().integer(CoreConfig.TASKS_POLL_INTERVAL);
+        if (interval <= 0 || portal.transactions() == null) {
+            return new TaskPoller(null, false, null);
+        }
+        boolean own = executor == null;
+        ScheduledExecutorService exec = own ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "portal-task-poller");
+            t.setDaemon(true);
+            return t;
+        }) : executor;
+        ScheduledFuture<?> future = exec.scheduleWithFixedDelay(() -> {
+            try {
+                if (portal.isStarted()) {
+                    int ran = portal.tasks().runDue();
+                    if (ran > 0) {
+                        LOG.fine(() -> "ran " + ran + " due post-commit task(s)");
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "running due post-commit tasks failed: " + e.getMessage(), e);
+            }
+        }, interval, interval, TimeUnit.SECONDS);
+        return new TaskPoller(exec, own, future);
+    }
+
+    @Override
+    public void close() {
+        if (future != null) {
+            future.cancel(false);
+        }
+        if (ownExecutor && executor != null) {
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                    executor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                executor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.portalkit.integration.web;
+
+import dev.portalkit.api.config.ConfigDeclaration;
+import dev.portalkit.api.config.ConfigOption;
+import dev.portalkit.api.config.ConfigType;
+import dev.portalkit.api.config.IConfigDeclarations;
+import dev.portalkit.api.plugin.PortalPlugin;
+import dev.portalkit.runtime.plugin.BuiltIn;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The web layer as a built-in plugin: it declares the {@code portal.http.*} options. */
+@BuiltIn
+@ApplicationScoped
+public class WebPlugin implements PortalPlugin, IConfigDeclarations {
+    public static final String HTTP_PORT = "portal.http.port";
+    public static final String HTTP_HOST = "portal.http.host";
+    public static final String MAX_BODY_SIZE = "portal.http.max_body_size";
+    public static final String MAX_UPLOAD_SIZE = "portal.http.max_upload_size";
+
+    @Override
+    public String name() {
+        return "web";
+    }
+
+    @Override
+    public String description() {
+        return "Portalkit web layer: the action API over HTTP (/api/action/NAME), standalone server and WAR";
+    }
+
+    @Override
+    public void declareConfig(ConfigDeclaration d) {
+        d.namespace("portal.http.");
+        d.option(ConfigOption.of(HTTP_PORT, "HTTP port of the standalone server (0 picks a free one). Set by --port.")
+                .type(ConfigType.INT).defaultValue("5000"));
+        d.option(ConfigOption.of(HTTP_HOST, "Address the standalone server listens on (0.0.0.0 for every interface).")
+                .defaultValue("127.0.0.1"));
+        d.option(ConfigOption.of(MAX_BODY_SIZE, "Largest request body the action API reads into memory: a JSON or "
+                + "form body, and the text fields of a multipart request together. A bigger request is refused with "
+                + "413 before any action runs.").type(ConfigType.SIZE).defaultValue("10MiB"));
+        d.option(ConfigOption.of(MAX_UPLOAD_SIZE, "Largest multipart/form-data request (file parts are streamed to "
+                + "<data_dir>/tmp, never held in memory, and deleted when the request ends). A bigger request is "
+                + "refused with 413 before any action runs. In an app server, its own limit applies too "
+                + "(WildFly: max-post-size of the HTTP listener).").type(ConfigType.SIZE).defaultValue("10GiB"));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.portalkit.integration.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.files.Upload;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MultipartReaderTest {
+    private static final String BOUNDARY = "----portalkitBoundary7MA4YWxkTrZu0gW";
+
+    @TempDir
+    Path tmp;
+
+    /** Delivers the body in small random pieces, so parts and delimiters straddle every buffer edge. */
+    private static InputStream trickle(byte[] body, long seed) {
+        Random random = new Random(seed);
+        return new ByteArrayInputStream(body) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + random.nextInt(5000)));
+            }
+        };
+    }
+
+    private ActionInput read(byte[] body, long seed, long maxBody, long maxUpload) {
+        return ActionInput.fromBody("multipart/form-data", BOUNDARY, null, -1, trickle(body, seed),
+                new ActionInput.Limits(maxBody, maxUpload, tmp));
+    }
+
+    @Test
+    void filePartBeforeFieldsWithDelimiterLookalikesInside() throws IOException {
+        Random random = new Random(42);
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        for (int i = 0; i < 300; i++) {
+            byte[] chunk = new byte[random.nextInt(3000)];
+            random.nextBytes(chunk);
+            content.write(chunk);
+            // Almost-delimiters: the file must keep them.
+            content.write(("\r\n--" + BOUNDARY.substring(0, random.nextInt(BOUNDARY.length()))).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        byte[] file = content.toByteArray();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("preamble to ignore\r\n--" + BOUNDARY + "\r\n"
+                + "Content-Disposition: form-data; name=\"upload\"; filename=\"C:\\\\Users\\\\me\\\\data \\\"v2\\\".csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(file);
+        body.write(("\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"package_id\"\r\n\r\nmy-dataset"
+                + "\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\na"
+                + "\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\nb"
+                + "\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"title\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nDonn\u00e9es"
+                + "\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"empty\"; filename=\"\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n"
+                + "\r\n--" + BOUNDARY + "--\r\nepilogue").getBytes(StandardCharsets.UTF_8));
+        for (long seed = 0; seed < 5; seed++) {
+            try (ActionInput input = read(body.toByteArray(), seed, 1024, 10_000_000)) {
+                assertThat(input.data()).containsOnlyKeys("upload", "package_id", "tag", "title");
+                Upload upload = (Upload) input.data().get("upload");
+                assertThat(upload.filename()).isEqualTo("data \"v2\".csv");
+                assertThat(upload.contentType()).isEqualTo("text/csv");
+                assertThat(upload.size()).isEqualTo(file.length);
+                try (InputStream in = upload.open()) {
+                    assertThat(in.readAllBytes()).isEqualTo(file);
+                }
+                assertThat(input.data().get("package_id")).isEqualTo("my-dataset");
+                assertThat(input.data().get("tag")).isEqualTo(List.of("a", "b"));
+                assertThat(input.data().get("title")).isEqualTo("Donn\u00e9es");
+                assertThat(Files.list(tmp)).hasSize(1);
+            }
+            assertThat(Files.list(tmp)).isEmpty();
+        }
+    }
+
+    @Test
+    void limitsAndMalformedBodies() {
+        String big = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\n"
+                + "x".repeat(5000) + "\r\n--" + BOUNDARY + "--\r\n";
+        assertThatThrownBy(() -> read(big.getBytes(StandardCharsets.UTF_8), 1, 1024, 4000))
+                .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE));
+        String text = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n"
+                + "x".repeat(2000) + "\r\n--" + BOUNDARY + "--\r\n";
+        assertThatThrownBy(() -> read(text.getBytes(StandardCharsets.UTF_8), 1, 1024, 100_000))
+                .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE));
+        String unterminated = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\nabc";
+        assertThatThrownBy(() -> read(unterminated.getBytes(StandardCharsets.UTF_8), 1, 1024, 100_000))
+                .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BAD_REQUEST));
+        assertThat(tmp.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void extendedFilenameAndBaseName() {
+        assertThat(ContentDisposition.parse("form-data; name=\"a\"; filename*=UTF-8''%E2%82%AC%20rates.csv"))
+                .containsEntry("name", "a").containsEntry("filename*", "\u20ac rates.csv");
+        assertThat(ActionInput.baseName("../../etc/passwd")).isEqualTo("passwd");
+        assertThat(ActionInput.baseName("..")).isEmpty();
+    }
+}
