@@ -80,6 +80,18 @@ class ChainAndAuthTest {
     }
 
     @Test
+    void helpShowDescribesWhoDefinesAndWrapsAnAction() {
+        try (TestPortal portal = TestPortal.builder().plugins("recording alpha beta").start()) {
+            assertThat(portal.call("help_show", TestPortal.ANONYMOUS, Map.of("name", "rec_echo")))
+                    .isEqualTo("Action rec_echo: defined by plugin 'recording', wrapped by 2 chained action(s).");
+            assertThat(portal.call("help_show", TestPortal.ANONYMOUS, Map.of("name", "rec_do")).toString())
+                    .endsWith("supports post-commit tasks.");
+            assertThatThrownBy(() -> portal.call("help_show", TestPortal.ANONYMOUS, Map.of("name", "nope")))
+                    .hasMessageContaining("does not exist");
+        }
+    }
+
+    @Test
     void unknownPluginFailsStartListingTheAvailableOnes() {
         assertThatThrownBy(() -> TestPortal.builder().plugins("recording nosuch").start())
                 .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG_INVALID))

@@ -91,6 +91,11 @@ public final class ActionContextImpl implements ActionContext {
         return config;
     }
 
+    /** The host's dispatcher (for core actions that describe the action registry). */
+    public ActionDispatcher dispatcher() {
+        return dispatcher;
+    }
+
     @Override
     public Map<String, Object> attributes() {
         return attributes;

@@ -15,6 +15,8 @@ import dev.portalkit.api.plugin.PortalPlugin;
 import dev.portalkit.api.validation.IValidators;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
+import dev.portalkit.runtime.action.ActionContextImpl;
+import dev.portalkit.runtime.action.ActionRegistry;
 import dev.portalkit.runtime.config.PortalConfigImpl;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,6 +65,19 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
             }
             return config.get(name).orElse(null);
         });
+        actions.put("help_show", (ctx, data) -> {
+            Object name = data.get("name");
+            if (!(name instanceof String action) || action.isBlank()) {
+                throw ValidationException.of("name", "Missing value");
+            }
+            ActionRegistry.Entry entry = ((ActionContextImpl) ctx).dispatcher().actions().get(action);
+            if (entry == null) {
+                throw PortalException.notFound("Action '" + action + "' does not exist");
+            }
+            return "Action " + action + ": defined by plugin '" + entry.owner() + "'"
+                    + (entry.wrappers().isEmpty() ? "" : ", wrapped by " + entry.wrappers().size() + " chained action(s)")
+                    + (entry.base().supportsTasks() ? "; supports post-commit tasks" : "") + ".";
+        });
         return actions;
     }
 
@@ -70,6 +85,7 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
     public Map<String, AuthFunction> authFunctions() {
         Map<String, AuthFunction> auth = new LinkedHashMap<>();
         auth.put("status_show", (ctx, data) -> AuthResult.allow());
+        auth.put("help_show", (ctx, data) -> AuthResult.allow());
         auth.put("config_option_show", (ctx, data) -> AuthResult.deny("Only sysadmins may read configuration options"));
         return auth;
     }
