@@ -84,7 +84,7 @@ class ChainAndAuthTest {
         assertThatThrownBy(() -> TestPortal.builder().plugins("recording nosuch").start())
                 .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG_INVALID))
                 .hasMessageContaining("unknown plugin 'nosuch'")
-                .hasMessageContaining("available plugins: alpha, beta, migrating, recording");
+                .hasMessageContaining("available plugins: alpha, beta, migrating, minimal-files, recording");
     }
 
     @Test

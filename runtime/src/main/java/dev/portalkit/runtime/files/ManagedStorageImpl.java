@@ -70,6 +70,8 @@ public final class ManagedStorageImpl implements ManagedStorage {
         EnumSet<Capability> ownCaps = EnumSet.noneOf(Capability.class);
         ownCaps.addAll(adapter.capabilities());
         ownCaps.removeAll(disabled);
+        // Emulation needs the adapter's own STREAM / CREATE / REMOVE; a disabled capability is
+        // neither offered nor emulated, nor used to emulate another (MOVE needs COPY).
         EnumSet<Capability> emulatedCaps = EnumSet.noneOf(Capability.class);
         boolean streams = ownCaps.contains(Capability.STREAM);
         boolean creates = ownCaps.contains(Capability.CREATE);
@@ -82,6 +84,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
         if (!ownCaps.contains(Capability.COMPOSE) && streams && creates) {
             emulatedCaps.add(Capability.COMPOSE);
         }
+        emulatedCaps.removeAll(disabled);
         boolean copies = ownCaps.contains(Capability.COPY) || emulatedCaps.contains(Capability.COPY);
         if (!ownCaps.contains(Capability.MOVE) && copies && ownCaps.contains(Capability.REMOVE)) {
             emulatedCaps.add(Capability.MOVE);

@@ -30,12 +30,17 @@ abstract class PortalStorageContract extends StorageContractTest {
         return TestDb.H2;
     }
 
+    /** Plugins to enable (for adapters that plugins contribute). */
+    protected String plugins() {
+        return "";
+    }
+
     /** The adapter's own options for a fresh storage called {@code name}. */
     protected abstract Map<String, String> adapterOptions(String name);
 
     @BeforeAll
     void startPortal() {
-        portal = TestPortal.builder().db(db()).runPendingTasks(false).start();
+        portal = TestPortal.builder().db(db()).plugins(plugins()).runPendingTasks(false).start();
     }
 
     @AfterAll

@@ -175,7 +175,7 @@ public class FsStorage implements Storage {
         } catch (InvalidPathException e) {
             throw FilesException.badLocation(value, "it cannot be a file name here: " + e.getReason());
         }
-        if (!target.startsWith(root) || target.equals(root)) {
+        if (!contains(root, target) || target.equals(root)) {
             throw FilesException.badLocation(value, "it leaves the storage's folder");
         }
         Path existing = target;
@@ -183,13 +183,22 @@ public class FsStorage implements Storage {
             existing = existing.getParent();
         }
         try {
-            if (existing == null || !existing.toRealPath().startsWith(realRoot)) {
+            if (existing == null || !contains(realRoot, existing.toRealPath())) {
                 throw FilesException.badLocation(value, "it leads out of the storage's folder through a symbolic link");
             }
         } catch (IOException e) {
             throw FilesException.badLocation(value, "it cannot be resolved: " + e.getMessage());
         }
         return target;
+    }
+
+    /**
+     * Whether {@code candidate} is {@code folder} or inside it, compared by path segments after
+     * normalisation: {@code /data/files-secret} is not inside {@code /data/files}, whatever a
+     * string prefix says.
+     */
+    public static boolean contains(Path folder, Path candidate) {
+        return candidate.toAbsolutePath().normalize().startsWith(folder.toAbsolutePath().normalize());
     }
 
     private Path existingFile(Location location) {
