@@ -39,7 +39,7 @@ class FilesCliTest {
         assertThat(plain.out()).contains("files:db           files      File content in the portal database")
                 .contains("files:fs           files      Files in a local folder")
                 .contains("files:memory       files").contains("files:public_fs    files")
-                .contains("test:minimal       minimal-files A file per location in a temporary folder")
+                .contains("test:minimal       minimal-files A file per location in a temporary folder; creates")
                 .doesNotContain("create_path");
         Run verbose = run(dir, "files", "adapters", "-v", "-o", "portal.plugins=minimal-files");
         assertThat(verbose.code()).isZero();
@@ -59,7 +59,7 @@ class FilesCliTest {
                 "-o", "portal.files.default_storage=main"};
         Run plain = run(dir, concat(new String[] {"files", "storages"}, config));
         assertThat(plain.code()).as(plain.err()).isZero();
-        assertThat(plain.out()).contains("cloud: test:minimal\n    capabilities: CREATE, STREAM, COPY (emulated), REMOVE, MOVE (emulated), "
+        assertThat(plain.out()).contains("cloud: test:minimal\n    capabilities: CREATE, STREAM, COPY (emulated), REMOVE, MULTIPART, MOVE (emulated), "
                         + "EXISTS, SCAN, COMPOSE (emulated), RANGE (emulated)\n")
                 .contains("main: files:fs (default)\n    capabilities: CREATE, STREAM, COPY, REMOVE, MULTIPART, MOVE, EXISTS, SCAN, "
                         + "APPEND, COMPOSE, RANGE, ANALYZE\n")

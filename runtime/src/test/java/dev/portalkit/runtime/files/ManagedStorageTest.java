@@ -184,7 +184,7 @@ class ManagedStorageTest {
         assertThat(storage.emulatedCapabilities()).containsExactlyInAnyOrder(Capability.COPY, Capability.MOVE, Capability.COMPOSE,
                 Capability.RANGE);
         assertThat(storage.capabilities()).contains(Capability.COPY, Capability.MOVE, Capability.COMPOSE, Capability.RANGE);
-        assertThat(storage.capabilities()).doesNotContain(Capability.APPEND, Capability.MULTIPART, Capability.ANALYZE);
+        assertThat(storage.capabilities()).doesNotContain(Capability.APPEND, Capability.ANALYZE);
         FileData a = storage.uploader().upload(new Location("a.txt"), text("hello ", "a.txt"), false);
         FileData b = storage.uploader().upload(new Location("b.txt"), text("world", "b.txt"), false);
         FileData copy = storage.manager().copy(new Location("c.txt"), a, false);

@@ -1,5 +1,6 @@
 package dev.portalkit.runtime.plugins;
 
+import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
@@ -8,6 +9,7 @@ import dev.portalkit.api.files.IFiles;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.LocationTransformer;
 import dev.portalkit.api.files.Manager;
+import dev.portalkit.api.files.MultipartData;
 import dev.portalkit.api.files.Reader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageFactory;
@@ -35,9 +37,11 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Test plugin: a storage adapter that can only create, stream, remove, check and list
- * ({@code test:minimal}, everything else is emulated by the host), with a secret option, and two
- * location transformers ({@code upper}, and {@code escape}, which tries to leave the storage).
+ * Test plugin: a storage adapter that can only create, stream, remove, check and list, plus
+ * multipart uploads whose completion reports no hash ({@code test:minimal}: COPY, MOVE, COMPOSE and
+ * RANGE are emulated by the host, and it verifies multipart uploads by reading them back), with a
+ * secret option, and two location transformers ({@code upper}, and {@code escape}, which tries to
+ * leave the storage).
  */
 @ApplicationScoped
 public class MinimalFilesPlugin implements PortalPlugin, IFiles {
@@ -58,7 +62,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
 
             @Override
             public String description() {
-                return "A file per location in a temporary folder; creates, streams, removes, checks and lists, nothing more.";
+                return "A file per location in a temporary folder; creates, streams, removes, checks, lists, multipart.";
             }
 
             @Override
@@ -120,7 +124,73 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
 
         @Override
         public Set<Capability> capabilities() {
-            return EnumSet.of(Capability.CREATE, Capability.STREAM, Capability.REMOVE, Capability.EXISTS, Capability.SCAN);
+            return EnumSet.of(Capability.CREATE, Capability.STREAM, Capability.REMOVE, Capability.EXISTS, Capability.SCAN,
+                    Capability.MULTIPART);
+        }
+
+        private Path parts(MultipartData data) {
+            Path parts = folder.resolve(".parts-" + data.storageData().get("upload_id"));
+            if (!Files.isDirectory(parts)) {
+                throw new FilesException(ErrorKind.NOT_FOUND, "no such multipart upload");
+            }
+            return parts;
+        }
+
+        @Override
+        public MultipartData multipartStart(MultipartData data) {
+            String id = UUID.randomUUID().toString();
+            try {
+                Files.createDirectories(folder.resolve(".parts-" + id));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return data.withStorageData(Map.of("upload_id", id));
+        }
+
+        @Override
+        public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+            try (InputStream in = content.open()) {
+                Files.copy(in, parts(data).resolve(Integer.toString(part)), StandardCopyOption.REPLACE_EXISTING);
+                return data;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Concatenates the parts and reports no hash: the host reads the file back to verify it. */
+        @Override
+        public FileData multipartComplete(MultipartData data) {
+            Path parts = parts(data);
+            try (Stream<Path> list = Files.list(parts)) {
+                List<Path> sorted = list.sorted(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString()))).toList();
+                for (int n = 1; n <= sorted.size(); n++) {
+                    if (!sorted.get(n - 1).getFileName().toString().equals(Integer.toString(n))) {
+                        throw new FilesException(ErrorKind.BAD_REQUEST, "part " + n + " is missing");
+                    }
+                }
+                Path target = file(data.location());
+                try (var out = Files.newOutputStream(target)) {
+                    for (Path p : sorted) {
+                        Files.copy(p, out);
+                    }
+                }
+                multipartAbort(data);
+                return new FileData(data.location(), Files.size(target), data.contentType(), "", "", Map.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void multipartAbort(MultipartData data) {
+            try (Stream<Path> list = Files.list(parts(data))) {
+                for (Path p : list.toList()) {
+                    Files.delete(p);
+                }
+                Files.delete(parts(data));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override
@@ -175,7 +245,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
         @Override
         public Stream<Location> scan() {
             try (Stream<Path> files = Files.list(folder)) {
-                return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".upload-")).sorted()
+                return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted()
                         .map(n -> new Location(URLDecoder.decode(n, StandardCharsets.UTF_8))).toList().stream();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -184,11 +254,10 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
 
         @Override
         public void close() {
-            try (Stream<Path> files = Files.list(folder)) {
-                for (Path p : files.toList()) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
-                Files.deleteIfExists(folder);
             } catch (IOException ignored) {
                 // a temporary folder
             }
