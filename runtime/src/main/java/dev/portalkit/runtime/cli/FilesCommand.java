@@ -177,11 +177,18 @@ public final class FilesCommand implements Runnable {
         @Override
         public Integer call() {
             BootOptions boot = common.boot();
-            String name = storage != null ? storage : defaultStorage(boot);
+            PortalConfigImpl config = PortalConfigImpl.load(boot.effectiveConfigFile(), boot.effectiveOverrides());
+            String name = storage != null ? storage : config.get(FilesPlugin.DEFAULT_STORAGE).map(String::trim)
+                    .filter(s -> !s.isEmpty()).orElse(FilesPlugin.IMPLICIT_STORAGE);
+            Set<String> configured = FilesPlugin.configuredNames(config.rawValues());
+            if (!configured.contains(name)) {
+                throw PortalException.badRequest("unknown storage '" + name + "' (configured: " + String.join(", ", configured) + ")");
+            }
+            // Open this storage only: a command scoped to one storage touches no other.
             Map<String, String> overrides = new LinkedHashMap<>(boot.overrides());
             overrides.put(FilesPlugin.OPEN_STORAGES, name);
             boot = boot.withOverrides(overrides).withDatabase(BootOptions.Database.CONNECT).withRunPendingTasks(false);
-            try (PortalContainer container = startFor(boot, name)) {
+            try (PortalContainer container = PortalContainer.start(boot)) {
                 ManagedStorage target = FilesPlugin.of(container.portal()).storages().get(name);
                 if (!target.supports(Capability.SCAN)) {
                     throw PortalException.badRequest("storage " + name + " cannot list its files (no SCAN capability)");
@@ -216,24 +223,6 @@ public final class FilesCommand implements Runnable {
 
         /** What to do with a listed location (nothing, for now; {@code -t} will track it). */
         private void act(Location location) {
-        }
-
-        private static String defaultStorage(BootOptions boot) {
-            PortalConfigImpl config = PortalConfigImpl.load(boot.effectiveConfigFile(), boot.effectiveOverrides());
-            return config.get(FilesPlugin.DEFAULT_STORAGE).map(String::trim).filter(s -> !s.isEmpty()).orElse(FilesPlugin.IMPLICIT_STORAGE);
-        }
-
-        private static PortalContainer startFor(BootOptions boot, String name) {
-            try {
-                return PortalContainer.start(boot);
-            } catch (PortalException e) {
-                String message = e.getMessage() == null ? "" : e.getMessage();
-                if (message.contains(FilesPlugin.OPEN_STORAGES + ": no storage is called")) {
-                    String configured = message.replaceFirst("(?s).*\\(configured: ([^)]*)\\).*", "$1");
-                    throw PortalException.badRequest("unknown storage '" + name + "' (configured: " + configured + ")");
-                }
-                throw e;
-            }
         }
 
         private static ProgressBar progressBar(PrintWriter err, String storage) {

@@ -122,10 +122,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                 + "Maintenance commands scoped to one storage set it, so they touch no other storage.").type(ConfigType.LIST)
                 .defaultValue(""));
         StorageOptions.declare(d, factories(), transformers.keySet());
-        Set<String> names = StorageOptions.names(d.valuesUnder(StorageOptions.PREFIX));
-        if (names.isEmpty()) {
-            names = Set.of(IMPLICIT_STORAGE);
-        }
+        Set<String> names = configuredNames(d.valuesUnder(StorageOptions.PREFIX));
         String chosen = d.valuesUnder(DEFAULT_STORAGE).get(DEFAULT_STORAGE);
         if (chosen != null && !chosen.isBlank() && !names.contains(chosen.trim())) {
             d.reject(DEFAULT_STORAGE, "no storage is called '" + chosen.trim() + "' (configured: " + String.join(", ", names) + ")");
@@ -261,6 +258,15 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         Map<String, StorageFactory> out = new TreeMap<>();
         adapters.forEach((type, a) -> out.put(type, a.factory()));
         return out;
+    }
+
+    /**
+     * The names of the storages configured by {@code values} (raw configuration), or the
+     * implicit {@code default} when there are none.
+     */
+    public static Set<String> configuredNames(Map<String, String> values) {
+        Set<String> names = StorageOptions.names(values);
+        return names.isEmpty() ? Set.of(IMPLICIT_STORAGE) : names;
     }
 
     /** The files plugin of a started portal. */

@@ -469,7 +469,8 @@ public final class ManagedStorageImpl implements ManagedStorage {
     private final class ManagedManager implements Manager {
         @Override
         public Set<Capability> capabilities() {
-            EnumSet<Capability> out = EnumSet.copyOf(all.isEmpty() ? EnumSet.noneOf(Capability.class) : all);
+            EnumSet<Capability> out = EnumSet.noneOf(Capability.class);
+            out.addAll(all);
             out.removeAll(UPLOADER);
             out.removeAll(READER);
             return out;

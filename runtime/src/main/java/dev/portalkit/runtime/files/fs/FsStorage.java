@@ -592,12 +592,19 @@ public class FsStorage implements Storage {
                         throw new FilesException(ErrorKind.CONFLICT, "cannot move to " + target + ": it is a folder");
                     }
                 } else {
+                    // A hard link fails if the target exists: no window in which it could be replaced.
+                    boolean linked;
                     try {
                         Files.createLink(to, from);
-                        Files.delete(from);
+                        linked = true;
                     } catch (FileAlreadyExistsException e) {
                         throw FilesException.existingFile(name(), target);
                     } catch (UnsupportedOperationException | IOException e) {
+                        linked = false;
+                    }
+                    if (linked) {
+                        Files.delete(from);
+                    } else {
                         try {
                             Files.move(from, to);
                         } catch (FileAlreadyExistsException exists) {
