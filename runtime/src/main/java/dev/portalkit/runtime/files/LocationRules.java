@@ -34,7 +34,7 @@ public final class LocationRules {
                 throw FilesException.badLocation(location, "it contains a backslash");
             }
         }
-        if (location.startsWith("/") || location.matches("^[A-Za-z]:.*")) {
+        if (location.startsWith("/") || location.matches("^[A-Za-z]:(/.*)?$")) {
             throw FilesException.badLocation(location, "it is an absolute path");
         }
         if (location.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
