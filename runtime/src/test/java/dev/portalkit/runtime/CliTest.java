@@ -63,7 +63,8 @@ class CliTest {
     void badInputExitsNonZeroWithOneClearLine(@TempDir Path dir) {
         Run unknown = run("plugins", "--data-dir", dir.toString(), "-o", "portal.plugins=nosuch");
         assertThat(unknown.code()).isEqualTo(3);
-        assertThat(unknown.err()).isEqualTo("error: portal.plugins: unknown plugin 'nosuch' (available plugins: alpha, beta, migrating, no-name-check, recording, task-probe)\n");
+        assertThat(unknown.err()).isEqualTo("error: portal.plugins: unknown plugin 'nosuch' "
+                + "(available plugins: alpha, beta, migrating, minimal-files, no-name-check, recording, task-probe)\n");
 
         Run badValue = run("plugins", "--data-dir", dir.toString(), "-o", "portal.db.pool_size=lots");
         assertThat(badValue.err().lines()).singleElement().asString()

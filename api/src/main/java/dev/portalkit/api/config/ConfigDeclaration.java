@@ -19,4 +19,16 @@ public interface ConfigDeclaration {
      * do not print them.
      */
     Map<String, String> valuesUnder(String prefix);
+
+    /**
+     * Reports a configured value that the declarations alone cannot judge (an unknown storage
+     * adapter, a transformer that does not exist): start fails with {@code key: problem} together
+     * with every other configuration problem. The default fails at once.
+     *
+     * @param key     the full key at fault, e.g. {@code portal.files.storage.x.type}
+     * @param problem what is wrong, e.g. {@code unknown adapter 'files:nope' (available: files:fs)}
+     */
+    default void reject(String key, String problem) {
+        throw dev.portalkit.api.PortalException.config(key + ": " + problem);
+    }
 }

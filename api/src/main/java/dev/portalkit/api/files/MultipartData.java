@@ -14,6 +14,9 @@ import java.util.Map;
  * @param storageData adapter-specific state; JSON-friendly values
  */
 public record MultipartData(Location location, long size, String contentType, String hash, Map<String, Object> storageData) {
+    /** Part numbers run from 1 to this (as in S3); others are refused with BAD_REQUEST. */
+    public static final int MAX_PARTS = 10_000;
+
     public MultipartData {
         contentType = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
         hash = hash == null ? "" : hash;

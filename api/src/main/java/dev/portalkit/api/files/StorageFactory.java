@@ -27,9 +27,12 @@ public interface StorageFactory {
 
     /**
      * Makes the storage; prepare the backend when {@code settings.initialize()} (create folders,
-     * buckets).
+     * buckets). Called once per configured storage when the portal starts (and for storages a
+     * caller opens itself); the host wraps the result in a {@link ManagedStorage} and closes it
+     * on stop.
      *
-     * @throws dev.portalkit.api.PortalException CONFIG_INVALID naming the option at fault
+     * @throws dev.portalkit.api.PortalException CONFIG_INVALID naming the option at fault, with
+     *         {@link StorageSettings#key(String)}: {@code portal.files.storage.x.path: ...}
      */
     Storage create(StorageSettings settings);
 }

@@ -44,8 +44,12 @@ public interface Uploader {
     }
 
     /**
-     * Assembles the parts into the file. The host verifies the expected size and hash against
-     * what it reads back.
+     * Assembles the parts into the file and frees the parts. The host verifies the expected size
+     * and hash: when the returned {@link FileData} carries a hash made with the storage's
+     * {@code hashing_algorithm} while assembling, the host trusts it (and its size); otherwise
+     * it reads the file back once. A mismatch removes the file.
+     *
+     * @throws FilesException BAD_REQUEST when parts are missing (the upload stays open)
      */
     default FileData multipartComplete(MultipartData data) {
         throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "multipart upload is not supported");

@@ -24,6 +24,7 @@ public final class DeclaredOptions {
     private final Map<String, ConfigOption> exact = new LinkedHashMap<>();
     private final Map<ConfigOption, Pattern> templates = new LinkedHashMap<>();
     private final Map<String, String> namespaceOwners = new LinkedHashMap<>();
+    private final Map<String, String> rejected = new LinkedHashMap<>();
 
     /** A {@link ConfigDeclaration} that records into {@code owner}'s section. */
     public ConfigDeclaration declarerFor(String owner, Map<String, String> rawValues) {
@@ -55,7 +56,17 @@ public final class DeclaredOptions {
                 });
                 return Collections.unmodifiableMap(out);
             }
+
+            @Override
+            public void reject(String key, String problem) {
+                rejected.merge(key, problem, (a, b) -> a + "; " + b);
+            }
         };
+    }
+
+    /** Problems declarers reported with {@link ConfigDeclaration#reject}, by key. */
+    public Map<String, String> rejected() {
+        return Collections.unmodifiableMap(rejected);
     }
 
     public List<Section> sections() {

@@ -90,13 +90,14 @@ public final class PortalConfigImpl implements PortalConfig {
 
     /**
      * Checks every value against the declarations: required values present, types and allowed
-     * values respected, no unknown key inside a declared namespace.
+     * values respected, no unknown key inside a declared namespace, nothing a declarer rejected.
      *
      * @throws PortalException CONFIG_INVALID listing every problem, each naming its key
      */
     public void validate(DeclaredOptions declarations) {
         this.declared = declarations;
         List<String> errors = new ArrayList<>();
+        declarations.rejected().forEach((key, problem) -> errors.add(key + ": " + problem));
         for (ConfigOption option : declarations.exactOptions().values()) {
             checkValue(option.key(), option, errors);
         }

@@ -1,0 +1,277 @@
+package dev.portalkit.runtime.files;
+
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.config.ConfigDeclaration;
+import dev.portalkit.api.config.ConfigOption;
+import dev.portalkit.api.config.ConfigType;
+import dev.portalkit.api.config.IConfigDeclarations;
+import dev.portalkit.api.files.IFiles;
+import dev.portalkit.api.files.LocationTransformer;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.Storage;
+import dev.portalkit.api.files.StorageFactory;
+import dev.portalkit.api.files.StorageSettings;
+import dev.portalkit.api.plugin.IMigrations;
+import dev.portalkit.api.plugin.PortalPlugin;
+import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.config.ConfigValues;
+import dev.portalkit.runtime.config.PortalConfigImpl;
+import dev.portalkit.runtime.files.db.DbStorageFactory;
+import dev.portalkit.runtime.files.fs.FsStorageFactory;
+import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
+import dev.portalkit.runtime.files.memory.MemoryStorageFactory;
+import dev.portalkit.runtime.plugin.BuiltIn;
+import dev.portalkit.runtime.plugin.Contributions;
+import dev.portalkit.runtime.plugin.PluginSet;
+import dev.portalkit.runtime.plugin.Subsystem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+
+/**
+ * The files subsystem as a built-in plugin: storage adapters and location transformers (its own
+ * and every enabled plugin's {@link IFiles}), the named storages of {@code portal.files.storage.*},
+ * opened when the portal starts and closed when it stops, and the tables of {@code files:db}.
+ *
+ * <p>When no storage is configured at all, a {@code default} storage of type {@code files:fs} in
+ * {@code <data-dir>/storage} (created if missing) serves the embedded run.
+ */
+@BuiltIn
+@ApplicationScoped
+public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Subsystem {
+    public static final String DEFAULT_STORAGE = "portal.files.default_storage";
+    public static final String OPEN_STORAGES = "portal.files.open_storages";
+    /** The name of the storage made when none is configured. */
+    public static final String IMPLICIT_STORAGE = "default";
+
+    /** A storage adapter and the plugin that contributed it. */
+    public record Adapter(StorageFactory factory, String plugin) {
+    }
+
+    private volatile Map<String, Adapter> adapters = Map.of();
+    private volatile Map<String, LocationTransformer> transformers = Map.of();
+    private volatile Portal portal;
+    private volatile Storages storages;
+
+    @Override
+    public String name() {
+        return "files";
+    }
+
+    @Override
+    public String description() {
+        return "Files: named storages over storage adapters (files:fs, files:public_fs, files:memory, files:db and plugins')";
+    }
+
+    // ---- IFiles: what the files plugin itself contributes ---------------------------------------
+
+    @Override
+    public List<StorageFactory> storageFactories() {
+        return List.of(new FsStorageFactory(), new PublicFsStorageFactory(), new MemoryStorageFactory(),
+                new DbStorageFactory(this::dataSource));
+    }
+
+    @Override
+    public Map<String, LocationTransformer> locationTransformers() {
+        return BuiltInTransformers.all();
+    }
+
+    private DataSource dataSource() {
+        Portal p = portal;
+        return p == null || p.database() == null ? null : p.database().dataSource();
+    }
+
+    @Override
+    public String migrationLocation() {
+        return "dev/portalkit/runtime/files/db/migration";
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    @Override
+    public void pluginsResolved(PluginSet plugins) {
+        List<PluginSet.Named<IFiles>> contributors = plugins.implementing(IFiles.class);
+        Map<String, Adapter> found = new TreeMap<>();
+        Contributions.collect(contributors, p -> {
+            Map<String, StorageFactory> byType = new LinkedHashMap<>();
+            for (StorageFactory f : p.storageFactories()) {
+                if (byType.put(f.type(), f) != null) {
+                    throw PortalException.config("storage adapter '" + f.type() + "' is defined twice by one plugin");
+                }
+            }
+            return byType;
+        }, "storage adapter").forEach((type, entry) -> found.put(type, new Adapter(entry.base(), entry.owner())));
+        Map<String, LocationTransformer> named = new TreeMap<>();
+        Contributions.collect(contributors, IFiles::locationTransformers, "location transformer")
+                .forEach((name, entry) -> named.put(name, entry.base()));
+        adapters = found;
+        transformers = named;
+    }
+
+    @Override
+    public void declareConfig(ConfigDeclaration d) {
+        d.namespace("portal.files.");
+        d.option(ConfigOption.of(DEFAULT_STORAGE, "Storage used when a caller names none.").defaultValue(IMPLICIT_STORAGE));
+        d.option(ConfigOption.of(OPEN_STORAGES, "Storages this process opens at start (default: all configured). "
+                + "Maintenance commands scoped to one storage set it, so they touch no other storage.").type(ConfigType.LIST)
+                .defaultValue(""));
+        StorageOptions.declare(d, factories(), transformers.keySet());
+        Set<String> names = configuredNames(d.valuesUnder(StorageOptions.PREFIX));
+        String chosen = d.valuesUnder(DEFAULT_STORAGE).get(DEFAULT_STORAGE);
+        if (chosen != null && !chosen.isBlank() && !names.contains(chosen.trim())) {
+            d.reject(DEFAULT_STORAGE, "no storage is called '" + chosen.trim() + "' (configured: " + String.join(", ", names) + ")");
+        }
+        String open = d.valuesUnder(OPEN_STORAGES).get(OPEN_STORAGES);
+        if (open != null) {
+            for (String name : ConfigValues.parseList(open)) {
+                if (!names.contains(name)) {
+                    d.reject(OPEN_STORAGES, "no storage is called '" + name + "' (configured: " + String.join(", ", names) + ")");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void started(Portal started) {
+        this.portal = started;
+        PortalConfigImpl config = started.config();
+        Map<String, StorageSettings> configured = new TreeMap<>();
+        for (Map.Entry<String, Map<String, String>> e : storageOptions(config, started).entrySet()) {
+            configured.put(e.getKey(), StorageOptions.parse(e.getKey(), e.getValue(), factories(), transformers.keySet()));
+        }
+        String defaultName = config.string(DEFAULT_STORAGE).trim();
+        if (started.database() == null) {
+            storages = new Storages(configured, Map.of(), defaultName,
+                    "the portal was started without its database, so no storage was opened");
+            return;
+        }
+        Set<String> wanted = new TreeSet<>(config.list(OPEN_STORAGES));
+        Map<String, ManagedStorage> open = new TreeMap<>();
+        try {
+            for (StorageSettings settings : configured.values()) {
+                if (wanted.isEmpty() || wanted.contains(settings.name())) {
+                    open.put(settings.name(), open(settings));
+                }
+            }
+        } catch (RuntimeException e) {
+            new Storages(configured, open, defaultName, "").close();
+            throw e;
+        }
+        storages = new Storages(configured, open, defaultName,
+                "this process opened only " + String.join(", ", wanted) + " (" + OPEN_STORAGES + ")");
+    }
+
+    @Override
+    public void stopping() {
+        Storages s = storages;
+        storages = null;
+        portal = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** Options of every configured storage (keys relative to it), or of the implicit default storage. */
+    private static Map<String, Map<String, String>> storageOptions(PortalConfigImpl config, Portal portal) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (String name : StorageOptions.names(config.rawValues())) {
+            String prefix = StorageOptions.PREFIX + name + ".";
+            Map<String, String> given = new LinkedHashMap<>();
+            for (String key : config.rawValues().keySet()) {
+                if (key.startsWith(prefix)) {
+                    config.get(key).ifPresent(v -> given.put(key.substring(prefix.length()), v));
+                }
+            }
+            out.put(name, given);
+        }
+        if (out.isEmpty()) {
+            Map<String, String> implicit = new LinkedHashMap<>();
+            implicit.put(StorageOptions.TYPE, FsStorageFactory.TYPE);
+            implicit.put("path", portal.dataDirectory().resolve("storage").toString());
+            implicit.put("create_path", "true");
+            out.put(IMPLICIT_STORAGE, implicit);
+        }
+        return out;
+    }
+
+    private ManagedStorage open(StorageSettings settings) {
+        Adapter adapter = adapters.get(settings.type());
+        Storage storage;
+        try {
+            storage = adapter.factory().create(settings);
+        } catch (RuntimeException e) {
+            throw Storages.cannotOpen(settings, e);
+        }
+        try {
+            return new ManagedStorageImpl(settings, storage, transformers);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    // ---- what the rest of the runtime uses ------------------------------------------------------
+
+    /** The storages of the running portal. */
+    public Storages storages() {
+        Storages s = storages;
+        if (s == null) {
+            throw new PortalException(dev.portalkit.api.ErrorKind.INTERNAL, "the files subsystem is not started");
+        }
+        return s;
+    }
+
+    /** The storages, for injection: {@code @Inject Storages storages}. */
+    @Produces
+    public Storages storagesBean() {
+        return storages();
+    }
+
+    /**
+     * Opens a storage that is not in the configuration, from options as they would be configured
+     * (keys relative to the storage: {@code type}, {@code path}, {@code max_size}, ...), validated
+     * the same way. The caller closes it.
+     *
+     * @throws PortalException CONFIG_INVALID listing every problem, each naming its full key
+     */
+    public ManagedStorage openStorage(String name, Map<String, String> options) {
+        return open(StorageOptions.parse(name, options, factories(), transformers.keySet()));
+    }
+
+    /** The storage adapters by type, with the plugin that contributed each. */
+    public Map<String, Adapter> adapters() {
+        return adapters;
+    }
+
+    /** Names of the known location transformers. */
+    public Set<String> transformerNames() {
+        return transformers.keySet();
+    }
+
+    private Map<String, StorageFactory> factories() {
+        Map<String, StorageFactory> out = new TreeMap<>();
+        adapters.forEach((type, a) -> out.put(type, a.factory()));
+        return out;
+    }
+
+    /**
+     * The names of the storages configured by {@code values} (raw configuration), or the
+     * implicit {@code default} when there are none.
+     */
+    public static Set<String> configuredNames(Map<String, String> values) {
+        Set<String> names = StorageOptions.names(values);
+        return names.isEmpty() ? Set.of(IMPLICIT_STORAGE) : names;
+    }
+
+    /** The files plugin of a started portal. */
+    public static FilesPlugin of(Portal portal) {
+        return portal.plugins().implementing(FilesPlugin.class).stream().findFirst().map(PluginSet.Named::plugin)
+                .orElseThrow(() -> new PortalException(dev.portalkit.api.ErrorKind.INTERNAL, "the files plugin is not enabled"));
+    }
+}

@@ -1,0 +1,716 @@
+package dev.portalkit.runtime.files.fs;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.Manager;
+import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.Storage;
+import dev.portalkit.api.files.StorageSettings;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.files.Uploader;
+import dev.portalkit.runtime.files.ContentTypes;
+import dev.portalkit.runtime.files.Hashing;
+import dev.portalkit.runtime.files.LocationRules;
+import dev.portalkit.runtime.files.Streams;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A storage in a local folder ({@code files:fs}, and {@code files:public_fs} with a
+ * {@code public_root}). A location is a path relative to the folder; without {@code recursive},
+ * a plain file name.
+ *
+ * <p>Containment: a location is resolved and normalised, then compared with the folder by path
+ * segments (so {@code /data/files} never reaches {@code /data/files-secret}), and the deepest
+ * existing part of it must resolve, symbolic links followed, inside the folder's real path.
+ *
+ * <p>Writes go to a temporary file under {@code <path>/.portalkit/tmp} and are published by an
+ * atomic rename (replacing) or a hard link (not replacing: fails if a file appeared meanwhile), so
+ * readers never see a partial file and a failed upload leaves nothing behind. Multipart parts are
+ * files in {@code <path>/.portalkit/multipart/<upload id>/}, concatenated at completion. The
+ * {@code .portalkit} folder is reserved: no location may start with it and scans skip it.
+ */
+public class FsStorage implements Storage {
+    /** The storage's own folder inside its root. */
+    public static final String RESERVED = ".portalkit";
+
+    private static final Set<Capability> WRITES = EnumSet.of(Capability.CREATE, Capability.MULTIPART);
+    private static final Set<Capability> READS = EnumSet.of(Capability.STREAM, Capability.RANGE);
+    private static final Set<Capability> MANAGES = EnumSet.of(Capability.REMOVE, Capability.EXISTS, Capability.SCAN,
+            Capability.ANALYZE, Capability.COPY, Capability.MOVE, Capability.APPEND, Capability.COMPOSE);
+
+    private final StorageSettings settings;
+    private final Path root;
+    private final Path realRoot;
+    private final boolean recursive;
+    private final String publicRoot;
+    private final Uploader uploader = new FsUploader();
+    private final Reader reader = new FsReader();
+    private final Manager manager = new FsManager();
+
+    /**
+     * Opens the folder of {@code settings}' {@code path}, creating it when {@code create_path}
+     * or {@code initialize} is set.
+     *
+     * @param publicRoot the URL of the folder for public links, or {@code null}
+     * @throws PortalException CONFIG_INVALID naming the key when the folder is not usable
+     */
+    public FsStorage(StorageSettings settings, String publicRoot) {
+        this.settings = settings;
+        this.recursive = settings.flag("recursive");
+        this.publicRoot = publicRoot == null ? null : publicRoot.replaceAll("/+$", "");
+        String path = settings.option("path");
+        if (path == null || path.isBlank()) {
+            throw PortalException.config(settings.key("path") + ": missing value");
+        }
+        Path folder;
+        try {
+            folder = Path.of(path).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw PortalException.config(settings.key("path") + ": not a path: " + e.getReason());
+        }
+        if (!Files.exists(folder)) {
+            if (!settings.flag("create_path") && !settings.initialize()) {
+                throw PortalException.config(settings.key("path") + ": folder " + folder
+                        + " does not exist (set create_path = true to create it)");
+            }
+            try {
+                Files.createDirectories(folder);
+            } catch (IOException e) {
+                throw PortalException.config(settings.key("path") + ": cannot create folder " + folder + ": " + e);
+            }
+        }
+        if (!Files.isDirectory(folder)) {
+            throw PortalException.config(settings.key("path") + ": " + folder + " is not a folder");
+        }
+        this.root = folder;
+        try {
+            this.realRoot = folder.toRealPath();
+        } catch (IOException e) {
+            throw PortalException.config(settings.key("path") + ": cannot resolve " + folder + ": " + e);
+        }
+    }
+
+    @Override
+    public StorageSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Uploader uploader() {
+        return uploader;
+    }
+
+    @Override
+    public Reader reader() {
+        return reader;
+    }
+
+    @Override
+    public Manager manager() {
+        return manager;
+    }
+
+    /** The storage's folder. */
+    public Path root() {
+        return root;
+    }
+
+    private String name() {
+        return settings.name();
+    }
+
+    // ---- locations ------------------------------------------------------------------------------
+
+    /**
+     * The file of a location, refused (BAD_REQUEST) when it would leave the folder, directly or
+     * through a symbolic link, or name the reserved folder.
+     */
+    public Path resolve(Location location) {
+        String value = location.value();
+        LocationRules.check(value);
+        if (!recursive && value.contains("/")) {
+            throw FilesException.badLocation(value, "storage " + name() + " is not recursive, so a location cannot contain '/' ("
+                    + settings.key("recursive") + ")");
+        }
+        if (value.equals(RESERVED) || value.startsWith(RESERVED + "/")) {
+            throw FilesException.badLocation(value, "'" + RESERVED + "' is reserved for the storage's own use");
+        }
+        Path target;
+        try {
+            target = root.resolve(value).normalize();
+        } catch (InvalidPathException e) {
+            throw FilesException.badLocation(value, "it cannot be a file name here: " + e.getReason());
+        }
+        if (!contains(root, target) || target.equals(root)) {
+            throw FilesException.badLocation(value, "it leaves the storage's folder");
+        }
+        Path existing = target;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        try {
+            if (existing == null || !contains(realRoot, existing.toRealPath())) {
+                throw FilesException.badLocation(value, "it leads out of the storage's folder through a symbolic link");
+            }
+        } catch (IOException e) {
+            throw FilesException.badLocation(value, "it cannot be resolved: " + e.getMessage());
+        }
+        return target;
+    }
+
+    /**
+     * Whether {@code candidate} is {@code folder} or inside it, compared by path segments after
+     * normalisation: {@code /data/files-secret} is not inside {@code /data/files}, whatever a
+     * string prefix says.
+     */
+    public static boolean contains(Path folder, Path candidate) {
+        return candidate.toAbsolutePath().normalize().startsWith(folder.toAbsolutePath().normalize());
+    }
+
+    private Path existingFile(Location location) {
+        Path file = resolve(location);
+        if (!Files.isRegularFile(file)) {
+            throw FilesException.missingFile(name(), location);
+        }
+        return file;
+    }
+
+    private Path ownFolder(String sub) throws IOException {
+        return Files.createDirectories(root.resolve(RESERVED).resolve(sub));
+    }
+
+    private Path tempFile() throws IOException {
+        return Files.createTempFile(ownFolder("tmp"), "upload-", ".part");
+    }
+
+    /**
+     * Makes {@code temp} the file at {@code target}: an atomic rename when replacing, a hard link
+     * (which fails if the target exists) otherwise. {@code temp} is gone afterwards either way.
+     */
+    private void publish(Path temp, Path target, Location location, boolean replace) throws IOException {
+        try {
+            try {
+                Files.createDirectories(target.getParent());
+            } catch (FileAlreadyExistsException e) {
+                throw new FilesException(ErrorKind.CONFLICT, "cannot store " + location + " in storage " + name()
+                        + ": a part of its path is a file");
+            }
+            resolve(location); // the folders may have changed meanwhile: check containment again
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FilesException(ErrorKind.CONFLICT, "cannot store " + location + " in storage " + name()
+                        + ": it is a folder");
+            }
+            if (replace) {
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return;
+            }
+            try {
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException e) {
+                throw FilesException.existingFile(name(), location);
+            } catch (UnsupportedOperationException | IOException e) {
+                // No hard links on this file system: a plain rename, which refuses an existing target.
+                try {
+                    Files.move(temp, target);
+                } catch (FileAlreadyExistsException exists) {
+                    throw FilesException.existingFile(name(), location);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private FilesException failure(String what, Location location, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return FilesException.missingFile(name(), location);
+        }
+        return FilesException.backend(name(), what + " " + location + ": " + e.getClass().getSimpleName(), e);
+    }
+
+    private static void deleteQuietly(Path path, Throwable cause) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Writes {@code upload} to a new temporary file; returns it. */
+    private Path writeTemp(Upload upload) throws IOException {
+        Path temp = tempFile();
+        try (InputStream in = upload.open(); OutputStream out = Files.newOutputStream(temp)) {
+            Streams.copy(in, out, null);
+            return temp;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp, e);
+            throw e;
+        }
+    }
+
+    private String hashingAlgorithm() {
+        return settings.hashingAlgorithm();
+    }
+
+    // ---- services -------------------------------------------------------------------------------
+
+    private final class FsUploader implements Uploader {
+        @Override
+        public Set<Capability> capabilities() {
+            return WRITES;
+        }
+
+        @Override
+        public FileData upload(Location location, Upload upload, boolean overwrite) {
+            Path target = resolve(location);
+            if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw FilesException.existingFile(name(), location);
+            }
+            try {
+                Path temp = writeTemp(upload);
+                long size = Files.size(temp);
+                publish(temp, target, location, overwrite);
+                return new FileData(location, size, upload.contentType(), "", "", Map.of());
+            } catch (IOException e) {
+                throw failure("cannot write", location, e);
+            }
+        }
+
+        @Override
+        public MultipartData multipartStart(MultipartData data) {
+            resolve(data.location());
+            String id = UUID.randomUUID().toString();
+            try {
+                Files.createDirectories(ownFolder("multipart").resolve(id));
+            } catch (IOException e) {
+                throw failure("cannot start a multipart upload of", data.location(), e);
+            }
+            return data.withStorageData(Map.of("upload_id", id, "parts", Map.of()));
+        }
+
+        @Override
+        public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+            Path dir = partsFolder(data);
+            Path temp = null;
+            try {
+                temp = Files.createTempFile(dir, "part-" + part + "-", ".tmp");
+                try (InputStream in = content.open(); OutputStream out = Files.newOutputStream(temp)) {
+                    Streams.copy(in, out, null);
+                }
+                Files.move(temp, dir.resolve(Integer.toString(part)), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return multipartRefresh(data);
+            } catch (IOException e) {
+                deleteQuietly(temp, e);
+                throw failure("cannot store part " + part + " of", data.location(), e);
+            } catch (RuntimeException e) {
+                deleteQuietly(temp, e);
+                throw e;
+            }
+        }
+
+        @Override
+        public MultipartData multipartRefresh(MultipartData data) {
+            Map<String, Object> parts = new LinkedHashMap<>();
+            parts(partsFolder(data)).forEach((n, p) -> {
+                try {
+                    parts.put(Integer.toString(n), Files.size(p));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Map<String, Object> state = new LinkedHashMap<>(data.storageData());
+            state.put("parts", parts);
+            return data.withStorageData(state);
+        }
+
+        @Override
+        public FileData multipartComplete(MultipartData data) {
+            Path dir = partsFolder(data);
+            Map<Integer, Path> parts = parts(dir);
+            if (parts.isEmpty()) {
+                throw new FilesException(ErrorKind.BAD_REQUEST, "multipart upload of " + data.location() + " has no parts");
+            }
+            for (int n = 1; n <= parts.size(); n++) {
+                if (!parts.containsKey(n)) {
+                    throw new FilesException(ErrorKind.BAD_REQUEST, "multipart upload of " + data.location() + ": part " + n
+                            + " is missing");
+                }
+            }
+            Path target = resolve(data.location());
+            boolean replace = settings.overwriteExisting();
+            if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw FilesException.existingFile(name(), data.location());
+            }
+            Path temp = null;
+            try {
+                temp = tempFile();
+                MessageDigest digest = Hashing.digest(hashingAlgorithm());
+                long size = 0;
+                try (OutputStream out = Files.newOutputStream(temp)) {
+                    for (Path part : parts.values()) {
+                        try (InputStream in = Files.newInputStream(part)) {
+                            size += Streams.copy(in, out, digest);
+                        }
+                    }
+                }
+                publish(temp, target, data.location(), replace);
+                deleteTree(dir);
+                return new FileData(data.location(), size, data.contentType(), Hashing.hex(digest), hashingAlgorithm(), Map.of());
+            } catch (IOException e) {
+                deleteQuietly(temp, e);
+                throw failure("cannot assemble", data.location(), e);
+            } catch (RuntimeException e) {
+                deleteQuietly(temp, e);
+                throw e;
+            }
+        }
+
+        @Override
+        public void multipartAbort(MultipartData data) {
+            try {
+                deleteTree(partsFolder(data));
+            } catch (IOException e) {
+                throw failure("cannot abort the multipart upload of", data.location(), e);
+            }
+        }
+
+        private Path partsFolder(MultipartData data) {
+            resolve(data.location());
+            Object id = data.storageData().get("upload_id");
+            String text = id == null ? "" : id.toString();
+            try {
+                if (!UUID.fromString(text).toString().equals(text)) {
+                    throw new IllegalArgumentException(text);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new FilesException(ErrorKind.BAD_REQUEST, "not a multipart upload of storage " + name() + ": upload_id '"
+                        + text + "'");
+            }
+            Path dir = root.resolve(RESERVED).resolve("multipart").resolve(text);
+            if (!Files.isDirectory(dir)) {
+                throw new FilesException(ErrorKind.NOT_FOUND, "multipart upload " + text + " of " + data.location()
+                        + " does not exist in storage " + name() + " (completed or aborted)");
+            }
+            return dir;
+        }
+
+        private Map<Integer, Path> parts(Path dir) {
+            Map<Integer, Path> parts = new TreeMap<>();
+            try (Stream<Path> files = Files.list(dir)) {
+                files.forEach(p -> {
+                    String n = p.getFileName().toString();
+                    if (n.matches("[1-9][0-9]{0,5}")) {
+                        parts.put(Integer.parseInt(n), p);
+                    }
+                });
+            } catch (IOException e) {
+                throw FilesException.backend(name(), "cannot list parts in " + dir.getFileName(), e);
+            }
+            return parts;
+        }
+    }
+
+    private final class FsReader implements Reader {
+        @Override
+        public Set<Capability> capabilities() {
+            EnumSet<Capability> caps = EnumSet.copyOf(READS);
+            if (publicRoot != null) {
+                caps.add(Capability.PUBLIC_LINK);
+            }
+            return caps;
+        }
+
+        @Override
+        public InputStream stream(FileData data) {
+            Path file = existingFile(data.location());
+            try {
+                return Files.newInputStream(file);
+            } catch (IOException e) {
+                throw failure("cannot read", data.location(), e);
+            }
+        }
+
+        @Override
+        public InputStream range(FileData data, long start, long end) {
+            Path file = existingFile(data.location());
+            try {
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                channel.position(start);
+                return Streams.limited(Channels.newInputStream(channel), end - start);
+            } catch (IOException e) {
+                throw failure("cannot read", data.location(), e);
+            }
+        }
+
+        @Override
+        public Optional<Path> localFile(FileData data) {
+            Path file = resolve(data.location());
+            return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+        }
+
+        @Override
+        public URI publicLink(FileData data) {
+            if (publicRoot == null) {
+                return Reader.super.publicLink(data);
+            }
+            resolve(data.location());
+            return URI.create(publicRoot + "/" + encodePath(data.location().value()));
+        }
+    }
+
+    /** Percent-encodes every byte of each segment except unreserved characters. */
+    static String encodePath(String location) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : location.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+
+    private final class FsManager implements Manager {
+        @Override
+        public Set<Capability> capabilities() {
+            return MANAGES;
+        }
+
+        @Override
+        public boolean remove(FileData data) {
+            Path file = resolve(data.location());
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            try {
+                return Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw failure("cannot remove", data.location(), e);
+            }
+        }
+
+        @Override
+        public boolean exists(FileData data) {
+            return Files.isRegularFile(resolve(data.location()));
+        }
+
+        @Override
+        public FileData copy(Location target, FileData source, boolean overwrite) {
+            Path from = existingFile(source.location());
+            Path to = resolve(target);
+            if (!overwrite && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                throw FilesException.existingFile(name(), target);
+            }
+            try {
+                Path temp = tempFile();
+                try {
+                    Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException | RuntimeException e) {
+                    deleteQuietly(temp, e);
+                    throw e;
+                }
+                long size = Files.size(temp);
+                publish(temp, to, target, overwrite);
+                return new FileData(target, size, source.contentType(), sameAlgorithm(source) ? source.hash() : "",
+                        sameAlgorithm(source) ? source.hashAlgorithm() : "", Map.of());
+            } catch (IOException e) {
+                throw failure("cannot copy to", target, e);
+            }
+        }
+
+        @Override
+        public FileData move(Location target, FileData source, boolean overwrite) {
+            Path from = existingFile(source.location());
+            Path to = resolve(target);
+            try {
+                try {
+                    Files.createDirectories(to.getParent());
+                } catch (FileAlreadyExistsException e) {
+                    throw new FilesException(ErrorKind.CONFLICT, "cannot move to " + target + ": a part of its path is a file");
+                }
+                long size = Files.size(from);
+                if (overwrite) {
+                    try {
+                        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (DirectoryNotEmptyException e) {
+                        throw new FilesException(ErrorKind.CONFLICT, "cannot move to " + target + ": it is a folder");
+                    }
+                } else {
+                    // A hard link fails if the target exists: no window in which it could be replaced.
+                    boolean linked;
+                    try {
+                        Files.createLink(to, from);
+                        linked = true;
+                    } catch (FileAlreadyExistsException e) {
+                        throw FilesException.existingFile(name(), target);
+                    } catch (UnsupportedOperationException | IOException e) {
+                        linked = false;
+                    }
+                    if (linked) {
+                        Files.delete(from);
+                    } else {
+                        try {
+                            Files.move(from, to);
+                        } catch (FileAlreadyExistsException exists) {
+                            throw FilesException.existingFile(name(), target);
+                        }
+                    }
+                }
+                return new FileData(target, size, source.contentType(), source.hash(), source.hashAlgorithm(), Map.of());
+            } catch (IOException e) {
+                throw failure("cannot move to", target, e);
+            }
+        }
+
+        @Override
+        public Stream<Location> scan() {
+            Path reserved = root.resolve(RESERVED);
+            try {
+                Stream<Path> files = Files.walk(root, recursive ? Integer.MAX_VALUE : 1);
+                return files.filter(p -> !p.startsWith(reserved) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                        .map(p -> new Location(relative(p)));
+            } catch (IOException e) {
+                throw FilesException.backend(name(), "cannot list " + root, e);
+            }
+        }
+
+        private String relative(Path file) {
+            List<String> parts = new ArrayList<>();
+            for (Path p : root.relativize(file)) {
+                parts.add(p.toString());
+            }
+            return String.join("/", parts);
+        }
+
+        @Override
+        public FileData append(FileData data, Upload content) {
+            Path file = existingFile(data.location());
+            long before;
+            try {
+                before = Files.size(file);
+            } catch (IOException e) {
+                throw failure("cannot append to", data.location(), e);
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                try (InputStream in = content.open()) {
+                    Streams.copy(in, Channels.newOutputStream(channel), null);
+                    return new FileData(data.location(), channel.size(), data.contentType(), "", "", data.storageData());
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        channel.truncate(before);
+                    } catch (IOException t) {
+                        e.addSuppressed(t);
+                    }
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw failure("cannot append to", data.location(), e);
+            }
+        }
+
+        @Override
+        public FileData compose(Location target, List<FileData> sources, boolean overwrite) {
+            List<Path> from = sources.stream().map(s -> existingFile(s.location())).toList();
+            Path to = resolve(target);
+            if (!overwrite && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                throw FilesException.existingFile(name(), target);
+            }
+            Path temp = null;
+            try {
+                temp = tempFile();
+                MessageDigest digest = Hashing.digest(hashingAlgorithm());
+                long size = 0;
+                try (OutputStream out = Files.newOutputStream(temp)) {
+                    for (Path p : from) {
+                        try (InputStream in = Files.newInputStream(p)) {
+                            size += Streams.copy(in, out, digest);
+                        }
+                    }
+                }
+                publish(temp, to, target, overwrite);
+                return new FileData(target, size, sources.get(0).contentType(), Hashing.hex(digest), hashingAlgorithm(), Map.of());
+            } catch (IOException e) {
+                deleteQuietly(temp, e);
+                throw failure("cannot compose", target, e);
+            } catch (RuntimeException e) {
+                deleteQuietly(temp, e);
+                throw e;
+            }
+        }
+
+        @Override
+        public FileData analyze(Location location) {
+            Path file = existingFile(location);
+            MessageDigest digest = Hashing.digest(hashingAlgorithm());
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] head = in.readNBytes(ContentTypes.SNIFF_BYTES);
+                digest.update(head);
+                long size = head.length + Streams.copy(in, OutputStream.nullOutputStream(), digest);
+                String type = ContentTypes.detect(head, head.length, LocationRules.fileName(location.value()), null);
+                return new FileData(location, size, type, Hashing.hex(digest), hashingAlgorithm(), Map.of());
+            } catch (IOException e) {
+                throw failure("cannot analyze", location, e);
+            }
+        }
+
+        private boolean sameAlgorithm(FileData source) {
+            return !source.hash().isEmpty() && hashingAlgorithm().equalsIgnoreCase(source.hashAlgorithm());
+        }
+    }
+}

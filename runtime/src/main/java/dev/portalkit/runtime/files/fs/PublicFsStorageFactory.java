@@ -1,0 +1,52 @@
+package dev.portalkit.runtime.files.fs;
+
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.config.ConfigOption;
+import dev.portalkit.api.files.Storage;
+import dev.portalkit.api.files.StorageFactory;
+import dev.portalkit.api.files.StorageSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code files:public_fs}: {@code files:fs} whose folder is also served directly by a web server
+ * at {@code public_root}; PUBLIC_LINK is {@code public_root + "/" + location}. Such files bypass
+ * every permission check of the portal.
+ */
+public class PublicFsStorageFactory implements StorageFactory {
+    public static final String TYPE = "files:public_fs";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String description() {
+        return "files:fs whose folder a web server publishes at public_root: public links, served straight from disk.";
+    }
+
+    @Override
+    public List<ConfigOption> options() {
+        List<ConfigOption> options = new ArrayList<>(FsStorageFactory.OPTIONS);
+        options.add(ConfigOption.of("public_root", "URL at which the folder is served; public_root + '/' + location "
+                + "must be the file's public URL.").asRequired());
+        return options;
+    }
+
+    @Override
+    public Storage create(StorageSettings settings) {
+        String root = settings.option("public_root");
+        try {
+            URI uri = new URI(root);
+            if (uri.getScheme() == null && !root.startsWith("/")) {
+                throw new URISyntaxException(root, "neither an absolute URL nor a path from the site root");
+            }
+        } catch (URISyntaxException e) {
+            throw PortalException.config(settings.key("public_root") + ": not a URL: " + e.getMessage());
+        }
+        return new FsStorage(settings, root);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.portalkit.runtime.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portalkit.runtime.cli.PortalCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code portalkit files adapters | storages | scan}. */
+class FilesCliTest {
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(Path dir, String... args) {
+        CommandLine cli = PortalCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--data-dir");
+        all.add(dir.toString());
+        int code = cli.execute(all.toArray(new String[0]));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void adaptersAreListedWithTheirOptionsWhenVerbose(@TempDir Path dir) {
+        Run plain = run(dir, "files", "adapters", "-o", "portal.plugins=minimal-files");
+        assertThat(plain.code()).as(plain.err()).isZero();
+        assertThat(plain.out().lines()).hasSize(5);
+        assertThat(plain.out()).contains("files:db           files      File content in the portal database")
+                .contains("files:fs           files      Files in a local folder")
+                .contains("files:memory       files").contains("files:public_fs    files")
+                .contains("test:minimal       minimal-files A file per location in a temporary folder; creates")
+                .doesNotContain("create_path");
+        Run verbose = run(dir, "files", "adapters", "-v", "-o", "portal.plugins=minimal-files");
+        assertThat(verbose.code()).isZero();
+        assertThat(verbose.out()).contains("    path               (path, required)\n                       Folder where the files are stored.")
+                .contains("    create_path        (boolean, optional, default false)")
+                .contains("    public_root        (string, required)")
+                .contains("    token              (string, optional, secret)")
+                .contains("    (no options of its own)");
+    }
+
+    @Test
+    void storagesAreListedWithCapabilitiesAndSettingsButNeverSecrets(@TempDir Path dir) {
+        String[] config = {"-o", "portal.plugins=minimal-files",
+                "-o", "portal.files.storage.main.type=files:fs", "-o", "portal.files.storage.main.path=" + dir.resolve("main"),
+                "-o", "portal.files.storage.main.create_path=true", "-o", "portal.files.storage.main.max_size=1MiB",
+                "-o", "portal.files.storage.cloud.type=test:minimal", "-o", "portal.files.storage.cloud.token=hunter2",
+                "-o", "portal.files.default_storage=main"};
+        Run plain = run(dir, concat(new String[] {"files", "storages"}, config));
+        assertThat(plain.code()).as(plain.err()).isZero();
+        assertThat(plain.out()).contains("cloud: test:minimal\n    capabilities: CREATE, STREAM, COPY (emulated), REMOVE, MULTIPART, MOVE (emulated), "
+                        + "EXISTS, SCAN, COMPOSE (emulated), RANGE (emulated)\n")
+                .contains("main: files:fs (default)\n    capabilities: CREATE, STREAM, COPY, REMOVE, MULTIPART, MOVE, EXISTS, SCAN, "
+                        + "APPEND, COMPOSE, RANGE, ANALYZE\n")
+                .doesNotContain("max_size");
+        Run verbose = run(dir, concat(new String[] {"files", "storages", "-v"}, config));
+        assertThat(verbose.code()).isZero();
+        assertThat(verbose.out()).contains("    max_size                   1048576 bytes")
+                .contains("    hashing_algorithm          md5")
+                .contains("    path                       " + dir.resolve("main"))
+                .contains("    token                      (secret, not shown)")
+                .contains("    region                     local")
+                .doesNotContain("hunter2");
+        assertThat(verbose.err()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void scanListsTheFilesOfOneStorageAndTouchesNoOther(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("a"));
+        Files.writeString(dir.resolve("a/one.txt"), "1");
+        Files.writeString(dir.resolve("a/two.txt"), "2");
+        String[] config = {"-o", "portal.files.storage.a.type=files:fs", "-o", "portal.files.storage.a.path=" + dir.resolve("a"),
+                "-o", "portal.files.storage.b.type=files:fs", "-o", "portal.files.storage.b.path=" + dir.resolve("b"),
+                "-o", "portal.files.storage.b.create_path=true", "-o", "portal.files.default_storage=a"};
+        Run scan = run(dir, concat(new String[] {"files", "scan", "-s", "a"}, config));
+        assertThat(scan.code()).as(scan.err()).isZero();
+        assertThat(scan.out().lines().sorted()).containsExactly("one.txt", "two.txt");
+        assertThat(scan.err()).isEqualTo("2 file(s) in storage a\n");
+        assertThat(dir.resolve("b")).as("storage b was not opened, so its folder was not created").doesNotExist();
+
+        Run byDefault = run(dir, concat(new String[] {"files", "scan", "--progress"}, config));
+        assertThat(byDefault.code()).as(byDefault.err()).isZero();
+        assertThat(byDefault.out().lines().sorted()).containsExactly("one.txt", "two.txt");
+        assertThat(byDefault.err()).contains("scan a").endsWith("2 file(s) in storage a\n");
+
+        Run unknown = run(dir, concat(new String[] {"files", "scan", "-s", "nosuch"}, config));
+        assertThat(unknown.code()).isNotZero();
+        assertThat(unknown.err()).isEqualTo("error: unknown storage 'nosuch' (configured: a, b)\n");
+    }
+
+    @Test
+    void scanRefusesAStorageThatCannotList(@TempDir Path dir) {
+        Run run = run(dir, "files", "scan", "-o", "portal.files.storage.default.type=files:memory",
+                "-o", "portal.files.storage.default.disabled_capabilities=SCAN");
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).isEqualTo("error: storage default cannot list its files (no SCAN capability)\n");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
