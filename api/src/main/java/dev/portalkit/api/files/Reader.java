@@ -33,6 +33,18 @@ public interface Reader {
         return Optional.empty();
     }
 
+    /**
+     * How downloads of this file are delivered: streamed through the portal (the default),
+     * redirected to a short-lived backend URL, or handed to a fronting web server. Adapters with a
+     * download-mode option (S3's {@code proxy = redirect | proxy | nginx}) decide here.
+     *
+     * @param filename the name the client should save the file as
+     * @param ttl      how long a redirect URL may stay valid
+     */
+    default Delivery delivery(FileData data, String filename, Duration ttl) {
+        return new Delivery.Stream();
+    }
+
     /** A public URL (storages with {@code public = true}). */
     default URI publicLink(FileData data) {
         throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "public links are not supported");
