@@ -63,6 +63,15 @@ public final class ApiClient {
         return send(request("api/3/action/" + action + (query.isEmpty() ? "" : "?" + query), token).GET());
     }
 
+    /** POSTs {@code data} as a JSON object. */
+    public Reply call(String action, Map<String, ?> data, String token) {
+        try {
+            return postJson(action, Json.MAPPER.writeValueAsString(data), token);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Reply postJson(String action, String json, String token) {
         return post(action, "application/json", HttpRequest.BodyPublishers.ofString(json), token);
     }

@@ -1,12 +1,12 @@
 package dev.portalkit.integration.web;
 
+import static dev.portalkit.integration.testing.ApiAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portalkit.integration.standalone.PortalServer;
 import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
-import dev.portalkit.integration.testing.TestTokens;
-import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.integration.testing.HttpPortal;
+import dev.portalkit.integration.testing.HttpPortal.Account;
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Files;
@@ -20,41 +20,32 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The action API over HTTP on the standalone server (Jetty + RESTEasy), in process, on a free port. */
+/**
+ * The action API over HTTP on the standalone server (Jetty + RESTEasy), in process, on a free port,
+ * with real users and API tokens (checked by the portal model's token authenticator).
+ */
 class ActionApiTest {
-    static TestPortal portal;
-    static PortalServer server;
+    static HttpPortal http;
     static ApiClient api;
+    /** A plain user named alice, and a sysadmin. */
+    static Account alice;
+    static Account sysadmin;
 
     @BeforeAll
     static void start() {
-        portal = TestPortal.builder().plugins("example")
-                .option(WebPlugin.HTTP_PORT, "0")
+        http = HttpPortal.start(HttpPortal.builder().plugins("example")
                 .option(WebPlugin.MAX_BODY_SIZE, "64KiB")
-                .option(WebPlugin.MAX_UPLOAD_SIZE, "4MiB")
-                .start();
-        server = PortalServer.start(portal.container());
-        api = new ApiClient(server.uri());
+                .option(WebPlugin.MAX_UPLOAD_SIZE, "4MiB"));
+        api = http.api();
+        alice = http.create("alice", false);
+        sysadmin = http.create("sysadmin", true);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        if (http != null) {
+            http.close();
         }
-        if (portal != null) {
-            portal.close();
-        }
-    }
-
-    /** Every error: the envelope, the status, the type, and nothing that leaks internals. */
-    static Map<String, Object> assertError(Reply reply, int status, String type) {
-        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
-        assertThat(reply.contentType()).startsWith("application/json");
-        assertThat(reply.json()).containsKeys("help", "success", "error").containsEntry("success", false);
-        assertThat(reply.error()).containsEntry("__type", type).containsKey("message");
-        assertThat(reply.body()).doesNotContain("Exception", "\tat ", "at dev.", "at java.", "dev.portalkit.", "org.jboss", "org.eclipse");
-        return reply.error();
     }
 
     @Test
@@ -63,7 +54,7 @@ class ActionApiTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("application/json");
         assertThat(reply.json().keySet()).containsExactly("help", "success", "result");
-        assertThat(reply.json().get("help")).isEqualTo(server.uri() + "api/3/action/help_show?name=status_show");
+        assertThat(reply.json().get("help")).isEqualTo(http.uri() + "api/3/action/help_show?name=status_show");
         assertThat(reply.success()).isTrue();
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) reply.result();
@@ -148,12 +139,12 @@ class ActionApiTest {
     void bodiesOverTheLimitAreRefusedBeforeAnythingRuns() throws IOException {
         int before = notes();
         String big = "{\"body\": \"" + "x".repeat(70 * 1024) + "\"}";
-        assertError(api.postJson("example_note_add", big, TestTokens.ALICE), 413, "Too Large Error");
+        assertError(api.postJson("example_note_add", big, alice.token()), 413, "Too Large Error");
         byte[] file = new byte[5 * 1024 * 1024];
         assertError(api.multipart("example_upload_digest", new ApiClient.Multipart()
                 .file("upload", "big.bin", "application/octet-stream", file), null), 413, "Too Large Error");
         assertError(api.multipart("example_note_add", new ApiClient.Multipart()
-                .field("body", "y".repeat(70 * 1024)), TestTokens.ALICE), 413, "Too Large Error");
+                .field("body", "y".repeat(70 * 1024)), alice.token()), 413, "Too Large Error");
         assertThat(notes()).isEqualTo(before);
         assertNoSpooledFiles();
     }
@@ -168,7 +159,7 @@ class ActionApiTest {
         assertError(api.post("example_note_add", "application/json", BodyPublishers.ofString("{\"body\": \"x\"}"), "Bearer nope"),
                 403, "Authorization Error");
         assertThat(notes()).isEqualTo(before);
-        Reply added = api.postJson("example_note_add", "{\"body\": \"from alice\", \"audits\": 0}", "Bearer " + TestTokens.ALICE);
+        Reply added = api.postJson("example_note_add", "{\"body\": \"from alice\", \"audits\": 0}", alice.bearer());
         assertThat(added.status()).as(added.body()).isEqualTo(200);
         @SuppressWarnings("unchecked")
         Map<String, Object> note = (Map<String, Object>) added.result();
@@ -180,15 +171,18 @@ class ActionApiTest {
     void authOverrideOfThePlugin() {
         assertThat(api.get("config_option_show", Map.of("key", "portal.example.greeting"), null).result()).isEqualTo("Hello");
         assertError(api.get("config_option_show", Map.of("key", "portal.db.url"), null), 403, "Authorization Error");
-        assertThat(api.get("config_option_show", Map.of("key", "portal.http.max_body_size"), TestTokens.SYSADMIN).result())
+        assertThat(api.get("config_option_show", Map.of("key", "portal.http.max_body_size"), sysadmin.token()).result())
                 .isEqualTo("64KiB");
+        // The sysadmin flag comes from the token's user in the database: alice is none.
+        assertError(api.get("config_option_show", Map.of("key", "portal.http.max_body_size"), alice.token()), 403,
+                "Authorization Error");
     }
 
     @Test
     void validationErrorsCarryTheFields() {
         Map<String, Object> error = assertError(api.postJson("example_upload_digest", "{}", null), 409, "Validation Error");
         assertThat(error).containsEntry("upload", List.of("Missing value"));
-        error = assertError(api.postJson("example_note_add", "{\"body\": \"\"}", TestTokens.ALICE), 409, "Validation Error");
+        error = assertError(api.postJson("example_note_add", "{\"body\": \"\"}", alice.token()), 409, "Validation Error");
         assertThat(error).containsKey("body");
         error = assertError(api.postJson("example_upload_digest", "{\"upload\": \"not a file\"}", null), 409, "Validation Error");
         assertThat(error).containsEntry("upload", List.of("Must be an uploaded file"));
@@ -201,7 +195,7 @@ class ActionApiTest {
     }
 
     private static void assertNoSpooledFiles() {
-        Path tmp = portal.portal().dataDirectory().resolve("tmp");
+        Path tmp = http.portal().portal().dataDirectory().resolve("tmp");
         if (Files.isDirectory(tmp)) {
             assertThat(tmp.toFile().list()).isEmpty();
         }
