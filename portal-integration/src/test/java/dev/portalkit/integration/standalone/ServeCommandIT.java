@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
+import dev.portalkit.integration.testing.PortalkitCli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +22,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code java -jar portalkit.jar serve} as an operator runs it: prints its URL, serves, stops on SIGTERM. */
+/**
+ * {@code java -jar portalkit.jar serve} as an operator runs it: prints its URL, serves, takes the
+ * first sysadmin and their token from the CLI on the same data directory, stops on SIGTERM.
+ */
 class ServeCommandIT {
     private static final Pattern READY = Pattern.compile("Portalkit is running at (http://127\\.0\\.0\\.1:\\d+/)");
 
@@ -62,10 +66,22 @@ class ServeCommandIT {
             assertThat(status.status()).isEqualTo(200);
             assertThat(status.result()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                     .containsEntry("example_chained", true);
-            // No ApiTokenAuthenticator bean in this process: a token cannot authenticate.
+            // A token that is no one's is refused.
             Reply withToken = api.get("status_show", Map.of(), "some-token");
             assertThat(withToken.status()).isEqualTo(403);
             assertThat(withToken.error()).containsEntry("__type", "Authorization Error");
+            // The first sysadmin and a token, made by the CLI on the data directory the server is using (H2 AUTO_SERVER).
+            PortalkitCli cli = new PortalkitCli(jar, tmp);
+            String[] same = {"--data-dir", dataDir.toString(), "-o", "portal.plugins=example"};
+            cli.ok(Map.of(), with(same, "user", "add", "admin", "--email", "admin@example.org", "--password", "a long secret",
+                    "--sysadmin"));
+            String token = cli.ok(Map.of(), with(same, "token", "create", "admin")).lastLine();
+            Reply admin = api.get("user_show", Map.of("id", "admin"), "Bearer " + token);
+            assertThat(admin.status()).as(admin.body()).isEqualTo(200);
+            assertThat(admin.result()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsEntry("sysadmin", true).containsEntry("email", "admin@example.org");
+            Reply created = api.postJson("organization_create", "{\"name\": \"first-org\"}", token);
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
             Reply digest = api.multipart("example_upload_digest", new ApiClient.Multipart()
                     .file("upload", "hello.txt", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)), null);
             assertThat(digest.result()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
@@ -84,6 +100,13 @@ class ServeCommandIT {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** The command's words, then the common options. */
+    private static String[] with(String[] common, String... command) {
+        String[] out = java.util.Arrays.copyOf(command, command.length + common.length);
+        System.arraycopy(common, 0, out, command.length, common.length);
+        return out;
     }
 
     private static String javaBin() {

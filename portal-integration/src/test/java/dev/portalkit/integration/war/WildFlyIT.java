@@ -1,17 +1,25 @@
 package dev.portalkit.integration.war;
 
+import static dev.portalkit.integration.testing.ApiAssertions.assertDenied;
+import static dev.portalkit.integration.testing.ApiAssertions.assertDict;
+import static dev.portalkit.integration.testing.ApiAssertions.assertInvalid;
+import static dev.portalkit.integration.testing.ApiAssertions.assertNotFound;
+import static dev.portalkit.integration.testing.ApiAssertions.assertSuccess;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
+import dev.portalkit.integration.testing.PortalkitCli;
 import dev.portalkit.integration.testing.WildFlyServer;
+import dev.portalkit.runtime.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -21,16 +29,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * portalkit.war on a real WildFly (Jakarta EE 11: the server's Weld, RESTEasy and Undertow), with
- * the example plugin from {@code WEB-INF/lib}, the database from a JNDI datasource and the
- * configuration from system properties; driven over HTTP.
+ * the example plugin from {@code WEB-INF/lib}, the configuration from system properties and the
+ * database from a JNDI datasource over PostgreSQL, set up as docs/deploy.md tells an operator to:
+ * the driver deployed and the datasource added with jboss-cli, the WAR deployed, then the first
+ * sysadmin and their API token created with {@code portalkit.jar user add / token create} on
+ * the same database. Driven over HTTP.
  */
 class WildFlyIT {
+    private static final String ADMIN = "admin";
+
     @TempDir
     static Path tmp;
 
     static WildFlyServer wildfly;
     static ApiClient api;
     static long startedAt;
+    /** The sysadmin's token, from the CLI. */
+    static String adminToken;
 
     @BeforeAll
     static void deploy() throws Exception {
@@ -40,18 +55,35 @@ class WildFlyIT {
         Path war = Path.of(System.getProperty("portalkit.war", "target/portalkit.war"));
         assertThat(home.resolve("bin/standalone.sh")).exists();
         assertThat(war).exists();
+        PortalkitCli cli = new PortalkitCli(PortalkitCli.jar(), Files.createDirectories(tmp.resolve("cli")));
+        String dbUrl = PostgresServer.newDatabase();
         Path dataDir = tmp.resolve("portal-data");
         wildfly = WildFlyServer.start(home, tmp.resolve("wildfly-base"), Map.of(
                 "portal.plugins", "example",
                 "portal.data_dir", dataDir.toString(),
                 "portal.db.jndi", "java:jboss/datasources/PortalDS"), Duration.ofMinutes(3));
-        // The operator's datasource, created as docs/deploy.md shows (here with WildFly's own H2 driver module).
-        wildfly.cli("data-source add --name=PortalDS --jndi-name=java:jboss/datasources/PortalDS --driver-name=h2"
-                + " --connection-url=jdbc:h2:file:" + dataDir.resolve("db/portal")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH --user-name=sa --password=sa\n",
-                Duration.ofMinutes(1));
+        // The operator's datasource, created as docs/deploy.md shows, with the driver the portal ships in lib/.
+        Path driver = cli.library("postgresql-");
+        wildfly.cli("deploy " + driver + "\n"
+                + "data-source add --name=PortalDS --jndi-name=java:jboss/datasources/PortalDS --driver-name=" + driver.getFileName()
+                + " --connection-url=" + dbUrl + " --user-name=postgres --password=postgres\n", Duration.ofMinutes(1));
         wildfly.deploy(war, Duration.ofMinutes(3));
         api = new ApiClient(wildfly.httpUri().resolve("portalkit/"));
+
+        // The first sysadmin and a token: the CLI on the database the WAR uses, while the server runs.
+        Map<String, String> env = Map.of("PORTAL_DB_PASSWORD", "postgres");
+        String[] database = {"--data-dir", tmp.resolve("cli-data").toString(), "-o", "portal.plugins=example",
+            "-o", "portal.db.url=" + dbUrl, "-o", "portal.db.user=postgres"};
+        assertThat(cli.ok(env, concat(new String[] {"user", "add", ADMIN, "--email", "admin@example.org", "--password",
+                "a long secret", "--sysadmin"}, database)).stdout()).contains("created sysadmin user admin");
+        adminToken = cli.ok(env, concat(new String[] {"token", "create", ADMIN, "--name", "wildfly-it"}, database)).lastLine();
+        assertThat(adminToken).startsWith("pkt_");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @AfterAll
@@ -83,7 +115,7 @@ class WildFlyIT {
         Reply denied = api.get("config_option_show", Map.of("key", "portal.db.url"), null);
         assertThat(denied.status()).isEqualTo(403);
         assertThat(denied.error()).containsEntry("__type", "Authorization Error");
-        // Whether or not an authenticator is deployed, an unknown token is refused.
+        // The model's token authenticator refuses a token that is no one's.
         assertThat(api.get("status_show", Map.of(), "Bearer not-a-token").status()).isEqualTo(403);
     }
 
@@ -119,17 +151,58 @@ class WildFlyIT {
         assertThat(api.postJson("example_upload_digest", "{}", null).error()).containsEntry("__type", "Validation Error");
     }
 
-    /**
-     * The portal model's actions, once merged: the lead adds the calls here (a sysadmin token,
-     * then user_create, organization_create, package_create and package_show).
-     */
+    /** The portal model on the deployed WAR, with the tokens of real users. */
     @Test
     void modelActions() {
-        Reply probe = api.postJson("package_create", "{}", null);
-        assumeTrue(!(probe.status() == 404 && "Not Found Error".equals(probe.error().get("__type"))
-                && String.valueOf(probe.error().get("message")).contains("does not exist")),
-                "the portal model (package_create, ...) is not on this branch yet");
-        // Model actions exist: at least they answer with an envelope.
-        assertThat(probe.json()).containsKey("success");
+        // The CLI's sysadmin, through the model's token authenticator.
+        assertThat(assertDict(api, "user_show", api.call("user_show", map("id", ADMIN), "Bearer " + adminToken)))
+                .containsEntry("sysadmin", true).containsEntry("email", "admin@example.org");
+        Map<String, Object> alice = assertDict(api, "user_create", api.call("user_create", map("name", "alice",
+                "email", "alice@example.org", "password", "correct horse battery"), adminToken));
+        assertThat(alice).containsEntry("name", "alice").containsEntry("sysadmin", false).doesNotContainKeys("password", "password_hash");
+        assertDenied(api.call("user_create", map("name", "bob", "email", "bob@example.org", "password", "correct horse battery"), null));
+        String aliceToken = (String) assertDict(api, "api_token_create", api.call("api_token_create",
+                map("user", "alice", "name", "laptop"), adminToken)).get("token");
+
+        Map<String, Object> org = assertDict(api, "organization_create", api.call("organization_create",
+                map("name", "statistics", "title", "Statistics"), aliceToken));
+        assertThat(org).containsEntry("name", "statistics").containsEntry("is_organization", true);
+        assertThat(org.get("users")).asList().singleElement().asInstanceOf(MAP)
+                .containsEntry("name", "alice").containsEntry("capacity", "admin");
+
+        Map<String, Object> census = assertDict(api, "package_create", api.call("package_create", map("name", "census",
+                "title", "Census 2026", "owner_org", "statistics", "example_code", "ex-7",
+                "resources", List.of(map("name", "census.csv", "url", "http://example.org/census.csv"))), aliceToken));
+        assertThat(census).containsEntry("owner_org", org.get("id")).containsEntry("private", false)
+                .containsEntry("creator_user_id", alice.get("id")).containsEntry("example_code", "EX-7").containsEntry("num_resources", 1);
+        assertSuccess(api, "package_create", api.call("package_create", map("name", "census-draft-figures",
+                "title", "Census draft figures", "owner_org", org.get("id"), "private", true), aliceToken));
+        assertDenied(api.call("package_create", map("name", "anonymous-data", "owner_org", "statistics"), null));
+
+        Map<String, Object> shown = assertDict(api, "package_show", api.get("package_show", Map.of("id", "census"), null));
+        assertThat(shown).containsEntry("id", census.get("id")).containsEntry("title", "Census 2026");
+        assertThat(shown.get("resources")).asList().singleElement().asInstanceOf(MAP).containsEntry("name", "census.csv");
+        assertDenied(api.get("package_show", Map.of("id", "census-draft-figures"), null));
+
+        Map<String, Object> found = assertDict(api, "package_search", api.call("package_search",
+                map("q", "census", "fq", "owner_org:statistics"), null));
+        assertThat(found).containsEntry("count", 1);
+        Map<String, Object> withPrivate = assertDict(api, "package_search", api.call("package_search",
+                map("q", "census", "fq", "owner_org:statistics", "include_private", true, "sort", "name asc"), aliceToken));
+        assertThat(withPrivate).containsEntry("count", 2);
+        assertThat(((List<?>) withPrivate.get("results")).stream().map(d -> (Object) ((Map<?, ?>) d).get("name")).toList())
+                .containsExactly("census", "census-draft-figures");
+
+        // The example plugin's package_create auth override, which denies sysadmins too.
+        for (String token : new String[] {aliceToken, adminToken}) {
+            assertThat(assertDenied(api.call("package_create", map("name", "forbidden-census", "owner_org", "statistics"), token))
+                    .get("message")).isEqualTo("The example plugin forbids dataset names starting with forbidden-");
+        }
+        assertNotFound(api.call("package_show", map("id", "forbidden-census"), adminToken));
+        assertInvalid(api.call("package_create", map("owner_org", "statistics"), aliceToken), "name");
+    }
+
+    private static Map<String, Object> map(Object... keysAndValues) {
+        return dev.portalkit.integration.testing.HttpPortal.map(keysAndValues);
     }
 }

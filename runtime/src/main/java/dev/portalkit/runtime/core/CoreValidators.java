@@ -197,7 +197,16 @@ final class CoreValidators {
         }
     }
 
+    /**
+     * CKAN's boolean_validator: a boolean, a number (non-zero is true), a string (true, yes, t, y, 1,
+     * on are true, any other text false), nothing (false). An object or a list is not a boolean:
+     * reading it as false would, for instance, silently make public a dataset sent with
+     * {@code "private": {...}}.
+     */
     static boolean toBoolean(Object value) {
+        if (value == null) {
+            return false;
+        }
         if (value instanceof Boolean b) {
             return b;
         }
@@ -207,7 +216,7 @@ final class CoreValidators {
         if (value instanceof String s) {
             return Set.of("true", "yes", "t", "y", "1", "on").contains(s.strip().toLowerCase(Locale.ROOT));
         }
-        return false;
+        throw new Invalid("Must be a boolean");
     }
 
     private static boolean isUrl(String s) {

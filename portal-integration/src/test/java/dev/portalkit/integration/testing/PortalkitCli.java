@@ -1,0 +1,86 @@
+package dev.portalkit.integration.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar portalkit.jar ...} as an operator runs it, in its own JVM. */
+public final class PortalkitCli {
+    private final Path jar;
+    private final Path workDir;
+
+    /**
+     * @param jar     portalkit.jar (with its lib/ beside it)
+     * @param workDir a directory for the commands' output files
+     */
+    public PortalkitCli(Path jar, Path workDir) {
+        this.jar = jar;
+        this.workDir = workDir;
+    }
+
+    /** portalkit.jar of this build (the {@code portalkit.jar} system property the POM sets). */
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("portalkit.jar", "target/portalkit.jar"));
+        assertThat(jar).exists();
+        return jar;
+    }
+
+    /** The files in the jar's {@code lib/} whose names start with {@code prefix} (e.g. the PostgreSQL driver). */
+    public Path library(String prefix) {
+        try (var files = Files.list(jar.toAbsolutePath().getParent().resolve("lib"))) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + prefix + "* in lib/ beside " + jar));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a command printed and how it ended. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** The last line of stdout (where {@code token create} prints the token). */
+        public String lastLine() {
+            String[] lines = stdout.strip().split("\\R");
+            return lines[lines.length - 1].strip();
+        }
+    }
+
+    /** Runs a command to its end (2 minutes at most) with extra environment variables. */
+    public Result run(Map<String, String> environment, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar.toString()));
+        command.addAll(List.of(arguments));
+        try {
+            Path out = Files.createTempFile(workDir, "cli-", ".out");
+            Path err = Files.createTempFile(workDir, "cli-", ".err");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(environment);
+            Process process = pb.start();
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("portalkit " + String.join(" ", arguments) + " did not finish in 2 minutes: "
+                        + Files.readString(err));
+            }
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a command that must succeed; returns its result. */
+    public Result ok(Map<String, String> environment, String... arguments) {
+        Result result = run(environment, arguments);
+        assertThat(result.exitCode()).as("portalkit %s\nstdout: %s\nstderr: %s", String.join(" ", arguments), result.stdout(),
+                result.stderr()).isZero();
+        return result;
+    }
+}
