@@ -39,7 +39,7 @@ public final class FieldFailure extends FilesException {
                 v.initCause(failure);
                 yield v;
             }
-            case TOO_LARGE, WRONG_TYPE, NOT_FOUND, ALREADY_EXISTS, CONFLICT -> new FieldFailure(failure.kind(), field, failure.getMessage(), failure);
+            case TOO_LARGE, WRONG_TYPE, NOT_FOUND, ALREADY_EXISTS, CONFLICT, UNSUPPORTED -> new FieldFailure(failure.kind(), field, failure.getMessage(), failure);
             default -> failure;
         };
     }

@@ -164,7 +164,7 @@ final class FileActions {
             throw FieldFailure.on(e.kind() == ErrorKind.ALREADY_EXISTS ? "name" : "upload", e);
         }
         api.removeOnRollback(storage, stored);
-        return store.insert(storageName, name, stored, owner);
+        return store.insert(storageName, name, stored, owner, ctx);
     }
 
     static FileStore.Owner callerAsOwner(ActionContext ctx) {
@@ -192,7 +192,7 @@ final class FileActions {
         if (valid.containsKey("owner_type") || valid.containsKey("owner_id")) {
             owner = api.resolveOwner(ctx, FileStore.requireString(valid, "owner_type"), FileStore.requireString(valid, "owner_id"));
         }
-        FileRecord f = store.insert(storageName, name, analyzed, owner);
+        FileRecord f = store.insert(storageName, name, analyzed, owner, ctx);
         return store.dict(f);
     }
 

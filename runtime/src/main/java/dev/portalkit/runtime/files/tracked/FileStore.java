@@ -111,8 +111,11 @@ final class FileStore {
                 String.class).setParameter("s", storage).setParameter("l", locations).getResultList());
     }
 
-    /** Tracks stored content as a new file, owned by {@code owner} (type, id) or by nobody. */
-    FileRecord insert(String storage, String name, FileData data, Owner owner) {
+    /**
+     * Tracks stored content as a new file, owned by {@code owner} (type, id) or by nobody; the first
+     * owner is the first entry of the file's transfer history.
+     */
+    FileRecord insert(String storage, String name, FileData data, Owner owner, ActionContext ctx) {
         if (tracked(storage, data.location().value()) != null) {
             throw ValidationException.of("location", "Location " + data.location() + " of storage " + storage
                     + " is tracked already");
@@ -132,12 +135,7 @@ final class FileStore {
         flush();
         index(f.id, data.storageData());
         if (owner != null) {
-            FileOwnerRecord o = new FileOwnerRecord();
-            o.fileId = f.id;
-            o.ownerType = owner.type();
-            o.ownerId = owner.id();
-            o.pinned = false;
-            em().persist(o);
+            setOwner(f, owner, false, ctx);
         }
         flush();
         return f;

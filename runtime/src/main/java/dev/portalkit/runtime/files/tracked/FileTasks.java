@@ -56,12 +56,32 @@ final class FileTasks {
         return storage.manager().remove(content) ? "removed" : "was not there";
     }
 
+    /** The part of an action's result at a dotted path of keys and list indexes ({@code resources.0}). */
+    static Object at(Object result, String path) {
+        Object current = result;
+        if (path == null || path.isEmpty()) {
+            return current;
+        }
+        for (String segment : path.split("\\.")) {
+            if (current instanceof Map<?, ?> map) {
+                current = map.get(segment);
+            } else if (current instanceof java.util.List<?> list && segment.matches("\\d+") && Integer.parseInt(segment) < list.size()) {
+                current = list.get(Integer.parseInt(segment));
+            } else {
+                return null;
+            }
+        }
+        return current;
+    }
+
     /** Moves the file to the entity the action returned ({@code id_field} of its result) and pins it. */
     @SuppressWarnings("unchecked")
     private Object transfer(TaskRun run) {
         Map<String, Object> p = run.payload();
-        if (!(run.actionResult() instanceof Map<?, ?> result)) {
-            throw new PortalException(ErrorKind.INTERNAL, "the action that queued " + TRANSFER_TASK + " returned no object");
+        Object target = at(run.actionResult(), (String) p.getOrDefault("result_path", ""));
+        if (!(target instanceof Map<?, ?> result)) {
+            throw new PortalException(ErrorKind.INTERNAL, "the action that queued " + TRANSFER_TASK + " returned no object at '"
+                    + p.get("result_path") + "'");
         }
         String idField = (String) p.getOrDefault("id_field", "id");
         Object ownerId = result.get(idField);

@@ -322,8 +322,19 @@ final class FileValidators {
             payload.put("file_id", id);
             payload.put("owner_type", ownerType);
             payload.put("id_field", idField);
+            payload.put("result_path", parentPath(f.path()));
             ctx.tasks().add(FileTasks.TRANSFER_TASK, payload);
         }
+    }
+
+    /**
+     * Where the validated object sits in the action's result: {@code resources.0} for the field
+     * {@code resources.0.url} of a dataset, so that a resource validated inside {@code package_create}
+     * is found in the dataset it returns; empty for a top-level field.
+     */
+    static String parentPath(String path) {
+        int dot = path == null ? -1 : path.lastIndexOf('.');
+        return dot < 0 ? "" : path.substring(0, dot);
     }
 
     /**
@@ -362,6 +373,7 @@ final class FileValidators {
         payload.put("file_id", file.id);
         payload.put("owner_type", args.get(1));
         payload.put("id_field", args.get(2).isBlank() ? "id" : args.get(2));
+        payload.put("result_path", parentPath(f.path()));
         payload.put("patch_action", args.get(4));
         payload.put("url_field", urlField);
         payload.put("url", link);

@@ -229,7 +229,7 @@ final class MultipartActions {
         }
         api.removeOnRollback(storage, done);
         FileStore.Owner owner = m.initiatorId == null ? null : new FileStore.Owner(FilePermissions.USER, m.initiatorId);
-        FileRecord f = store.insert(m.storage, m.name, done, owner);
+        FileRecord f = store.insert(m.storage, m.name, done, owner, ctx);
         store.em().remove(m);
         store.flush();
         return store.dict(f);
