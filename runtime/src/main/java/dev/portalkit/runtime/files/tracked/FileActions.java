@@ -157,9 +157,12 @@ final class FileActions {
         if (store.tracked(storageName, location.value()) != null) {
             throw ValidationException.of("name", "A file is tracked at location " + location + " of storage " + storageName + " already");
         }
+        // Content sent without a file name (text in a JSON call) is typed by the file's name.
+        Upload named = upload.filename() == null || upload.filename().isBlank()
+                ? Upload.of(name, upload.contentType(), upload.size(), upload::open) : upload;
         FileData stored;
         try {
-            stored = storage.uploader().upload(location, upload, false);
+            stored = storage.uploader().upload(location, named, false);
         } catch (PortalException e) {
             throw FieldFailure.on(e.kind() == ErrorKind.ALREADY_EXISTS ? "name" : "upload", e);
         }

@@ -207,11 +207,6 @@ class FileActionsTest extends FileApiTestBase {
         assertThat(unowned).containsEntry("owner_type", null).containsEntry("owner_id", null);
     }
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> dict(String action, dev.portalkit.api.action.ActionContext ctx, Map<String, Object> data) {
-        return (Map<String, Object>) ctx.call(action, data);
-    }
-
     // ---- transfer --------------------------------------------------------------------------------
 
     @Test

@@ -110,6 +110,12 @@ abstract class FileApiTestBase {
         return (Map<String, Object>) call(action, user, data);
     }
 
+    /** A call with a context of the caller's making (e.g. {@code ignore_auth} without a user). */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> dict(String action, dev.portalkit.api.action.ActionContext ctx, Map<String, Object> data) {
+        return (Map<String, Object>) ctx.call(action, data);
+    }
+
     PortalException failure(String action, Optional<UserRef> user, Map<String, Object> data) {
         PortalException e = catchThrowableOfType(PortalException.class, () -> call(action, user, data));
         assertThat(e).as("%s should fail", action).isNotNull();
