@@ -36,7 +36,7 @@ import org.junit.jupiter.params.Parameter;
  * {@code images} (image types, at most 1 KiB), {@code uuid} (uuid_with_extension locations),
  * {@code tagged} (storage data on files), {@code flaky} (removals fail on demand),
  * {@code hooked} (links from {@link TestFileLinks}), {@code public} and {@code avatars}
- * (files:public_fs, public links), {@code db} (files:db).
+ * (files:public_fs, public links), {@code db} (files:db), {@code plain} (no MULTIPART, no ANALYZE), {@code keeper} (no REMOVE).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FileApiTestBase {
@@ -50,6 +50,11 @@ abstract class FileApiTestBase {
     TestPortal portal;
     Path storageDir;
 
+    /** The task queue's clock for this class's portal ({@code null}: the system clock). */
+    java.time.Clock clock() {
+        return null;
+    }
+
     /** Extra config options of this class's portal. */
     Map<String, String> options() {
         return Map.of();
@@ -62,7 +67,7 @@ abstract class FileApiTestBase {
                 .option("portal.auth.password_iterations", "1000");
         storageOptions(storageDir).forEach(builder::option);
         options().forEach(builder::option);
-        portal = builder.start();
+        portal = builder.clock(clock()).start();
     }
 
     static Map<String, String> storageOptions(Path dir) {
@@ -80,6 +85,8 @@ abstract class FileApiTestBase {
         storage(o, "avatars", "files:public_fs", "path", dir.resolve("avatars").toString(), "create_path", "true",
                 "public_root", "https://cdn.example.org/avatars", "supported_types", "image", "location_transformers", "uuid_with_extension");
         storage(o, "db", "files:db");
+        storage(o, "plain", "files:memory", "disabled_capabilities", "MULTIPART ANALYZE");
+        storage(o, "keeper", "files:memory", "disabled_capabilities", "REMOVE");
         return o;
     }
 
