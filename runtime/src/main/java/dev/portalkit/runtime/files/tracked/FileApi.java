@@ -102,6 +102,16 @@ public final class FileApi {
         return host.inTransaction(() -> store.trackedAmong(storage, locations));
     }
 
+    /**
+     * The id an owner is stored under ({@code package rivers} gives the dataset's id), for callers
+     * outside an action (the CLI's {@code scan -t -a}).
+     *
+     * @throws ValidationException for an unknown owner type or a missing owner
+     */
+    public String ownerId(ActionContext ctx, String type, String id) {
+        return host.inTransaction(() -> resolveOwner(ctx, type, id).id());
+    }
+
     Host host() {
         return host;
     }
