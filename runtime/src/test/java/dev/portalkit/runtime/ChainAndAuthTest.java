@@ -96,7 +96,7 @@ class ChainAndAuthTest {
         assertThatThrownBy(() -> TestPortal.builder().plugins("recording nosuch").start())
                 .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG_INVALID))
                 .hasMessageContaining("unknown plugin 'nosuch'")
-                .hasMessageContaining("available plugins: alpha, beta, migrating, minimal-files, no-name-check, recording, task-probe");
+                .hasMessageContaining("available plugins: alpha, beta, files-test, migrating, minimal-files, no-name-check, recording, task-probe");
     }
 
     @Test

@@ -244,10 +244,17 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
 
     @Override
     public Schema showPackageSchema(Schema schema) {
-        return schema.with("example_code", "ignore_missing");
+        return schema.with("example_code", "ignore_missing").with("attachment_id", "ignore_missing");
     }
 
+    /**
+     * {@code example_code}: our own validator factory. {@code attachment_id}: the files plugin's
+     * validators (seed 003's "attach an uploaded file to a dataset"): the id must be a tracked file,
+     * and once the dataset is saved the file is moved to it and pinned, by a post-commit task the
+     * validator queues (so a dataset that fails validation moves nothing).
+     */
     private static Schema withExampleFields(Schema schema) {
-        return schema.with("example_code", "ignore_missing", "unicode_safe", "example_prefix(\"EX-\")");
+        return schema.with("example_code", "ignore_missing", "unicode_safe", "example_prefix(\"EX-\")")
+                .with("attachment_id", "ignore_empty", "unicode_safe", "files_file_id_exists", "files_transfer_ownership(package)");
     }
 }

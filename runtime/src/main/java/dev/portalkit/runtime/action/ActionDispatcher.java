@@ -44,6 +44,7 @@ public final class ActionDispatcher {
     private static final class CallState {
         final Deque<Frame> frames = new ArrayDeque<>();
         final List<String> batches = new ArrayList<>();
+        final List<Runnable> undo = new ArrayList<>();
     }
 
     public ActionDispatcher(ActionRegistry actions, AuthRegistry auth, Transactions transactions) {
@@ -90,6 +91,9 @@ public final class ActionDispatcher {
         T result;
         try {
             result = transactions.required(work);
+        } catch (RuntimeException | Error e) {
+            undo(call, e);
+            throw e;
         } finally {
             state.remove();
         }
@@ -97,6 +101,33 @@ public final class ActionDispatcher {
             tasks.runBatches(call.batches);
         }
         return result;
+    }
+
+    /**
+     * Runtime-internal: registers work that undoes a side effect outside the database (bytes
+     * written to a storage) if the outermost transaction of the running call rolls back. Undo
+     * steps run in reverse order, after the rollback; their failures are added to the call's
+     * exception as suppressed ones. A crash before the rollback skips them (see the File API docs).
+     *
+     * @return false when no call is running (nothing will undo the side effect)
+     */
+    public boolean onRollback(Runnable step) {
+        CallState call = state.get();
+        if (call == null) {
+            return false;
+        }
+        call.undo.add(step);
+        return true;
+    }
+
+    private static void undo(CallState call, Throwable failure) {
+        for (int i = call.undo.size() - 1; i >= 0; i--) {
+            try {
+                call.undo.get(i).run();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     /** The task queue of the innermost running action that supports tasks. */

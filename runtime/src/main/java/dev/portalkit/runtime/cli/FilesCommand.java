@@ -1,29 +1,39 @@
 package dev.portalkit.runtime.cli;
 
+import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.runtime.BootOptions;
+import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.PortalContainer;
 import dev.portalkit.runtime.config.PortalConfigImpl;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.ManagedStorageImpl;
 import dev.portalkit.runtime.files.Storages;
+import dev.portalkit.runtime.files.tracked.FileApi;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -34,6 +44,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,7 +52,7 @@ import picocli.CommandLine.Spec;
  * (the global verbose flag) adds detail: adapter options, storage settings.
  */
 @Command(name = "files", description = "Storage adapters, storages and their files.",
-        subcommands = {FilesCommand.Adapters.class, FilesCommand.StorageList.class, FilesCommand.Scan.class})
+        subcommands = {FilesCommand.Adapters.class, FilesCommand.StorageList.class, FilesCommand.Scan.class, FilesCommand.StreamFile.class})
 public final class FilesCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -156,17 +167,29 @@ public final class FilesCommand implements Runnable {
     }
 
     /**
-     * {@code portalkit files scan [-s STORAGE]}: the locations of one storage, one a line. Only
-     * that storage is opened. Later: {@code -u} (untracked only) and {@code -t} (track them) filter
-     * and act on each location through {@link #filter} and {@link #act}.
+     * {@code portalkit files scan [-s STORAGE] [-u] [-t [-a OWNER]]}: the locations of one
+     * storage, one a line; {@code -u} only those no tracked file has; {@code -t} tracks those
+     * (files_file_register: ANALYZE), owned by {@code -a} or by nobody. Only that storage is opened.
      */
     @Command(name = "scan", description = "List the files of one storage (default: the default storage); only that storage is touched.")
     public static final class Scan implements Callable<Integer> {
+        static final int BATCH = 500;
+
         @Mixin
         CommonOptions common;
 
-        @Option(names = {"-s", "--storage"}, paramLabel = "STORAGE", description = "The storage to scan (default: portal.files.default_storage).")
+        @Option(names = {"-s", "--storage", "--storage-name"}, paramLabel = "STORAGE", description = "The storage to scan (default: portal.files.default_storage).")
         String storage;
+
+        @Option(names = {"-u", "--untracked-only"}, description = "List only locations that no tracked file has.")
+        boolean untrackedOnly;
+
+        @Option(names = {"-t", "--track"}, description = "Track every untracked location as a file (needs ANALYZE); tracked ones are left alone.")
+        boolean track;
+
+        @Option(names = {"-a", "--adopt-by"}, paramLabel = "OWNER", description = "With -t: the owner of the new files, a user id or name, "
+                + "or TYPE:ID (package:rivers); default: no owner.")
+        String adoptBy;
 
         @Option(names = "--progress", negatable = true, description = "Show progress on stderr (default: when stderr is a terminal).")
         Boolean progress;
@@ -176,6 +199,9 @@ public final class FilesCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (adoptBy != null && !track) {
+                throw PortalException.badRequest("-a/--adopt-by needs -t/--track");
+            }
             BootOptions boot = common.boot();
             PortalConfigImpl config = PortalConfigImpl.load(boot.effectiveConfigFile(), boot.effectiveOverrides());
             String name = storage != null ? storage : config.get(FilesPlugin.DEFAULT_STORAGE).map(String::trim)
@@ -187,42 +213,96 @@ public final class FilesCommand implements Runnable {
             // Open this storage only: a command scoped to one storage touches no other.
             Map<String, String> overrides = new LinkedHashMap<>(boot.overrides());
             overrides.put(FilesPlugin.OPEN_STORAGES, name);
-            boot = boot.withOverrides(overrides).withDatabase(BootOptions.Database.CONNECT).withRunPendingTasks(false);
+            boolean tracking = untrackedOnly || track;
+            boot = boot.withOverrides(overrides).withDatabase(tracking ? BootOptions.Database.AUTO : BootOptions.Database.CONNECT)
+                    .withRunPendingTasks(false);
             try (PortalContainer container = PortalContainer.start(boot)) {
-                ManagedStorage target = FilesPlugin.of(container.portal()).storages().get(name);
+                Portal portal = container.portal();
+                FilesPlugin files = FilesPlugin.of(portal);
+                ManagedStorage target = files.storages().get(name);
                 if (!target.supports(Capability.SCAN)) {
                     throw PortalException.badRequest("storage " + name + " cannot list its files (no SCAN capability)");
                 }
+                if (track && !target.supports(Capability.ANALYZE)) {
+                    throw PortalException.badRequest("storage " + name + " cannot describe its files (no ANALYZE capability), so -t cannot track them");
+                }
+                ActionContext system = portal.context(Optional.empty(), true);
+                Map<String, Object> owner = track && adoptBy != null ? owner(files.fileApi(), system, adoptBy) : Map.of();
                 PrintWriter out = spec.commandLine().getOut();
                 PrintWriter err = spec.commandLine().getErr();
                 boolean show = progress != null ? progress : System.console() != null;
-                long listed = 0;
+                Counts counts = new Counts();
                 try (ProgressBar bar = show ? progressBar(err, name) : null; Stream<Location> locations = target.manager().scan()) {
+                    List<Location> batch = new ArrayList<>();
                     for (Location location : (Iterable<Location>) locations::iterator) {
                         if (bar != null) {
                             bar.step();
                         }
-                        if (filter().test(location)) {
-                            out.println(location.value());
-                            act(location);
-                            listed++;
+                        batch.add(location);
+                        if (batch.size() == BATCH) {
+                            handle(batch, files.fileApi(), system, name, owner, out, err, counts);
+                            batch.clear();
                         }
                     }
+                    handle(batch, files.fileApi(), system, name, owner, out, err, counts);
                 }
                 out.flush();
-                err.printf("%d file(s) in storage %s%n", listed, name);
+                String summary = track ? "%d file(s) tracked in storage %s" : untrackedOnly ? "%d untracked file(s) in storage %s"
+                        : "%d file(s) in storage %s";
+                err.printf(summary + "%s%n", counts.listed, name, counts.failed > 0 ? "; " + counts.failed + " could not be tracked" : "");
                 err.flush();
+                return counts.failed > 0 ? 1 : 0;
             }
-            return 0;
         }
 
-        /** Which locations to list (all, for now; {@code -u} will keep the untracked ones). */
-        private Predicate<Location> filter() {
-            return location -> true;
+        private static final class Counts {
+            long listed;
+            long failed;
         }
 
-        /** What to do with a listed location (nothing, for now; {@code -t} will track it). */
-        private void act(Location location) {
+        /** Lists (and with -t tracks) one batch of scanned locations, looking up which are tracked in one query. */
+        private void handle(List<Location> batch, FileApi api, ActionContext system, String name, Map<String, Object> owner,
+                            PrintWriter out, PrintWriter err, Counts counts) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            Set<String> tracked = untrackedOnly || track ? api.tracked(name, batch.stream().map(Location::value).toList()) : Set.of();
+            for (Location location : batch) {
+                if (tracked.contains(location.value())) {
+                    continue;
+                }
+                if (track) {
+                    Map<String, Object> data = new LinkedHashMap<>(owner);
+                    data.put("storage", name);
+                    data.put("location", location.value());
+                    try {
+                        system.call("files_file_register", data);
+                    } catch (PortalException e) {
+                        err.println("error: " + location.value() + ": " + e.getMessage());
+                        counts.failed++;
+                        continue;
+                    }
+                }
+                out.println(location.value());
+                counts.listed++;
+            }
+        }
+
+        /** {@code -a ID} (a user) or {@code -a TYPE:ID}, checked once before the scan. */
+        private static Map<String, Object> owner(FileApi api, ActionContext system, String adoptBy) {
+            int colon = adoptBy.indexOf(':');
+            String type = colon > 0 ? adoptBy.substring(0, colon) : "user";
+            String id = colon > 0 ? adoptBy.substring(colon + 1) : adoptBy;
+            try {
+                String ownerId = api.ownerId(system, type, id);
+                Map<String, Object> owner = new LinkedHashMap<>();
+                owner.put("owner_type", type);
+                owner.put("owner_id", ownerId);
+                return owner;
+            } catch (ValidationException e) {
+                throw PortalException.badRequest("-a " + adoptBy + ": " + e.errors().values().iterator().next()
+                        .toString().replaceAll("^\\[|\\]$", ""));
+            }
         }
 
         private static ProgressBar progressBar(PrintWriter err, String storage) {
@@ -245,6 +325,76 @@ public final class FilesCommand implements Runnable {
             return new ProgressBarBuilder().setTaskName("scan " + storage).setInitialMax(-1).setUnit(" files", 1)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).hideEta()
                     .setConsumer(new ConsoleProgressBarConsumer(stream, 79)).build();
+        }
+    }
+
+    /**
+     * {@code portalkit files stream ID [--start N] [--end N] [--output FILE]}: the content of a
+     * tracked file (bytes {@code start} inclusive to {@code end} exclusive with a range; the
+     * storage's RANGE or its emulation), to stdout or a file. Only the file's storage is opened.
+     */
+    @Command(name = "stream", description = "Write the content of a tracked file to stdout (or --output FILE); --start/--end for a byte range.")
+    public static final class StreamFile implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The file's id.")
+        String id;
+
+        @Option(names = "--start", paramLabel = "N", description = "First byte (from 0, inclusive).")
+        Long start;
+
+        @Option(names = "--end", paramLabel = "N", description = "Byte after the last one (exclusive; default: the end of the file).")
+        Long end;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Write to this file instead of stdout (-o is the config option of every command).")
+        Path output;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            BootOptions boot = common.boot();
+            Map<String, String> overrides = new LinkedHashMap<>(boot.overrides());
+            overrides.put(FilesPlugin.OPEN_STORAGES, FilesPlugin.OPEN_NONE);
+            boot = boot.withOverrides(overrides).withDatabase(BootOptions.Database.AUTO).withRunPendingTasks(false);
+            try (PortalContainer container = PortalContainer.start(boot)) {
+                Portal portal = container.portal();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> file = (Map<String, Object>) portal.context(Optional.empty(), true)
+                        .call("files_file_show", Map.of("id", id));
+                long size = ((Number) file.get("size")).longValue();
+                long from = start == null ? 0 : start;
+                long to = end == null ? size : Math.min(end, size);
+                if (from < 0 || from > to) {
+                    throw PortalException.badRequest("--start " + from + " --end " + to + " is not a byte range of this "
+                            + size + "-byte file");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> storageData = (Map<String, Object>) file.get("storage_data");
+                FileData data = new FileData(new Location((String) file.get("location")), size, (String) file.get("content_type"),
+                        (String) file.get("hash"), (String) file.get("hash_algorithm"), storageData);
+                try (ManagedStorage storage = FilesPlugin.of(portal).openConfigured((String) file.get("storage"));
+                     InputStream in = start == null && end == null ? storage.reader().stream(data) : storage.reader().range(data, from, to)) {
+                    if (output != null) {
+                        long written;
+                        try (OutputStream out = Files.newOutputStream(output)) {
+                            written = in.transferTo(out);
+                        }
+                        PrintWriter err = spec.commandLine().getErr();
+                        err.printf("%d byte(s) written to %s%n", written, output);
+                        err.flush();
+                    } else {
+                        OutputStream out = System.out;
+                        in.transferTo(out);
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    throw new PortalException(ErrorKind.TRANSIENT, "cannot stream file " + id + ": " + e.getMessage(), e);
+                }
+            }
+            return 0;
         }
     }
 }

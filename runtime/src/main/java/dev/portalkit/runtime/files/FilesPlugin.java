@@ -1,6 +1,11 @@
 package dev.portalkit.runtime.files;
 
+import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.IActions;
+import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.IAuthFunctions;
 import dev.portalkit.api.config.ConfigDeclaration;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.ConfigType;
@@ -8,11 +13,17 @@ import dev.portalkit.api.config.IConfigDeclarations;
 import dev.portalkit.api.files.IFiles;
 import dev.portalkit.api.files.LocationTransformer;
 import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.OwnerGetter;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.plugin.IMigrations;
 import dev.portalkit.api.plugin.PortalPlugin;
+import dev.portalkit.api.task.ITasks;
+import dev.portalkit.api.task.TaskHandler;
+import dev.portalkit.api.validation.IValidators;
+import dev.portalkit.api.validation.Validator;
+import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.config.ConfigValues;
 import dev.portalkit.runtime.config.PortalConfigImpl;
@@ -20,33 +31,47 @@ import dev.portalkit.runtime.files.db.DbStorageFactory;
 import dev.portalkit.runtime.files.fs.FsStorageFactory;
 import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
 import dev.portalkit.runtime.files.memory.MemoryStorageFactory;
+import dev.portalkit.runtime.files.tracked.FileApi;
+import dev.portalkit.runtime.files.tracked.FileApiConfig;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import dev.portalkit.runtime.plugin.Contributions;
 import dev.portalkit.runtime.plugin.PluginSet;
 import dev.portalkit.runtime.plugin.Subsystem;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * The files subsystem as a built-in plugin: storage adapters and location transformers (its own
  * and every enabled plugin's {@link IFiles}), the named storages of {@code portal.files.storage.*},
- * opened when the portal starts and closed when it stops, and the tables of {@code files:db}.
+ * opened when the portal starts and closed when it stops, the tables of {@code files:db}, and the
+ * File API ({@link FileApi}: tracked files, their actions, auth functions, validators and tasks;
+ * owner getters and permission hooks of every enabled plugin's {@link IFiles}).
  *
  * <p>When no storage is configured at all, a {@code default} storage of type {@code files:fs} in
  * {@code <data-dir>/storage} (created if missing) serves the embedded run.
  */
 @BuiltIn
 @ApplicationScoped
-public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Subsystem {
+public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Subsystem, IActions,
+        IAuthFunctions, IValidators, ITasks {
     public static final String DEFAULT_STORAGE = "portal.files.default_storage";
     public static final String OPEN_STORAGES = "portal.files.open_storages";
+    /** {@link #OPEN_STORAGES} value that opens no storage (commands that open the one they need themselves). */
+    public static final String OPEN_NONE = "-";
     /** The name of the storage made when none is configured. */
     public static final String IMPLICIT_STORAGE = "default";
 
@@ -58,6 +83,13 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     private volatile Map<String, LocationTransformer> transformers = Map.of();
     private volatile Portal portal;
     private volatile Storages storages;
+    private volatile List<IFiles> hooks = List.of();
+    private volatile Map<String, OwnerGetter> ownerGetters = Map.of();
+    private volatile FileApi fileApi;
+    private volatile FileLinks links;
+
+    @Inject
+    Instance<FileLinks> fileLinks;
 
     @Override
     public String name() {
@@ -66,7 +98,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
 
     @Override
     public String description() {
-        return "Files: named storages over storage adapters (files:fs, files:public_fs, files:memory, files:db and plugins')";
+        return "Files: named storages over storage adapters (files:fs, files:public_fs, files:memory, files:db and plugins'), "
+                + "tracked files and the File API";
     }
 
     // ---- IFiles: what the files plugin itself contributes ---------------------------------------
@@ -80,6 +113,138 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     @Override
     public Map<String, LocationTransformer> locationTransformers() {
         return BuiltInTransformers.all();
+    }
+
+    /** Owners of the portal model, looked up through its show actions (auth skipped; deleted ones are not found). */
+    @Override
+    public Map<String, OwnerGetter> ownerGetters() {
+        Map<String, OwnerGetter> getters = new LinkedHashMap<>();
+        for (String type : List.of("package", "resource", "group", "organization", "user")) {
+            getters.put(type, viaShowAction(type + "_show"));
+        }
+        return getters;
+    }
+
+    private static OwnerGetter viaShowAction(String action) {
+        return (ctx, id) -> {
+            try {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("id", id);
+                Object found = ctx.withIgnoreAuth(true).call(action, data);
+                if (found instanceof Map<?, ?> m && !"deleted".equals(m.get("state"))) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> owner = (Map<String, Object>) m;
+                    return Optional.of(owner);
+                }
+                return Optional.empty();
+            } catch (PortalException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        };
+    }
+
+    // ---- the File API ---------------------------------------------------------------------------
+
+    @Override
+    public Map<String, Action> actions() {
+        return fileApi().actions();
+    }
+
+    @Override
+    public Map<String, AuthFunction> authFunctions() {
+        return fileApi().authFunctions();
+    }
+
+    @Override
+    public Map<String, Validator> validators() {
+        return fileApi().validators();
+    }
+
+    @Override
+    public Map<String, ValidatorFactory> validatorFactories() {
+        return fileApi().validatorFactories();
+    }
+
+    @Override
+    public Map<String, TaskHandler> taskHandlers() {
+        return fileApi().taskHandlers();
+    }
+
+    /** The File API (built on first use: plugin constructors do no work). */
+    public FileApi fileApi() {
+        FileApi api = fileApi;
+        if (api == null) {
+            synchronized (this) {
+                if (fileApi == null) {
+                    fileApi = new FileApi(new FileApi.Host() {
+                        @Override
+                        public EntityManager em() {
+                            return running().transactions().em();
+                        }
+
+                        @Override
+                        public <T> T inTransaction(Supplier<T> work) {
+                            return running().inTransaction(work);
+                        }
+
+                        @Override
+                        public Storages storages() {
+                            return FilesPlugin.this.storages();
+                        }
+
+                        @Override
+                        public boolean onRollback(Runnable step) {
+                            return running().dispatcher().onRollback(step);
+                        }
+
+                        @Override
+                        public List<IFiles> hooks() {
+                            return hooks;
+                        }
+
+                        @Override
+                        public Map<String, OwnerGetter> ownerGetters() {
+                            return ownerGetters;
+                        }
+
+                        @Override
+                        public FileLinks links() {
+                            return FilesPlugin.this.links();
+                        }
+                    });
+                }
+                api = fileApi;
+            }
+        }
+        return api;
+    }
+
+    /** The {@link FileLinks} bean with the highest priority (the download layer's, else the refusing default). */
+    FileLinks links() {
+        FileLinks chosen = links;
+        if (chosen == null) {
+            List<FileLinks> all = new ArrayList<>();
+            if (fileLinks != null) {
+                fileLinks.forEach(all::add);
+            }
+            chosen = all.stream().max(Comparator.comparingInt(FileLinks::priority)).orElseGet(UnsupportedFileLinks::new);
+            links = chosen;
+        }
+        return chosen;
+    }
+
+    private Portal running() {
+        Portal p = portal;
+        if (p == null) {
+            throw new PortalException(ErrorKind.INTERNAL, "the files subsystem is not started");
+        }
+        if (p.transactions() == null) {
+            throw new PortalException(ErrorKind.INTERNAL, "the portal was started without a database");
+        }
+        return p;
     }
 
     private DataSource dataSource() {
@@ -112,6 +277,13 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                 .forEach((name, entry) -> named.put(name, entry.base()));
         adapters = found;
         transformers = named;
+        Map<String, OwnerGetter> getters = new TreeMap<>();
+        Contributions.collect(contributors, IFiles::ownerGetters, "owner getter")
+                .forEach((type, entry) -> getters.put(type, entry.base()));
+        ownerGetters = getters;
+        List<IFiles> inOrder = new ArrayList<>();
+        contributors.forEach(n -> inOrder.add(n.plugin()));
+        hooks = List.copyOf(inOrder);
     }
 
     @Override
@@ -121,6 +293,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         d.option(ConfigOption.of(OPEN_STORAGES, "Storages this process opens at start (default: all configured). "
                 + "Maintenance commands scoped to one storage set it, so they touch no other storage.").type(ConfigType.LIST)
                 .defaultValue(""));
+        FileApiConfig.declare(d);
         StorageOptions.declare(d, factories(), transformers.keySet());
         Set<String> names = configuredNames(d.valuesUnder(StorageOptions.PREFIX));
         String chosen = d.valuesUnder(DEFAULT_STORAGE).get(DEFAULT_STORAGE);
@@ -130,7 +303,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         String open = d.valuesUnder(OPEN_STORAGES).get(OPEN_STORAGES);
         if (open != null) {
             for (String name : ConfigValues.parseList(open)) {
-                if (!names.contains(name)) {
+                if (!names.contains(name) && !OPEN_NONE.equals(name)) {
                     d.reject(OPEN_STORAGES, "no storage is called '" + name + "' (configured: " + String.join(", ", names) + ")");
                 }
             }
@@ -152,6 +325,10 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             return;
         }
         Set<String> wanted = new TreeSet<>(config.list(OPEN_STORAGES));
+        if (wanted.contains(OPEN_NONE)) {
+            storages = new Storages(configured, Map.of(), defaultName, "this process opens storages itself (" + OPEN_STORAGES + " = -)");
+            return;
+        }
         Map<String, ManagedStorage> open = new TreeMap<>();
         try {
             for (StorageSettings settings : configured.values()) {
@@ -242,6 +419,19 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
      */
     public ManagedStorage openStorage(String name, Map<String, String> options) {
         return open(StorageOptions.parse(name, options, factories(), transformers.keySet()));
+    }
+
+    /**
+     * Opens a configured storage afresh, whether or not this process opened it at start (commands
+     * started with {@code portal.files.open_storages = -} open the one storage they need). The
+     * caller closes it.
+     */
+    public ManagedStorage openConfigured(String name) {
+        StorageSettings settings = storages().configured().get(name);
+        if (settings == null) {
+            storages().get(name);
+        }
+        return open(settings);
     }
 
     /** The storage adapters by type, with the plugin that contributed each. */

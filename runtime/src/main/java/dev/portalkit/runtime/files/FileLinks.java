@@ -1,0 +1,68 @@
+package dev.portalkit.runtime.files;
+
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.runtime.core.CoreConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runtime-internal seam between the File API and the download routes: links to tracked files
+ * that the file's storage cannot make itself.
+ *
+ * <p>{@code files_file_link} first asks the storage ({@code Reader.publicLink},
+ * {@code temporalLink}, {@code permanentLink}, {@code oneTimeLink}, when the storage has the
+ * capability) and only otherwise calls {@link #link}. The files plugin uses the CDI bean of this
+ * type with the highest {@link #priority()}: {@link UnsupportedFileLinks} (priority
+ * {@link Integer#MIN_VALUE}, refuses with UNSUPPORTED) until the download layer contributes one,
+ * e.g. {@code @ApplicationScoped class SignedFileLinks implements FileLinks} with a priority above 0
+ * that makes signed, expiring URLs of its own routes and checks them when they are used.
+ *
+ * <p>Permission to link the file has been checked before {@link #link} is called (the caller may
+ * {@code show} the file), so implementations only make the URL.
+ */
+public interface FileLinks {
+    /** The link types of {@code files_file_link}. */
+    enum Type {
+        /** Works as long as the file exists. */
+        PERMANENT,
+        /** Works for a given duration. */
+        TEMPORAL,
+        /** Works once. */
+        ONE_TIME,
+        /** Works for anyone, permanently. */
+        PUBLIC;
+
+        /** The name used in the API: {@code permanent}, {@code temporal}, {@code one_time}, {@code public}. */
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Higher wins among the beans of this type; the built-in default has {@link Integer#MIN_VALUE}. */
+    default int priority() {
+        return 0;
+    }
+
+    /**
+     * A link of {@code type} to the tracked file.
+     *
+     * @param file the file as {@code files_file_show} returns it
+     * @param ttl  for {@link Type#TEMPORAL}, how long the link works; {@code null} otherwise
+     * @throws dev.portalkit.api.files.FilesException UNSUPPORTED when this type cannot be made
+     */
+    URI link(ActionContext context, Map<String, Object> file, Type type, Duration ttl);
+
+    /**
+     * The URL of the file's download route (checked against the caller's permission when used),
+     * for {@code files_id_into_resource_download_url}. The default is
+     * {@code <portal.site_url>/file/download/<id>}; the download layer may change it.
+     */
+    default URI downloadUrl(ActionContext context, Map<String, Object> file) {
+        String site = context.config().get(CoreConfig.SITE_URL).orElse("http://localhost:5000");
+        while (site.endsWith("/")) {
+            site = site.substring(0, site.length() - 1);
+        }
+        return URI.create(site + "/file/download/" + file.get("id"));
+    }
+}

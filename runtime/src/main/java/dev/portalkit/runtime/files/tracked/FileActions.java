@@ -1,0 +1,344 @@
+package dev.portalkit.runtime.files.tracked;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.validation.Schema;
+import dev.portalkit.runtime.files.FileLinks;
+import dev.portalkit.runtime.files.FilesPlugin;
+import dev.portalkit.runtime.files.LocationRules;
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The File API's actions on single files (seed 003's names): create, register, show, search,
+ * delete, rename, pin, unpin, transfer ownership, link; with their auth functions.
+ */
+final class FileActions {
+    private static final Logger LOG = Logger.getLogger(FileActions.class.getName());
+    static final String REMOVE_CONTENT_TASK = "files_remove_content";
+    static final Duration DEFAULT_LINK_TTL = Duration.ofHours(1);
+
+    static final Schema CREATE = Schema.empty()
+            .with("upload", "not_empty", "files_into_upload", "files_ensure_name(name)")
+            .with("name", "not_empty", "unicode_safe", "strip_value", "files_file_name")
+            .with("storage", "files_storage_name");
+    static final Schema REGISTER = Schema.empty()
+            .with("storage", "files_storage_name")
+            .with("location", "not_empty", "unicode_safe")
+            .with("name", "ignore_empty", "unicode_safe", "strip_value", "files_file_name")
+            .with("owner_type", "ignore_empty", "unicode_safe")
+            .with("owner_id", "ignore_empty", "unicode_safe");
+    static final Schema RENAME = Schema.empty()
+            .with("id", "not_empty", "unicode_safe")
+            .with("name", "not_empty", "unicode_safe", "strip_value", "files_file_name");
+    static final Schema TRANSFER = Schema.empty()
+            .with("id", "not_empty", "unicode_safe")
+            .with("owner_type", "not_empty", "unicode_safe", "strip_value")
+            .with("owner_id", "not_empty", "unicode_safe", "strip_value")
+            .with("force", "default(false)", "boolean_validator")
+            .with("pin", "default(false)", "boolean_validator");
+    static final Schema LINK = Schema.empty()
+            .with("id", "not_empty", "unicode_safe")
+            .with("type", "default(permanent)", "unicode_safe", "one_of(permanent, temporal, one_time, public)")
+            .with("duration", "ignore_empty");
+    static final Schema SHOW = Schema.empty()
+            .with("id", "not_empty", "unicode_safe")
+            .with("include_transfers", "default(false)", "boolean_validator");
+
+    private final FileApi api;
+    private final FileStore store;
+    private final FilePermissions permissions;
+    private final FileSearch search;
+
+    FileActions(FileApi api, FileStore store, FilePermissions permissions) {
+        this.api = api;
+        this.store = store;
+        this.permissions = permissions;
+        this.search = new FileSearch(store);
+    }
+
+    void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
+        actions.put("files_file_create", this::create);
+        actions.put("files_file_register", this::register);
+        actions.put("files_file_show", this::show);
+        actions.put("files_file_search", search::search);
+        actions.put("files_file_delete", Action.withTaskQueue(this::delete));
+        actions.put("files_file_rename", this::rename);
+        actions.put("files_file_pin", (ctx, data) -> pin(ctx, data, true));
+        actions.put("files_file_unpin", (ctx, data) -> pin(ctx, data, false));
+        actions.put("files_transfer_ownership", this::transfer);
+        actions.put("files_file_link", this::link);
+
+        auth.put("files_file_create", (ctx, data) -> permissions.mayCreate(ctx, storageName(ctx, data), data.get("name")));
+        auth.put("files_file_register", (ctx, data) -> permissions.mayRegister(ctx, storageName(ctx, data), data.get("location")));
+        auth.put("files_file_show", (ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "show file"));
+        auth.put("files_file_link", (ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "link file"));
+        auth.put("files_file_delete", (ctx, data) -> onFile(ctx, data, FilePermissions.DELETE, "delete file"));
+        auth.put("files_file_rename", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "rename file"));
+        auth.put("files_file_pin", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "pin file"));
+        auth.put("files_file_unpin", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "unpin file"));
+        auth.put("files_transfer_ownership", this::mayTransfer);
+        auth.put("files_file_search", this::maySearch);
+    }
+
+    // ---- auth ------------------------------------------------------------------------------------
+
+    /** The storage a create / register call names, or the default one. */
+    static String storageName(ActionContext ctx, Map<String, Object> data) {
+        Object given = data.get("storage");
+        if (given instanceof String s && !s.isBlank()) {
+            return s.strip();
+        }
+        return ctx.config().get(FilesPlugin.DEFAULT_STORAGE).map(String::strip).orElse(FilesPlugin.IMPLICIT_STORAGE);
+    }
+
+    private AuthResult onFile(ActionContext ctx, Map<String, Object> data, String operation, String what) {
+        FileRecord f = store.requireFile(data, "id");
+        return FilePermissions.result(permissions.may(ctx, store.dict(f), operation), ctx, what + " " + f.id);
+    }
+
+    private AuthResult mayTransfer(ActionContext ctx, Map<String, Object> data) {
+        FileRecord f = store.requireFile(data, "id");
+        FileStore.Owner next = api.resolveOwner(ctx, FileStore.requireString(data, "owner_type"), FileStore.requireString(data, "owner_id"));
+        return FilePermissions.result(permissions.mayTransfer(ctx, store.dict(f), next), ctx,
+                "transfer file " + f.id + " to " + next.type() + " " + next.id());
+    }
+
+    /** Sysadmins search everything; others the files of one owner they may see ({@code owner_type} + {@code owner_id}). */
+    private AuthResult maySearch(ActionContext ctx, Map<String, Object> data) {
+        if (data.get("owner_type") instanceof String type && data.get("owner_id") instanceof String id
+                && permissions.mayListOwner(ctx, new FileStore.Owner(type.strip(), id.strip()))) {
+            return AuthResult.allow();
+        }
+        return AuthResult.deny(FilePermissions.who(ctx) + " is not authorized to search all files (filter by an owner you"
+                + " may see: owner_type=user and owner_id=<your id>, or a dataset, ...)");
+    }
+
+    // ---- actions ---------------------------------------------------------------------------------
+
+    private Object create(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(CREATE, data);
+        FileRecord f = createFile(ctx, (String) valid.get("storage"), (String) valid.get("name"), (Upload) valid.get("upload"),
+                callerAsOwner(ctx));
+        return store.dict(f);
+    }
+
+    /**
+     * Streams {@code upload} into the storage at the location its {@code prepareLocation} makes of
+     * {@code name}, and tracks it. The bytes are removed again if the action's transaction rolls back.
+     */
+    FileRecord createFile(ActionContext ctx, String storageName, String name, Upload upload, FileStore.Owner owner) {
+        ManagedStorage storage = api.storage(storageName, "storage");
+        if (!storage.supports(Capability.CREATE)) {
+            throw new FieldFailure(ErrorKind.UNSUPPORTED, "storage", "Storage " + storageName + " cannot create files", null);
+        }
+        Location location;
+        try {
+            location = storage.prepareLocation(name, upload);
+        } catch (PortalException e) {
+            throw FieldFailure.on("name", e);
+        }
+        if (store.tracked(storageName, location.value()) != null) {
+            throw ValidationException.of("name", "A file is tracked at location " + location + " of storage " + storageName + " already");
+        }
+        // Content sent without a file name (text in a JSON call) is typed by the file's name.
+        Upload named = upload.filename() == null || upload.filename().isBlank()
+                ? Upload.of(name, upload.contentType(), upload.size(), upload::open) : upload;
+        FileData stored;
+        try {
+            stored = storage.uploader().upload(location, named, false);
+        } catch (PortalException e) {
+            throw FieldFailure.on(e.kind() == ErrorKind.ALREADY_EXISTS ? "name" : "upload", e);
+        }
+        api.removeOnRollback(storage, stored);
+        return store.insert(storageName, name, stored, owner, ctx);
+    }
+
+    static FileStore.Owner callerAsOwner(ActionContext ctx) {
+        return ctx.user().map(u -> new FileStore.Owner(FilePermissions.USER, u.id())).orElse(null);
+    }
+
+    private Object register(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(REGISTER, data);
+        String storageName = (String) valid.get("storage");
+        ManagedStorage storage = api.storage(storageName, "storage");
+        if (!storage.supports(Capability.ANALYZE)) {
+            throw new FieldFailure(ErrorKind.UNSUPPORTED, "storage", "Storage " + storageName
+                    + " cannot describe stored files (no ANALYZE capability), so it cannot register them", null);
+        }
+        String location = (String) valid.get("location");
+        FileData analyzed;
+        try {
+            LocationRules.check(location);
+            analyzed = storage.manager().analyze(new Location(location));
+        } catch (PortalException e) {
+            throw FieldFailure.on("location", e);
+        }
+        String name = valid.get("name") instanceof String n ? n : LocationRules.fileName(location);
+        FileStore.Owner owner = callerAsOwner(ctx);
+        if (valid.containsKey("owner_type") || valid.containsKey("owner_id")) {
+            owner = api.resolveOwner(ctx, FileStore.requireString(valid, "owner_type"), FileStore.requireString(valid, "owner_id"));
+        }
+        FileRecord f = store.insert(storageName, name, analyzed, owner, ctx);
+        return store.dict(f);
+    }
+
+    private Object show(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(SHOW, data);
+        FileRecord f = store.requireFile(valid, "id");
+        Map<String, Object> dict = store.dict(f);
+        if (Boolean.TRUE.equals(valid.get("include_transfers"))) {
+            List<Map<String, Object>> transfers = new ArrayList<>();
+            for (FileTransferRecord t : store.transfers(f.id)) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("actor_id", t.actorId);
+                one.put("actor_name", t.actorName);
+                one.put("from_type", t.fromType);
+                one.put("from_id", t.fromId);
+                one.put("to_type", t.toType);
+                one.put("to_id", t.toId);
+                one.put("at", FileStore.timestamp(t.transferredAt));
+                transfers.add(one);
+            }
+            dict.put("transfers", transfers);
+        }
+        return dict;
+    }
+
+    /**
+     * Removes the record now and queues the removal of the bytes, which runs only after the
+     * record's removal committed (and is retried if it fails).
+     */
+    private Object delete(ActionContext ctx, Map<String, Object> data) {
+        FileRecord f = store.requireFile(data, "id");
+        Map<String, Object> dict = store.dict(f);
+        boolean configured = api.host().storages().configured().containsKey(f.storage);
+        if (configured) {
+            ManagedStorage storage = api.storage(f.storage, "id");
+            if (!storage.supports(Capability.REMOVE)) {
+                throw new FieldFailure(ErrorKind.UNSUPPORTED, "id", "Storage " + f.storage + " cannot remove files", null);
+            }
+        }
+        FileData content = FileStore.fileData(f);
+        store.delete(f);
+        if (configured) {
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("file_id", f.id);
+            payload.put("storage", f.storage);
+            payload.put("location", f.location);
+            payload.put("size", content.size());
+            payload.put("content_type", content.contentType());
+            payload.put("hash", content.hash());
+            payload.put("hash_algorithm", content.hashAlgorithm());
+            payload.put("storage_data", content.storageData());
+            ctx.tasks().add(REMOVE_CONTENT_TASK, payload);
+        } else {
+            LOG.warning("file " + f.id + " was in storage " + f.storage + ", which is not configured any more: its record is "
+                    + "removed, its content is left where it is");
+        }
+        return dict;
+    }
+
+    private Object rename(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(RENAME, data);
+        FileRecord f = store.requireFile(valid, "id");
+        f.name = (String) valid.get("name");
+        f.mtime = FileStore.now();
+        store.flush();
+        return store.dict(f);
+    }
+
+    private Object pin(ActionContext ctx, Map<String, Object> data, boolean pinned) {
+        FileRecord f = store.requireFile(data, "id");
+        FileOwnerRecord o = store.owner(f.id);
+        if (o == null) {
+            throw ValidationException.of("id", "File " + f.id + " has no owner to be pinned to");
+        }
+        o.pinned = pinned;
+        store.flush();
+        return store.dict(f);
+    }
+
+    private Object transfer(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(TRANSFER, data);
+        FileRecord f = store.requireFile(valid, "id");
+        FileStore.Owner next = api.resolveOwner(ctx, (String) valid.get("owner_type"), (String) valid.get("owner_id"));
+        FileOwnerRecord current = store.owner(f.id);
+        boolean same = current != null && current.ownerType.equals(next.type()) && current.ownerId.equals(next.id());
+        boolean pin = Boolean.TRUE.equals(valid.get("pin"));
+        if (!same && current != null && current.pinned && !Boolean.TRUE.equals(valid.get("force"))) {
+            throw ValidationException.of("id", "File " + f.id + " is pinned to " + current.ownerType + " " + current.ownerId
+                    + ": unpin it first (files_file_unpin) or pass force=true");
+        }
+        store.setOwner(f, next, same ? current.pinned || pin : pin, ctx);
+        return store.dict(f);
+    }
+
+    private Object link(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(LINK, data);
+        FileRecord f = store.requireFile(valid, "id");
+        FileLinks.Type type = FileLinks.Type.valueOf(((String) valid.get("type")).toUpperCase(java.util.Locale.ROOT));
+        Duration ttl = type == FileLinks.Type.TEMPORAL ? duration(valid.get("duration")) : null;
+        Map<String, Object> dict = store.dict(f);
+        ManagedStorage storage = api.storage(f.storage, "id");
+        FileData content = FileStore.fileData(f);
+        URI url;
+        try {
+            url = switch (type) {
+                case PUBLIC -> storage.supports(Capability.PUBLIC_LINK) ? storage.reader().publicLink(content) : null;
+                case TEMPORAL -> storage.supports(Capability.TEMPORAL_LINK) ? storage.reader().temporalLink(content, ttl, f.name) : null;
+                case PERMANENT -> storage.supports(Capability.PERMANENT_LINK) ? storage.reader().permanentLink(content) : null;
+                case ONE_TIME -> storage.supports(Capability.ONE_TIME_LINK) ? storage.reader().oneTimeLink(content) : null;
+            };
+            if (url == null) {
+                url = api.host().links().link(ctx, dict, type, ttl);
+            }
+        } catch (PortalException e) {
+            throw FieldFailure.on("type", e);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", f.id);
+        out.put("type", type.wire());
+        out.put("url", url.toString());
+        out.put("expires_at", ttl == null ? null : FileStore.timestamp(FileStore.now().plus(ttl)));
+        return out;
+    }
+
+    /** A link's lifetime: whole seconds, or an ISO-8601 duration ({@code PT15M}); one hour by default. */
+    static Duration duration(Object value) {
+        if (value == null) {
+            return DEFAULT_LINK_TTL;
+        }
+        Duration d;
+        try {
+            if (value instanceof Number n) {
+                d = Duration.ofSeconds(n.longValue());
+            } else {
+                String s = String.valueOf(value).strip();
+                d = s.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(s)) : Duration.parse(s);
+            }
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            throw ValidationException.of("duration", "Must be a number of seconds or an ISO-8601 duration such as PT15M");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw ValidationException.of("duration", "Must be positive");
+        }
+        return d;
+    }
+}

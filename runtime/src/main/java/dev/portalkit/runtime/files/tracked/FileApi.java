@@ -1,0 +1,168 @@
+package dev.portalkit.runtime.files.tracked;
+
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.IFiles;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.OwnerGetter;
+import dev.portalkit.api.task.TaskHandler;
+import dev.portalkit.api.validation.Validator;
+import dev.portalkit.api.validation.ValidatorFactory;
+import dev.portalkit.runtime.files.FileLinks;
+import dev.portalkit.runtime.files.Storages;
+import jakarta.persistence.EntityManager;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The File API of the files plugin: tracked files and their actions, auth functions, validators
+ * and post-commit tasks (seed 003's names). See {@code docs/files-api.md}.
+ */
+public final class FileApi {
+    /** What the File API needs from the running portal. */
+    public interface Host {
+        /** The entity manager of the current transaction. */
+        EntityManager em();
+
+        /** Runs {@code work} in the current transaction, or in a new one. */
+        <T> T inTransaction(Supplier<T> work);
+
+        Storages storages();
+
+        /** Undo work for when the running call's transaction rolls back; false outside a call. */
+        boolean onRollback(Runnable step);
+
+        /** Enabled plugins' {@link IFiles} hooks, in plugin order. */
+        List<IFiles> hooks();
+
+        /** Owner getters by owner type. */
+        Map<String, OwnerGetter> ownerGetters();
+
+        FileLinks links();
+    }
+
+    private final Host host;
+    private final FileStore store;
+    private final FileActions files;
+    private final Map<String, Action> actions = new LinkedHashMap<>();
+    private final Map<String, AuthFunction> auth = new LinkedHashMap<>();
+    private final Map<String, Validator> validators;
+    private final Map<String, ValidatorFactory> factories;
+    private final Map<String, TaskHandler> tasks;
+
+    public FileApi(Host host) {
+        this.host = host;
+        this.store = new FileStore(host);
+        FilePermissions permissions = new FilePermissions(host);
+        this.files = new FileActions(this, store, permissions);
+        Map<String, AuthFunction> plain = new LinkedHashMap<>();
+        files.register(actions, plain);
+        new MultipartActions(this, store, permissions).register(actions, plain);
+        // Every function lets sysadmins pass itself, so plugins may chain them forSysadminsToo.
+        plain.forEach((name, fn) -> auth.put(name, (ctx, data) ->
+                FilePermissions.isSysadmin(ctx) ? AuthResult.allow() : fn.check(ctx, data)));
+        FileValidators v = new FileValidators(this, store, permissions);
+        this.validators = v.validators();
+        this.factories = v.factories();
+        this.tasks = new FileTasks(this, store).handlers();
+    }
+
+    public Map<String, Action> actions() {
+        return actions;
+    }
+
+    public Map<String, AuthFunction> authFunctions() {
+        return auth;
+    }
+
+    public Map<String, Validator> validators() {
+        return validators;
+    }
+
+    public Map<String, ValidatorFactory> validatorFactories() {
+        return factories;
+    }
+
+    public Map<String, TaskHandler> taskHandlers() {
+        return tasks;
+    }
+
+    /** Which of {@code locations} of {@code storage} are tracked (the CLI's {@code scan -u}). */
+    public java.util.Set<String> tracked(String storage, java.util.Collection<String> locations) {
+        return host.inTransaction(() -> store.trackedAmong(storage, locations));
+    }
+
+    /**
+     * The id an owner is stored under ({@code package rivers} gives the dataset's id), for callers
+     * outside an action (the CLI's {@code scan -t -a}).
+     *
+     * @throws ValidationException for an unknown owner type or a missing owner
+     */
+    public String ownerId(ActionContext ctx, String type, String id) {
+        return host.inTransaction(() -> resolveOwner(ctx, type, id).id());
+    }
+
+    Host host() {
+        return host;
+    }
+
+    FileActions files() {
+        return files;
+    }
+
+    /** The open storage called {@code name}; a validation error of {@code field} when it is not configured. */
+    ManagedStorage storage(String name, String field) {
+        Storages storages = host.storages();
+        if (!storages.configured().containsKey(name)) {
+            throw ValidationException.of(field, "Storage " + name + " is not configured");
+        }
+        try {
+            return storages.get(name);
+        } catch (PortalException e) {
+            throw FieldFailure.on(field, e);
+        }
+    }
+
+    /** Removes stored content again if the running call's transaction rolls back. */
+    void removeOnRollback(ManagedStorage storage, FileData stored) {
+        if (storage.supports(Capability.REMOVE)) {
+            host.onRollback(() -> storage.manager().remove(stored));
+        }
+    }
+
+    /** The owner getter of a type, for validator factories checked at start. */
+    void requireOwnerType(String type) {
+        if (!host.ownerGetters().containsKey(type)) {
+            throw new IllegalArgumentException("unknown owner type '" + type + "' (known: "
+                    + String.join(", ", new TreeSet<>(host.ownerGetters().keySet())) + ")");
+        }
+    }
+
+    /**
+     * The owner {@code (type, id)} after its getter found it (ids normalised: a dataset's name gives
+     * its id); validation errors for an unknown type or a missing owner.
+     */
+    FileStore.Owner resolveOwner(ActionContext ctx, String type, String id) {
+        OwnerGetter getter = host.ownerGetters().get(type);
+        if (getter == null) {
+            throw ValidationException.of("owner_type", "Unknown owner type " + type + " (known: "
+                    + String.join(", ", new TreeSet<>(host.ownerGetters().keySet())) + ")");
+        }
+        Optional<Map<String, Object>> found = getter.find(ctx, id);
+        if (found.isEmpty()) {
+            throw ValidationException.of("owner_id", "Owner not found: " + type + " " + id);
+        }
+        Object realId = found.get().get("id");
+        return new FileStore.Owner(type, realId == null ? id : String.valueOf(realId));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.portalkit.runtime.files.tracked;
+
+import dev.portalkit.api.config.ConfigDeclaration;
+import dev.portalkit.api.config.ConfigOption;
+import dev.portalkit.api.config.ConfigType;
+
+/** Options of the File API (declared by the files plugin, under its {@code portal.files.} namespace). */
+public final class FileApiConfig {
+    public static final String AUTHENTICATED_UPLOADS_ALLOW = "portal.files.authenticated_uploads.allow";
+    public static final String AUTHENTICATED_UPLOADS_STORAGES = "portal.files.authenticated_uploads.storages";
+    public static final String CASCADE_ACCESS = "portal.files.owner.cascade_access";
+    public static final String TRANSFER_AS_UPDATE = "portal.files.owner.transfer_as_update";
+
+    private FileApiConfig() {
+    }
+
+    public static void declare(ConfigDeclaration d) {
+        d.option(ConfigOption.of(AUTHENTICATED_UPLOADS_ALLOW, "Let every logged-in user upload files (files_file_create, "
+                + "files_multipart_start) into the storages of " + AUTHENTICATED_UPLOADS_STORAGES + ". Otherwise only sysadmins "
+                + "upload, unless a plugin allows more (auth functions, IFiles.isAllowed).").type(ConfigType.BOOLEAN).defaultValue("false"));
+        d.option(ConfigOption.of(AUTHENTICATED_UPLOADS_STORAGES, "Storages logged-in users may upload into when "
+                + AUTHENTICATED_UPLOADS_ALLOW + " is true.").type(ConfigType.LIST).defaultValue("default"));
+        d.option(ConfigOption.of(CASCADE_ACCESS, "Owner types whose files are accessible to whoever may access the owner: "
+                + "show / update / delete of a file owned by a package needs package_show / package_update / package_delete "
+                + "on it, and so on. Do not add user: files are owned by users while they are being attached to something.")
+                .type(ConfigType.LIST).defaultValue("package resource group organization"));
+        d.option(ConfigOption.of(TRANSFER_AS_UPDATE, "Transferring a file to an owner of a cascade_access type needs <type>_update "
+                + "on the new owner; when false, <type>_file_transfer (an auth function a plugin defines).")
+                .type(ConfigType.BOOLEAN).defaultValue("true"));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.portalkit.runtime.files.tracked;
+
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.action.UserRef;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.files.FilePermission;
+import dev.portalkit.api.files.IFiles;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Who may do what with a tracked file. Order, for callers that are not sysadmins (sysadmins and
+ * {@code ignore_auth} calls may do everything):
+ * <ol>
+ *   <li>the {@link IFiles#isAllowed} hooks of enabled plugins, in plugin order: the first answer
+ *       other than NO_OPINION decides;</li>
+ *   <li>the owner: a file owned by the calling user ({@code owner_type = user}) may be shown,
+ *       updated and deleted by them; a multipart upload is continued by the user who started it;</li>
+ *   <li>cascade access: a file owned by an entity whose type is in
+ *       {@code portal.files.owner.cascade_access} may be shown / updated / deleted by whoever passes
+ *       {@code <type>_show} / {@code <type>_update} / {@code <type>_delete} for that entity;</li>
+ *   <li>nobody else.</li>
+ * </ol>
+ * A transfer needs {@code update} on the file and the right to give the file to its new owner:
+ * the caller itself, or an entity of a cascade type on which the caller passes {@code <type>_update}
+ * ({@code portal.files.owner.transfer_as_update}, default) or {@code <type>_file_transfer}.
+ */
+final class FilePermissions {
+    static final String CREATE = "create";
+    static final String REGISTER = "register";
+    static final String SHOW = "show";
+    static final String UPDATE = "update";
+    static final String DELETE = "delete";
+    static final String TRANSFER = "transfer";
+    static final String USER = "user";
+
+    private final FileApi.Host host;
+
+    FilePermissions(FileApi.Host host) {
+        this.host = host;
+    }
+
+    static boolean isSysadmin(ActionContext ctx) {
+        return ctx.ignoreAuth() || ctx.user().map(UserRef::sysadmin).orElse(false);
+    }
+
+    /** "User alice" or "Anonymous user", for messages. */
+    static String who(ActionContext ctx) {
+        return ctx.user().map(u -> "User " + u.name()).orElse("Anonymous user");
+    }
+
+    /** The answer of the first hook with an opinion, or {@code null}. */
+    private Boolean hooks(ActionContext ctx, Map<String, Object> file, String operation, Map<String, Object> nextOwner) {
+        for (IFiles hook : host.hooks()) {
+            FilePermission answer = hook.isAllowed(ctx, file, operation, nextOwner);
+            if (answer == FilePermission.ALLOW) {
+                return true;
+            }
+            if (answer == FilePermission.DENY) {
+                return false;
+            }
+        }
+        return null;
+    }
+
+    /** {@code show}, {@code update} or {@code delete} on a file dict (or a multipart dict). */
+    boolean may(ActionContext ctx, Map<String, Object> file, String operation) {
+        if (isSysadmin(ctx)) {
+            return true;
+        }
+        Boolean hook = hooks(ctx, file, operation, null);
+        if (hook != null) {
+            return hook;
+        }
+        String caller = ctx.user().map(UserRef::id).orElse(null);
+        if (Boolean.TRUE.equals(file.get("multipart"))) {
+            return caller != null && caller.equals(file.get("initiator_id"));
+        }
+        Object type = file.get("owner_type");
+        Object id = file.get("owner_id");
+        if (type == null || id == null) {
+            return false;
+        }
+        if (USER.equals(type) && caller != null && caller.equals(id)) {
+            return true;
+        }
+        return cascades(ctx, (String) type) && passes(ctx, type + "_" + operation, (String) id);
+    }
+
+    /** {@code files_transfer_ownership}: update on the file, and the right to give it to {@code next}. */
+    boolean mayTransfer(ActionContext ctx, Map<String, Object> file, FileStore.Owner next) {
+        if (isSysadmin(ctx)) {
+            return true;
+        }
+        Map<String, Object> nextOwner = new LinkedHashMap<>();
+        nextOwner.put("owner_type", next.type());
+        nextOwner.put("owner_id", next.id());
+        Boolean hook = hooks(ctx, file, TRANSFER, nextOwner);
+        if (hook != null) {
+            return hook;
+        }
+        return may(ctx, file, UPDATE) && mayReceive(ctx, next);
+    }
+
+    /** Whether the caller may make {@code next} the owner of a file it controls. */
+    boolean mayReceive(ActionContext ctx, FileStore.Owner next) {
+        if (isSysadmin(ctx)) {
+            return true;
+        }
+        String caller = ctx.user().map(UserRef::id).orElse(null);
+        if (USER.equals(next.type()) && caller != null && caller.equals(next.id())) {
+            return true;
+        }
+        if (!cascades(ctx, next.type())) {
+            return false;
+        }
+        boolean asUpdate = ctx.config().bool(FileApiConfig.TRANSFER_AS_UPDATE);
+        return passes(ctx, next.type() + (asUpdate ? "_update" : "_file_transfer"), next.id());
+    }
+
+    /** {@code files_file_create} / {@code files_multipart_start} into {@code storage}. */
+    AuthResult mayCreate(ActionContext ctx, String storage, Object name) {
+        if (isSysadmin(ctx)) {
+            return AuthResult.allow();
+        }
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("storage", storage);
+        file.put("name", name);
+        Boolean hook = hooks(ctx, file, CREATE, null);
+        if (hook != null) {
+            return hook ? AuthResult.allow() : AuthResult.deny(who(ctx) + " is not authorized to upload files into storage " + storage);
+        }
+        if (ctx.user().isEmpty()) {
+            return AuthResult.deny(who(ctx) + " is not authorized to upload files");
+        }
+        if (!ctx.config().bool(FileApiConfig.AUTHENTICATED_UPLOADS_ALLOW)) {
+            return AuthResult.deny(who(ctx) + " is not authorized to upload files (only sysadmins may, unless "
+                    + FileApiConfig.AUTHENTICATED_UPLOADS_ALLOW + " is set)");
+        }
+        List<String> storages = ctx.config().list(FileApiConfig.AUTHENTICATED_UPLOADS_STORAGES);
+        if (!storages.contains(storage)) {
+            return AuthResult.deny(who(ctx) + " is not authorized to upload files into storage " + storage
+                    + " (users may upload into: " + String.join(", ", storages) + ")");
+        }
+        return AuthResult.allow();
+    }
+
+    /** {@code files_file_register}: sysadmins, or a hook's ALLOW. */
+    AuthResult mayRegister(ActionContext ctx, String storage, Object location) {
+        if (isSysadmin(ctx)) {
+            return AuthResult.allow();
+        }
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("storage", storage);
+        file.put("location", location);
+        return Boolean.TRUE.equals(hooks(ctx, file, REGISTER, null)) ? AuthResult.allow()
+                : AuthResult.deny(who(ctx) + " is not authorized to register files");
+    }
+
+    /** Whether the caller may see the files of an owner (search restricted to that owner). */
+    boolean mayListOwner(ActionContext ctx, FileStore.Owner owner) {
+        if (isSysadmin(ctx)) {
+            return true;
+        }
+        String caller = ctx.user().map(UserRef::id).orElse(null);
+        if (USER.equals(owner.type())) {
+            return caller != null && caller.equals(owner.id());
+        }
+        return cascades(ctx, owner.type()) && passes(ctx, owner.type() + "_show", owner.id());
+    }
+
+    static AuthResult result(boolean allowed, ActionContext ctx, String what) {
+        return allowed ? AuthResult.allow() : AuthResult.deny(who(ctx) + " is not authorized to " + what);
+    }
+
+    private static boolean cascades(ActionContext ctx, String ownerType) {
+        return ctx.config().list(FileApiConfig.CASCADE_ACCESS).contains(ownerType);
+    }
+
+    /** The owner's auth function for the caller; a missing owner or a failing check is a denial. */
+    private static boolean passes(ActionContext ctx, String authFunction, String ownerId) {
+        try {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("id", ownerId);
+            return Objects.requireNonNull(ctx.checkAccess(authFunction, data)).allowed();
+        } catch (PortalException e) {
+            return false;
+        }
+    }
+}

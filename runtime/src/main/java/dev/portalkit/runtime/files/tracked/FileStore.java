@@ -1,0 +1,340 @@
+package dev.portalkit.runtime.files.tracked;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.action.UserRef;
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.Location;
+import dev.portalkit.runtime.Json;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
+
+/**
+ * The File API's tables in the current action's transaction: files, owners, transfers, the
+ * storage-data index and multipart uploads; and the dicts clients see.
+ */
+final class FileStore {
+    /** The seed's timestamps: UTC with microseconds and an explicit offset. */
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx")
+            .withZone(ZoneOffset.UTC);
+    static final int MAX_INDEXED_VALUE = 512;
+    static final int MAX_INDEXED_PATH = 500;
+
+    private final FileApi.Host host;
+
+    FileStore(FileApi.Host host) {
+        this.host = host;
+    }
+
+    EntityManager em() {
+        return host.em();
+    }
+
+    /** Runs {@code work} in the current transaction, or in a short one (validators called outside an action). */
+    <T> T read(java.util.function.Supplier<T> work) {
+        return host.inTransaction(work);
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static String timestamp(Instant instant) {
+        return instant == null ? null : TIMESTAMP.format(instant);
+    }
+
+    /** Writes pending changes now, so that a lost race on a unique index is a CONFLICT, not an internal error. */
+    void flush() {
+        try {
+            em().flush();
+        } catch (PersistenceException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ConstraintViolationException) {
+                    throw new PortalException(ErrorKind.CONFLICT,
+                            "The change conflicts with a concurrent one (the location is tracked already); try again", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    // ---- files -----------------------------------------------------------------------------------
+
+    FileRecord file(String id) {
+        return id == null || id.isBlank() ? null : em().find(FileRecord.class, id.strip());
+    }
+
+    /** The file whose id is {@code data.get(key)}: a validation error when missing, NOT_FOUND when unknown. */
+    FileRecord requireFile(Map<String, Object> data, String key) {
+        String id = requireString(data, key);
+        FileRecord f = file(id);
+        if (f == null) {
+            throw new FieldFailure(ErrorKind.NOT_FOUND, key, "File not found: " + id, null);
+        }
+        return f;
+    }
+
+    FileOwnerRecord owner(String fileId) {
+        return em().find(FileOwnerRecord.class, fileId);
+    }
+
+    /** The file tracked at {@code location} of {@code storage}, or {@code null}. */
+    FileRecord tracked(String storage, String location) {
+        List<FileRecord> rows = em().createQuery("SELECT f FROM FileRecord f WHERE f.storage = :s AND f.location = :l", FileRecord.class)
+                .setParameter("s", storage).setParameter("l", location).setMaxResults(1).getResultList();
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** Which of {@code locations} are tracked in {@code storage}. */
+    Set<String> trackedAmong(String storage, Collection<String> locations) {
+        if (locations.isEmpty()) {
+            return Set.of();
+        }
+        return new LinkedHashSet<>(em().createQuery("SELECT f.location FROM FileRecord f WHERE f.storage = :s AND f.location IN :l",
+                String.class).setParameter("s", storage).setParameter("l", locations).getResultList());
+    }
+
+    /**
+     * Tracks stored content as a new file, owned by {@code owner} (type, id) or by nobody; the first
+     * owner is the first entry of the file's transfer history.
+     */
+    FileRecord insert(String storage, String name, FileData data, Owner owner, ActionContext ctx) {
+        if (tracked(storage, data.location().value()) != null) {
+            throw ValidationException.of("location", "Location " + data.location() + " of storage " + storage
+                    + " is tracked already");
+        }
+        FileRecord f = new FileRecord();
+        f.id = UUID.randomUUID().toString();
+        f.name = name;
+        f.location = data.location().value();
+        f.storage = storage;
+        f.size = data.size();
+        f.contentType = data.contentType();
+        f.hash = data.hash() == null ? "" : data.hash();
+        f.hashAlgorithm = data.hashAlgorithm() == null ? "" : data.hashAlgorithm();
+        f.storageData = Json.write(data.storageData());
+        f.ctime = now();
+        em().persist(f);
+        flush();
+        index(f.id, data.storageData());
+        if (owner != null) {
+            setOwner(f, owner, false, ctx);
+        }
+        flush();
+        return f;
+    }
+
+    /** Removes the file's record, owner, transfer history and storage-data index (not its bytes). */
+    void delete(FileRecord f) {
+        for (String entity : List.of("StorageDataRecord", "FileTransferRecord")) {
+            em().createQuery("DELETE FROM " + entity + " x WHERE x.fileId = :id").setParameter("id", f.id).executeUpdate();
+        }
+        FileOwnerRecord o = owner(f.id);
+        if (o != null) {
+            em().remove(o);
+        }
+        em().remove(f);
+        flush();
+    }
+
+    /** Changes the owner (recording the transfer) and the pin. */
+    void setOwner(FileRecord f, Owner next, boolean pinned, ActionContext ctx) {
+        FileOwnerRecord o = owner(f.id);
+        Owner previous = o == null ? null : new Owner(o.ownerType, o.ownerId);
+        if (next == null) {
+            if (o != null) {
+                em().remove(o);
+            }
+        } else if (o == null) {
+            o = new FileOwnerRecord();
+            o.fileId = f.id;
+            o.ownerType = next.type();
+            o.ownerId = next.id();
+            o.pinned = pinned;
+            em().persist(o);
+        } else {
+            o.ownerType = next.type();
+            o.ownerId = next.id();
+            o.pinned = pinned;
+        }
+        if (!java.util.Objects.equals(previous, next)) {
+            FileTransferRecord t = new FileTransferRecord();
+            t.id = UUID.randomUUID().toString();
+            t.fileId = f.id;
+            t.actorId = ctx.user().map(UserRef::id).orElse(null);
+            t.actorName = ctx.user().map(UserRef::name).orElse(null);
+            t.fromType = previous == null ? null : previous.type();
+            t.fromId = previous == null ? null : previous.id();
+            t.toType = next == null ? null : next.type();
+            t.toId = next == null ? null : next.id();
+            t.transferredAt = now();
+            em().persist(t);
+        }
+        flush();
+    }
+
+    /** The transfer history of a file, oldest first. */
+    List<FileTransferRecord> transfers(String fileId) {
+        return em().createQuery("SELECT t FROM FileTransferRecord t WHERE t.fileId = :f ORDER BY t.transferredAt, t.id", FileTransferRecord.class)
+                .setParameter("f", fileId).getResultList();
+    }
+
+    // ---- storage data index ----------------------------------------------------------------------
+
+    private void index(String fileId, Map<String, Object> storageData) {
+        Map<String, List<String>> flat = new LinkedHashMap<>();
+        flatten("", storageData, flat);
+        flat.forEach((path, values) -> {
+            for (String value : new LinkedHashSet<>(values)) {
+                StorageDataRecord r = new StorageDataRecord();
+                r.id = UUID.randomUUID().toString();
+                r.fileId = fileId;
+                r.dataKey = path;
+                r.dataValue = value;
+                em().persist(r);
+            }
+        });
+    }
+
+    /**
+     * Scalars of JSON-friendly {@code value} by dotted path ({@code {"a": {"b": 1}}} gives
+     * {@code a.b -> ["1"]}); list items share their list's path; long paths and values are left out.
+     */
+    static void flatten(String path, Object value, Map<String, List<String>> out) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> flatten(path.isEmpty() ? String.valueOf(k) : path + "." + k, v, out));
+        } else if (value instanceof Collection<?> list) {
+            list.forEach(v -> flatten(path, v, out));
+        } else if (value != null && !path.isEmpty() && path.length() <= MAX_INDEXED_PATH) {
+            String text = scalarText(value);
+            if (text.length() <= MAX_INDEXED_VALUE) {
+                out.computeIfAbsent(path, k -> new ArrayList<>()).add(text);
+            }
+        }
+    }
+
+    /** The text a scalar is indexed and searched by: numbers canonical ({@code 5}, {@code 5.0} alike), booleans {@code true/false}. */
+    static String scalarText(Object value) {
+        if (value instanceof Number n) {
+            try {
+                BigDecimal d = new BigDecimal(n.toString()).stripTrailingZeros();
+                return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+            } catch (NumberFormatException e) {
+                return n.toString();
+            }
+        }
+        return String.valueOf(value);
+    }
+
+    // ---- multipart -------------------------------------------------------------------------------
+
+    MultipartRecord multipart(String id) {
+        return id == null || id.isBlank() ? null : em().find(MultipartRecord.class, id.strip());
+    }
+
+    MultipartRecord requireMultipart(Map<String, Object> data, String key) {
+        String id = requireString(data, key);
+        MultipartRecord m = multipart(id);
+        if (m == null) {
+            throw new FieldFailure(ErrorKind.NOT_FOUND, key, "Multipart upload not found: " + id, null);
+        }
+        return m;
+    }
+
+    // ---- dicts -----------------------------------------------------------------------------------
+
+    /** The file as clients see it (the seed's file dict, with its owner). */
+    Map<String, Object> dict(FileRecord f) {
+        return dict(f, owner(f.id));
+    }
+
+    static Map<String, Object> dict(FileRecord f, FileOwnerRecord o) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", f.id);
+        d.put("name", f.name);
+        d.put("location", f.location);
+        d.put("storage", f.storage);
+        d.put("size", f.size);
+        d.put("content_type", f.contentType);
+        d.put("hash", f.hash);
+        d.put("hash_algorithm", f.hashAlgorithm);
+        d.put("storage_data", jsonMap(f.storageData));
+        d.put("ctime", timestamp(f.ctime));
+        d.put("mtime", timestamp(f.mtime));
+        d.put("atime", timestamp(f.atime));
+        d.put("owner_type", o == null ? null : o.ownerType);
+        d.put("owner_id", o == null ? null : o.ownerId);
+        d.put("pinned", o != null && o.pinned);
+        return d;
+    }
+
+    /** The content description a storage needs to read the file. */
+    static FileData fileData(FileRecord f) {
+        return new FileData(new Location(f.location), f.size, f.contentType, f.hash, f.hashAlgorithm, jsonMap(f.storageData));
+    }
+
+    static Map<String, Object> multipartDict(MultipartRecord m) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", m.id);
+        d.put("name", m.name);
+        d.put("location", m.location);
+        d.put("storage", m.storage);
+        d.put("size", m.size);
+        d.put("content_type", m.contentType);
+        d.put("hash", m.hash);
+        d.put("parts", jsonMap(m.parts));
+        d.put("storage_data", jsonMap(m.storageData));
+        d.put("ctime", timestamp(m.ctime));
+        d.put("initiator_id", m.initiatorId);
+        d.put("initiator_name", m.initiatorName);
+        d.put("multipart", true);
+        return d;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> jsonMap(String json) {
+        Object parsed = Json.read(json);
+        return parsed instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    /** An owner: a type (package, user, ...) and an id. */
+    record Owner(String type, String id) {
+        static Optional<Owner> of(FileOwnerRecord o) {
+            return o == null ? Optional.empty() : Optional.of(new Owner(o.ownerType, o.ownerId));
+        }
+    }
+
+    /** A required id-like parameter: a non-empty string (numbers are accepted as text). */
+    static String requireString(Map<String, Object> data, String key) {
+        Object value = data == null ? null : data.get(key);
+        if (value instanceof Number || value instanceof Boolean) {
+            value = String.valueOf(value);
+        }
+        if (value == null || (value instanceof String s && s.isBlank())) {
+            throw ValidationException.of(key, "Missing value");
+        }
+        if (!(value instanceof String s)) {
+            throw ValidationException.of(key, "Must be a string");
+        }
+        return s.strip();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.portalkit.runtime.files.tracked;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.action.Action;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.action.UserRef;
+import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.validation.Schema;
+import dev.portalkit.runtime.Json;
+import jakarta.persistence.EntityNotFoundException;
+import jakarta.persistence.LockModeType;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Multipart uploads through the File API: start, update (one part), refresh, complete, abort. The
+ * state lives in {@code files_multipart}, so every node sharing the database can continue an
+ * upload; a part's row update takes a row lock, so parts sent to different nodes at once merge.
+ */
+final class MultipartActions {
+    static final Schema START = Schema.empty()
+            .with("name", "not_empty", "unicode_safe", "strip_value", "files_file_name")
+            .with("storage", "files_storage_name")
+            .with("size", "not_missing", "natural_number_validator")
+            .with("content_type", "ignore_empty", "unicode_safe", "strip_value")
+            .with("hash", "ignore_empty", "unicode_safe", "strip_value");
+    static final Schema UPDATE = Schema.empty()
+            .with("id", "not_empty", "unicode_safe")
+            .with("part", "not_missing", "int_validator")
+            .with("upload", "not_empty", "files_into_upload");
+
+    private final FileApi api;
+    private final FileStore store;
+    private final FilePermissions permissions;
+
+    MultipartActions(FileApi api, FileStore store, FilePermissions permissions) {
+        this.api = api;
+        this.store = store;
+        this.permissions = permissions;
+    }
+
+    void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
+        actions.put("files_multipart_start", this::start);
+        actions.put("files_multipart_update", this::update);
+        actions.put("files_multipart_refresh", this::refresh);
+        actions.put("files_multipart_complete", this::complete);
+        actions.put("files_multipart_abort", this::abort);
+        auth.put("files_multipart_start", (ctx, data) -> permissions.mayCreate(ctx, FileActions.storageName(ctx, data), data.get("name")));
+        for (String name : new String[] {"update", "refresh", "complete", "abort"}) {
+            auth.put("files_multipart_" + name, (ctx, data) -> onUpload(ctx, data, name));
+        }
+    }
+
+    private AuthResult onUpload(ActionContext ctx, Map<String, Object> data, String verb) {
+        MultipartRecord m = store.requireMultipart(data, "id");
+        return FilePermissions.result(permissions.may(ctx, FileStore.multipartDict(m), FilePermissions.UPDATE), ctx,
+                verb + " multipart upload " + m.id);
+    }
+
+    private Object start(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(START, data);
+        String storageName = (String) valid.get("storage");
+        ManagedStorage storage = api.storage(storageName, "storage");
+        if (!storage.supports(Capability.MULTIPART)) {
+            throw new FieldFailure(ErrorKind.UNSUPPORTED, "storage", "Storage " + storageName + " cannot take multipart uploads", null);
+        }
+        String name = (String) valid.get("name");
+        long size = ((Number) valid.get("size")).longValue();
+        String contentType = (String) valid.get("content_type");
+        Upload sample = Upload.of(name, contentType, size, () -> {
+            throw new IOException("the content of a multipart upload arrives in parts");
+        });
+        Location location;
+        try {
+            location = storage.prepareLocation(name, sample);
+        } catch (PortalException e) {
+            throw FieldFailure.on("name", e);
+        }
+        if (store.tracked(storageName, location.value()) != null) {
+            throw ValidationException.of("name", "A file is tracked at location " + location + " of storage " + storageName + " already");
+        }
+        boolean inProgress = !store.em().createQuery("SELECT m.id FROM MultipartRecord m WHERE m.storage = :s AND m.location = :l",
+                String.class).setParameter("s", storageName).setParameter("l", location.value()).setMaxResults(1).getResultList().isEmpty();
+        if (inProgress) {
+            throw ValidationException.of("name", "An upload to location " + location + " of storage " + storageName + " is in progress");
+        }
+        MultipartData started;
+        try {
+            started = storage.uploader().multipartStart(new MultipartData(location, size, contentType, (String) valid.get("hash"), Map.of()));
+        } catch (PortalException e) {
+            throw FieldFailure.on(switch (e.kind()) {
+                case TOO_LARGE -> "size";
+                case ALREADY_EXISTS -> "name";
+                default -> "storage";
+            }, e);
+        }
+        api.host().onRollback(() -> storage.uploader().multipartAbort(started));
+        MultipartRecord m = new MultipartRecord();
+        m.id = UUID.randomUUID().toString();
+        m.storage = storageName;
+        m.location = location.value();
+        m.name = name;
+        m.size = size;
+        m.contentType = started.contentType();
+        m.hash = started.hash();
+        m.storageData = Json.write(started.storageData());
+        m.parts = "{}";
+        m.initiatorId = ctx.user().map(UserRef::id).orElse(null);
+        m.initiatorName = ctx.user().map(UserRef::name).orElse(null);
+        m.ctime = FileStore.now();
+        store.em().persist(m);
+        store.flush();
+        return FileStore.multipartDict(m);
+    }
+
+    private Object update(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(UPDATE, data);
+        int part = ((Number) valid.get("part")).intValue();
+        if (part < 1 || part > MultipartData.MAX_PARTS) {
+            throw ValidationException.of("part", "Part numbers run from 1 to " + MultipartData.MAX_PARTS + " (got " + part + ")");
+        }
+        MultipartRecord m = store.requireMultipart(valid, "id");
+        ManagedStorage storage = api.storage(m.storage, "id");
+        Upload upload = (Upload) valid.get("upload");
+        AtomicLong received = new AtomicLong();
+        Upload counted = Upload.of(upload.filename(), upload.contentType(), upload.size(), () -> new FilterInputStream(upload.open()) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    received.incrementAndGet();
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int off, int len) throws IOException {
+                int n = super.read(buffer, off, len);
+                if (n > 0) {
+                    received.addAndGet(n);
+                }
+                return n;
+            }
+        });
+        MultipartData updated;
+        try {
+            updated = storage.uploader().multipartUpdate(data(m), part, counted);
+        } catch (PortalException e) {
+            throw FieldFailure.on(switch (e.kind()) {
+                case BAD_REQUEST -> "part";
+                case NOT_FOUND -> "id";
+                default -> "upload";
+            }, e);
+        }
+        m = lock(m);
+        m.storageData = Json.write(merge(FileStore.jsonMap(m.storageData), updated.storageData()));
+        Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
+        parts.putAll(FileStore.jsonMap(m.parts));
+        parts.put(Integer.toString(part), received.get());
+        m.parts = Json.write(parts);
+        store.flush();
+        return FileStore.multipartDict(m);
+    }
+
+    private Object refresh(ActionContext ctx, Map<String, Object> data) {
+        MultipartRecord m = store.requireMultipart(data, "id");
+        ManagedStorage storage = api.storage(m.storage, "id");
+        MultipartData refreshed;
+        try {
+            refreshed = storage.uploader().multipartRefresh(data(m));
+        } catch (PortalException e) {
+            throw FieldFailure.on("id", e);
+        }
+        m = lock(m);
+        m.storageData = Json.write(merge(FileStore.jsonMap(m.storageData), refreshed.storageData()));
+        if (refreshed.storageData().get("parts") instanceof Map<?, ?> reported) {
+            // The backend's word on what arrived wins over ours.
+            Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
+            reported.forEach((k, v) -> parts.put(String.valueOf(k), v));
+            m.parts = Json.write(parts);
+        }
+        store.flush();
+        return FileStore.multipartDict(m);
+    }
+
+    private Object complete(ActionContext ctx, Map<String, Object> data) {
+        MultipartRecord m = lock(store.requireMultipart(data, "id"));
+        ManagedStorage storage = api.storage(m.storage, "id");
+        Map<String, Object> parts = FileStore.jsonMap(m.parts);
+        long total = 0;
+        for (int n = 1; n <= parts.size(); n++) {
+            Object size = parts.get(Integer.toString(n));
+            if (!(size instanceof Number number)) {
+                throw ValidationException.of("parts", "Part " + n + " is missing (received: " + String.join(", ", parts.keySet()) + ")");
+            }
+            total += number.longValue();
+        }
+        if (parts.isEmpty()) {
+            throw ValidationException.of("parts", "No part was uploaded");
+        }
+        if (total != m.size) {
+            throw ValidationException.of("size", "The upload was started with " + m.size + " bytes but its parts hold " + total);
+        }
+        FileData done;
+        try {
+            done = storage.uploader().multipartComplete(data(m));
+        } catch (PortalException e) {
+            throw FieldFailure.on(switch (e.kind()) {
+                case CONFLICT -> "hash";
+                case BAD_REQUEST -> "size";
+                case ALREADY_EXISTS -> "name";
+                default -> "id";
+            }, e);
+        }
+        api.removeOnRollback(storage, done);
+        FileStore.Owner owner = m.initiatorId == null ? null : new FileStore.Owner(FilePermissions.USER, m.initiatorId);
+        FileRecord f = store.insert(m.storage, m.name, done, owner, ctx);
+        store.em().remove(m);
+        store.flush();
+        return store.dict(f);
+    }
+
+    private Object abort(ActionContext ctx, Map<String, Object> data) {
+        MultipartRecord m = lock(store.requireMultipart(data, "id"));
+        Map<String, Object> dict = FileStore.multipartDict(m);
+        if (api.host().storages().configured().containsKey(m.storage)) {
+            try {
+                api.storage(m.storage, "id").uploader().multipartAbort(data(m));
+            } catch (PortalException e) {
+                if (e.kind() != ErrorKind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        store.em().remove(m);
+        store.flush();
+        return dict;
+    }
+
+    private MultipartRecord lock(MultipartRecord m) {
+        try {
+            store.em().refresh(m, LockModeType.PESSIMISTIC_WRITE);
+            return m;
+        } catch (EntityNotFoundException e) {
+            throw new FieldFailure(ErrorKind.NOT_FOUND, "id", "Multipart upload not found: " + m.id + " (completed or aborted meanwhile)", e);
+        }
+    }
+
+    private static MultipartData data(MultipartRecord m) {
+        return new MultipartData(new Location(m.location), m.size, m.contentType, m.hash, FileStore.jsonMap(m.storageData));
+    }
+
+    /** {@code stored} updated with {@code reported}: nested objects merge key by key (parts sent to other nodes survive). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> merge(Map<String, Object> stored, Map<String, Object> reported) {
+        Map<String, Object> out = new LinkedHashMap<>(stored);
+        reported.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> newer && out.get(k) instanceof Map<?, ?> older) {
+                out.put(k, merge((Map<String, Object>) older, (Map<String, Object>) newer));
+            } else {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+}
