@@ -5,6 +5,7 @@ import dev.portalkit.api.files.StorageSettings;
 import java.time.Duration;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -29,13 +31,20 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 final class S3Connection implements AutoCloseable {
     final S3Client client;
+    /**
+     * The same client without retries, for requests whose body streams from the upload: once a
+     * byte of it was sent it cannot be sent again, so the first failure is the one to report.
+     */
+    final S3Client streaming;
     final S3Presigner presigner;
     final Region region;
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
 
-    private S3Connection(S3Client client, S3Presigner presigner, Region region, SdkHttpClient http, AwsCredentialsProvider credentials) {
+    private S3Connection(S3Client client, S3Client streaming, S3Presigner presigner, Region region, SdkHttpClient http,
+                         AwsCredentialsProvider credentials) {
         this.client = client;
+        this.streaming = streaming;
         this.presigner = presigner;
         this.region = region;
         this.http = http;
@@ -70,30 +79,38 @@ final class S3Connection implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60))
                 .build();
-        S3Configuration s3 = S3Configuration.builder().pathStyleAccessEnabled(options.pathStyle()).build();
-        var builder = S3Client.builder()
-                .httpClient(http)
-                .region(region)
-                .credentialsProvider(credentials)
-                .serviceConfiguration(s3);
         var presigner = S3Presigner.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .serviceConfiguration(s3);
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(options.pathStyle()).build());
+        if (options.host() != null) {
+            presigner.endpointOverride(options.host());
+        }
+        try {
+            S3Client client = client(http, region, credentials, options).build();
+            S3Client streaming = client(http, region, credentials, options)
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+            return new S3Connection(client, streaming, presigner.build(), region, http, credentials);
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
+    }
+
+    private static S3ClientBuilder client(SdkHttpClient http, Region region, AwsCredentialsProvider credentials, S3Options options) {
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClient(http)
+                .region(region)
+                .credentialsProvider(credentials)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(options.pathStyle()).build());
         if (options.host() != null) {
             builder.endpointOverride(options.host());
-            presigner.endpointOverride(options.host());
             // S3-compatible services often refuse the flexible checksums AWS added to every upload
             // (aws-chunked trailers); send checksums only where the API requires them.
             builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
-        try {
-            return new S3Connection(builder.build(), presigner.build(), region, http, credentials);
-        } catch (RuntimeException e) {
-            http.close();
-            throw e;
-        }
+        return builder;
     }
 
     private static Region region(StorageSettings settings, S3Options options) {
@@ -115,6 +132,7 @@ final class S3Connection implements AutoCloseable {
     @Override
     public void close() {
         presigner.close();
+        streaming.close();
         client.close();
         http.close();
         if (credentials instanceof AutoCloseable c) {

@@ -18,7 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -244,7 +243,7 @@ final class S3Storage implements Storage, ContainerManagement {
                 type = upload.contentType();
                 long declared = upload.size();
                 if (declared >= 0 && declared <= S3Options.MAX_PUT_SIZE) {
-                    connection.client.putObject(p -> p.bucket(bucket).key(key).contentType(type).contentLength(declared),
+                    connection.streaming.putObject(p -> p.bucket(bucket).key(key).contentType(type).contentLength(declared),
                             RequestBody.fromContentProvider(new OnceContent(in), declared, type));
                     try {
                         drain(in);
@@ -260,8 +259,10 @@ final class S3Storage implements Storage, ContainerManagement {
                 throw FilesException.backend(settings.name(), what + " failed: cannot read the upload: " + e.getMessage(), e);
             } catch (SdkException e) {
                 throw failures.of(what, null, bucket, e);
-            } catch (UncheckedIOException e) {
-                throw FilesException.backend(settings.name(), what + " failed: " + e.getMessage(), e);
+            } catch (FilesException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw FilesException.backend(settings.name(), what + " failed: " + failures.describe(e), failures.masked(e));
             }
             return new FileData(location, size, type, "", "", bucketData(bucket));
         }
@@ -337,7 +338,7 @@ final class S3Storage implements Storage, ContainerManagement {
             try (InputStream in = content.open()) {
                 long size = content.size();
                 if (size >= 0) {
-                    etag = connection.client.uploadPart(u -> u.bucket(bucket).key(key).uploadId(uploadId).partNumber(part)
+                    etag = connection.streaming.uploadPart(u -> u.bucket(bucket).key(key).uploadId(uploadId).partNumber(part)
                             .contentLength(size), RequestBody.fromContentProvider(new OnceContent(in), size, "application/octet-stream")).eTag();
                     drain(in);
                 } else {
@@ -347,6 +348,10 @@ final class S3Storage implements Storage, ContainerManagement {
                 throw FilesException.backend(settings.name(), what + " failed: cannot read the part: " + e.getMessage(), e);
             } catch (SdkException e) {
                 throw failures.of(what, null, bucket, e);
+            } catch (FilesException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw FilesException.backend(settings.name(), what + " failed: " + failures.describe(e), failures.masked(e));
             }
             Map<String, String> parts = new TreeMap<>(parts(data));
             parts.put(Integer.toString(part), etag);

@@ -9,9 +9,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
@@ -25,6 +27,7 @@ public final class BucketSubresources implements Filter {
     private final String accessKey;
     private final Map<String, String> policies = new ConcurrentHashMap<>();
     private final Map<String, String> cors = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
 
     BucketSubresources(BlobStore store, String accessKey) {
         this.store = store;
@@ -39,6 +42,15 @@ public final class BucketSubresources implements Filter {
         return Optional.ofNullable(cors.get(bucket));
     }
 
+    /** Every request so far, as {@code METHOD /path?query} (query without the signature's parameters). */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
@@ -47,6 +59,7 @@ public final class BucketSubresources implements Filter {
         String sub = query.equals("policy") || query.startsWith("policy=") ? "policy"
                 : query.equals("cors") || query.startsWith("cors=") ? "cors" : null;
         String path = request.getRequestURI();
+        requests.add(request.getMethod() + " " + path + (query.isEmpty() || query.contains("X-Amz-") ? "" : "?" + query));
         String bucket = path.length() > 1 ? path.substring(1).replaceAll("/$", "") : "";
         if (sub == null || bucket.isEmpty() || bucket.contains("/")) {
             chain.doFilter(req, res);

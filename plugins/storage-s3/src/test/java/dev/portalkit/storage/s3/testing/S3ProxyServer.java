@@ -16,6 +16,7 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.gaul.shaded.org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.gaul.shaded.org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.gaul.shaded.org.eclipse.jetty.server.Handler;
@@ -44,9 +45,9 @@ public final class S3ProxyServer implements AutoCloseable {
     private final int port;
     private S3Proxy proxy;
 
-    private S3ProxyServer(Path root, int port) {
+    private S3ProxyServer(Path root, BlobStore store, int port) {
         this.root = root;
-        this.store = new FilesystemNio2BlobStore(root.toString());
+        this.store = store;
         this.subresources = new BucketSubresources(store, ACCESS_KEY);
         this.port = port;
     }
@@ -55,7 +56,18 @@ public final class S3ProxyServer implements AutoCloseable {
     public static S3ProxyServer start(Path dir) {
         try {
             Path root = Files.createDirectories(dir.resolve("s3proxy-" + System.nanoTime()));
-            S3ProxyServer server = new S3ProxyServer(root, freePort());
+            S3ProxyServer server = new S3ProxyServer(root, new FilesystemNio2BlobStore(root.toString()), freePort());
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a server over S3Proxy's in-memory store (which, unlike the filesystem one, keeps versions). */
+    public static S3ProxyServer startTransient() {
+        try {
+            S3ProxyServer server = new S3ProxyServer(null, new TransientNio2BlobStore(), freePort());
             server.start();
             return server;
         } catch (IOException e) {
