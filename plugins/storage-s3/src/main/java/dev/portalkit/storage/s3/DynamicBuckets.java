@@ -54,8 +54,10 @@ final class DynamicBuckets implements Buckets {
                 t.setDaemon(true);
                 return t;
             });
-            // The first run at start (now): the current and, if due, the next period's bucket.
-            scheduler.scheduleWithFixedDelay(this::createDueQuietly, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+            // At start (now, before the storage is used): the current and, if due, the next period's bucket.
+            createDueQuietly();
+            scheduler.scheduleWithFixedDelay(this::createDueQuietly, checkInterval.toMillis(), checkInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } else {
             scheduler = null;
         }
@@ -107,6 +109,9 @@ final class DynamicBuckets implements Buckets {
     }
 
     private void createDueQuietly() {
+        if (Thread.currentThread().isInterrupted()) {
+            return;
+        }
         try {
             List<String> created = createDue();
             if (!created.isEmpty()) {
