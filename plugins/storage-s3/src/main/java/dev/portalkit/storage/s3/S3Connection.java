@@ -14,7 +14,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * The SDK objects of one storage: a synchronous {@link S3Client} over the Apache HTTP client (no
+ * The SDK objects of one storage: a synchronous {@link S3Client} over the Apache HttpClient 5 client (no
  * Netty), a presigner with the same endpoint, region and credentials, and the credentials
  * provider (static keys, a profile, or the SDK's default chain: environment, ~/.aws files,
  * container and instance roles).
@@ -74,7 +74,7 @@ final class S3Connection implements AutoCloseable {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(options.accessKey(), options.secretKey()))
                 : options.profile() != null ? ProfileCredentialsProvider.builder().profileName(options.profile()).build()
                 : DefaultCredentialsProvider.builder().build();
-        SdkHttpClient http = ApacheHttpClient.builder()
+        SdkHttpClient http = Apache5HttpClient.builder()
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60))
