@@ -14,18 +14,20 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * The SDK objects of one storage: a synchronous {@link S3Client} over the Apache HttpClient 5 client (no
- * Netty), a presigner with the same endpoint, region and credentials, and the credentials
+ * The SDK objects of one storage: a synchronous {@link S3Client} over the Apache HttpClient 4 client (no
+ * Netty; HttpClient 5 needs jdk.net, which WildFly hides from deployments), a presigner with the same endpoint, region and credentials, and the credentials
  * provider (static keys, a profile, or the SDK's default chain: environment, ~/.aws files,
  * container and instance roles).
  */
@@ -74,7 +76,7 @@ final class S3Connection implements AutoCloseable {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(options.accessKey(), options.secretKey()))
                 : options.profile() != null ? ProfileCredentialsProvider.builder().profileName(options.profile()).build()
                 : DefaultCredentialsProvider.builder().build();
-        SdkHttpClient http = Apache5HttpClient.builder()
+        SdkHttpClient http = ApacheHttpClient.builder()
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60))
@@ -118,7 +120,13 @@ final class S3Connection implements AutoCloseable {
             return Region.of(options.region());
         }
         try {
-            return options.profile() != null ? new AwsProfileRegionProvider(null, options.profile()).getRegion()
+            if (options.profile() != null) {
+                return new AwsProfileRegionProvider(null, options.profile()).getRegion();
+            }
+            // With a custom host, only what is configured (AWS_REGION, aws.region, ~/.aws/config): no instance
+            // metadata lookups for a service that is not AWS.
+            return options.host() != null
+                    ? new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider()).getRegion()
                     : new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
             if (options.host() != null) {

@@ -143,7 +143,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .httpClient(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder().build())
+                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().build())
                 .build();
     }
 
