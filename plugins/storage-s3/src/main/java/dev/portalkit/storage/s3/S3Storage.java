@@ -33,6 +33,10 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -67,6 +71,8 @@ final class S3Storage implements Storage, ContainerManagement {
     private final Uploader uploader = new S3Uploader();
     private final Reader reader = new S3Reader();
     private final Manager manager = new S3Manager();
+    /** Sends the parts of the multipart uploads the adapter makes itself, one ahead of the reading thread. */
+    private final ExecutorService partSender;
 
     S3Storage(StorageSettings settings, S3Options options, S3Connection connection, Buckets buckets, S3Failures failures) {
         this.settings = settings;
@@ -74,6 +80,11 @@ final class S3Storage implements Storage, ContainerManagement {
         this.connection = connection;
         this.buckets = buckets;
         this.failures = failures;
+        this.partSender = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "s3-parts-" + settings.name());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
@@ -115,6 +126,7 @@ final class S3Storage implements Storage, ContainerManagement {
 
     @Override
     public void close() {
+        partSender.shutdownNow();
         try {
             buckets.close();
         } finally {
@@ -267,7 +279,11 @@ final class S3Storage implements Storage, ContainerManagement {
             return new FileData(location, size, type, "", "", bucketData(bucket));
         }
 
-        /** Streams {@code in} as a multipart upload (a single PUT when it fits one part); returns the size. */
+        /**
+         * Streams {@code in} as a multipart upload (a single PUT when it fits one part); returns the
+         * size. Two part buffers: while one part is sent (on the storage's part thread), the next is
+         * read from the upload, so reading (and the host's hashing) overlaps the network.
+         */
         private long multipart(String bucket, String key, String type, InputStream in, long declared) throws IOException {
             long partSize = declared > 0 ? Math.max(options.partSize(), -Math.floorDiv(-declared, MultipartData.MAX_PARTS))
                     : options.partSize();
@@ -275,38 +291,77 @@ final class S3Storage implements Storage, ContainerManagement {
                 throw new FilesException(ErrorKind.TOO_LARGE, "storage " + settings.name() + ": " + declared
                         + " bytes are more than S3 takes in one object");
             }
-            byte[] buffer = new byte[(int) Math.min(partSize, Integer.MAX_VALUE - 8)];
-            int n = in.readNBytes(buffer, 0, buffer.length);
-            if (n < buffer.length) {
-                connection.client.putObject(p -> p.bucket(bucket).key(key).contentType(type).contentLength((long) n),
-                        RequestBody.fromContentProvider(bytes(buffer, n), n, type));
+            int bufferSize = (int) Math.min(partSize, Integer.MAX_VALUE - 8);
+            byte[][] buffers = {new byte[bufferSize], null};
+            int n = in.readNBytes(buffers[0], 0, bufferSize);
+            if (n < bufferSize) {
+                int length = n;
+                connection.client.putObject(p -> p.bucket(bucket).key(key).contentType(type).contentLength((long) length),
+                        RequestBody.fromContentProvider(bytes(buffers[0], length), length, type));
                 return n;
             }
+            buffers[1] = new byte[bufferSize];
             String uploadId = connection.client.createMultipartUpload(c -> c.bucket(bucket).key(key).contentType(type)).uploadId();
+            Future<CompletedPart> inFlight = null;
             try {
                 List<CompletedPart> parts = new ArrayList<>();
                 long total = 0;
-                int length = n;
-                while (length > 0) {
-                    int number = parts.size() + 1;
+                int current = 0;
+                int number = 0;
+                while (n > 0) {
+                    number++;
                     if (number > MultipartData.MAX_PARTS) {
                         throw new FilesException(ErrorKind.TOO_LARGE, "storage " + settings.name()
                                 + ": the upload needs more than " + MultipartData.MAX_PARTS + " parts of " + partSize + " bytes");
                     }
-                    int partLength = length;
-                    String etag = connection.client.uploadPart(u -> u.bucket(bucket).key(key).uploadId(uploadId)
-                                    .partNumber(number).contentLength((long) partLength),
-                            RequestBody.fromContentProvider(bytes(buffer, partLength), partLength, "application/octet-stream")).eTag();
-                    parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                    byte[] data = buffers[current];
+                    int length = n;
+                    int partNumber = number;
+                    Future<CompletedPart> sent = partSender.submit(() -> {
+                        String etag = connection.client.uploadPart(u -> u.bucket(bucket).key(key).uploadId(uploadId)
+                                        .partNumber(partNumber).contentLength((long) length),
+                                RequestBody.fromContentProvider(bytes(data, length), length, "application/octet-stream")).eTag();
+                        return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+                    });
+                    if (inFlight != null) {
+                        parts.add(await(inFlight));
+                    }
+                    inFlight = sent;
                     total += length;
-                    length = in.readNBytes(buffer, 0, buffer.length);
+                    // The other buffer's part has been sent: read the next part into it meanwhile.
+                    current ^= 1;
+                    n = in.readNBytes(buffers[current], 0, bufferSize);
                 }
+                parts.add(await(inFlight));
+                inFlight = null;
                 connection.client.completeMultipartUpload(c -> c.bucket(bucket).key(key).uploadId(uploadId)
                         .multipartUpload(m -> m.parts(parts)));
                 return total;
             } catch (IOException | RuntimeException e) {
+                if (inFlight != null) {
+                    inFlight.cancel(true);
+                    try {
+                        inFlight.get();
+                    } catch (Exception ignored) {
+                        // it failed or was stopped: either way it sends no more
+                    }
+                }
                 abortQuietly(bucket, key, uploadId, e);
                 throw e;
+            }
+        }
+
+        private CompletedPart await(Future<CompletedPart> part) {
+            try {
+                return part.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw FilesException.backend(settings.name(), "interrupted while sending a part", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw FilesException.backend(settings.name(), "sending a part failed", e.getCause());
             }
         }
 
