@@ -17,7 +17,16 @@ package dev.portalkit.api.plugin;
  *       to CDI. Libraries the plugin bundles are loaded from the jar first, so two plugins may
  *       carry different versions of the same library.</li>
  * </ul>
- * A discovered plugin contributes nothing until it is enabled by name in {@code portal.plugins}
+ * <h2>Libraries a plugin brings</h2>
+ * A plugin that needs libraries the host does not provide ships them inside its jar, relocated
+ * under a package of its own (Maven Shade's relocations), and leaves out what the host provides
+ * (this api, {@code jakarta.*}, MicroProfile, {@code slf4j-api}). The same jar then works in both
+ * places: in a plugins directory its own class loader would isolate it anyway, but in a WAR every
+ * jar of {@code WEB-INF/lib} shares one class loader with the portal, other plugins and what the
+ * app server exposes, and only relocated copies cannot clash there. {@code plugins/storage-s3}
+ * (the AWS SDK and its HTTP client, relocated) is the worked example.
+ *
+ * <p>A discovered plugin contributes nothing until it is enabled by name in {@code portal.plugins}
  * (space or comma separated). The order of that list is the plugin order used everywhere
  * (chained actions and auth functions, schema modifiers, validators).
  *

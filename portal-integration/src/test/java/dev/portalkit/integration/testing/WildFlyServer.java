@@ -49,6 +49,12 @@ public final class WildFlyServer implements AutoCloseable {
      */
     public static WildFlyServer start(Path home, Path baseDir, Map<String, String> properties, Duration timeout)
             throws IOException, InterruptedException {
+        return start(home, baseDir, properties, Map.of(), timeout);
+    }
+
+    /** {@link #start(Path, Path, Map, Duration)} with extra environment variables for the server process. */
+    public static WildFlyServer start(Path home, Path baseDir, Map<String, String> properties, Map<String, String> environment,
+                                      Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(baseDir.resolve("deployments"));
         copyTree(home.resolve("standalone/configuration"), baseDir.resolve("configuration"));
         // The deployment scanner looks every 5 s by default; every 250 ms makes deploying quick.
@@ -63,6 +69,7 @@ public final class WildFlyServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(baseDir.resolve("console.log").toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(environment);
         // standalone.sh then runs the JVM in the background and forwards SIGTERM to it.
         pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         pb.environment().put("JBOSS_PIDFILE", baseDir.resolve("wildfly.pid").toString());

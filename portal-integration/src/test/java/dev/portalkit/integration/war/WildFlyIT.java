@@ -42,6 +42,7 @@ class WildFlyIT {
     static Path tmp;
 
     static WildFlyServer wildfly;
+    static S3InWar s3;
     static ApiClient api;
     static long startedAt;
     /** The sysadmin's token, from the CLI. */
@@ -58,15 +59,22 @@ class WildFlyIT {
         PortalkitCli cli = new PortalkitCli(PortalkitCli.jar(), Files.createDirectories(tmp.resolve("cli")));
         String dbUrl = PostgresServer.newDatabase();
         Path dataDir = tmp.resolve("portal-data");
-        wildfly = WildFlyServer.start(home, tmp.resolve("wildfly-base"), Map.of(
-                "portal.plugins", "example",
+        // The S3 plugin's drop-in jar in WEB-INF/lib, a files:s3 storage on an S3Proxy of this test (S3InWar).
+        s3 = S3InWar.start(tmp);
+        war = S3InWar.warWithS3Plugin(war, tmp);
+        Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of(
+                "portal.plugins", "example storage-s3 it-s3-probe",
                 "portal.data_dir", dataDir.toString(),
-                "portal.db.jndi", "java:jboss/datasources/PortalDS"), Duration.ofMinutes(3));
+                "portal.db.jndi", "java:jboss/datasources/PortalDS"));
+        properties.putAll(s3.portalProperties(dataDir));
+        wildfly = WildFlyServer.start(home, tmp.resolve("wildfly-base"), properties, s3.environment(), Duration.ofMinutes(3));
         // The operator's datasource, created as docs/deploy.md shows, with the driver the portal ships in lib/.
         Path driver = cli.library("postgresql-");
-        wildfly.cli("deploy " + driver + "\n"
+        wildfly.cli("deploy " + driver + "
+"
                 + "data-source add --name=PortalDS --jndi-name=java:jboss/datasources/PortalDS --driver-name=" + driver.getFileName()
-                + " --connection-url=" + dbUrl + " --user-name=postgres --password=postgres\n", Duration.ofMinutes(1));
+                + " --connection-url=" + dbUrl + " --user-name=postgres --password=postgres
+", Duration.ofMinutes(1));
         wildfly.deploy(war, Duration.ofMinutes(3));
         api = new ApiClient(wildfly.httpUri().resolve("portalkit/"));
 
@@ -87,7 +95,10 @@ class WildFlyIT {
     }
 
     @AfterAll
-    static void shutDown() {
+    static void shutDown() throws Exception {
+        if (s3 != null) {
+            s3.close();
+        }
         if (wildfly != null) {
             wildfly.close();
             try {
@@ -135,6 +146,45 @@ class WildFlyIT {
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.result()).isEqualTo(Map.of("filename", "data.bin", "content_type", "application/octet-stream",
                 "size", content.length, "sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content))));
+    }
+
+    /** The S3 plugin from WEB-INF/lib: its adapters, the bucket it made at deployment, a file there and back. */
+    @Test
+    void s3StorageFromThePluginJarInTheWar() throws Exception {
+        assertThat(api.get("status_show", Map.of(), null).result()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .extractingByKey("extensions").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("storage-s3");
+        Reply listed = api.get("it_storage_list", Map.of(), null);
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.result()).isEqualTo(Map.of(
+                "adapters", Map.of("files:db", "files", "files:fs", "files", "files:memory", "files", "files:public_fs", "files",
+                        "files:s3", "storage-s3", "files:s3-dynamic", "storage-s3"),
+                "storages", Map.of("default", "files:fs", "s3", "files:s3")));
+        try (var client = s3.client()) {
+            assertThat(client.listBuckets().buckets()).as("created by the storage at deployment (create_bucket)")
+                    .extracting(b -> b.name()).contains(S3InWar.BUCKET);
+
+            Reply put = api.postJson("it_storage_put", "{\"storage\": \"s3\", \"location\": \"reports/wildfly.csv\", "
+                    + "\"content\": \"a,b\\n1,2\\n\"}", null);
+            assertThat(put.status()).as(put.body()).isEqualTo(200);
+            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest("a,b\n1,2\n".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(put.result()).isEqualTo(Map.of("size", 8, "hash", md5, "content_type", "text/csv",
+                    "storage_data", Map.of("bucket", S3InWar.BUCKET)));
+            assertThat(client.getObjectAsBytes(g -> g.bucket(S3InWar.BUCKET).key("reports/wildfly.csv")).asUtf8String())
+                    .isEqualTo("a,b\n1,2\n");
+
+            Reply got = api.get("it_storage_get", Map.of("storage", "s3", "location", "reports/wildfly.csv"), null);
+            assertThat(got.status()).as(got.body()).isEqualTo(200);
+            Map<?, ?> result = (Map<?, ?>) got.result();
+            assertThat(result.get("content")).isEqualTo("a,b\n1,2\n");
+            java.net.http.HttpResponse<String> redirected = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create((String) result.get("redirect"))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(redirected.statusCode()).isEqualTo(200);
+            assertThat(redirected.body()).isEqualTo("a,b\n1,2\n");
+            assertThat(redirected.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"download.txt\"");
+        }
+        assertThat(wildfly.serverLog()).doesNotContain(S3InWar.SECRET_KEY);
     }
 
     @Test

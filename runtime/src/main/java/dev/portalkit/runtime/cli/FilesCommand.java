@@ -1,5 +1,7 @@
 package dev.portalkit.runtime.cli;
 
+import dev.portalkit.api.files.ContainerManagement;
+import java.util.function.Predicate;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.ValidationException;
@@ -52,7 +54,8 @@ import picocli.CommandLine.Spec;
  * (the global verbose flag) adds detail: adapter options, storage settings.
  */
 @Command(name = "files", description = "Storage adapters, storages and their files.",
-        subcommands = {FilesCommand.Adapters.class, FilesCommand.StorageList.class, FilesCommand.Scan.class, FilesCommand.StreamFile.class})
+        subcommands = {FilesCommand.Adapters.class, FilesCommand.StorageList.class, FilesCommand.Scan.class, FilesCommand.StreamFile.class,
+                FilesCommand.CreateContainer.class, FilesCommand.FixCors.class})
 public final class FilesCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -394,6 +397,93 @@ public final class FilesCommand implements Runnable {
                     throw new PortalException(ErrorKind.TRANSIENT, "cannot stream file " + id + ": " + e.getMessage(), e);
                 }
             }
+            return 0;
+        }
+    }
+
+    /**
+     * Opens only the storage {@code name} (a command scoped to one storage touches no other) and
+     * hands its adapter's {@link ContainerManagement} to {@code work}.
+     */
+    static void withContainer(CommonOptions common, String name, String command, java.util.function.BiConsumer<ManagedStorage,
+            ContainerManagement> work) {
+        BootOptions boot = common.boot();
+        PortalConfigImpl config = PortalConfigImpl.load(boot.effectiveConfigFile(), boot.effectiveOverrides());
+        Set<String> configured = FilesPlugin.configuredNames(config.rawValues());
+        if (!configured.contains(name)) {
+            throw PortalException.badRequest("unknown storage '" + name + "' (configured: " + String.join(", ", configured) + ")");
+        }
+        Map<String, String> overrides = new LinkedHashMap<>(boot.overrides());
+        overrides.put(FilesPlugin.OPEN_STORAGES, name);
+        boot = boot.withOverrides(overrides).withDatabase(BootOptions.Database.CONNECT).withRunPendingTasks(false);
+        try (PortalContainer container = PortalContainer.start(boot)) {
+            ManagedStorage target = FilesPlugin.of(container.portal()).storages().get(name);
+            ContainerManagement management = target instanceof ManagedStorageImpl m
+                    ? m.adapterAs(ContainerManagement.class).orElse(null) : null;
+            if (management == null) {
+                throw PortalException.badRequest("storage " + name + " (" + target.settings().type() + ") has no container to "
+                        + "manage: " + command + " works with adapters such as files:s3 whose storages keep files in a bucket");
+            }
+            work.accept(target, management);
+        }
+    }
+
+    /** {@code portalkit files create-container -s STORAGE}: the bucket (container) of one storage, with its policy and versioning. */
+    @Command(name = "create-container", description = "Create the bucket (container) of one storage if it is missing, "
+            + "with the policy and versioning its options give; only that storage is touched.")
+    public static final class CreateContainer implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = {"-s", "--storage"}, paramLabel = "STORAGE", required = true, description = "The storage.")
+        String storage;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            withContainer(common, storage, "create-container", (target, management) -> {
+                boolean created = management.createContainer();
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(created ? "created the container of storage " + storage
+                        : "the container of storage " + storage + " exists already");
+                out.flush();
+            });
+            return 0;
+        }
+    }
+
+    /** {@code portalkit files fix-cors -s STORAGE ORIGIN...}: CORS rules for browsers at those origins. */
+    @Command(name = "fix-cors", description = "Replace the CORS rules of one storage's bucket (container) so that browsers at "
+            + "ORIGIN may download and upload directly and in parts; only that storage is touched.")
+    public static final class FixCors implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = {"-s", "--storage"}, paramLabel = "STORAGE", required = true, description = "The storage.")
+        String storage;
+
+        @Parameters(paramLabel = "ORIGIN", arity = "1..*", description = "Origins such as https://portal.example.org (or *).")
+        List<String> origins;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            for (String origin : origins) {
+                if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                    throw PortalException.badRequest("'" + origin + "' is not an origin: scheme and host (and port), "
+                            + "e.g. https://portal.example.org, or *");
+                }
+            }
+            withContainer(common, storage, "fix-cors", (target, management) -> {
+                management.configureCors(List.copyOf(origins));
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("CORS rules of storage " + storage + " now allow " + String.join(", ", origins));
+                out.flush();
+            });
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package dev.portalkit.runtime.files;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.Delivery;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
@@ -130,6 +131,14 @@ public final class ManagedStorageImpl implements ManagedStorage {
     /** The adapter behind this storage (runtime-internal: tests, maintenance commands). */
     Storage adapter() {
         return adapter;
+    }
+
+    /**
+     * The adapter's storage as {@code type} when it is one, e.g. {@code ContainerManagement} for
+     * {@code files create-container} and {@code files fix-cors}.
+     */
+    public <T> Optional<T> adapterAs(Class<T> type) {
+        return type.isInstance(adapter) ? Optional.of(type.cast(adapter)) : Optional.empty();
     }
 
     @Override
@@ -439,6 +448,11 @@ public final class ManagedStorageImpl implements ManagedStorage {
         @Override
         public Optional<Path> localFile(FileData data) {
             return adapter.reader().localFile(check(data));
+        }
+
+        @Override
+        public Delivery delivery(FileData data, String filename, Duration ttl) {
+            return adapter.reader().delivery(check(data), filename, ttl);
         }
 
         @Override

@@ -107,6 +107,23 @@ class FilesCliTest {
         assertThat(run.err()).isEqualTo("error: storage default cannot list its files (no SCAN capability)\n");
     }
 
+    @Test
+    void containerCommandsNameAStorageWithoutContainersInOneLine(@TempDir Path dir) {
+        String[] config = {"-o", "portal.files.storage.main.type=files:fs", "-o", "portal.files.storage.main.path=" + dir.resolve("main"),
+                "-o", "portal.files.storage.main.create_path=true", "-o", "portal.files.default_storage=main"};
+        Run create = run(dir, concat(new String[] {"files", "create-container", "-s", "main"}, config));
+        assertThat(create.code()).isNotZero();
+        assertThat(create.err()).isEqualTo("error: storage main (files:fs) has no container to manage: create-container works with "
+                + "adapters such as files:s3 whose storages keep files in a bucket\n");
+        Run cors = run(dir, concat(new String[] {"files", "fix-cors", "-s", "main", "https://portal.example.org"}, config));
+        assertThat(cors.code()).isNotZero();
+        assertThat(cors.err()).startsWith("error: storage main (files:fs) has no container to manage: fix-cors works").hasLineCount(1);
+        Run unknown = run(dir, concat(new String[] {"files", "create-container", "-s", "nosuch"}, config));
+        assertThat(unknown.err()).isEqualTo("error: unknown storage 'nosuch' (configured: main)\n");
+        Run badOrigin = run(dir, concat(new String[] {"files", "fix-cors", "-s", "main", "portal.example.org/x"}, config));
+        assertThat(badOrigin.err()).startsWith("error: 'portal.example.org/x' is not an origin");
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);

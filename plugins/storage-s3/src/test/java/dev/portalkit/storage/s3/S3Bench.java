@@ -1,0 +1,169 @@
+package dev.portalkit.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.StorageSettings;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.files.FilesPlugin;
+import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.storage.s3.testing.S3ProxyServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The 1 GiB bench of {@code bench/s3-1g.sh} (not a test: no timing is asserted; it runs only with
+ * {@code -Dbench.s3.out=FILE} and writes its figures there). In one JVM and one run: S3Proxy
+ * (filesystem store), the portal's storage layer (a files:s3 storage as the files plugin opens
+ * it: what the File API calls) and the AWS SDK with the same client configuration, straight to
+ * the same S3Proxy, on the same bytes.
+ */
+@EnabledIfSystemProperty(named = "bench.s3.out", matches = ".+")
+class S3Bench {
+    private static final long SIZE = 1L << 30;
+    private static final int ROUNDS = Integer.getInteger("bench.s3.rounds", 3);
+
+    record Row(String what, List<Double> seconds) {
+        double best() {
+            return seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        }
+
+        double mbps() {
+            return SIZE / best() / 1e6;
+        }
+    }
+
+    @Test
+    void portalVersusSdk() throws Exception {
+        Path work = Files.createTempDirectory("s3-bench-");
+        Path file = work.resolve("1g.bin");
+        byte[] block = new byte[1 << 20];
+        Random random = new Random(42);
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < SIZE; written += block.length) {
+                random.nextBytes(block);
+                md5.update(block);
+                out.write(block);
+            }
+        }
+        String expected = HexFormat.of().formatHex(md5.digest());
+        Map<String, Row> rows = new LinkedHashMap<>();
+        try (S3ProxyServer s3 = S3ProxyServer.start(work);
+             TestPortal portal = TestPortal.builder().plugins("storage-s3").runPendingTasks(false).start()) {
+            Map<String, String> options = s3.storageOptions("files:s3");
+            options.put("bucket", "bench");
+            options.put("create_bucket", "true");
+            options.put("overwrite_existing", "true");
+            ManagedStorage storage = FilesPlugin.of(portal.portal()).openStorage("bench", options);
+            // The SDK with the client the adapter builds (Apache HttpClient 4, path style, SigV4, checksums
+            // where required): only the portal's own work differs.
+            Map<String, String> adapterOptions = new LinkedHashMap<>(options);
+            adapterOptions.keySet().removeAll(Set.of("type", "overwrite_existing", "create_bucket"));
+            for (var o : new S3StorageFactory().options()) {
+                if (o.defaultValue() != null) {
+                    adapterOptions.putIfAbsent(o.key(), o.defaultValue());
+                }
+            }
+            StorageSettings settings = new StorageSettings("sdk", null, "files:s3", 0, List.of(), true, List.of(), false, false,
+                    Set.of(), "md5", 0, adapterOptions);
+            try (S3Connection sdk = S3Connection.open(settings, S3Options.parse(settings))) {
+                Runnable sdkPut = () -> sdk.client.putObject(p -> p.bucket("bench").key("sdk.bin").contentLength(SIZE),
+                        RequestBody.fromFile(file));
+                Runnable sdkGet = () -> drain(sdk.client.getObject(g -> g.bucket("bench").key("sdk.bin")));
+                Runnable portalPut = () -> {
+                    try {
+                        FileData data = storage.uploader().upload(new Location("portal.bin"), Upload.of(file, "application/octet-stream"), true);
+                        assertThat(data.hash()).isEqualTo(expected);
+                        assertThat(data.size()).isEqualTo(SIZE);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                };
+                Runnable portalPutUnsized = () -> {
+                    FileData data = storage.uploader().upload(new Location("portal-unsized.bin"), Upload.of("1g.bin",
+                            "application/octet-stream", -1, () -> Files.newInputStream(file)), true);
+                    assertThat(data.hash()).isEqualTo(expected);
+                };
+                Runnable portalGet = () -> drain(storage.reader().stream(FileData.of(new Location("portal.bin"))));
+
+                // Warm-up: the JIT, the connection pool, the page cache of S3Proxy's files.
+                for (int i = 0; i < 2; i++) {
+                    sdkPut.run();
+                    portalPut.run();
+                    sdkGet.run();
+                    portalGet.run();
+                }
+                for (int round = 0; round < ROUNDS; round++) {
+                    time(rows, "AWS SDK: PutObject of the file (RequestBody.fromFile)", sdkPut);
+                    time(rows, "portal: managed storage upload, size known (one streamed PUT; MD5 and type detection by the host)", portalPut);
+                    time(rows, "portal: managed storage upload, size unknown (multipart, 8 MiB parts)", portalPutUnsized);
+                    time(rows, "AWS SDK: GetObject, read to the end", sdkGet);
+                    time(rows, "portal: managed storage stream, read to the end", portalGet);
+                }
+            }
+            storage.close();
+        } finally {
+            try (var all = Files.walk(work)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        write(Path.of(System.getProperty("bench.s3.out")), rows);
+    }
+
+    private static void time(Map<String, Row> rows, String what, Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        rows.computeIfAbsent(what, w -> new Row(w, new ArrayList<>())).seconds().add(seconds);
+        System.out.printf(Locale.ROOT, "%-100s %6.2f s%n", what, seconds);
+    }
+
+    private static void drain(InputStream in) {
+        try (in) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path out, Map<String, Row> rows) throws IOException {
+        List<Row> all = new ArrayList<>(rows.values());
+        StringBuilder md = new StringBuilder();
+        md.append("| case | runs (s) | best (s) | MB/s |\n| --- | --- | ---: | ---: |\n");
+        for (Row row : all) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.0f |%n", row.what(),
+                    String.join(", ", row.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList()),
+                    row.best(), row.mbps()));
+        }
+        double up = all.get(0).best() / all.get(1).best();
+        double upUnsized = all.get(0).best() / all.get(2).best();
+        double down = all.get(3).best() / all.get(4).best();
+        md.append(String.format(Locale.ROOT, "%nRatios (portal throughput / SDK throughput, best runs): upload **%.2f×** "
+                + "(size unknown: %.2f×), download **%.2f×**.%n", up, upUnsized, down));
+        md.append("\nMeasured ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append(" UTC.\n");
+        Files.writeString(out, md.toString());
+    }
+}
