@@ -671,7 +671,7 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
             String reserved = prefix + RESERVED;
             PagedIterable<BlobItem> items = call("list", null, () -> container.listBlobs(
                     new ListBlobsOptions().setPrefix(prefix.isEmpty() ? null : prefix).setMaxResultsPerPage(LIST_PAGE), null));
-            Iterator<BlobItem> all = items.iterator();
+            Iterator<BlobItem> all = call("list", null, items::iterator);
             Iterator<Location> locations = new Iterator<>() {
                 @Override
                 public boolean hasNext() {

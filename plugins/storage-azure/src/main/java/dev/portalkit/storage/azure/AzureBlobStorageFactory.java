@@ -168,6 +168,10 @@ public final class AzureBlobStorageFactory implements StorageFactory {
                 problems.add(s.key(ENDPOINT) + ": missing value (" + s.key(SAS_TOKEN) + " needs " + s.key(ACCOUNT_NAME) + " or "
                         + s.key(ENDPOINT) + ")");
             }
+            if (connectionString != null && accountName != null) {
+                problems.add(s.key(ACCOUNT_NAME) + ": the connection string names the account; give " + s.key(ACCOUNT_NAME)
+                        + " only with " + s.key(ACCOUNT_KEY) + " or " + s.key(SAS_TOKEN));
+            }
             if (connectionString != null) {
                 String fromString = connectionStringValue(connectionString, "BlobEndpoint");
                 String name = connectionStringValue(connectionString, "AccountName");
@@ -183,9 +187,7 @@ public final class AzureBlobStorageFactory implements StorageFactory {
                 if (endpoint == null) {
                     problems.add(s.key(CONNECTION_STRING) + ": names neither AccountName nor BlobEndpoint");
                 }
-                if (accountName == null) {
-                    accountName = name;
-                }
+                accountName = name;
                 // A shared key in the connection string signs SAS links like account_key.
                 accountKey = connectionStringValue(connectionString, "AccountKey");
                 if (accountKey == null) {

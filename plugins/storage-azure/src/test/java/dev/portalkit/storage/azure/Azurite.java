@@ -102,14 +102,20 @@ final class Azurite implements AutoCloseable {
         awaitReady();
     }
 
-    /** Stops the server abruptly (as a crash or a network cut would look to a client). */
+    /**
+     * Stops the server (SIGTERM: it closes its connections at once, as a crash would look to a client,
+     * and saves its data when it keeps any).
+     */
     synchronized void stop() {
         if (process == null) {
             return;
         }
-        process.destroyForcibly();
+        process.destroy();
         try {
-            process.waitFor(30, TimeUnit.SECONDS);
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(20, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
