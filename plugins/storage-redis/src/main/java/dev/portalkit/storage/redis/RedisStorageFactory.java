@@ -13,8 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The {@code files:redis} adapter: file content in a Redis server (6.2 or later), in chunks, under
@@ -64,7 +68,8 @@ public final class RedisStorageFactory implements StorageFactory {
     public Storage create(StorageSettings settings) {
         RedisConnection connection = RedisConnection.of(settings);
         JedisPool pool = connection.pool();
-        try (Jedis jedis = pool.getResource()) {
+        // A connection of its own: the pool's validation would hide the server's answer (NOAUTH, WRONGPASS).
+        try (Jedis jedis = new Jedis(JedisURIHelper.getHostAndPort(connection.url()), connection.clientConfig())) {
             String info = jedis.info("server");
             String version = info.lines().filter(l -> l.startsWith("redis_version:")).map(l -> l.substring(14).trim())
                     .findFirst().orElse("0");
@@ -149,7 +154,20 @@ public final class RedisStorageFactory implements StorageFactory {
             config.setTestOnBorrow(true);
             config.setMaxWait(Duration.ofMillis(timeoutMillis));
             config.setJmxEnabled(false);
-            return new JedisPool(config, url, timeoutMillis);
+            return new JedisPool(config, JedisURIHelper.getHostAndPort(url), clientConfig());
+        }
+
+        /** User, password, database and TLS from the URL; RESP2 (Jedis' classic client has no RESP3 negotiation). */
+        JedisClientConfig clientConfig() {
+            return DefaultJedisClientConfig.builder()
+                    .user(JedisURIHelper.getUser(url))
+                    .password(JedisURIHelper.getPassword(url))
+                    .database(JedisURIHelper.hasDbIndex(url) ? JedisURIHelper.getDBIndex(url) : 0)
+                    .ssl(JedisURIHelper.isRedisSSLScheme(url))
+                    .timeoutMillis(timeoutMillis)
+                    .clientName("portalkit")
+                    .protocol(RedisProtocol.RESP2)
+                    .build();
         }
 
         /** The server without user or password: {@code redis://host:port/db}. */
