@@ -331,6 +331,17 @@ class AzureBlobStorageTest {
         assertThat(out.toString()).contains("logos: files:azure_blob").contains("PUBLIC_LINK").contains("(secret, not shown)")
                 .contains("prefix                     avatars").doesNotContain(Azurite.KEY).doesNotContain("AccountKey");
         assertThat(err.toString()).doesNotContain(Azurite.KEY);
+        // `config declaration files -d` documents each storage's options and prints no secret.
+        args.set(0, "config");
+        args.set(1, "declaration");
+        args.set(2, "files");
+        args.add(3, "-d");
+        StringWriter declared = new StringWriter();
+        cli.setOut(new PrintWriter(declared));
+        assertThat(cli.execute(args.toArray(String[]::new))).as(err.toString()).isZero();
+        assertThat(declared.toString()).contains("portal.files.storage.logos.account_key = \n")
+                .contains("portal.files.storage.resources.connection_string = \n")
+                .contains("portal.files.storage.avatars.download = redirect").doesNotContain(Azurite.KEY);
     }
 
     @Test

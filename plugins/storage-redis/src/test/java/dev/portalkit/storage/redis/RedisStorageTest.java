@@ -321,6 +321,15 @@ class RedisStorageTest {
             assertThat(out.toString()).contains("cache: files:redis").contains("url                        (secret, not shown)")
                     .contains("prefix                     site-a:<storage>:").doesNotContain(password);
             assertThat(err.toString()).doesNotContain(password);
+            args.set(0, "config");
+            args.set(1, "declaration");
+            args.set(2, "files");
+            args.add(3, "-d");
+            StringWriter declared = new StringWriter();
+            cli.setOut(new PrintWriter(declared));
+            assertThat(cli.execute(args.toArray(String[]::new))).as(err.toString()).isZero();
+            assertThat(declared.toString()).contains("portal.files.storage.cache.url = \n")
+                    .contains("portal.files.storage.avatars.prefix = portal:files:<storage>:file_content:").doesNotContain(password);
 
             PortalException wrong = catchThrowableOfType(PortalException.class, () -> FilesPlugin.of(portal.portal()).openStorage(
                     "locked", Map.of("type", RedisStorageFactory.TYPE, "url", "redis://:wrong-" + password + "@127.0.0.1:" + locked.port())));
