@@ -57,6 +57,7 @@ public final class AzureBlobStorageFactory implements StorageFactory {
      * sets it on every upload and then warns, once per request, that it was dropped. Only that
      * logger is quieted (JUL holds loggers weakly: keep it).
      */
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AzureBlobStorageFactory.class.getName());
     private static final java.util.logging.Logger RESTRICTED_HEADER_WARNINGS = java.util.logging.Logger.getLogger(
             com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder.class.getPackageName() + ".JdkHttpClient");
 
@@ -113,26 +114,38 @@ public final class AzureBlobStorageFactory implements StorageFactory {
         AzureBlobStorage storage = new AzureBlobStorage(settings, connection, clock);
         try {
             boolean create = settings.flag(CREATE_CONTAINER) || settings.initialize();
-            BlobContainerClient container = storage.containerClient();
-            boolean exists = true;
-            try {
-                if (create) {
+            if (create) {
+                try {
                     storage.createContainer();
-                } else {
-                    exists = container.exists();
+                } catch (RuntimeException e) {
+                    throw PortalException.config(settings.key(CONTAINER) + ": cannot create container '" + connection.container() + "' at "
+                            + connection.endpoint() + ": " + connection.redact(e instanceof PortalException ? e.getMessage() : AzureFailures.describe(e)));
                 }
-            } catch (RuntimeException e) {
-                throw PortalException.config(settings.key(CONTAINER) + ": cannot reach container '" + connection.container() + "' at "
-                        + connection.endpoint() + ": " + connection.redact(e instanceof PortalException ? e.getMessage() : AzureFailures.describe(e)));
-            }
-            if (!exists) {
-                throw PortalException.config(settings.key(CONTAINER) + ": container '" + connection.container() + "' does not exist at "
-                        + connection.endpoint() + " (set " + settings.key(CREATE_CONTAINER) + " = true to create it)");
+            } else {
+                checkContainer(settings, connection, storage);
             }
             return storage;
         } catch (RuntimeException e) {
             storage.close();
             throw e;
+        }
+    }
+
+    /**
+     * A missing or unreachable container is worth a warning at start, not a portal that does not
+     * start: {@code portalkit files create-container} opens the storage to create it, and an account
+     * that is down for a moment should not keep the rest of the portal down.
+     */
+    private static void checkContainer(StorageSettings settings, AzureConnection connection, AzureBlobStorage storage) {
+        try {
+            if (!storage.containerClient().exists()) {
+                LOG.warning("storage " + settings.name() + ": container " + connection.container() + " does not exist at "
+                        + connection.endpoint() + "; create it with `portalkit files create-container -s " + settings.name()
+                        + "` or set " + settings.key(CREATE_CONTAINER) + " = true");
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("storage " + settings.name() + ": cannot check container " + connection.container() + " at "
+                    + connection.endpoint() + " at start: " + connection.redact(AzureFailures.describe(e)));
         }
     }
 

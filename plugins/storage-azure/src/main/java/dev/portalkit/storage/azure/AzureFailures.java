@@ -40,7 +40,8 @@ final class AzureFailures {
             }
             if (status == 404 && code == BlobErrorCode.CONTAINER_NOT_FOUND) {
                 return new FilesException(ErrorKind.TRANSIENT, "storage " + storage + ": cannot " + what + ": its container "
-                        + connection.container() + " does not exist (" + why + ")", cause);
+                        + connection.container() + " does not exist (create it with `portalkit files create-container -s " + storage + "`; " + why + ")",
+                        cause);
             }
             if ((status == 409 && code == BlobErrorCode.BLOB_ALREADY_EXISTS) || status == 412) {
                 return location == null ? new FilesException(ErrorKind.CONFLICT, "storage " + storage + ": cannot " + what + ": " + why, cause)

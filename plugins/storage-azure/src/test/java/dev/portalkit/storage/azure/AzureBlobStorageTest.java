@@ -353,10 +353,15 @@ class AzureBlobStorageTest {
         assertThat(both.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
         assertThat(both.getMessage()).contains("portal.files.storage.bad1.connection_string: give exactly one of")
                 .doesNotContain(Azurite.KEY).doesNotContain("c2VjcmV0");
-        PortalException missing = catchThrowableOfType(PortalException.class, () -> files.openStorage("bad2", Map.of("type",
-                AzureBlobStorageFactory.TYPE, "container", "no-such-container", "connection_string", azurite.connectionString())));
-        assertThat(missing.getMessage()).contains("portal.files.storage.bad2.container: container 'no-such-container' does not exist")
-                .contains("create_container").doesNotContain(Azurite.KEY);
+        // A missing container is a warning at start (so that `files create-container` can open the storage), then a clear failure.
+        try (ManagedStorage missing = files.openStorage("bad2", Map.of("type", AzureBlobStorageFactory.TYPE,
+                "container", "no-such-container", "connection_string", azurite.connectionString()))) {
+            FilesException failure = catchThrowableOfType(FilesException.class, () -> missing.uploader().upload(new Location("a.txt"),
+                    text("a", "a.txt", null), false));
+            assertThat(failure.kind()).isEqualTo(ErrorKind.TRANSIENT);
+            assertThat(failure.getMessage()).contains("storage bad2: cannot upload a.txt: its container no-such-container does not exist")
+                    .contains("portalkit files create-container -s bad2").doesNotContain(Azurite.KEY);
+        }
         String wrongKey = "d3Jvbmcga2V5IGZvciB0aGUgdGVzdCBvZiBwZXJtaXNzaW9ucw==";
         PortalException refused = catchThrowableOfType(PortalException.class, () -> files.openStorage("bad3", Map.of("type",
                 AzureBlobStorageFactory.TYPE, "container", "bad-three", "account_name", Azurite.ACCOUNT, "account_key", wrongKey,
@@ -374,10 +379,9 @@ class AzureBlobStorageTest {
     @Test
     void containerManagementCreatesTheContainerAndOpensCorsForTheGivenOrigins() throws Exception {
         String container = freshContainer();
-        assertThatThrownBy(() -> adapter(null, "container", container, "create_container", "false"))
-                .isInstanceOf(PortalException.class).hasMessageContaining("does not exist");
-        try (AzureBlobStorage storage = adapter(null, "container", container)) {
-            assertThat(storage.createContainer()).as("created at start already").isFalse();
+        try (AzureBlobStorage storage = adapter(null, "container", container, "create_container", "false")) {
+            assertThat(storage.createContainer()).as("what `files create-container` does").isTrue();
+            assertThat(storage.createContainer()).as("there already").isFalse();
             storage.configureCors(List.of("https://portal.example.org", "http://localhost:8080"));
             String blobUrl = azurite.endpoint() + "/" + container + "/upload.bin";
             HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(URI.create(blobUrl))

@@ -18,6 +18,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -26,6 +27,7 @@ import redis.clients.jedis.util.JedisURIHelper;
  * the content lives in the server's memory (and its persistence, if configured).
  */
 public final class RedisStorageFactory implements StorageFactory {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RedisStorageFactory.class.getName());
     public static final String TYPE = "files:redis";
 
     static final String URL = "url";
@@ -80,6 +82,10 @@ public final class RedisStorageFactory implements StorageFactory {
         } catch (PortalException e) {
             pool.close();
             throw e;
+        } catch (JedisConnectionException e) {
+            // A server down for a moment should not keep the portal down: operations fail (TRANSIENT) until it is back.
+            LOG.warning("storage " + settings.name() + ": Redis at " + connection.shown() + " does not answer at start: "
+                    + RedisFailures.describe(e));
         } catch (RuntimeException e) {
             pool.close();
             throw PortalException.config(settings.key(URL) + ": cannot use Redis at " + connection.shown() + ": "

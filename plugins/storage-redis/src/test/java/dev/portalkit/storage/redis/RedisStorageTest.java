@@ -339,6 +339,14 @@ class RedisStorageTest {
             PortalException none = catchThrowableOfType(PortalException.class, () -> FilesPlugin.of(portal.portal()).openStorage(
                     "open", Map.of("type", RedisStorageFactory.TYPE, "url", "redis://127.0.0.1:" + locked.port())));
             assertThat(none.getMessage()).contains("NOAUTH");
+            // A server that does not answer at start is a warning; the storage's operations fail until it answers.
+            try (ManagedStorage away = FilesPlugin.of(portal.portal()).openStorage("away", Map.of("type", RedisStorageFactory.TYPE,
+                    "url", "redis://:" + password + "@127.0.0.1:" + RedisServers.freePort() + "/0", "timeout", "2"))) {
+                FilesException failure = catchThrowableOfType(FilesException.class, () -> away.manager().exists(FileData.of(new Location("x"))));
+                assertThat(failure.kind()).isEqualTo(ErrorKind.TRANSIENT);
+                assertThat(failure.getMessage()).startsWith("storage away: cannot check x: Redis at redis://127.0.0.1:")
+                        .contains("does not answer").doesNotContain(password);
+            }
             PortalException bad = catchThrowableOfType(PortalException.class, () -> FilesPlugin.of(portal.portal()).openStorage(
                     "bad", Map.of("type", RedisStorageFactory.TYPE, "url", "http://:" + password + "@x/y", "chunk_size", "1KiB")));
             assertThat(bad.getMessage()).contains("portal.files.storage.bad.url: not a redis:// or rediss:// URL")
