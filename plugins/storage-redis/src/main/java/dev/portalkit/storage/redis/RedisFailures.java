@@ -1,0 +1,52 @@
+package dev.portalkit.storage.redis;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.Location;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Turns Jedis failures into {@link FilesException}s that name the storage, the operation, the
+ * location and the server without its password. Jedis' own messages never quote the URL; the
+ * cause is kept.
+ */
+final class RedisFailures {
+    private RedisFailures() {
+    }
+
+    static FilesException of(String storage, String operation, Location location, RuntimeException e,
+                             RedisStorageFactory.RedisConnection connection) {
+        if (e instanceof PortalException pe) {
+            return pe instanceof FilesException fe ? fe : new FilesException(pe.kind(), pe.getMessage(), pe);
+        }
+        String what = "storage " + storage + ": cannot " + operation + (location == null ? "" : " " + location) + ": ";
+        String why = describe(e);
+        if (e instanceof JedisAccessControlException || why.contains("NOAUTH") || why.contains("WRONGPASS")) {
+            return new FilesException(ErrorKind.PERMISSION_DENIED, what + "Redis at " + connection.shown() + " refused the credentials ("
+                    + why + ")", e);
+        }
+        if (e instanceof JedisConnectionException) {
+            return new FilesException(ErrorKind.TRANSIENT, what + "Redis at " + connection.shown() + " does not answer (" + why + ")", e);
+        }
+        if (e instanceof JedisDataException && why.startsWith("OOM")) {
+            return new FilesException(ErrorKind.TRANSIENT, what + "Redis at " + connection.shown() + " is out of memory (" + why + ")", e);
+        }
+        return new FilesException(ErrorKind.TRANSIENT, what + why, e);
+    }
+
+    /** The root cause's class and message. */
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (root != e && e.getMessage() != null && !e.getMessage().equals(message)) {
+            message = e.getMessage() + ": " + message;
+        }
+        return root.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+}

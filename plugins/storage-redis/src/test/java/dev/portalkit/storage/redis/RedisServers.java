@@ -1,0 +1,89 @@
+package dev.portalkit.storage.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import redis.embedded.RedisServer;
+
+/**
+ * Real Redis servers for the tests: embedded-redis' bundled redis-server (6.2), started on free
+ * loopback ports by the tests themselves. Nothing to install.
+ */
+final class RedisServers {
+    private static Server shared;
+
+    private RedisServers() {
+    }
+
+    /** A server that keeps nothing on disk, or its data in {@code dir} (saved when it stops, loaded when it starts). */
+    static Server start(Path dir, String password) {
+        int port = freePort();
+        try {
+            var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                    .setting("appendonly no")
+                    .setting("protected-mode no");
+            if (dir == null) {
+                builder.setting("save \"\"");
+            } else {
+                builder.setting("dir " + dir.toAbsolutePath()).setting("save 3600 1");
+            }
+            if (password != null) {
+                builder.setting("requirepass " + password);
+            }
+            RedisServer server = builder.build();
+            server.start();
+            return new Server(server, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server", e);
+        }
+    }
+
+    /** One server for the whole test run, stopped when the JVM exits. */
+    static synchronized Server shared() {
+        if (shared == null) {
+            shared = start(null, null);
+            Server s = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+        }
+        return shared;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A running server. */
+    record Server(RedisServer server, int port) implements AutoCloseable {
+        String url(int db) {
+            return "redis://127.0.0.1:" + port + "/" + db;
+        }
+
+        void stop() {
+            try {
+                server.stop();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void start() {
+            try {
+                server.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (server.isActive()) {
+                stop();
+            }
+        }
+    }
+}
