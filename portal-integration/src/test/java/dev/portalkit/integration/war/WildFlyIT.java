@@ -70,11 +70,9 @@ class WildFlyIT {
         wildfly = WildFlyServer.start(home, tmp.resolve("wildfly-base"), properties, s3.environment(), Duration.ofMinutes(3));
         // The operator's datasource, created as docs/deploy.md shows, with the driver the portal ships in lib/.
         Path driver = cli.library("postgresql-");
-        wildfly.cli("deploy " + driver + "
-"
+        wildfly.cli("deploy " + driver + "\n"
                 + "data-source add --name=PortalDS --jndi-name=java:jboss/datasources/PortalDS --driver-name=" + driver.getFileName()
-                + " --connection-url=" + dbUrl + " --user-name=postgres --password=postgres
-", Duration.ofMinutes(1));
+                + " --connection-url=" + dbUrl + " --user-name=postgres --password=postgres\n", Duration.ofMinutes(1));
         wildfly.deploy(war, Duration.ofMinutes(3));
         api = new ApiClient(wildfly.httpUri().resolve("portalkit/"));
 
