@@ -354,10 +354,9 @@ final class FileValidators {
         if (name.isBlank()) {
             name = "upload";
         }
-        String fileName = name;
         FileRecord file;
         try {
-            file = api.files().createFile(ctx, storageName, fileName, upload, FileActions.callerAsOwner(ctx));
+            file = api.files().createFile(ctx, storageName, name, upload, FileActions.callerAsOwner(ctx));
         } catch (PortalException e) {
             throw new Invalid(e.getMessage());
         }
