@@ -126,6 +126,19 @@ class S3Bench {
                             "application/octet-stream", -1, () -> Files.newInputStream(file)), true);
                     assertThat(data.hash()).isEqualTo(expected);
                 };
+                Runnable md5OfFile = () -> {
+                    try (InputStream in = Files.newInputStream(file)) {
+                        MessageDigest digest = MessageDigest.getInstance("MD5");
+                        byte[] buffer = new byte[1 << 20];
+                        int n;
+                        while ((n = in.read(buffer)) > 0) {
+                            digest.update(buffer, 0, n);
+                        }
+                        assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(expected);
+                    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
                 Runnable portalGet = () -> drain(storage.reader().stream(FileData.of(new Location("portal.bin"))));
 
                 // Warm-up: the JIT, the connection pool, the page cache of S3Proxy's files.
@@ -143,6 +156,7 @@ class S3Bench {
                             portalPutUnsized);
                     time(rows, "AWS SDK: GetObject, read to the end", sdkGet);
                     time(rows, "portal: managed storage stream, read to the end", portalGet);
+                    time(rows, "for scale: MD5 of the file in this JVM, one thread (what the host adds to an upload)", md5OfFile);
                 }
             }
             storage.close();
