@@ -16,7 +16,11 @@ import dev.portalkit.api.plugin.PortalPlugin;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.config.ConfigValues;
 import dev.portalkit.runtime.config.PortalConfigImpl;
+import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.files.db.DbStorageFactory;
+import dev.portalkit.runtime.files.download.DownloadConfig;
+import dev.portalkit.runtime.files.download.FileDownloads;
+import dev.portalkit.runtime.files.download.FileLinks;
 import dev.portalkit.runtime.files.fs.FsStorageFactory;
 import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
 import dev.portalkit.runtime.files.memory.MemoryStorageFactory;
@@ -26,6 +30,7 @@ import dev.portalkit.runtime.plugin.PluginSet;
 import dev.portalkit.runtime.plugin.Subsystem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +63,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     private volatile Map<String, LocationTransformer> transformers = Map.of();
     private volatile Portal portal;
     private volatile Storages storages;
+    private volatile FileDownloads downloads;
+    private volatile FileLinks links;
 
     @Override
     public String name() {
@@ -121,6 +128,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         d.option(ConfigOption.of(OPEN_STORAGES, "Storages this process opens at start (default: all configured). "
                 + "Maintenance commands scoped to one storage set it, so they touch no other storage.").type(ConfigType.LIST)
                 .defaultValue(""));
+        DownloadConfig.declare(d);
         StorageOptions.declare(d, factories(), transformers.keySet());
         Set<String> names = configuredNames(d.valuesUnder(StorageOptions.PREFIX));
         String chosen = d.valuesUnder(DEFAULT_STORAGE).get(DEFAULT_STORAGE);
@@ -146,6 +154,13 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             configured.put(e.getKey(), StorageOptions.parse(e.getKey(), e.getValue(), factories(), transformers.keySet()));
         }
         String defaultName = config.string(DEFAULT_STORAGE).trim();
+        downloads = new FileDownloads(config.list(DownloadConfig.INLINE_CONTENT_TYPES),
+                Duration.ofSeconds(config.integer(DownloadConfig.REDIRECT_TTL)));
+        if (started.database() != null) {
+            String secret = config.get(DownloadConfig.LINK_SECRET).orElse(null);
+            links = new FileLinks(() -> FileLinks.key(secret, started.dataDirectory()), started.database().dataSource(),
+                    started.options().clock(), config.string(CoreConfig.SITE_URL));
+        }
         if (started.database() == null) {
             storages = new Storages(configured, Map.of(), defaultName,
                     "the portal was started without its database, so no storage was opened");
@@ -171,6 +186,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     public void stopping() {
         Storages s = storages;
         storages = null;
+        links = null;
+        downloads = null;
         portal = null;
         if (s != null) {
             s.close();
@@ -225,6 +242,28 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             throw new PortalException(dev.portalkit.api.ErrorKind.INTERNAL, "the files subsystem is not started");
         }
         return s;
+    }
+
+    /** The download service every download route uses. */
+    public FileDownloads downloads() {
+        FileDownloads d = downloads;
+        if (d == null) {
+            throw new PortalException(dev.portalkit.api.ErrorKind.INTERNAL, "the files subsystem is not started");
+        }
+        return d;
+    }
+
+    /**
+     * Download links (temporal, one-time, permanent) for tracked files; what the File API's
+     * {@code files_file_link} calls.
+     */
+    public FileLinks links() {
+        FileLinks l = links;
+        if (l == null) {
+            throw new PortalException(dev.portalkit.api.ErrorKind.INTERNAL,
+                    "download links need the files subsystem started with its database");
+        }
+        return l;
     }
 
     /** The storages, for injection: {@code @Inject Storages storages}. */

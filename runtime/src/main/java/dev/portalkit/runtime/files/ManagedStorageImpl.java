@@ -2,6 +2,7 @@ package dev.portalkit.runtime.files;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.Delivery;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
@@ -439,6 +440,12 @@ public final class ManagedStorageImpl implements ManagedStorage {
         @Override
         public Optional<Path> localFile(FileData data) {
             return adapter.reader().localFile(check(data));
+        }
+
+        @Override
+        public Delivery delivery(FileData data, String filename, Duration ttl) {
+            Delivery delivery = adapter.reader().delivery(check(data), filename, ttl);
+            return delivery == null ? new Delivery.Stream() : delivery;
         }
 
         @Override
