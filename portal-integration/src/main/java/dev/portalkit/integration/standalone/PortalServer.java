@@ -4,6 +4,8 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.integration.web.ActionInput;
 import dev.portalkit.integration.web.ActionResource;
 import dev.portalkit.integration.web.ApiExceptionMapper;
+import dev.portalkit.integration.web.FileDownloadRoutes;
+import dev.portalkit.integration.web.FileDownloadServlet;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.Portal;
@@ -27,8 +29,9 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
 
 /**
  * The standalone HTTP server: Jetty 12 (ee11 servlet) with RESTEasy serving the same Jakarta
- * REST classes as the WAR, whose instances come from the portal's Weld container; plus the
- * task poller. {@link #close()} stops accepting, lets running requests finish (10 s at most),
+ * REST classes as the WAR, whose instances come from the portal's Weld container, the download
+ * servlet on {@code /files/*} (sending local files from off-heap buffers, see
+ * {@link JettyFileSender}); plus the task poller. {@link #close()} stops accepting, lets running requests finish (10 s at most),
  * then stops the poller.
  */
 public final class PortalServer implements AutoCloseable {
@@ -75,6 +78,9 @@ public final class PortalServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.setAttribute(ResteasyDeployment.class.getName(), deployment);
         context.addServlet(new ServletHolder("action-api", new HttpServlet30Dispatcher()), "/*");
+        // Downloads are a servlet in front of the REST application, so that Jetty can send files from off-heap buffers.
+        context.addServlet(new ServletHolder("files", new FileDownloadServlet(container.bean(FileDownloadRoutes.class),
+                JettyFileSender.fromSystemProperty())), "/files/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
         server.setHandler(new GracefulHandler(context));
         server.setErrorHandler(new JsonErrorHandlers.Server());
