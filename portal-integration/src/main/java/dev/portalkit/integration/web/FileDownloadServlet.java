@@ -86,6 +86,10 @@ public class FileDownloadServlet extends HttpServlet {
                 resp.setContentLengthLong(Long.parseLong(value));
             } else if (name.equalsIgnoreCase("Content-Type")) {
                 resp.setContentType(value);
+                if (!value.toLowerCase(java.util.Locale.ROOT).contains("charset=")) {
+                    // The stored type says nothing of a charset: do not let the container claim ISO-8859-1 (Jetty does).
+                    resp.setCharacterEncoding((String) null);
+                }
             } else {
                 resp.setHeader(name, value);
             }

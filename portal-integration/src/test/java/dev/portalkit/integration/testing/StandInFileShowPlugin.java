@@ -8,8 +8,14 @@ import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.auth.IAuthFunctions;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.plugin.PortalPlugin;
+import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.files.FilesPlugin;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -29,12 +35,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * routes rely on: {@code id, name, storage, location, size, content_type, hash, hashing_algorithm,
  * storage_data, mtime} ({@code mtime} as CKAN writes it: ISO-8601, UTC, no offset). Its auth
  * function is the permission check: the owner and sysadmins may read a file (anyone, when it was
- * registered without owner); an unknown id is NOT_FOUND. {@code standin_file_register}
- * (sysadmins) records a file over the API, for the bench.
+ * registered without owner); an unknown id is NOT_FOUND.
+ *
+ * <p>For the bench (sysadmins only): {@code standin_file_register} records a file that is in a
+ * storage already; {@code standin_file_create} stores a multipart {@code upload} (spooled by the
+ * action API) through the managed storage, as {@code files_file_create} will, and reports how
+ * long the storage step took ({@code store_seconds}).
  */
 @ApplicationScoped
 public class StandInFileShowPlugin implements PortalPlugin, IActions, IAuthFunctions {
     public static final String NAME = "standin_files";
+
+    @Inject
+    Portal portal;
 
     private record Entry(Map<String, Object> dict, String owner) {
     }
@@ -78,12 +91,27 @@ public class StandInFileShowPlugin implements PortalPlugin, IActions, IAuthFunct
         return Map.of(
                 "files_file_show", (ctx, data) -> new LinkedHashMap<>(entry(data).dict()),
                 "standin_file_register", (ctx, data) -> {
-                    FileData file = new FileData(new dev.portalkit.api.files.Location(String.valueOf(data.get("location"))),
+                    FileData file = new FileData(new Location(String.valueOf(data.get("location"))),
                             Long.parseLong(String.valueOf(data.get("size"))), (String) data.get("content_type"),
                             (String) data.get("hash"), (String) data.getOrDefault("hashing_algorithm", "md5"), Map.of());
                     String id = register(String.valueOf(data.get("storage")), file, String.valueOf(data.get("name")),
                             Instant.now(), (String) data.get("owner"));
                     return Map.of("id", id);
+                },
+                "standin_file_create", (ctx, data) -> {
+                    if (!(data.get("upload") instanceof Upload upload)) {
+                        throw PortalException.badRequest("upload: a file part is required");
+                    }
+                    String storage = String.valueOf(data.getOrDefault("storage", "default"));
+                    ManagedStorage target = FilesPlugin.of(portal).storages().get(storage);
+                    Location location = target.prepareLocation(UUID.randomUUID() + "-" + upload.filename(), upload);
+                    long started = System.nanoTime();
+                    FileData stored = target.uploader().upload(location, upload, false);
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    String id = register(storage, stored, upload.filename(), Instant.now(), (String) data.get("owner"));
+                    Map<String, Object> result = new LinkedHashMap<>(FILES.get(id).dict());
+                    result.put("store_seconds", seconds);
+                    return result;
                 });
     }
 

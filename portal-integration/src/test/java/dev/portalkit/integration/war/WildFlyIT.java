@@ -151,6 +151,10 @@ class WildFlyIT {
         assertThat(bad.status()).isEqualTo(416);
         assertThat(bad.header("Content-Range")).isEqualTo("bytes */" + content.length);
         assertThat(bad.error()).containsEntry("__type", "Range Not Satisfiable Error");
+        Files.writeString(publicFiles.resolve("maps/readme.txt"), "r\u00e9sum\u00e9\n");
+        HttpProbe.Reply text = http.get("files/public-download/pub/maps/readme.txt");
+        assertThat(text.header("Content-Type")).as("no charset the file does not declare").isEqualTo("text/plain");
+        assertThat(text.text()).isEqualTo("r\u00e9sum\u00e9\n");
         HttpProbe.Reply missing = http.get("files/public-download/pub/maps/none.bin");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.header("X-Content-Type-Options")).isEqualTo("nosniff");
