@@ -532,7 +532,47 @@ class FileDownloadTest {
             all.readNBytes(expectedTail, 0, 10);
         }
         assertThat(tail.body()).isEqualTo(expectedTail);
+
+        // A megabyte across the 1 GiB mark (sent with sendfile from an offset), on the same connection.
+        long from = (1L << 30) - 300_000;
+        Reply middle = http.get("files/download/" + id, "Authorization", TestTokens.ALICE, "Range",
+                "bytes=" + from + "-" + (from + 999_999));
+        assertThat(middle.status()).isEqualTo(206);
+        byte[] expectedMiddle = new byte[1_000_000];
+        try (InputStream all = new GeneratedContent(size)) {
+            all.skipNBytes(from);
+            all.readNBytes(expectedMiddle, 0, expectedMiddle.length);
+        }
+        assertThat(middle.body()).isEqualTo(expectedMiddle);
         files.storages().get("private").manager().remove(data);
+    }
+
+    /** Each way the standalone server can hand Jetty a local file sends the same bytes (whole and ranges). */
+    @Test
+    void everySendingModeSendsTheSameBytes() throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024 + 17];
+        new Random(9).nextBytes(content);
+        FileData data = store("pub", "modes/blob.bin", content, "application/octet-stream");
+        assertThat(data.size()).isEqualTo(content.length);
+        String property = "portalkit.download.local_files";
+        for (String mode : List.of("sendfile", "direct", "mapped", "buffered")) {
+            System.setProperty(property, mode);
+            try (PortalServer other = PortalServer.start(portal.container())) {
+                HttpProbe probe = new HttpProbe(other.uri());
+                for (int i = 0; i < 2; i++) { // twice: the connection is kept alive and reused
+                    Reply whole = probe.get("files/public-download/pub/modes/blob.bin");
+                    assertThat(whole.status()).as(mode).isEqualTo(200);
+                    assertThat(whole.body()).as(mode).isEqualTo(content);
+                }
+                Reply big = probe.get("files/public-download/pub/modes/blob.bin", "Range", "bytes=1000-2000999");
+                assertThat(big.body()).as(mode).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, 2_001_000));
+                Reply small = probe.get("files/public-download/pub/modes/blob.bin", "Range", "bytes=-100");
+                assertThat(small.body()).as(mode).isEqualTo(java.util.Arrays.copyOfRange(content, content.length - 100,
+                        content.length));
+            } finally {
+                System.clearProperty(property);
+            }
+        }
     }
 
     private static long drain(InputStream in, MessageDigest digest) throws IOException {
