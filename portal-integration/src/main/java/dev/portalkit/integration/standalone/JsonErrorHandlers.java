@@ -23,6 +23,7 @@ final class JsonErrorHandlers {
                 : uri.getScheme() + "://" + uri.getAuthority() + "/api/3/action/help_show";
         byte[] body = ApiResponses.errorJson(help, ApiResponses.httpErrorType(code), HttpStatus.getMessage(code), Map.of());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiResponses.JSON_TYPE);
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

@@ -4,6 +4,8 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.integration.web.ActionInput;
 import dev.portalkit.integration.web.ActionResource;
 import dev.portalkit.integration.web.ApiExceptionMapper;
+import dev.portalkit.integration.web.FileDownloadRoutes;
+import dev.portalkit.integration.web.FileDownloadServlet;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.Portal;
@@ -27,9 +29,10 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
 
 /**
  * The standalone HTTP server: Jetty 12 (ee11 servlet) with RESTEasy serving the same Jakarta
- * REST classes as the WAR, whose instances come from the portal's Weld container; plus the
- * task poller. {@link #close()} stops accepting, lets running requests finish (10 s at most),
- * then stops the poller.
+ * REST classes as the WAR, whose instances come from the portal's Weld container, the download
+ * servlet on {@code /files/*} (sending local files with {@code sendfile}, see
+ * {@link JettyFileSender} and {@link SendfileConnector}); plus the task poller. {@link #close()}
+ * stops accepting, lets running requests finish (10 s at most), then stops the poller.
  */
 public final class PortalServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PortalServer.class.getName());
@@ -67,7 +70,8 @@ public final class PortalServer implements AutoCloseable {
         http.setSendXPoweredBy(false);
         HttpConnectionFactory httpFactory = new HttpConnectionFactory(http);
         httpFactory.setInputBufferSize(INPUT_BUFFER);
-        ServerConnector connector = new ServerConnector(server, httpFactory);
+        // Its connections can send file regions with sendfile (see JettyFileSender).
+        ServerConnector connector = new SendfileConnector(server, httpFactory);
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
@@ -75,6 +79,9 @@ public final class PortalServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.setAttribute(ResteasyDeployment.class.getName(), deployment);
         context.addServlet(new ServletHolder("action-api", new HttpServlet30Dispatcher()), "/*");
+        // Downloads are a servlet in front of the REST application, so that Jetty can send files with sendfile.
+        context.addServlet(new ServletHolder("files", new FileDownloadServlet(container.bean(FileDownloadRoutes.class),
+                JettyFileSender.fromSystemProperty())), "/files/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
         server.setHandler(new GracefulHandler(context));
         server.setErrorHandler(new JsonErrorHandlers.Server());

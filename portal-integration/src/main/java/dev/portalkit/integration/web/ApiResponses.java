@@ -68,8 +68,23 @@ public final class ApiResponses {
         };
     }
 
-    /** The error response for any failure of a request. */
-    public static Response error(String help, Throwable failure) {
+    /**
+     * An API error as the client sees it.
+     *
+     * @param status  HTTP status
+     * @param type    the envelope's {@code __type}
+     * @param message the envelope's {@code message} (no internals; a reference for server-side failures)
+     * @param details extra fields of the error (per-field validation errors)
+     */
+    public record ApiError(int status, String type, String message, Map<String, Object> details) {
+    }
+
+    /**
+     * What a failure looks like to the client, for any web layer (REST resources, the download
+     * servlet). Failures that are not the client's are logged here with a reference that the
+     * message repeats.
+     */
+    public static ApiError describe(Throwable failure) {
         if (failure instanceof PortalException pe) {
             ErrorKind kind = pe.kind();
             String message = pe.getMessage();
@@ -80,7 +95,18 @@ public final class ApiResponses {
             } else if (LOG.isLoggable(Level.FINE)) {
                 LOG.log(Level.FINE, "request refused: " + kind + ": " + message);
             }
-            return error(help, kind.httpStatus(), errorType(kind), message, pe.details(), null);
+            return new ApiError(kind.httpStatus(), errorType(kind), message, pe.details());
+        }
+        String ref = reference();
+        LOG.log(Level.SEVERE, "request failed [" + ref + "]", failure);
+        return new ApiError(500, "Internal Error", "Internal server error (reference " + ref + ")", Map.of());
+    }
+
+    /** The error response for any failure of a request. */
+    public static Response error(String help, Throwable failure) {
+        if (failure instanceof PortalException) {
+            ApiError e = describe(failure);
+            return error(help, e.status(), e.type(), e.message(), e.details(), null);
         }
         if (failure instanceof WebApplicationException wae && wae.getResponse() != null
                 && wae.getResponse().getStatus() >= 400 && wae.getResponse().getStatus() < 500) {
@@ -89,9 +115,8 @@ public final class ApiResponses {
             return error(help, status, httpErrorType(status), reason(status), Map.of(),
                     wae.getResponse().getHeaderString(HttpHeaders.ALLOW));
         }
-        String ref = reference();
-        LOG.log(Level.SEVERE, "request failed [" + ref + "]", failure);
-        return error(help, 500, "Internal Error", "Internal server error (reference " + ref + ")", Map.of(), null);
+        ApiError e = describe(failure);
+        return error(help, e.status(), e.type(), e.message(), e.details(), null);
     }
 
     /** An error response for a status without an exception. */
@@ -136,6 +161,7 @@ public final class ApiResponses {
             case 406 -> "Not Acceptable Error";
             case 413 -> "Too Large Error";
             case 415 -> "Unsupported Media Type Error";
+            case 416 -> "Range Not Satisfiable Error";
             default -> status >= 500 ? "Internal Error" : "Bad Request Error";
         };
     }

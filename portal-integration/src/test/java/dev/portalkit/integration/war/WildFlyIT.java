@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
 import dev.portalkit.integration.testing.PortalkitCli;
+import dev.portalkit.integration.testing.HttpProbe;
 import dev.portalkit.integration.testing.WildFlyServer;
 import dev.portalkit.runtime.testing.PostgresServer;
 import java.nio.file.Files;
@@ -47,6 +48,7 @@ class WildFlyIT {
     static long startedAt;
     /** The sysadmin's token, from the CLI. */
     static String adminToken;
+    static Path publicFiles;
 
     @BeforeAll
     static void deploy() throws Exception {
@@ -66,6 +68,14 @@ class WildFlyIT {
                 "portal.plugins", "example storage-s3 it-s3-probe",
                 "portal.data_dir", dataDir.toString(),
                 "portal.db.jndi", "java:jboss/datasources/PortalDS"));
+        // A public fs storage for the download servlet's test.
+        publicFiles = tmp.resolve("public-files");
+        Files.createDirectories(publicFiles);
+        properties.putAll(Map.of(
+                "portal.files.storage.pub.type", "files:fs",
+                "portal.files.storage.pub.path", publicFiles.toString(),
+                "portal.files.storage.pub.recursive", "true",
+                "portal.files.storage.pub.public", "true"));
         properties.putAll(s3.portalProperties(dataDir));
         wildfly = WildFlyServer.start(home, tmp.resolve("wildfly-base"), properties, s3.environment(), Duration.ofMinutes(3));
         // The operator's datasource, created as docs/deploy.md shows, with the driver the portal ships in lib/.
@@ -197,6 +207,44 @@ class WildFlyIT {
             assertThat(reply.body()).doesNotContain("Exception", "\tat ", "dev.portalkit.", "org.jboss");
         }
         assertThat(api.postJson("example_upload_digest", "{}", null).error()).containsEntry("__type", "Validation Error");
+    }
+
+    /** The download servlet in the WAR: the same routes, local files copied through a heap buffer. */
+    @Test
+    void publicDownloadWithRangesAndValidators() throws Exception {
+        byte[] content = new byte[2 * 1024 * 1024 + 5];
+        new Random(5).nextBytes(content);
+        Files.createDirectories(publicFiles.resolve("maps"));
+        Files.write(publicFiles.resolve("maps/tiles.bin"), content);
+        HttpProbe http = new HttpProbe(api.base());
+        HttpProbe.Reply whole = http.get("files/public-download/pub/maps/tiles.bin");
+        assertThat(whole.status()).as(whole.text()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(content);
+        assertThat(whole.header("Content-Length")).isEqualTo(Integer.toString(content.length));
+        assertThat(whole.header("Content-Disposition")).startsWith("attachment; filename=\"tiles.bin\"");
+        assertThat(whole.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        HttpProbe.Reply part = http.get("files/public-download/pub/maps/tiles.bin", "Range", "bytes=1048576-1048591");
+        assertThat(part.status()).isEqualTo(206);
+        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(content, 1048576, 1048592));
+        assertThat(part.header("Content-Range")).isEqualTo("bytes 1048576-1048591/" + content.length);
+        assertThat(http.get("files/public-download/pub/maps/tiles.bin", "If-None-Match", whole.header("ETag")).status())
+                .isEqualTo(304);
+        HttpProbe.Reply bad = http.get("files/public-download/pub/maps/tiles.bin", "Range", "bytes=x-y");
+        assertThat(bad.status()).isEqualTo(416);
+        assertThat(bad.header("Content-Range")).isEqualTo("bytes */" + content.length);
+        assertThat(bad.error()).containsEntry("__type", "Range Not Satisfiable Error");
+        Files.writeString(publicFiles.resolve("maps/readme.txt"), "r\u00e9sum\u00e9\n");
+        HttpProbe.Reply text = http.get("files/public-download/pub/maps/readme.txt");
+        assertThat(text.header("Content-Type")).as("no charset the file does not declare").isEqualTo("text/plain");
+        assertThat(text.text()).isEqualTo("r\u00e9sum\u00e9\n");
+        HttpProbe.Reply missing = http.get("files/public-download/pub/maps/none.bin");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(missing.error()).containsEntry("__type", "Not Found Error");
+        // A tracked file that does not exist: an envelope, no stack trace.
+        HttpProbe.Reply tracked = http.get("files/download/some-id");
+        assertThat(tracked.status()).isEqualTo(404);
+        assertThat(tracked.text()).doesNotContain("Exception", "dev.portalkit.", "org.jboss");
     }
 
     /** The portal model on the deployed WAR, with the tokens of real users. */

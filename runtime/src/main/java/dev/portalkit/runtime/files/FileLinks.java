@@ -13,10 +13,8 @@ import java.util.Map;
  * <p>{@code files_file_link} first asks the storage ({@code Reader.publicLink},
  * {@code temporalLink}, {@code permanentLink}, {@code oneTimeLink}, when the storage has the
  * capability) and only otherwise calls {@link #link}. The files plugin uses the CDI bean of this
- * type with the highest {@link #priority()}: {@link UnsupportedFileLinks} (priority
- * {@link Integer#MIN_VALUE}, refuses with UNSUPPORTED) until the download layer contributes one,
- * e.g. {@code @ApplicationScoped class SignedFileLinks implements FileLinks} with a priority above 0
- * that makes signed, expiring URLs of its own routes and checks them when they are used.
+ * type with the highest {@link #priority()}: {@link SignedFileLinks} (priority 0: signed and
+ * one-time links to the portal's own download routes) unless a plugin's bean has a higher one.
  *
  * <p>Permission to link the file has been checked before {@link #link} is called (the caller may
  * {@code show} the file), so implementations only make the URL.
@@ -39,7 +37,7 @@ public interface FileLinks {
         }
     }
 
-    /** Higher wins among the beans of this type; the built-in default has {@link Integer#MIN_VALUE}. */
+    /** Higher wins among the beans of this type; the built-in {@link SignedFileLinks} has 0. */
     default int priority() {
         return 0;
     }

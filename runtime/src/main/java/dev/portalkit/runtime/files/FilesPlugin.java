@@ -27,7 +27,11 @@ import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.config.ConfigValues;
 import dev.portalkit.runtime.config.PortalConfigImpl;
+import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.files.db.DbStorageFactory;
+import dev.portalkit.runtime.files.download.DownloadConfig;
+import dev.portalkit.runtime.files.download.FileDownloads;
+import dev.portalkit.runtime.files.download.DownloadLinks;
 import dev.portalkit.runtime.files.fs.FsStorageFactory;
 import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
 import dev.portalkit.runtime.files.memory.MemoryStorageFactory;
@@ -44,6 +48,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +95,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
 
     @Inject
     Instance<FileLinks> fileLinks;
+    private volatile FileDownloads downloads;
+    private volatile DownloadLinks downloadLinks;
 
     @Override
     public String name() {
@@ -230,7 +237,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             if (fileLinks != null) {
                 fileLinks.forEach(all::add);
             }
-            chosen = all.stream().max(Comparator.comparingInt(FileLinks::priority)).orElseGet(UnsupportedFileLinks::new);
+            chosen = all.stream().max(Comparator.comparingInt(FileLinks::priority)).orElseGet(SignedFileLinks::new);
             links = chosen;
         }
         return chosen;
@@ -294,6 +301,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                 + "Maintenance commands scoped to one storage set it, so they touch no other storage.").type(ConfigType.LIST)
                 .defaultValue(""));
         FileApiConfig.declare(d);
+        DownloadConfig.declare(d);
         StorageOptions.declare(d, factories(), transformers.keySet());
         Set<String> names = configuredNames(d.valuesUnder(StorageOptions.PREFIX));
         String chosen = d.valuesUnder(DEFAULT_STORAGE).get(DEFAULT_STORAGE);
@@ -319,6 +327,13 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             configured.put(e.getKey(), StorageOptions.parse(e.getKey(), e.getValue(), factories(), transformers.keySet()));
         }
         String defaultName = config.string(DEFAULT_STORAGE).trim();
+        downloads = new FileDownloads(config.list(DownloadConfig.INLINE_CONTENT_TYPES),
+                Duration.ofSeconds(config.integer(DownloadConfig.REDIRECT_TTL)));
+        if (started.database() != null) {
+            String secret = config.get(DownloadConfig.LINK_SECRET).orElse(null);
+            downloadLinks = new DownloadLinks(() -> DownloadLinks.key(secret, started.dataDirectory()), started.database().dataSource(),
+                    started.options().clock(), config.string(CoreConfig.SITE_URL));
+        }
         if (started.database() == null) {
             storages = new Storages(configured, Map.of(), defaultName,
                     "the portal was started without its database, so no storage was opened");
@@ -348,6 +363,9 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     public void stopping() {
         Storages s = storages;
         storages = null;
+        links = null;
+        downloadLinks = null;
+        downloads = null;
         portal = null;
         if (s != null) {
             s.close();
@@ -402,6 +420,28 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             throw new PortalException(dev.portalkit.api.ErrorKind.INTERNAL, "the files subsystem is not started");
         }
         return s;
+    }
+
+    /** The download service every download route uses. */
+    public FileDownloads downloads() {
+        FileDownloads d = downloads;
+        if (d == null) {
+            throw new PortalException(dev.portalkit.api.ErrorKind.INTERNAL, "the files subsystem is not started");
+        }
+        return d;
+    }
+
+    /**
+     * Download links (temporal, one-time, permanent) for tracked files; what the File API's
+     * {@code files_file_link} calls.
+     */
+    public DownloadLinks downloadLinks() {
+        DownloadLinks l = downloadLinks;
+        if (l == null) {
+            throw new PortalException(dev.portalkit.api.ErrorKind.INTERNAL,
+                    "download links need the files subsystem started with its database");
+        }
+        return l;
     }
 
     /** The storages, for injection: {@code @Inject Storages storages}. */

@@ -452,7 +452,8 @@ public final class ManagedStorageImpl implements ManagedStorage {
 
         @Override
         public Delivery delivery(FileData data, String filename, Duration ttl) {
-            return adapter.reader().delivery(check(data), filename, ttl);
+            Delivery delivery = adapter.reader().delivery(check(data), filename, ttl);
+            return delivery == null ? new Delivery.Stream() : delivery;
         }
 
         @Override

@@ -243,29 +243,25 @@ class FileActionsTest extends FileApiTestBase {
     // ---- links -----------------------------------------------------------------------------------
 
     @Test
-    void linksComeFromTheStorageOrTheFileLinksHook() {
+    void linksComeFromTheStorageOrArePortalLinks() {
         Map<String, Object> pub = create(SYSADMIN, "public", unique("logo") + ".txt", "x");
         assertThat(dict("files_file_link", SYSADMIN, map("id", pub.get("id"), "type", "public")))
                 .containsEntry("url", "https://cdn.example.org/pub/" + pub.get("location")).containsEntry("expires_at", null);
+        // A storage without links of its own: the portal signs them (routes under /files/link/).
         Map<String, Object> hooked = create(SYSADMIN, "hooked", unique("doc") + ".txt", "x");
         Map<String, Object> temporal = dict("files_file_link", SYSADMIN, map("id", hooked.get("id"), "type", "temporal", "duration", "PT15M"));
-        assertThat(temporal).containsEntry("type", "temporal").containsEntry("url", "https://links.test/temporal/" + hooked.get("id") + "?ttl=900");
+        assertThat(temporal).containsEntry("type", "temporal");
+        assertThat((String) temporal.get("url")).startsWith("http://localhost:5000/files/link/");
         assertThat(temporal.get("expires_at")).isNotNull();
         assertThat(dict("files_file_link", SYSADMIN, map("id", hooked.get("id")))).containsEntry("type", "permanent");
         Map<String, Object> plain = create(SYSADMIN, "mem", unique("plain") + ".txt", "x");
-        PortalException unsupported = failure(ErrorKind.UNSUPPORTED, "files_file_link", SYSADMIN, map("id", plain.get("id"), "type", "one_time"));
+        assertThat((String) dict("files_file_link", SYSADMIN, map("id", plain.get("id"), "type", "one_time")).get("url"))
+                .startsWith("http://localhost:5000/files/link/");
+        // Public links only for public storages.
+        PortalException unsupported = failure(ErrorKind.UNSUPPORTED, "files_file_link", SYSADMIN, map("id", plain.get("id"), "type", "public"));
         assertThat(unsupported.details()).containsOnlyKeys("type");
         assertThat(invalid("files_file_link", SYSADMIN, map("id", plain.get("id"), "type", "forever"))).containsOnlyKeys("type");
         assertThat(invalid("files_file_link", SYSADMIN, map("id", hooked.get("id"), "type", "temporal", "duration", "-5")))
                 .containsOnlyKeys("duration");
-    }
-
-    @Test
-    void theDefaultFileLinksRefuse() {
-        PortalException e = org.assertj.core.api.Assertions.catchThrowableOfType(PortalException.class, () ->
-                new dev.portalkit.runtime.files.UnsupportedFileLinks().link(portal.portal().context(SYSADMIN, false),
-                        Map.of("id", "x", "storage", "mem"), dev.portalkit.runtime.files.FileLinks.Type.PERMANENT, null));
-        assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
-        assertThat(e.getMessage()).isEqualTo("storage mem cannot make permanent links itself, and this portal has no download routes to make them");
     }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.Parameter;
  * the files-test plugin and these storages: {@code default} (files:fs), {@code mem},
  * {@code images} (image types, at most 1 KiB), {@code uuid} (uuid_with_extension locations),
  * {@code tagged} (storage data on files), {@code flaky} (removals fail on demand),
- * {@code hooked} (links from {@link TestFileLinks}), {@code public} and {@code avatars}
+ * {@code hooked} (no links of its own: the portal signs them), {@code public} and {@code avatars}
  * (files:public_fs, public links), {@code db} (files:db), {@code plain} (no MULTIPART, no ANALYZE), {@code keeper} (no REMOVE).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

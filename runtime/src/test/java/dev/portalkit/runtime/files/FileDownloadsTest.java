@@ -1,0 +1,193 @@
+package dev.portalkit.runtime.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.files.download.DownloadRequest;
+import dev.portalkit.runtime.files.download.DownloadResponse;
+import dev.portalkit.runtime.files.download.DownloadTarget;
+import dev.portalkit.runtime.files.download.DownloadableFile;
+import dev.portalkit.runtime.files.download.FileDownloads;
+import dev.portalkit.runtime.plugins.MinimalFilesPlugin;
+import dev.portalkit.runtime.testing.TestPortal;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The download service without HTTP: bodies, ranges on each kind of storage, edge cases. */
+class FileDownloadsTest {
+    static TestPortal portal;
+    static FileDownloads downloads;
+    static ManagedStorage fs;
+    static ManagedStorage minimal;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("downloads-");
+        portal = TestPortal.builder().plugins("minimal-files")
+                .option("portal.files.storage.fs.type", "files:fs")
+                .option("portal.files.storage.fs.path", dir.resolve("fs").toString())
+                .option("portal.files.storage.fs.create_path", "true")
+                .option("portal.files.storage.min.type", MinimalFilesPlugin.TYPE)
+                .option("portal.files.storage.min.inefficient_operation_cap", "1KiB")
+                .option("portal.files.inline_content_types", "text/csv image/* pdf video")
+                .start();
+        FilesPlugin files = FilesPlugin.of(portal.portal());
+        downloads = files.downloads();
+        fs = files.storages().get("fs");
+        minimal = files.storages().get("min");
+    }
+
+    @AfterAll
+    static void stop() {
+        portal.close();
+    }
+
+    private static FileData store(ManagedStorage storage, String location, byte[] content) {
+        return storage.uploader().upload(new Location(location), Upload.of(content, location, "application/octet-stream"), false);
+    }
+
+    private static byte[] body(DownloadResponse response) throws Exception {
+        if (response.body() instanceof DownloadResponse.LocalFile f) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) f.length());
+            f.channel().read(buffer, f.offset());
+            return buffer.array();
+        }
+        if (response.body() instanceof DownloadResponse.Content c) {
+            try (InputStream in = c.stream()) {
+                return in.readAllBytes();
+            }
+        }
+        return new byte[0];
+    }
+
+    private static byte[] digits(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) ('0' + i % 10);
+        }
+        return b;
+    }
+
+    @Test
+    void localFilesAreOpenChannelsOtherStoragesStreams() throws Exception {
+        byte[] content = digits(5000);
+        FileData onDisk = store(fs, "a.bin", content);
+        try (DownloadResponse r = downloads.respond(fs, DownloadTarget.tracked(onDisk, "a.bin", null), DownloadRequest.get())) {
+            assertThat(r.body()).isInstanceOf(DownloadResponse.LocalFile.class);
+            assertThat(body(r)).isEqualTo(content);
+        }
+        FileData elsewhere = store(minimal, "a.bin", content);
+        try (DownloadResponse r = downloads.respond(minimal, DownloadTarget.tracked(elsewhere, "a.bin", null),
+                DownloadRequest.get().withRange("bytes=100-199"))) {
+            assertThat(r.status()).isEqualTo(206);
+            assertThat(r.body()).isInstanceOf(DownloadResponse.Content.class);
+            assertThat(body(r)).isEqualTo(java.util.Arrays.copyOfRange(content, 100, 200));
+        }
+        // Emulated ranges stop at inefficient_operation_cap (1 KiB here): past it the file goes whole.
+        try (DownloadResponse r = downloads.respond(minimal, DownloadTarget.tracked(elsewhere, "a.bin", null),
+                DownloadRequest.get().withRange("bytes=4000-4009"))) {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Length")).isEqualTo("5000");
+            assertThat(body(r)).isEqualTo(content);
+        }
+        // HEAD opens nothing.
+        try (DownloadResponse r = downloads.respond(fs, DownloadTarget.tracked(onDisk, "a.bin", null),
+                new DownloadRequest(true, "bytes=0-0", null, null, null))) {
+            assertThat(r.status()).isEqualTo(206);
+            assertThat(r.body()).isInstanceOf(DownloadResponse.None.class);
+            assertThat(r.header("Content-Length")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void emptyFiles() throws Exception {
+        FileData empty = store(fs, "empty.txt", new byte[0]);
+        try (DownloadResponse r = downloads.respond(fs, DownloadTarget.tracked(empty, "empty.txt", null), DownloadRequest.get())) {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Length")).isEqualTo("0");
+        }
+        for (String range : List.of("bytes=0-", "bytes=-1", "bytes=0-0")) {
+            try (DownloadResponse r = downloads.respond(fs, DownloadTarget.tracked(empty, "empty.txt", null),
+                    DownloadRequest.get().withRange(range))) {
+                assertThat(r.status()).as(range).isEqualTo(416);
+                assertThat(r.header("Content-Range")).isEqualTo("bytes */0");
+            }
+        }
+    }
+
+    @Test
+    void theDiskWinsOverAStaleRecordedSize() throws Exception {
+        FileData data = store(fs, "grown.bin", digits(10));
+        FileData stale = new FileData(data.location(), 4, data.contentType(), data.hash(), data.hashAlgorithm(), Map.of());
+        try (DownloadResponse r = downloads.respond(fs, DownloadTarget.tracked(stale, null, null), DownloadRequest.get())) {
+            assertThat(r.header("Content-Length")).isEqualTo("10");
+            assertThat(r.header("Content-Disposition")).isEqualTo("attachment; filename=\"grown.bin\"; filename*=UTF-8''grown.bin");
+        }
+    }
+
+    @Test
+    void missingFiles() {
+        FileData ghost = new FileData(new Location("ghost.bin"), 3, null, "abc", "md5", Map.of());
+        for (ManagedStorage storage : List.of(fs, minimal)) {
+            assertThatThrownBy(() -> downloads.respond(storage, DownloadTarget.tracked(ghost, null, null), DownloadRequest.get()))
+                    .isInstanceOf(FilesException.class)
+                    .satisfies(e -> assertThat(((FilesException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
+        }
+        assertThatThrownBy(() -> downloads.describe(fs, new Location("ghost.bin"))).isInstanceOf(FilesException.class);
+    }
+
+    @Test
+    void inlineTypesMatchLikeSupportedTypes() {
+        assertThat(downloads.inline("text/csv")).isTrue();
+        assertThat(downloads.inline("text/plain")).isFalse();
+        assertThat(downloads.inline("image/svg+xml")).isTrue();
+        assertThat(downloads.inline("application/pdf")).isTrue();
+        assertThat(downloads.inline("video/mp4")).isTrue();
+        assertThat(downloads.inline("text/html")).isFalse();
+        assertThat(new FileDownloads(List.of(), Duration.ofMinutes(1)).inline("image/png")).isFalse();
+    }
+
+    @Test
+    void contentDispositionNames() {
+        assertThat(FileDownloads.contentDisposition("attachment", "../../etc/passwd"))
+                .isEqualTo("attachment; filename=\"passwd\"; filename*=UTF-8''passwd");
+        assertThat(FileDownloads.contentDisposition("inline", "C:\\Users\\me\\a \"b\"%.txt"))
+                .isEqualTo("inline; filename=\"a _b__.txt\"; filename*=UTF-8''a%20%22b%22%25.txt");
+        assertThat(FileDownloads.contentDisposition("attachment", "r\u00e9sum\u00e9\r\n.pdf"))
+                .isEqualTo("attachment; filename=\"r_sum_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf");
+        assertThat(FileDownloads.contentDisposition("attachment", "")).contains("filename=\"download\"");
+        assertThat(FileDownloads.contentDisposition("attachment", "\u6587\u66f8.txt"))
+                .isEqualTo("attachment; filename=\"__.txt\"; filename*=UTF-8''%E6%96%87%E6%9B%B8.txt");
+    }
+
+    @Test
+    void fileDictsOfTheFileApi() {
+        DownloadableFile file = DownloadableFile.fromDict(Map.of("id", "f1", "name", "a.csv", "storage", "fs",
+                "location", "x/a.csv", "size", 12, "content_type", "text/csv", "hash", "abc", "hash_algorithm", "sha256",
+                "storage_data", Map.of("k", "v"), "mtime", "2024-06-14T13:38:40.539670"));
+        assertThat(file.data().hashAlgorithm()).isEqualTo("sha256");
+        assertThat(file.mtime()).isEqualTo(Instant.parse("2024-06-14T13:38:40.539670Z"));
+        assertThat(file.target().etag()).isEqualTo("\"abc\"");
+        assertThat(DownloadableFile.fromDict(Map.of("storage", "fs", "location", "a", "mtime", "2024-06-14T13:38:40+02:00"))
+                .mtime()).isEqualTo(Instant.parse("2024-06-14T11:38:40Z"));
+        assertThat(DownloadableFile.fromDict(Map.of("storage", "fs", "location", "a", "mtime", 1718372320)).mtime())
+                .isEqualTo(Instant.parse("2024-06-14T13:38:40Z"));
+        assertThat(DownloadableFile.fromDict(Map.of("storage", "fs", "location", "a", "hash", "")).target().etag()).isNull();
+        assertThatThrownBy(() -> DownloadableFile.fromDict(Map.of("location", "a"))).hasMessageContaining("'storage'");
+    }
+}
