@@ -40,5 +40,29 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     echo "  the first 8 KiB, size checks; the returned hash is checked against the file's"
     echo
     cat "$RESULT"
+    cat <<'NOTES'
+
+What the figures say:
+
+- **Upload**: the portal's upload is the SDK's streamed PUT plus what the host does to every upload: the MD5
+  of the content on a helper thread (the "for scale" row: about 2 s of one core per GiB), type detection on the
+  first 8 KiB, size checks. Whether the MD5 costs time depends on a free core: the PUT alone keeps about two
+  busy here (the SDK signs every 128 KiB chunk with SigV4 over plain HTTP; S3Proxy, in the same JVM, verifies
+  those signatures, computes its own MD5 for the ETag and writes the file). With a core to spare the MD5
+  overlaps completely (the best runs above: portal and SDK within a few percent); with none, the portal's time
+  is the SDK's plus the MD5's (the worst runs of the day: 0.67×). The last ratio above bounds that case: the
+  portal against the PUT and the MD5 in sequence. Against AWS over HTTPS the SDK signs no payload and the
+  server's work happens elsewhere, so there the upload is network-bound rather than CPU-bound.
+- **Unknown size** (an upload without a declared length, e.g. a stream): a multipart upload with 8 MiB parts,
+  each part sent while the next is read. It is compared with the SDK's own multipart upload of the same file;
+  S3Proxy assembles the parts at completion (another pass over the data), which both pay.
+- **Download**: the portal hands the SDK's response stream through (closed early, it aborts the response
+  instead of draining it): no per-byte work of its own.
+- The machine is shared with other builds (see the load average): runs of the same case vary by 50% and more,
+  which is why each case runs three times and the best run counts. Six runs on 2026-11-21 (load average 5 to 11)
+  gave upload ratios of 0.67, 0.73, 0.79, 0.79, 0.86 and 1.04 (this page), download ratios of 0.84 to 1.25, and
+  0.75 to 1.07 for the unknown size. The 0.8× target holds when the machine leaves the host's MD5 a core, not
+  reliably on 2 shared cores.
+NOTES
 } > "$OUT"
 cat "$OUT"
