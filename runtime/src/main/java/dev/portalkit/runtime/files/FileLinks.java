@@ -54,13 +54,13 @@ public interface FileLinks {
     /**
      * The URL of the file's download route (checked against the caller's permission when used),
      * for {@code files_id_into_resource_download_url}. The default is
-     * {@code <portal.site_url>/file/download/<id>}; the download layer may change it.
+     * {@code <portal.site_url>/files/download/<id>}; the download layer may change it.
      */
     default URI downloadUrl(ActionContext context, Map<String, Object> file) {
         String site = context.config().get(CoreConfig.SITE_URL).orElse("http://localhost:5000");
         while (site.endsWith("/")) {
             site = site.substring(0, site.length() - 1);
         }
-        return URI.create(site + "/file/download/" + file.get("id"));
+        return URI.create(site + "/files/download/" + file.get("id"));
     }
 }

@@ -102,7 +102,7 @@ class FileValidatorsTest extends FileApiTestBase {
         assertThat(validate(schema, map("url_type", "file", "url", csv.get("id"), "format", "CSV"))).containsEntry("format", "CSV");
         assertThat(errors(schema, map("url_type", "file", "url", ""))).containsExactly(Map.entry("url", List.of("Missing value")));
         Schema show = Schema.empty().with("url", "files_id_into_resource_download_url");
-        assertThat(validate(show, map("url", csv.get("id")))).containsEntry("url", "http://localhost:5000/file/download/" + csv.get("id"));
+        assertThat(validate(show, map("url", csv.get("id")))).containsEntry("url", "http://localhost:5000/files/download/" + csv.get("id"));
         assertThat(validate(show, map("url", "https://example.org/x"))).containsEntry("url", "https://example.org/x");
     }
 
@@ -143,7 +143,7 @@ class FileValidatorsTest extends FileApiTestBase {
                 .containsEntry("owner_id", resource.get("id")).containsEntry("pinned", true);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> shown = (List<Map<String, Object>>) dict("package_show", member, map("id", dataset.get("id"))).get("resources");
-        assertThat(shown.get(0)).containsEntry("url", "http://localhost:5000/file/download/" + file.get("id"));
+        assertThat(shown.get(0)).containsEntry("url", "http://localhost:5000/files/download/" + file.get("id"));
 
         Map<String, Object> second = create(editor, "mem", unique("more") + ".csv", "c,d\n");
         assertThat(invalid("resource_create", editor, map("package_id", dataset.get("id"), "url_type", "file", "url", file.get("id"))))
