@@ -166,7 +166,7 @@ class WildFlyIT {
         assertThat(listed.result()).isEqualTo(Map.of(
                 "adapters", Map.of("files:db", "files", "files:fs", "files", "files:memory", "files", "files:public_fs", "files",
                         "files:s3", "storage-s3", "files:s3-dynamic", "storage-s3"),
-                "storages", Map.of("default", "files:fs", "s3", "files:s3")));
+                "storages", Map.of("default", "files:fs", "pub", "files:fs", "s3", "files:s3")));
         try (var client = s3.client()) {
             assertThat(client.listBuckets().buckets()).as("created by the storage at deployment (create_bucket)")
                     .extracting(b -> b.name()).contains(S3InWar.BUCKET);
