@@ -79,10 +79,6 @@ final class BucketTemplate {
         }
     }
 
-    Period period() {
-        return period;
-    }
-
     /** The bucket of the period that contains {@code moment}. */
     String bucketAt(Instant moment) {
         LocalDate day = LocalDate.ofInstant(moment, ZoneOffset.UTC);

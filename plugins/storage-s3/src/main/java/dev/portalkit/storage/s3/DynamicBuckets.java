@@ -63,11 +63,6 @@ final class DynamicBuckets implements Buckets {
         }
     }
 
-    /** The bucket of the period at {@code moment}. */
-    String bucketAt(Instant moment) {
-        return template.bucketAt(moment);
-    }
-
     @Override
     public String forWrite() {
         String bucket = template.bucketAt(clock.instant());

@@ -5,7 +5,6 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import java.util.List;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Turns SDK failures into {@link FilesException}s with a kind and a message that names the
@@ -120,15 +119,5 @@ final class S3Failures {
         public String toString() {
             return getMessage();
         }
-    }
-
-    /** Whether {@code e} (or its causes) is an SDK failure. */
-    static boolean isSdk(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SdkException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

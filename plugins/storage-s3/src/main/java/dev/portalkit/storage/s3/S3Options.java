@@ -94,11 +94,6 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
                         .type(ConfigType.SIZE).defaultValue("8MiB"));
     }
 
-    /** Every option key of both adapters that holds a secret. */
-    static List<String> secretKeys() {
-        return List.of(ACCESS_KEY, SECRET_KEY);
-    }
-
     /** Parses the shared options; every problem names its full key. */
     static S3Options parse(StorageSettings settings) {
         List<String> problems = new ArrayList<>();

@@ -107,10 +107,6 @@ final class S3Storage implements Storage, ContainerManagement {
         return manager;
     }
 
-    Buckets buckets() {
-        return buckets;
-    }
-
     @Override
     public boolean createContainer() {
         return buckets.createContainer();
