@@ -337,15 +337,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
             };
             MeasuredUpload measured = new MeasuredUpload(named, limit, l -> FilesException.tooLarge(name(), l), null,
                     part == 1 ? new MeasuredUpload.TypeCheck(name(), settings.supportedTypes()) : null);
-            try {
-                MultipartData updated = adapter.uploader().multipartUpdate(data, part, measured);
-                if (measured.failure() != null) {
-                    throw measured.failure();
-                }
-                return updated;
-            } catch (RuntimeException e) {
-                throw measured.failureOr(e);
-            }
+            return measured.hand(() -> adapter.uploader().multipartUpdate(data, part, measured));
         }
 
         @Override
@@ -547,15 +539,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
             }
             MeasuredUpload measured = new MeasuredUpload(content, maxSizeLimit(), l -> FilesException.tooLarge(name(), l),
                     null, null);
-            try {
-                FileData appended = adapter.manager().append(data, measured);
-                if (measured.failure() != null) {
-                    throw measured.failure();
-                }
-                return appended;
-            } catch (RuntimeException e) {
-                throw measured.failureOr(e);
-            }
+            return measured.hand(() -> adapter.manager().append(data, measured));
         }
 
         @Override

@@ -121,6 +121,23 @@ final class MeasuredUpload implements Upload {
         return failure;
     }
 
+    /**
+     * Runs an adapter call that reads this upload: a failure the stream raised wins over what the
+     * adapter made of it, also when the adapter swallowed it and returned.
+     */
+    <T> T hand(java.util.function.Supplier<T> adapterCall) {
+        T result;
+        try {
+            result = adapterCall.get();
+        } catch (RuntimeException e) {
+            throw failureOr(e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return result;
+    }
+
     /** The remembered failure if there is one, else {@code e}: adapters may wrap what the stream threw. */
     RuntimeException failureOr(RuntimeException e) {
         FilesException f = failure;
