@@ -23,6 +23,9 @@ public class ResourceRecord {
     public String mimetype;
     public Long size;
     public String hash;
+    /** The tracked file holding this resource's uploaded content (default uploader), or null. */
+    @Column(name = "file_id")
+    public String fileId;
     public int position;
     public String state;
     public String extras;
