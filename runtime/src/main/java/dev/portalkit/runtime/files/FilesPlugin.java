@@ -221,6 +221,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                         public FileLinks links() {
                             return FilesPlugin.this.links();
                         }
+
+                        @Override
+                        public java.time.Clock clock() {
+                            return running().options().clock();
+                        }
                     });
                 }
                 api = fileApi;

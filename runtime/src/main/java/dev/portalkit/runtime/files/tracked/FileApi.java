@@ -49,6 +49,11 @@ public final class FileApi {
         Map<String, OwnerGetter> ownerGetters();
 
         FileLinks links();
+
+        /** The portal's clock (tests move it): multipart start times and their lifetime. */
+        default java.time.Clock clock() {
+            return java.time.Clock.systemUTC();
+        }
     }
 
     private final Host host;
@@ -114,6 +119,11 @@ public final class FileApi {
 
     Host host() {
         return host;
+    }
+
+    /** Now by the host's clock, at the precision the tables keep. */
+    java.time.Instant now() {
+        return host.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     FileActions files() {

@@ -59,6 +59,11 @@ final class MultipartActions {
         actions.put("files_multipart_refresh", this::refresh);
         actions.put("files_multipart_complete", this::complete);
         actions.put("files_multipart_abort", this::abort);
+        MultipartCleanup cleanup = new MultipartCleanup(api, store);
+        actions.put("files_multipart_clean", cleanup::clean);
+        // Sysadmins only: FileApi lets them pass every function before this one is asked.
+        auth.put("files_multipart_clean", (ctx, data) -> FilePermissions.result(false, ctx,
+                "clean up multipart uploads (sysadmins only)"));
         auth.put("files_multipart_start", (ctx, data) -> permissions.mayCreate(ctx, FileActions.storageName(ctx, data), data.get("name")));
         for (String name : new String[] {"update", "refresh", "complete", "abort"}) {
             auth.put("files_multipart_" + name, (ctx, data) -> onUpload(ctx, data, name));
@@ -121,7 +126,7 @@ final class MultipartActions {
         m.parts = "{}";
         m.initiatorId = ctx.user().map(UserRef::id).orElse(null);
         m.initiatorName = ctx.user().map(UserRef::name).orElse(null);
-        m.ctime = FileStore.now();
+        m.ctime = api.now();
         store.em().persist(m);
         store.flush();
         return FileStore.multipartDict(m);
@@ -237,6 +242,17 @@ final class MultipartActions {
     private Object abort(ActionContext ctx, Map<String, Object> data) {
         MultipartRecord m = lock(store.requireMultipart(data, "id"));
         Map<String, Object> dict = FileStore.multipartDict(m);
+        abortAtBackend(api, m);
+        store.em().remove(m);
+        store.flush();
+        return dict;
+    }
+
+    /**
+     * Frees what the backend holds for {@code m} (staged parts, the S3 upload id); an upload the
+     * backend no longer knows is fine, and so is one of a storage that is no longer configured.
+     */
+    static void abortAtBackend(FileApi api, MultipartRecord m) {
         if (api.host().storages().configured().containsKey(m.storage)) {
             try {
                 api.storage(m.storage, "id").uploader().multipartAbort(data(m));
@@ -246,9 +262,6 @@ final class MultipartActions {
                 }
             }
         }
-        store.em().remove(m);
-        store.flush();
-        return dict;
     }
 
     private MultipartRecord lock(MultipartRecord m) {
