@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "files", description = "Storage adapters, storages and their files.",
         subcommands = {FilesCommand.Adapters.class, FilesCommand.StorageList.class, FilesCommand.Scan.class, FilesCommand.StreamFile.class,
-                FilesCommand.CreateContainer.class, FilesCommand.FixCors.class})
+                FilesCommand.CreateContainer.class, FilesCommand.FixCors.class,
+                CleanMultipartCommand.class, TransferCommand.class, MigrateCommand.class})
 public final class FilesCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -207,17 +208,11 @@ public final class FilesCommand implements Runnable {
             }
             BootOptions boot = common.boot();
             PortalConfigImpl config = PortalConfigImpl.load(boot.effectiveConfigFile(), boot.effectiveOverrides());
-            String name = storage != null ? storage : config.get(FilesPlugin.DEFAULT_STORAGE).map(String::trim)
-                    .filter(s -> !s.isEmpty()).orElse(FilesPlugin.IMPLICIT_STORAGE);
-            Set<String> configured = FilesPlugin.configuredNames(config.rawValues());
-            if (!configured.contains(name)) {
-                throw PortalException.badRequest("unknown storage '" + name + "' (configured: " + String.join(", ", configured) + ")");
-            }
+            String name = StorageScope.require(boot, "-s/--storage", storage != null ? storage
+                    : config.get(FilesPlugin.DEFAULT_STORAGE).map(String::trim).filter(s -> !s.isEmpty()).orElse(FilesPlugin.IMPLICIT_STORAGE));
             // Open this storage only: a command scoped to one storage touches no other.
-            Map<String, String> overrides = new LinkedHashMap<>(boot.overrides());
-            overrides.put(FilesPlugin.OPEN_STORAGES, name);
             boolean tracking = untrackedOnly || track;
-            boot = boot.withOverrides(overrides).withDatabase(tracking ? BootOptions.Database.AUTO : BootOptions.Database.CONNECT)
+            boot = StorageScope.opening(boot, List.of(name)).withDatabase(tracking ? BootOptions.Database.AUTO : BootOptions.Database.CONNECT)
                     .withRunPendingTasks(false);
             try (PortalContainer container = PortalContainer.start(boot)) {
                 Portal portal = container.portal();
@@ -233,7 +228,7 @@ public final class FilesCommand implements Runnable {
                 Map<String, Object> owner = track && adoptBy != null ? owner(files.fileApi(), system, adoptBy) : Map.of();
                 PrintWriter out = spec.commandLine().getOut();
                 PrintWriter err = spec.commandLine().getErr();
-                boolean show = progress != null ? progress : System.console() != null;
+                boolean show = CliProgress.wanted(progress);
                 Counts counts = new Counts();
                 try (ProgressBar bar = show ? progressBar(err, name) : null; Stream<Location> locations = target.manager().scan()) {
                     List<Location> batch = new ArrayList<>();
@@ -309,25 +304,7 @@ public final class FilesCommand implements Runnable {
         }
 
         private static ProgressBar progressBar(PrintWriter err, String storage) {
-            PrintStream stream = new PrintStream(new OutputStream() {
-                @Override
-                public void write(int b) {
-                    err.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    err.write(new String(b, off, len, StandardCharsets.UTF_8));
-                }
-
-                @Override
-                public void flush() {
-                    err.flush();
-                }
-            }, true, StandardCharsets.UTF_8);
-            return new ProgressBarBuilder().setTaskName("scan " + storage).setInitialMax(-1).setUnit(" files", 1)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).hideEta()
-                    .setConsumer(new ConsoleProgressBarConsumer(stream, 79)).build();
+            return CliProgress.bar(err, "scan " + storage, -1);
         }
     }
 
@@ -408,14 +385,8 @@ public final class FilesCommand implements Runnable {
     static void withContainer(CommonOptions common, String name, String command, java.util.function.BiConsumer<ManagedStorage,
             ContainerManagement> work) {
         BootOptions boot = common.boot();
-        PortalConfigImpl config = PortalConfigImpl.load(boot.effectiveConfigFile(), boot.effectiveOverrides());
-        Set<String> configured = FilesPlugin.configuredNames(config.rawValues());
-        if (!configured.contains(name)) {
-            throw PortalException.badRequest("unknown storage '" + name + "' (configured: " + String.join(", ", configured) + ")");
-        }
-        Map<String, String> overrides = new LinkedHashMap<>(boot.overrides());
-        overrides.put(FilesPlugin.OPEN_STORAGES, name);
-        boot = boot.withOverrides(overrides).withDatabase(BootOptions.Database.CONNECT).withRunPendingTasks(false);
+        StorageScope.require(boot, "-s/--storage", name);
+        boot = StorageScope.opening(boot, List.of(name)).withDatabase(BootOptions.Database.CONNECT).withRunPendingTasks(false);
         try (PortalContainer container = PortalContainer.start(boot)) {
             ManagedStorage target = FilesPlugin.of(container.portal()).storages().get(name);
             ContainerManagement management = target instanceof ManagedStorageImpl m

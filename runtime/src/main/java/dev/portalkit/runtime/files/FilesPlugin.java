@@ -129,6 +129,10 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         for (String type : List.of("package", "resource", "group", "organization", "user")) {
             getters.put(type, viaShowAction(type + "_show"));
         }
+        // Owner type group covers organizations too (CKAN keeps both in one table; their images are group files).
+        OwnerGetter groups = getters.get("group");
+        OwnerGetter organizations = getters.get("organization");
+        getters.put("group", (ctx, id) -> groups.find(ctx, id).or(() -> organizations.find(ctx, id)));
         return getters;
     }
 

@@ -510,9 +510,32 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
         @Override
         public void multipartAbort(MultipartData data) {
             String id = uploadId(data);
-            blobName(data.location());
-            // Staged parts stay uncommitted and invisible; the service discards them within a week.
+            BlockBlobClient blob = blockBlob(data.location());
             call("abort the multipart upload of", data.location(), () -> marker(id).deleteIfExists());
+            discardStagedBlocks(blob, data.location());
+        }
+
+        /**
+         * Frees the staged (uncommitted) blocks at a location where no blob is committed: Put Blob
+         * drops a blob's uncommitted block list, so an empty blob is put (only if still none is
+         * there) and deleted again (only if unchanged). Where a blob is committed, its staged
+         * blocks cannot be dropped without rewriting it; the service discards them within a week.
+         */
+        private void discardStagedBlocks(BlockBlobClient blob, Location location) {
+            if (call("check the blob of", location, blob::exists)) {
+                return;
+            }
+            try {
+                String etag = blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(new byte[0]))
+                        .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, Context.NONE).getValue().getETag();
+                blob.deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, new BlobRequestConditions().setIfMatch(etag),
+                        null, Context.NONE);
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() != 409 && e.getStatusCode() != 412) {
+                    throw AzureFailures.of(settings.name(), "discard the staged parts of", location, e, connection);
+                }
+                // A blob was committed there meanwhile: it is someone's file, left alone.
+            }
         }
     }
 

@@ -245,6 +245,33 @@ class AzureBlobStorageTest {
         storage.close();
     }
 
+    @Test
+    void abortingAMultipartUploadDiscardsItsStagedBlocks() throws Exception {
+        ManagedStorage storage = managed();
+        MultipartData upload = storage.uploader().multipartStart(new MultipartData(new Location("staged/abandoned.bin"), 8,
+                "application/octet-stream", "", Map.of()));
+        upload = storage.uploader().multipartUpdate(upload, 1, Upload.of(new byte[] {1, 2, 3, 4}, "p1", null));
+        upload = storage.uploader().multipartUpdate(upload, 2, Upload.of(new byte[] {5, 6, 7, 8}, "p2", null));
+        BlobServiceClient admin = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
+        var blob = admin.getBlobContainerClient(storage.settings().option("container")).getBlobClient("staged/abandoned.bin")
+                .getBlockBlobClient();
+        assertThat(blob.listBlocks(BlockListType.UNCOMMITTED).getUncommittedBlocks()).hasSize(2);
+
+        storage.uploader().multipartAbort(upload);
+        // Nothing is left at the location: no committed blob, and no staged blocks (the block list itself is gone).
+        assertThat(blob.exists()).isFalse();
+        assertThatThrownBy(() -> blob.listBlocks(BlockListType.UNCOMMITTED)).isInstanceOfSatisfying(
+                com.azure.storage.blob.models.BlobStorageException.class, e -> assertThat(e.getStatusCode()).isEqualTo(404));
+        MultipartData aborted = upload;
+        assertThatThrownBy(() -> storage.uploader().multipartComplete(aborted))
+                .isInstanceOfSatisfying(FilesException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+        storage.uploader().multipartAbort(upload); // again: nothing there, no error
+        try (Stream<Location> all = storage.manager().scan()) {
+            assertThat(all).isEmpty();
+        }
+        storage.close();
+    }
+
     private static byte[] slice(byte[] content, int from, int length) {
         return java.util.Arrays.copyOfRange(content, from, from + length);
     }

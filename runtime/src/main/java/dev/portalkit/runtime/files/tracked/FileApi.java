@@ -121,6 +121,11 @@ public final class FileApi {
         return host;
     }
 
+    /** Where tracked files live, for maintenance commands (files transfer). */
+    public FileRelocation relocation() {
+        return new FileRelocation(host, store);
+    }
+
     /** Now by the host's clock, at the precision the tables keep. */
     java.time.Instant now() {
         return host.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);

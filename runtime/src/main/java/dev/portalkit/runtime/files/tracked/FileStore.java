@@ -198,6 +198,12 @@ final class FileStore {
 
     // ---- storage data index ----------------------------------------------------------------------
 
+    /** Replaces the storage-data index of a file whose storage data changed. */
+    void reindex(String fileId, Map<String, Object> storageData) {
+        em().createQuery("DELETE FROM StorageDataRecord x WHERE x.fileId = :id").setParameter("id", fileId).executeUpdate();
+        index(fileId, storageData);
+    }
+
     private void index(String fileId, Map<String, Object> storageData) {
         Map<String, List<String>> flat = new LinkedHashMap<>();
         flatten("", storageData, flat);
