@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * The change log of a migration: one JSON object a line, appended (and flushed to the OS) as each
  * change is made, so a run that is interrupted resumes where the log ends and {@code --revert}
- * knows what to undo. A line torn by a crash (the last one) is ignored when read. A dry run reads
- * the log and never writes it.
+ * knows what to undo. A line torn by a crash (the last one) is ignored when read and cut off before
+ * the next entry is appended. A dry run reads the log and never writes it.
  */
 public final class ChangeLog implements AutoCloseable {
     private final Path file;
@@ -89,12 +89,10 @@ public final class ChangeLog implements AutoCloseable {
         try {
             if (writer == null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
-                boolean torn = Files.exists(file) && Files.size(file) > 0 && lastByte(file) != '\n';
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-                if (torn) {
-                    // A line torn by a crash: end it, so the next entry starts on its own line.
-                    channel.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
-                }
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                // A line torn by a crash (no newline at the end) was skipped when read: cut it off before appending.
+                channel.truncate(completeLinesLength(channel));
+                channel.position(channel.size());
                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
                 writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             }
@@ -107,12 +105,22 @@ public final class ChangeLog implements AutoCloseable {
         entries.add(stamped);
     }
 
-    private static int lastByte(Path file) throws IOException {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
-            in.read(one, in.size() - 1);
-            return one.get(0);
+    /** The length of the file up to and including its last newline. */
+    private static long completeLinesLength(FileChannel channel) throws IOException {
+        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(4096);
+        long end = channel.size();
+        while (end > 0) {
+            long start = Math.max(0, end - chunk.capacity());
+            chunk.clear().limit((int) (end - start));
+            channel.read(chunk, start);
+            for (int i = (int) (end - start) - 1; i >= 0; i--) {
+                if (chunk.get(i) == '\n') {
+                    return start + i + 1;
+                }
+            }
+            end = start;
         }
+        return 0;
     }
 
     /** Forces the log to disk and closes it. */

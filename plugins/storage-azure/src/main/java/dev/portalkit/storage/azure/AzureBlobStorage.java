@@ -516,9 +516,9 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
         }
 
         /**
-         * Frees the staged (uncommitted) blocks at a location where no blob is committed: Put Blob
-         * drops a blob's uncommitted block list, so an empty blob is put (only if still none is
-         * there) and deleted again (only if unchanged). Where a blob is committed, its staged
+         * Frees the staged (uncommitted) blocks at a location where no blob is committed: committing
+         * a block list drops every staged block it does not name, so an empty list is committed
+         * (only if still no blob is there) and the empty blob deleted again (only if unchanged). Where a blob is committed, its staged
          * blocks cannot be dropped without rewriting it; the service discards them within a week.
          */
         private void discardStagedBlocks(BlockBlobClient blob, Location location) {
@@ -526,7 +526,7 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
                 return;
             }
             try {
-                String etag = blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(new byte[0]))
+                String etag = blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(List.of())
                         .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, Context.NONE).getValue().getETag();
                 blob.deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, new BlobRequestConditions().setIfMatch(etag),
                         null, Context.NONE);
