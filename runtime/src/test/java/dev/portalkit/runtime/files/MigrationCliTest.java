@@ -399,6 +399,32 @@ class MigrationCliTest {
     }
 
     @Test
+    void cleanMultipartAbortsUploadsPastTheLifetimeFromTheCommandLine(@TempDir Path dir) {
+        Map<String, Object> upload;
+        try (TestPortal portal = portal(dir)) {
+            upload = call(portal, "files_multipart_start", "storage", "files", "name", "big.bin", "size", 4);
+            call(portal, "files_multipart_update", "id", upload.get("id"), "part", 1, "upload", "ab");
+        }
+        FilesCliTest.Run young = cli(dir, "files", "clean-multipart");
+        assertThat(young.code()).as(young.err()).isZero();
+        assertThat(young.out()).isEmpty();
+        assertThat(young.err()).startsWith("0 multipart upload(s) started before ");
+        // A lifetime of 0 days: every upload started before now is stale.
+        FilesCliTest.Run dry = cli(dir, "files", "clean-multipart", "-s", "files", "--dry-run", "-o", "portal.files.max_multipart_lifetime=0");
+        assertThat(dry.out()).startsWith(upload.get("id") + " files big.bin (started ");
+        assertThat(dry.err()).contains("1 multipart upload(s) started before ").contains("would be aborted (dry run)");
+        FilesCliTest.Run clean = cli(dir, "files", "clean-multipart", "-o", "portal.files.max_multipart_lifetime=0");
+        assertThat(clean.code()).as(clean.err()).isZero();
+        assertThat(clean.err()).contains("1 multipart upload(s) started before ").contains(" aborted");
+        try (TestPortal portal = portal(dir)) {
+            assertThat(call(portal, "files_multipart_clean", "dry_run", true)).containsEntry("removed", 0);
+            @SuppressWarnings("unchecked")
+            String uploadId = (String) ((Map<String, Object>) upload.get("storage_data")).get("upload_id");
+            assertThat(dir.resolve("files/.portalkit/multipart").resolve(uploadId)).as("staged parts").doesNotExist();
+        }
+    }
+
+    @Test
     void badInputNamesTheArgumentAndChangesNothing(@TempDir Path dir) throws Exception {
         try (TestPortal portal = portal(dir)) {
             call(portal, "files_file_create", "storage", "files", "name", "a.txt", "upload", "a");
