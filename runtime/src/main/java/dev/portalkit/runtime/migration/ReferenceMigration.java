@@ -1,5 +1,7 @@
 package dev.portalkit.runtime.migration;
 
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.model.UploadReferences;
@@ -143,7 +145,9 @@ public final class ReferenceMigration {
         data.put("pin", true);
         system.call("files_transfer_ownership", data);
         if (RESOURCE.equals(item.kind())) {
-            String name = UploadReferences.uploadFileName((String) references.resource(item.ownerId()).orElseThrow().get("url"),
+            String name = UploadReferences.uploadFileName((String) references.resource(item.ownerId())
+                    .orElseThrow(() -> new PortalException(ErrorKind.NOT_FOUND, "resource " + item.ownerId() + " was deleted meanwhile"))
+                    .get("url"),
                     (String) file.get("name"));
             if (!name.equals(file.get("name"))) {
                 system.call("files_file_rename", new LinkedHashMap<>(Map.of("id", file.get("id"), "name", name)));
