@@ -20,6 +20,11 @@ public final class FieldFailure extends FilesException {
         this.details = Map.of(field, List.of(message));
     }
 
+    /** A failure of {@code kind} attributed to {@code field} (the error body names the field). */
+    public static FieldFailure of(ErrorKind kind, String field, String message) {
+        return new FieldFailure(kind, field, message, null);
+    }
+
     @Override
     public Map<String, Object> details() {
         return details;
