@@ -80,8 +80,10 @@ public final class PortalServer implements AutoCloseable {
         context.setAttribute(ResteasyDeployment.class.getName(), deployment);
         context.addServlet(new ServletHolder("action-api", new HttpServlet30Dispatcher()), "/*");
         // Downloads are a servlet in front of the REST application, so that Jetty can send files with sendfile.
-        context.addServlet(new ServletHolder("files", new FileDownloadServlet(container.bean(FileDownloadRoutes.class),
-                JettyFileSender.fromSystemProperty())), "/files/*");
+        ServletHolder downloads = new ServletHolder("files", new FileDownloadServlet(container.bean(FileDownloadRoutes.class),
+                JettyFileSender.fromSystemProperty()));
+        context.getServletHandler().addServletWithMapping(downloads, "/files/*");
+        context.getServletHandler().addServletWithMapping(downloads, "/dataset/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
         server.setHandler(new GracefulHandler(context));
         server.setErrorHandler(new JsonErrorHandlers.Server());

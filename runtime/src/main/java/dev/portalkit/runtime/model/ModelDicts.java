@@ -186,6 +186,9 @@ final class ModelDicts {
         d.put("mimetype", r.mimetype);
         d.put("size", r.size);
         d.put("hash", r.hash);
+        if (r.fileId != null) {
+            d.put("file_id", r.fileId);
+        }
         d.put("position", r.position);
         d.put("state", r.state);
         d.put("created", timestamp(r.created));

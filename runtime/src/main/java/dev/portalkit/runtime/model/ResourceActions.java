@@ -26,7 +26,7 @@ import java.util.UUID;
 final class ResourceActions {
     /** Keys stored in columns or derived; everything else a resource carries is kept in its extras. */
     private static final Set<String> KNOWN = Set.of("id", "package_id", "name", "description", "url", "url_type", "format",
-            "mimetype", "size", "hash", "position", "state", "created", "metadata_modified", "last_modified");
+            "mimetype", "size", "hash", "position", "state", "created", "metadata_modified", "last_modified", "file_id");
 
     static final String UPLOAD = "upload";
     static final String CLEAR_UPLOAD = "clear_upload";
