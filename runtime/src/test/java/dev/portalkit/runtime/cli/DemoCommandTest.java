@@ -72,7 +72,7 @@ class DemoCommandTest {
         }
 
         Path copy = dataDir.resolve("rivers-copy.csv");
-        assertThat(cli("files", "stream", fileId[0], "-o", copy.toString())).isZero();
+        assertThat(cli("files", "stream", fileId[0], "--output", copy.toString())).as(err::toString).isZero();
         assertThat(Files.readString(copy)).startsWith("river,length_km,basin_km2,mouth\n");
 
         String again = seed();
