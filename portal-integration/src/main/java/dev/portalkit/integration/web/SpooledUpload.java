@@ -72,7 +72,7 @@ final class SpooledUpload implements LocalUpload {
             return Optional.empty();
         }
         String ours = Hashing.jcaName(hashAlgorithm);
-        return ours != null && ours.equals(Hashing.jcaName(algorithm)) ? Optional.of(hash) : Optional.empty();
+        return ours != null && ours.equalsIgnoreCase(Hashing.jcaName(algorithm)) ? Optional.of(hash) : Optional.empty();
     }
 
     @Override
