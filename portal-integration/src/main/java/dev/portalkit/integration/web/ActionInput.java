@@ -171,6 +171,12 @@ public final class ActionInput implements AutoCloseable {
         return new PortalException(ErrorKind.TOO_LARGE, "The request body is larger than the limit of " + max + " bytes");
     }
 
+    /** {@link #tooLarge(long)} naming the option that sets the limit. */
+    static PortalException tooLarge(long max, String option) {
+        return new PortalException(ErrorKind.TOO_LARGE, "The request body is larger than the limit of " + max + " bytes ("
+                + option + ")");
+    }
+
     private void readJson(byte[] bytes) {
         if (looksBlank(bytes)) {
             return;
