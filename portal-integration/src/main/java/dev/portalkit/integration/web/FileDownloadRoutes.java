@@ -154,8 +154,11 @@ public class FileDownloadRoutes {
     }
 
     private Routed download(String id, String authorization, DownloadRequest request) {
-        Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
-        DownloadableFile file = show(portal.context(user, false), id);
+        // The token check and files_file_show share one transaction (each would open its own).
+        DownloadableFile file = portal.inTransaction(() -> {
+            Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
+            return show(portal.context(user, false), id);
+        });
         FilesPlugin files = FilesPlugin.of(portal);
         ManagedStorage storage = files.storages().get(file.storage());
         return new Routed(files.downloads().respond(storage, file.target(), request), "private, no-cache");

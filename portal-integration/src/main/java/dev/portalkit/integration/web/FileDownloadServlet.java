@@ -215,7 +215,8 @@ public class FileDownloadServlet extends HttpServlet {
         }
     }
 
-    private static URI base(HttpServletRequest req) {
+    /** The base URL of the application (context path included), or {@code null}. */
+    static URI base(HttpServletRequest req) {
         try {
             String context = req.getContextPath() == null ? "" : req.getContextPath();
             return new URI(req.getScheme(), null, req.getServerName(), req.getServerPort(), context + "/", null, null);

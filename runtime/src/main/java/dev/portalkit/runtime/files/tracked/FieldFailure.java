@@ -34,7 +34,7 @@ public final class FieldFailure extends FilesException {
      * {@code failure} attributed to {@code field}: bad input (BAD_REQUEST, a location) becomes a
      * validation error of the field; other kinds keep their kind.
      */
-    static PortalException on(String field, PortalException failure) {
+    public static PortalException on(String field, PortalException failure) {
         if (failure instanceof ValidationException || failure instanceof FieldFailure) {
             return failure;
         }
