@@ -6,6 +6,7 @@ import dev.portalkit.integration.web.ActionResource;
 import dev.portalkit.integration.web.ApiExceptionMapper;
 import dev.portalkit.integration.web.FileDownloadRoutes;
 import dev.portalkit.integration.web.FileDownloadServlet;
+import dev.portalkit.integration.web.RequestSizeFilter;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.Portal;
@@ -13,8 +14,11 @@ import dev.portalkit.runtime.PortalContainer;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -79,9 +83,13 @@ public final class PortalServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.setAttribute(ResteasyDeployment.class.getName(), deployment);
         context.addServlet(new ServletHolder("action-api", new HttpServlet30Dispatcher()), "/*");
+        // An oversized action request is refused by its Content-Length before RESTEasy touches the body (no 100 Continue).
+        context.addFilter(new FilterHolder(new RequestSizeFilter(portal)), "/api/*", EnumSet.of(DispatcherType.REQUEST));
         // Downloads are a servlet in front of the REST application, so that Jetty can send files with sendfile.
-        context.addServlet(new ServletHolder("files", new FileDownloadServlet(container.bean(FileDownloadRoutes.class),
-                JettyFileSender.fromSystemProperty())), "/files/*");
+        ServletHolder downloads = new ServletHolder("files", new FileDownloadServlet(container.bean(FileDownloadRoutes.class),
+                JettyFileSender.fromSystemProperty()));
+        context.getServletHandler().addServletWithMapping(downloads, "/files/*");
+        context.getServletHandler().addServletWithMapping(downloads, "/dataset/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
         server.setHandler(new GracefulHandler(context));
         server.setErrorHandler(new JsonErrorHandlers.Server());

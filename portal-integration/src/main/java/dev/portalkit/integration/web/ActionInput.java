@@ -3,7 +3,12 @@ package dev.portalkit.integration.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.files.FilesException;
 import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.files.ContentTypes;
+import dev.portalkit.runtime.files.Hashing;
+import dev.portalkit.runtime.files.OverlappedDigest;
+import dev.portalkit.runtime.files.tracked.FieldFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +24,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -40,8 +47,28 @@ public final class ActionInput implements AutoCloseable {
     static final String SPOOL_PREFIX = "upload-";
     static final String SPOOL_SUFFIX = ".part";
 
-    /** Limits and the spool directory for reading a request. */
-    public record Limits(long maxBodySize, long maxUploadSize, Path tmpDir) {
+    /**
+     * Limits and the spool directory for reading a request.
+     *
+     * @param filePart what applies to a file part while it is spooled, given the text fields read before it
+     */
+    public record Limits(long maxBodySize, long maxUploadSize, Path tmpDir, Function<Map<String, Object>, FilePart> filePart) {
+        /** Without hashing or a storage limit while spooling. */
+        public Limits(long maxBodySize, long maxUploadSize, Path tmpDir) {
+            this(maxBodySize, maxUploadSize, tmpDir, fields -> FilePart.PLAIN);
+        }
+    }
+
+    /**
+     * What applies to a file part while it is spooled.
+     *
+     * @param hashAlgorithm the configured name of the algorithm to hash it with (on a helper thread,
+     *                      overlapping the write), or {@code null} for none
+     * @param maxSize       the most bytes the target storage accepts ({@link Long#MAX_VALUE}: not known)
+     * @param storage       the storage that sets {@code maxSize}, for the error, or {@code null}
+     */
+    public record FilePart(String hashAlgorithm, long maxSize, String storage) {
+        static final FilePart PLAIN = new FilePart(null, Long.MAX_VALUE, null);
     }
 
     private final Map<String, Object> data = new LinkedHashMap<>();
@@ -144,6 +171,12 @@ public final class ActionInput implements AutoCloseable {
         return new PortalException(ErrorKind.TOO_LARGE, "The request body is larger than the limit of " + max + " bytes");
     }
 
+    /** {@link #tooLarge(long)} naming the option that sets the limit. */
+    static PortalException tooLarge(long max, String option) {
+        return new PortalException(ErrorKind.TOO_LARGE, "The request body is larger than the limit of " + max + " bytes ("
+                + option + ")");
+    }
+
     private void readJson(byte[] bytes) {
         if (looksBlank(bytes)) {
             return;
@@ -232,19 +265,37 @@ public final class ActionInput implements AutoCloseable {
                 });
                 add(name, text.toString(charset(charsetOf(type))));
             } else {
-                spool(reader, name, filename, type, limits.tmpDir());
+                spool(reader, name, filename, type, limits.tmpDir(), limits.filePart().apply(data));
             }
         }
     }
 
-    private void spool(MultipartReader reader, String name, String filename, String type, Path tmpDir) throws IOException {
+    /**
+     * Writes a file part to {@code <tmp>/upload-*.part}, hashing it on a helper thread as it goes
+     * (when the target's algorithm is known), keeping its head for type detection and refusing it
+     * once it passes the target storage's {@code max_size} (when the storage is known). A refused
+     * part's file is deleted with the others when the request ends.
+     */
+    private void spool(MultipartReader reader, String name, String filename, String type, Path tmpDir, FilePart rules)
+            throws IOException {
         Files.createDirectories(tmpDir);
         Path file = Files.createTempFile(tmpDir, SPOOL_PREFIX, SPOOL_SUFFIX);
         spooled.add(file);
+        OverlappedDigest digest = rules.hashAlgorithm() == null ? null : new OverlappedDigest(Hashing.digest(rules.hashAlgorithm()));
+        byte[] head = new byte[ContentTypes.SNIFF_BYTES];
         long size;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             long[] written = {0};
             reader.readBody((bytes, off, len) -> {
+                if (written[0] + len > rules.maxSize()) {
+                    throw FieldFailure.on(name, FilesException.tooLarge(rules.storage(), rules.maxSize()));
+                }
+                if (written[0] < head.length) {
+                    System.arraycopy(bytes, off, head, (int) written[0], (int) Math.min(len, head.length - written[0]));
+                }
+                if (digest != null) {
+                    digest.update(bytes, off, len);
+                }
                 ByteBuffer chunk = ByteBuffer.wrap(bytes, off, len);
                 try {
                     while (chunk.hasRemaining()) {
@@ -257,8 +308,12 @@ public final class ActionInput implements AutoCloseable {
             });
             size = written[0];
         } catch (SpoolFailure e) {
+            abandon(digest);
             // Our disk, not the client's request: e.g. no space left in <data-dir>/tmp.
             throw new PortalException(ErrorKind.TRANSIENT, "The upload could not be stored for processing", e.getCause());
+        } catch (IOException | RuntimeException e) {
+            abandon(digest);
+            throw e;
         }
         String clean = baseName(filename);
         if (clean.isEmpty() && size == 0) {
@@ -268,7 +323,15 @@ public final class ActionInput implements AutoCloseable {
             return;
         }
         String contentType = type == null || type.isBlank() ? "application/octet-stream" : type;
-        add(name, new SpooledUpload(clean.isEmpty() ? "upload" : clean, contentType, file, size));
+        String hash = digest == null ? null : digest.finish();
+        add(name, new SpooledUpload(clean.isEmpty() ? "upload" : clean, contentType, file, size,
+                Arrays.copyOf(head, (int) Math.min(size, head.length)), rules.hashAlgorithm(), hash));
+    }
+
+    private static void abandon(OverlappedDigest digest) {
+        if (digest != null) {
+            digest.abandon();
+        }
     }
 
     private static String charsetOf(String contentType) {

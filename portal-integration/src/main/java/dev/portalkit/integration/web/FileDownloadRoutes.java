@@ -4,6 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.action.UserRef;
+import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
@@ -15,6 +16,11 @@ import dev.portalkit.runtime.files.download.DownloadResponse;
 import dev.portalkit.runtime.files.download.DownloadTarget;
 import dev.portalkit.runtime.files.download.DownloadableFile;
 import dev.portalkit.runtime.files.download.DownloadLinks;
+import dev.portalkit.runtime.files.download.DownloadConfig;
+import dev.portalkit.runtime.files.download.FileDownloads;
+import dev.portalkit.runtime.uploader.EntityUploads;
+import java.net.URI;
+import java.time.Duration;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -38,6 +44,15 @@ import java.util.Optional;
  *       {@code files_file_show} runs with {@code ignore_auth}; a one-time link is consumed by the
  *       {@code GET} that is answered.</li>
  * </ul>
+ *
+ * <p>and, below {@code /dataset/}, a resource's uploaded file,
+ * {@code <dataset>/resource/<resource id>/download/<file name>} (CKAN's route; the name is for the
+ * browser, the resource says which file): {@code resource_show} for the requesting user is the
+ * permission check; an uploaded file is served by the download service, a resource whose
+ * {@code url} is an absolute link (a link resource, or an upload a plugin's {@code IUploader} keeps
+ * elsewhere) redirects there. With {@code portal.files.use_secure_urls}, the file of a private
+ * dataset in a storage with TEMPORAL_LINK is a redirect to a signed URL that expires after
+ * {@code portal.files.secure_url_ttl} seconds.
  */
 @Dependent
 public class FileDownloadRoutes {
@@ -90,6 +105,42 @@ public class FileDownloadRoutes {
         throw PortalException.notFound("Not found");
     }
 
+    /**
+     * @param segments the decoded path segments after {@code /dataset/}
+     */
+    @SuppressWarnings("unchecked")
+    public Routed resource(List<String> segments, String authorization, DownloadRequest request) {
+        if (segments.size() < 5 || !"resource".equals(segments.get(1)) || !"download".equals(segments.get(3))) {
+            throw PortalException.notFound("Not found");
+        }
+        Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
+        ActionContext caller = portal.context(user, false);
+        Map<String, Object> resource = (Map<String, Object>) caller.call("resource_show", Map.of("id", segments.get(2)));
+        ActionContext system = portal.context(Optional.empty(), true);
+        Map<String, Object> dataset = (Map<String, Object>) system.call("package_show", Map.of("id", String.valueOf(resource.get("package_id"))));
+        String given = segments.get(0);
+        if (!given.equals(dataset.get("id")) && !given.equals(dataset.get("name"))) {
+            throw PortalException.notFound("Resource " + resource.get("id") + " is not a resource of dataset " + given);
+        }
+        Object fileId = resource.get("file_id");
+        if (!"upload".equals(resource.get("url_type")) || fileId == null) {
+            String url = resource.get("url") instanceof String u ? u : "";
+            if (EntityUploads.hasScheme(url) && !url.contains("/resource/" + resource.get("id") + "/download/")) {
+                return new Routed(FileDownloads.redirect(URI.create(url)), "no-store");
+            }
+            throw PortalException.notFound("Resource " + resource.get("id") + " has no uploaded file");
+        }
+        DownloadableFile file = show(system, String.valueOf(fileId));
+        FilesPlugin files = FilesPlugin.of(portal);
+        ManagedStorage storage = files.storages().get(file.storage());
+        if (Boolean.TRUE.equals(dataset.get("private")) && portal.config().bool(DownloadConfig.USE_SECURE_URLS)
+                && storage.supports(Capability.TEMPORAL_LINK)) {
+            Duration ttl = Duration.ofSeconds(portal.config().integer(DownloadConfig.SECURE_URL_TTL));
+            return new Routed(FileDownloads.redirect(storage.reader().temporalLink(file.data(), ttl, file.name())), "no-store");
+        }
+        return new Routed(files.downloads().respond(storage, file.target(), request), "private, no-cache");
+    }
+
     private Routed publicDownload(String storageName, String path, DownloadRequest request) {
         FilesPlugin files = FilesPlugin.of(portal);
         ManagedStorage storage = files.storages().all().get(storageName);
@@ -103,8 +154,11 @@ public class FileDownloadRoutes {
     }
 
     private Routed download(String id, String authorization, DownloadRequest request) {
-        Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
-        DownloadableFile file = show(portal.context(user, false), id);
+        // The token check and files_file_show share one transaction (each would open its own).
+        DownloadableFile file = portal.inTransaction(() -> {
+            Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
+            return show(portal.context(user, false), id);
+        });
         FilesPlugin files = FilesPlugin.of(portal);
         ManagedStorage storage = files.storages().get(file.storage());
         return new Routed(files.downloads().respond(storage, file.target(), request), "private, no-cache");

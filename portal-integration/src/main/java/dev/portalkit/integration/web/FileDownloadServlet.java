@@ -33,10 +33,12 @@ import java.util.logging.Logger;
  * <p>Every response, errors included, carries {@code X-Content-Type-Options: nosniff}; errors are
  * the action API's JSON envelopes.
  */
-@WebServlet(name = "files", urlPatterns = "/files/*")
+@WebServlet(name = "files", urlPatterns = {"/files/*", "/dataset/*"})
 public class FileDownloadServlet extends HttpServlet {
     private static final Logger LOG = Logger.getLogger(FileDownloadServlet.class.getName());
     private static final String PREFIX = "/files/";
+    /** Resource downloads, {@code /dataset/<id>/resource/<rid>/download/<name>} (CKAN's route). */
+    private static final String DATASET_PREFIX = "/dataset/";
 
     @Inject
     transient FileDownloadRoutes routes;
@@ -68,7 +70,9 @@ public class FileDownloadServlet extends HttpServlet {
                 req.getHeader("If-None-Match"), req.getHeader("If-Modified-Since"));
         FileDownloadRoutes.Routed routed;
         try {
-            routed = routes.route(segments(req), req.getHeader("Authorization"), request);
+            List<String> datasetPath = segments(req, DATASET_PREFIX);
+            routed = datasetPath != null ? routes.resource(datasetPath, req.getHeader("Authorization"), request)
+                    : routes.route(segments(req), req.getHeader("Authorization"), request);
         } catch (RuntimeException e) {
             writeError(req, resp, ApiResponses.describe(e), head);
             return;
@@ -139,14 +143,23 @@ public class FileDownloadServlet extends HttpServlet {
 
     /** The path below {@code /files/}, split at {@code /} and percent-decoded segment by segment (UTF-8). */
     static List<String> segments(HttpServletRequest req) {
+        List<String> segments = segments(req, PREFIX);
+        if (segments == null) {
+            throw PortalException.notFound("Not found");
+        }
+        return segments;
+    }
+
+    /** The path below {@code prefix}, decoded as {@link #segments(HttpServletRequest)}; null when the path is elsewhere. */
+    static List<String> segments(HttpServletRequest req, String prefix) {
         String uri = req.getRequestURI();
         String context = req.getContextPath() == null ? "" : req.getContextPath();
         String path = uri.startsWith(context) ? uri.substring(context.length()) : uri;
-        if (!path.startsWith(PREFIX)) {
-            throw PortalException.notFound("Not found");
+        if (!path.startsWith(prefix)) {
+            return null;
         }
         List<String> segments = new ArrayList<>();
-        for (String raw : path.substring(PREFIX.length()).split("/", -1)) {
+        for (String raw : path.substring(prefix.length()).split("/", -1)) {
             segments.add(decode(raw));
         }
         return segments;
@@ -202,7 +215,8 @@ public class FileDownloadServlet extends HttpServlet {
         }
     }
 
-    private static URI base(HttpServletRequest req) {
+    /** The base URL of the application (context path included), or {@code null}. */
+    static URI base(HttpServletRequest req) {
         try {
             String context = req.getContextPath() == null ? "" : req.getContextPath();
             return new URI(req.getScheme(), null, req.getServerName(), req.getServerPort(), context + "/", null, null);

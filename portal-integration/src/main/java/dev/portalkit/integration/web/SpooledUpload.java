@@ -1,23 +1,39 @@
 package dev.portalkit.integration.web;
 
-import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.files.Hashing;
+import dev.portalkit.runtime.files.LocalUpload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
-/** A file part of a request, spooled to a temporary file that is deleted when the request ends. */
-final class SpooledUpload implements Upload {
+/**
+ * A file part of a request, spooled to a temporary file that is deleted when the request ends,
+ * with what was measured while it was written: its size, its head (for type detection) and, when
+ * the spooling knew which algorithm the target storage records, its hash. A {@code files:fs}
+ * storage on the same file system links the spooled file into place instead of copying it.
+ */
+final class SpooledUpload implements LocalUpload {
     private final String filename;
     private final String contentType;
     private final Path file;
     private final long size;
+    private final byte[] head;
+    private final String hashAlgorithm;
+    private final String hash;
 
-    SpooledUpload(String filename, String contentType, Path file, long size) {
+    /**
+     * @param hashAlgorithm the configured name of the algorithm of {@code hash}, or {@code null} when not hashed
+     */
+    SpooledUpload(String filename, String contentType, Path file, long size, byte[] head, String hashAlgorithm, String hash) {
         this.filename = filename;
         this.contentType = contentType;
         this.file = file;
         this.size = size;
+        this.head = head;
+        this.hashAlgorithm = hashAlgorithm;
+        this.hash = hash;
     }
 
     @Override
@@ -38,6 +54,25 @@ final class SpooledUpload implements Upload {
     @Override
     public InputStream open() throws IOException {
         return Files.newInputStream(file);
+    }
+
+    @Override
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public byte[] head() {
+        return head.clone();
+    }
+
+    @Override
+    public Optional<String> hash(String algorithm) {
+        if (hash == null || algorithm == null) {
+            return Optional.empty();
+        }
+        String ours = Hashing.jcaName(hashAlgorithm);
+        return ours != null && ours.equalsIgnoreCase(Hashing.jcaName(algorithm)) ? Optional.of(hash) : Optional.empty();
     }
 
     @Override

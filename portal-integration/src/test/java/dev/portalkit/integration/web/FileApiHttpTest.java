@@ -26,16 +26,20 @@ class FileApiHttpTest {
     static ApiClient api;
     static String adminToken;
     static String userToken;
+    static Path roomy;
 
     @BeforeAll
     static void start() throws Exception {
         Path storage = Files.createTempDirectory("http-files-");
+        roomy = Files.createTempDirectory("http-files-roomy-");
         portal = TestPortal.builder()
                 .option(WebPlugin.HTTP_PORT, "0")
                 .option("portal.auth.password_iterations", "1000")
                 .option("portal.files.storage.default.type", "files:fs")
                 .option("portal.files.storage.default.path", storage.toString())
                 .option("portal.files.storage.default.max_size", "1MiB")
+                .option("portal.files.storage.roomy.type", "files:fs")
+                .option("portal.files.storage.roomy.path", roomy.toString())
                 .start();
         server = PortalServer.start(portal.container());
         api = new ApiClient(server.uri());
@@ -111,6 +115,46 @@ class FileApiHttpTest {
         Reply done = api.postJson("files_multipart_complete", "{\"id\": \"" + id + "\"}", adminToken);
         assertThat(done.status()).as(done.body()).isEqualTo(200);
         assertThat((Map<String, Object>) done.result()).containsEntry("size", 10).containsEntry("name", "parts.txt");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLargeUploadIsStoredInOnePassAndLeavesNoSpool() throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024 + 11];
+        new java.util.Random(4).nextBytes(content);
+        String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(content));
+        Reply created = api.multipart("files_file_create", new ApiClient.Multipart()
+                .file("upload", "big.bin", "application/octet-stream", content).field("name", "one-pass.bin")
+                .field("storage", "roomy"), adminToken);
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        Map<String, Object> file = (Map<String, Object>) created.result();
+        assertThat(file).containsEntry("hash", md5).containsEntry("size", content.length).containsEntry("storage", "roomy");
+        assertThat(Files.readAllBytes(roomy.resolve((String) file.get("location")))).isEqualTo(content);
+        assertThat(spools()).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPartPastTheNamedStoragesLimitIsRefusedAndLeavesNothing() throws Exception {
+        Reply tooLarge = api.multipart("files_file_create", new ApiClient.Multipart().field("storage", "default")
+                .file("upload", "big.bin", "application/octet-stream", new byte[1_100_000]).field("name", "refused.bin"), adminToken);
+        assertThat(tooLarge.status()).as(tooLarge.body()).isEqualTo(413);
+        assertThat(tooLarge.error()).containsKey("upload");
+        assertThat(tooLarge.error().get("message").toString()).contains("1048576 bytes of storage default");
+        assertThat(spools()).isEmpty();
+        Reply search = api.postJson("files_file_search", "{\"name\": \"refused.bin\"}", adminToken);
+        assertThat(search.status()).as(search.body()).isEqualTo(200);
+        assertThat((Map<String, Object>) search.result()).containsEntry("count", 0);
+    }
+
+    private static List<Path> spools() throws java.io.IOException {
+        Path tmp = portal.portal().dataDirectory().resolve("tmp");
+        if (!Files.isDirectory(tmp)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            return files.toList();
+        }
     }
 
     @Test

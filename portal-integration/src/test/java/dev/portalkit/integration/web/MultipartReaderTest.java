@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.files.ContentTypes;
+import dev.portalkit.runtime.files.Hashing;
+import dev.portalkit.runtime.files.LocalUpload;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +16,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +105,66 @@ class MultipartReaderTest {
         assertThatThrownBy(() -> read(unterminated.getBytes(StandardCharsets.UTF_8), 1, 1024, 100_000))
                 .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BAD_REQUEST));
         assertThat(tmp.toFile().list()).isEmpty();
+    }
+
+    /** A body of {@code fields} (text, in order) then one file part {@code upload} of {@code file}. */
+    private static byte[] form(Map<String, String> fields, byte[] file) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
+                    + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"data.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(file);
+        body.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return body.toByteArray();
+    }
+
+    @Test
+    void aFilePartIsHashedAndItsHeadKeptWhileItIsSpooled() throws IOException {
+        byte[] file = new byte[3 * 1024 * 1024 + 5];
+        new Random(7).nextBytes(file);
+        MessageDigest md5 = Hashing.digest("md5");
+        String expected = HexFormat.of().formatHex(md5.digest(file));
+        ActionInput.Limits limits = new ActionInput.Limits(1024, 10_000_000, tmp,
+                fields -> new ActionInput.FilePart("md5", Long.MAX_VALUE, null));
+        try (ActionInput input = ActionInput.fromBody("multipart/form-data", BOUNDARY, null, -1, trickle(form(Map.of(), file), 3),
+                limits)) {
+            LocalUpload upload = (LocalUpload) input.data().get("upload");
+            assertThat(upload.hash("md5")).contains(expected);
+            assertThat(upload.hash("MD5")).as("configured names are compared as algorithms").contains(expected);
+            assertThat(upload.hash("sha256")).isEmpty();
+            assertThat(upload.head()).isEqualTo(Arrays.copyOf(file, ContentTypes.SNIFF_BYTES));
+            assertThat(upload.size()).isEqualTo(file.length);
+            assertThat(Files.readAllBytes(upload.file())).isEqualTo(file);
+        }
+        assertThat(tmp.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void aFilePartPastTheNamedStoragesMaxSizeIsRefusedBeforeTheRestArrives() throws IOException {
+        byte[] file = new byte[4 * 1024 * 1024];
+        byte[] body = form(new LinkedHashMap<>(Map.of("storage", "small")), file);
+        long[] consumed = {0};
+        InputStream counting = new ByteArrayInputStream(body) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                int n = super.read(b, off, len);
+                consumed[0] += Math.max(n, 0);
+                return n;
+            }
+        };
+        ActionInput.Limits limits = new ActionInput.Limits(1024, 100_000_000, tmp, fields -> "small".equals(fields.get("storage"))
+                ? new ActionInput.FilePart("md5", 100_000, "small") : ActionInput.FilePart.PLAIN);
+        assertThatThrownBy(() -> ActionInput.fromBody("multipart/form-data", BOUNDARY, null, -1, counting, limits))
+                .isInstanceOfSatisfying(PortalException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE);
+                    assertThat(e.details()).containsKey("upload");
+                })
+                .hasMessageContaining("100000 bytes of storage small");
+        assertThat(consumed[0]).as("bytes read before the refusal").isLessThan(1024 * 1024);
+        assertThat(tmp.toFile().list()).as("the refused part's spool is deleted").isEmpty();
     }
 
     @Test

@@ -103,6 +103,7 @@ public final class CoreSchemas {
                 .with("email", create ? "not_empty" : "ignore_missing", "unicode_safe", "strip_value", "email_validator", "email_is_unique")
                 .with("fullname", "ignore_missing", "unicode_safe")
                 .with("about", "ignore_missing", "unicode_safe")
+                .with("image_url", "ignore_missing", "unicode_safe")
                 .with("password", create ? "not_empty" : "ignore_missing", "unicode_safe", "user_password_validator")
                 .with("sysadmin", "ignore_missing", "ignore_not_sysadmin", "boolean_validator")
                 .with("state", "ignore_missing", "ignore_not_sysadmin", "one_of(active, pending, deleted)");

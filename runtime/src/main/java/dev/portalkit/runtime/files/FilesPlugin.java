@@ -129,10 +129,13 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         for (String type : List.of("package", "resource", "group", "organization", "user")) {
             getters.put(type, viaShowAction(type + "_show"));
         }
-        // Owner type group covers organizations too (CKAN keeps both in one table; their images are group files).
-        OwnerGetter groups = getters.get("group");
-        OwnerGetter organizations = getters.get("organization");
-        getters.put("group", (ctx, id) -> groups.find(ctx, id).or(() -> organizations.find(ctx, id)));
+        // Images of organizations are owned by type "group" (CKAN keeps both in one table).
+        OwnerGetter group = getters.get("group");
+        OwnerGetter organization = getters.get("organization");
+        getters.put("group", (ctx, id) -> {
+            Optional<Map<String, Object>> found = group.find(ctx, id);
+            return found.isPresent() ? found : organization.find(ctx, id);
+        });
         return getters;
     }
 
@@ -312,7 +315,10 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         FileApiConfig.declare(d);
         DownloadConfig.declare(d);
         StorageOptions.declare(d, factories(), transformers.keySet());
-        Set<String> names = configuredNames(d.valuesUnder(StorageOptions.PREFIX));
+        Map<String, String> raw = new LinkedHashMap<>(d.valuesUnder(StorageOptions.PREFIX));
+        raw.putAll(d.valuesUnder(DEFAULT_STORAGE));
+        Set<String> names = configuredNames(raw);
+        StorageRoles.declare(d, names);
         String chosen = d.valuesUnder(DEFAULT_STORAGE).get(DEFAULT_STORAGE);
         if (chosen != null && !chosen.isBlank() && !names.contains(chosen.trim())) {
             d.reject(DEFAULT_STORAGE, "no storage is called '" + chosen.trim() + "' (configured: " + String.join(", ", names) + ")");
@@ -332,10 +338,12 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         this.portal = started;
         PortalConfigImpl config = started.config();
         Map<String, StorageSettings> configured = new TreeMap<>();
-        for (Map.Entry<String, Map<String, String>> e : storageOptions(config, started).entrySet()) {
+        String defaultName = config.string(DEFAULT_STORAGE).trim();
+        for (Map.Entry<String, Map<String, String>> e : storageOptions(config, started, defaultName).entrySet()) {
             configured.put(e.getKey(), StorageOptions.parse(e.getKey(), e.getValue(), factories(), transformers.keySet()));
         }
-        String defaultName = config.string(DEFAULT_STORAGE).trim();
+        Map<StorageRoles.Role, String> roles = StorageRoles.resolve(key -> config.get(key).orElse(null));
+        boolean uploadsEnabled = config.bool(StorageRoles.UPLOADS_ENABLED);
         downloads = new FileDownloads(config.list(DownloadConfig.INLINE_CONTENT_TYPES),
                 Duration.ofSeconds(config.integer(DownloadConfig.REDIRECT_TTL)));
         if (started.database() != null) {
@@ -345,12 +353,13 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         }
         if (started.database() == null) {
             storages = new Storages(configured, Map.of(), defaultName,
-                    "the portal was started without its database, so no storage was opened");
+                    "the portal was started without its database, so no storage was opened", roles, uploadsEnabled);
             return;
         }
         Set<String> wanted = new TreeSet<>(config.list(OPEN_STORAGES));
         if (wanted.contains(OPEN_NONE)) {
-            storages = new Storages(configured, Map.of(), defaultName, "this process opens storages itself (" + OPEN_STORAGES + " = -)");
+            storages = new Storages(configured, Map.of(), defaultName, "this process opens storages itself (" + OPEN_STORAGES + " = -)",
+                    roles, uploadsEnabled);
             return;
         }
         Map<String, ManagedStorage> open = new TreeMap<>();
@@ -361,11 +370,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                 }
             }
         } catch (RuntimeException e) {
-            new Storages(configured, open, defaultName, "").close();
+            new Storages(configured, open, defaultName, "", roles, uploadsEnabled).close();
             throw e;
         }
         storages = new Storages(configured, open, defaultName,
-                "this process opened only " + String.join(", ", wanted) + " (" + OPEN_STORAGES + ")");
+                "this process opened only " + String.join(", ", wanted) + " (" + OPEN_STORAGES + ")", roles, uploadsEnabled);
     }
 
     @Override
@@ -381,8 +390,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         }
     }
 
-    /** Options of every configured storage (keys relative to it), or of the implicit default storage. */
-    private static Map<String, Map<String, String>> storageOptions(PortalConfigImpl config, Portal portal) {
+    /**
+     * Options of every configured storage (keys relative to it), or of the implicit default storage,
+     * and of the implicit role storages derived from the default one ({@link StorageRoles}).
+     */
+    private Map<String, Map<String, String>> storageOptions(PortalConfigImpl config, Portal portal, String defaultName) {
         Map<String, Map<String, String>> out = new TreeMap<>();
         for (String name : StorageOptions.names(config.rawValues())) {
             String prefix = StorageOptions.PREFIX + name + ".";
@@ -401,6 +413,10 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             implicit.put("create_path", "true");
             out.put(IMPLICIT_STORAGE, implicit);
         }
+        StorageRoles.derive(out, defaultName, type -> {
+            Adapter adapter = adapters.get(type);
+            return adapter == null ? Set.of() : StorageRoles.optionKeys(adapter.factory());
+        }, key -> config.get(key).orElse(null));
         return out;
     }
 
@@ -501,11 +517,14 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
 
     /**
      * The names of the storages configured by {@code values} (raw configuration), or the
-     * implicit {@code default} when there are none.
+     * implicit {@code default} when there are none, with the implicit role storages derived from
+     * the default storage ({@link StorageRoles}).
      */
     public static Set<String> configuredNames(Map<String, String> values) {
         Set<String> names = StorageOptions.names(values);
-        return names.isEmpty() ? Set.of(IMPLICIT_STORAGE) : names;
+        String chosen = values.get(DEFAULT_STORAGE);
+        String defaultName = chosen == null || chosen.isBlank() ? IMPLICIT_STORAGE : chosen.trim();
+        return StorageRoles.withImplicit(names.isEmpty() ? Set.of(IMPLICIT_STORAGE) : names, defaultName);
     }
 
     /** The files plugin of a started portal. */

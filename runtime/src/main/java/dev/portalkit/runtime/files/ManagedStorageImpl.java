@@ -278,11 +278,52 @@ public final class ManagedStorageImpl implements ManagedStorage {
             if (!replace && adapterExists(location)) {
                 throw FilesException.existingFile(name(), location);
             }
+            MeasuredUpload.TypeCheck typeCheck = new MeasuredUpload.TypeCheck(name(), settings.supportedTypes());
+            if (upload instanceof LocalUpload local && adapter instanceof LocalFileAdopter adopter) {
+                Optional<FileData> adopted = adopt(location, local, adopter, typeCheck, replace);
+                if (adopted.isPresent()) {
+                    return adopted.get();
+                }
+            }
+            // A local upload hashed while it was written is not hashed again while the adapter copies it.
+            Optional<String> known = upload instanceof LocalUpload local ? local.hash(settings.hashingAlgorithm()) : Optional.empty();
             MeasuredUpload measured = new MeasuredUpload(upload, maxSizeLimit(), limit -> FilesException.tooLarge(name(), limit),
-                    digest(), new MeasuredUpload.TypeCheck(name(), settings.supportedTypes()));
+                    known.isPresent() ? null : digest(), typeCheck);
             FileData stored = store(location, measured, replace);
-            return new FileData(location, measured.count(), measured.contentType(), measured.hash(),
+            return new FileData(location, measured.count(), measured.contentType(), known.orElseGet(measured::hash),
                     settings.hashingAlgorithm(), stored.storageData());
+        }
+
+        /**
+         * One pass for a file the host already wrote and hashed while receiving it: the adapter
+         * links it into place; size, type and hash come from the measurements taken while it was
+         * written. Empty (nothing stored) when the hash is in another algorithm or the adapter
+         * cannot take this file: the caller streams it instead.
+         */
+        private Optional<FileData> adopt(Location location, LocalUpload local, LocalFileAdopter adopter,
+                                         MeasuredUpload.TypeCheck typeCheck, boolean replace) {
+            Optional<String> hash = local.hash(settings.hashingAlgorithm());
+            if (hash.isEmpty()) {
+                return Optional.empty();
+            }
+            long size = local.size();
+            if (size > maxSizeLimit()) {
+                throw FilesException.tooLarge(name(), settings.maxSize());
+            }
+            byte[] head = local.head();
+            String type = ContentTypes.detect(head, head.length, local.filename(), local.contentType());
+            FilesException refused = typeCheck.refusal(type, local.contentType());
+            if (refused != null) {
+                throw refused;
+            }
+            Optional<FileData> stored = adopter.adopt(location, local.file(), replace);
+            if (stored.isPresent() && stored.get().size() != size) {
+                FilesException e = new FilesException(ErrorKind.INTERNAL, "storage " + name() + " took " + stored.get().size()
+                        + " bytes of a " + size + "-byte upload");
+                removeQuietly(location, e);
+                throw e;
+            }
+            return stored.map(s -> new FileData(location, size, type, hash.get(), settings.hashingAlgorithm(), s.storageData()));
         }
 
         @Override

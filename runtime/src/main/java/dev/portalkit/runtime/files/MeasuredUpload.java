@@ -33,6 +33,14 @@ final class MeasuredUpload implements Upload {
 
     /** Detect the type at open and refuse what {@code supported} does not accept. */
     record TypeCheck(String storage, List<String> supported) {
+        /** The refusal of {@code detected} (declared by the client as {@code declared}), or {@code null} when accepted. */
+        FilesException refusal(String detected, String declared) {
+            if (ContentTypes.accepted(detected, supported)) {
+                return null;
+            }
+            return FilesException.wrongType(storage, detected, "the storage accepts " + String.join(" ", supported)
+                    + " (detected from the content" + (sameBase(detected, declared) ? "" : "; declared " + declared) + ")");
+        }
     }
 
     /**
@@ -80,11 +88,9 @@ final class MeasuredUpload implements Upload {
                 measure(head, 0, head.length);
                 String type = ContentTypes.detect(head, head.length, source.filename(), source.contentType());
                 detectedType = type;
-                if (!ContentTypes.accepted(type, typeCheck.supported())) {
-                    throw fail(FilesException.wrongType(typeCheck.storage(), type,
-                            "the storage accepts " + String.join(" ", typeCheck.supported())
-                                    + " (detected from the content" + (sameBase(type, source.contentType()) ? "" : "; declared "
-                                    + source.contentType()) + ")"));
+                FilesException refused = typeCheck.refusal(type, source.contentType());
+                if (refused != null) {
+                    throw fail(refused);
                 }
                 if (head.length < ContentTypes.SNIFF_BYTES) {
                     end();

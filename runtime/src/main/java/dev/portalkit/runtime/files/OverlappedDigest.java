@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * adding to it (MD5 runs at about the speed of a disk write; in sequence they would halve an
  * upload's rate). Bytes are copied into a few pooled {@value #BUFFER}-byte buffers and hashed in
  * order; when all buffers wait to be hashed, the uploading thread waits too. Content shorter than
- * one buffer is hashed inline, without a helper.
+ * one buffer is hashed inline, without a helper. Used by the managed storage's uploads and by the
+ * web layer while it spools a request's file part.
  */
-final class OverlappedDigest {
+public final class OverlappedDigest {
     static final int BUFFER = 1 << 20;
     private static final int BUFFERS = 4;
     private static final ExecutorService HELPERS = Executors.newCachedThreadPool(new ThreadFactory() {
@@ -50,11 +51,12 @@ final class OverlappedDigest {
     private int filled;
     private Future<?> helper;
 
-    OverlappedDigest(MessageDigest digest) {
+    public OverlappedDigest(MessageDigest digest) {
         this.digest = digest;
     }
 
-    void update(byte[] b, int off, int len) {
+    /** Adds bytes (copied: the caller may reuse {@code b} at once). */
+    public void update(byte[] b, int off, int len) {
         while (len > 0) {
             if (current == null) {
                 current = nextBuffer();
@@ -71,7 +73,7 @@ final class OverlappedDigest {
     }
 
     /** The hash of everything given; waits for the helper. */
-    String finish() {
+    public String finish() {
         if (helper == null) {
             if (current != null) {
                 digest.update(current, 0, filled);
@@ -94,7 +96,7 @@ final class OverlappedDigest {
     }
 
     /** Stops the helper without a result (the upload failed). */
-    void abandon() {
+    public void abandon() {
         if (helper != null) {
             pending.add(ABANDON);
         }

@@ -22,12 +22,39 @@ public final class Storages implements AutoCloseable {
     private final Map<String, ManagedStorage> open;
     private final String defaultName;
     private final String notOpenReason;
+    private final Map<StorageRoles.Role, String> roles;
+    private final boolean uploadsEnabled;
 
-    Storages(Map<String, StorageSettings> configured, Map<String, ManagedStorage> open, String defaultName, String notOpenReason) {
+    Storages(Map<String, StorageSettings> configured, Map<String, ManagedStorage> open, String defaultName, String notOpenReason,
+             Map<StorageRoles.Role, String> roles, boolean uploadsEnabled) {
         this.configured = Collections.unmodifiableMap(configured);
         this.open = Collections.unmodifiableMap(open);
         this.defaultName = defaultName;
         this.notOpenReason = notOpenReason;
+        this.roles = Map.copyOf(roles);
+        this.uploadsEnabled = uploadsEnabled;
+    }
+
+    /** The name of the storage of an upload role ({@code portal.files.default_storages.<role>}). */
+    public String roleName(StorageRoles.Role role) {
+        return roles.getOrDefault(role, role.implicitStorage());
+    }
+
+    /** Whether uploads are allowed at all ({@code portal.uploads_enabled}). */
+    public boolean uploadsEnabled() {
+        return uploadsEnabled;
+    }
+
+    /**
+     * Refuses an upload when {@code portal.uploads_enabled} is false.
+     *
+     * @throws PortalException PERMISSION_DENIED (403) naming the option, attributed to {@code field}
+     */
+    public void requireUploads(String field) {
+        if (!uploadsEnabled) {
+            throw dev.portalkit.runtime.files.tracked.FieldFailure.of(ErrorKind.PERMISSION_DENIED, field,
+                    "Uploads are disabled on this portal (" + StorageRoles.UPLOADS_ENABLED + " = false)");
+        }
     }
 
     /**

@@ -7,6 +7,9 @@ import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.files.IUploader;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.api.validation.Schema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +26,8 @@ import java.util.UUID;
  */
 final class GroupActions {
     private static final Set<String> KNOWN = Set.of("id", "name", "title", "description", "image_url", "state", "type",
-            "is_organization", "created", "users", "packages", "package_count", "display_name", "approval_status");
+            "is_organization", "created", "users", "packages", "package_count", "display_name", "approval_status",
+            "image_display_url");
     private static final Schema MEMBER_CREATE = Schema.empty()
             .with("id", "not_empty", "unicode_safe")
             .with("username", "not_empty", "unicode_safe")
@@ -45,14 +49,16 @@ final class GroupActions {
     private final ModelStore store;
     private final Permissions permissions;
     private final ModelDicts dicts;
+    private final EntityUploads uploads;
     private final boolean organization;
     private final String prefix;
     private final String noun;
 
-    GroupActions(ModelStore store, Permissions permissions, ModelDicts dicts, boolean organization) {
+    GroupActions(ModelStore store, Permissions permissions, ModelDicts dicts, EntityUploads uploads, boolean organization) {
         this.store = store;
         this.permissions = permissions;
         this.dicts = dicts;
+        this.uploads = uploads;
         this.organization = organization;
         this.prefix = organization ? "organization" : "group";
         this.noun = organization ? "organization" : "group";
@@ -115,7 +121,10 @@ final class GroupActions {
     // ---- actions -----------------------------------------------------------------------------
 
     private Object create(ActionContext ctx, Map<String, Object> data) {
-        Map<String, Object> valid = ctx.validate(prefix + "_create", data);
+        Map<String, Object> input = new LinkedHashMap<>(data);
+        Upload image = EntityUploads.takeUpload(input, EntityUploads.IMAGE_UPLOAD);
+        boolean clear = EntityUploads.takeFlag(input, EntityUploads.CLEAR_UPLOAD);
+        Map<String, Object> valid = ctx.validate(prefix + "_create", input);
         GroupRecord g = new GroupRecord();
         g.id = UUID.randomUUID().toString();
         g.created = ModelStore.now();
@@ -127,6 +136,10 @@ final class GroupActions {
         Permissions.userId(ctx).map(store::user).ifPresent(creator ->
                 store.putMember(g.id, MemberRecord.USER, creator.id, "admin"));
         store.flush();
+        if (image != null) {
+            g.imageUrl = uploads.updateImage(ctx, IUploader.ImageOwner.GROUP, g.id, null, g.imageUrl, image, clear);
+            store.flush();
+        }
         return showDict(ctx, g, true, false);
     }
 
@@ -135,8 +148,12 @@ final class GroupActions {
         GroupRecord g = store.requireGroup(data, "id", organization);
         Map<String, Object> input = new LinkedHashMap<>(data);
         input.put("id", g.id);
+        Upload image = EntityUploads.takeUpload(input, EntityUploads.IMAGE_UPLOAD);
+        boolean clear = EntityUploads.takeFlag(input, EntityUploads.CLEAR_UPLOAD);
         Map<String, Object> valid = ctx.validate(prefix + "_update", input);
+        String current = g.imageUrl;
         apply(g, valid);
+        g.imageUrl = uploads.updateImage(ctx, IUploader.ImageOwner.GROUP, g.id, current, g.imageUrl, image, clear);
         store.flush();
         return showDict(ctx, g, true, false);
     }

@@ -2,7 +2,11 @@ package dev.portalkit.runtime.model;
 
 import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.files.IUploader;
 import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.uploader.EntityUploads;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Records to CKAN-shaped dicts (CKAN's {@code model_dictize}). Dataset lists are built with one
@@ -25,10 +30,36 @@ final class ModelDicts {
 
     private final ModelStore store;
     private final Permissions permissions;
+    private final EntityUploads uploads;
+    private final Supplier<String> siteUrl;
 
-    ModelDicts(ModelStore store, Permissions permissions) {
+    ModelDicts(ModelStore store, Permissions permissions, EntityUploads uploads, Supplier<String> siteUrl) {
         this.store = store;
         this.permissions = permissions;
+        this.uploads = uploads;
+        this.siteUrl = siteUrl;
+    }
+
+    /**
+     * The {@code url} a client sees: an upload's bare file name becomes its download route,
+     * {@code <site_url>/dataset/<package_id>/resource/<id>/download/<file name>}; links stay as they are.
+     */
+    String resourceUrl(ResourceRecord r) {
+        if (!ResourceActions.URL_TYPE_UPLOAD.equals(r.urlType) || r.url == null || r.url.isEmpty()
+                || EntityUploads.hasScheme(r.url)) {
+            return r.url;
+        }
+        String site = siteUrl.get();
+        while (site.endsWith("/")) {
+            site = site.substring(0, site.length() - 1);
+        }
+        return site + "/dataset/" + r.packageId + "/resource/" + r.id + "/download/"
+                + URLEncoder.encode(r.url, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** CKAN's {@code image_display_url} of a group, organization or user image. */
+    String imageDisplayUrl(ActionContext ctx, IUploader.ImageOwner owner, String ownerId, String imageUrl) {
+        return uploads.displayUrl(ctx, owner, ownerId, imageUrl);
     }
 
     static String timestamp(Instant instant) {
@@ -149,12 +180,15 @@ final class ModelDicts {
         d.put("package_id", r.packageId);
         d.put("name", r.name);
         d.put("description", r.description);
-        d.put("url", r.url);
+        d.put("url", resourceUrl(r));
         d.put("url_type", r.urlType);
         d.put("format", r.format);
         d.put("mimetype", r.mimetype);
         d.put("size", r.size);
         d.put("hash", r.hash);
+        if (r.fileId != null) {
+            d.put("file_id", r.fileId);
+        }
         d.put("position", r.position);
         d.put("state", r.state);
         d.put("created", timestamp(r.created));
@@ -184,6 +218,7 @@ final class ModelDicts {
 
     Map<String, Object> groupDict(ActionContext ctx, GroupRecord g, boolean includeUsers, boolean includeDatasets, int maxDatasets) {
         Map<String, Object> d = groupSummary(g);
+        d.put("image_display_url", imageDisplayUrl(ctx, IUploader.ImageOwner.GROUP, g.id, g.imageUrl));
         d.put("package_count", visibleDatasetCount(ctx, g));
         if (includeUsers) {
             List<Map<String, Object>> users = new ArrayList<>();
@@ -268,7 +303,9 @@ final class ModelDicts {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (UserRecord u : users) {
-            out.add(userDict(u, maySeePrivate(ctx, u), created.getOrDefault(u.id, 0L)));
+            Map<String, Object> d = userDict(u, maySeePrivate(ctx, u), created.getOrDefault(u.id, 0L));
+            d.put("image_display_url", imageDisplayUrl(ctx, IUploader.ImageOwner.USER, u.id, u.imageUrl));
+            out.add(d);
         }
         return out;
     }
@@ -285,6 +322,7 @@ final class ModelDicts {
         d.put("fullname", u.fullname);
         d.put("display_name", displayName(u));
         d.put("about", u.about);
+        d.put("image_url", u.imageUrl);
         if (includeEmail) {
             d.put("email", u.email);
         }

@@ -5,9 +5,14 @@ import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.files.IUploader;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.files.ContentTypes;
+import dev.portalkit.runtime.uploader.EntityUploads;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -21,16 +26,22 @@ import java.util.UUID;
 final class ResourceActions {
     /** Keys stored in columns or derived; everything else a resource carries is kept in its extras. */
     private static final Set<String> KNOWN = Set.of("id", "package_id", "name", "description", "url", "url_type", "format",
-            "mimetype", "size", "hash", "position", "state", "created", "metadata_modified", "last_modified");
+            "mimetype", "size", "hash", "position", "state", "created", "metadata_modified", "last_modified", "file_id");
+
+    static final String UPLOAD = "upload";
+    static final String CLEAR_UPLOAD = "clear_upload";
+    static final String URL_TYPE_UPLOAD = "upload";
 
     private final ModelStore store;
     private final Permissions permissions;
     private final ModelDicts dicts;
+    private final EntityUploads uploads;
 
-    ResourceActions(ModelStore store, Permissions permissions, ModelDicts dicts) {
+    ResourceActions(ModelStore store, Permissions permissions, ModelDicts dicts, EntityUploads uploads) {
         this.store = store;
         this.permissions = permissions;
         this.dicts = dicts;
+        this.uploads = uploads;
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
@@ -99,6 +110,9 @@ final class ResourceActions {
         PackageRecord p = store.requirePackage(data, "package_id");
         Map<String, Object> input = new LinkedHashMap<>(data);
         input.put("package_id", p.id);
+        Upload upload = EntityUploads.takeUpload(input, UPLOAD);
+        EntityUploads.takeFlag(input, CLEAR_UPLOAD);
+        IUploader.Handler handler = upload == null ? null : uploads.resources(ctx, UPLOAD);
         Map<String, Object> valid = ctx.validate("resource_create", input);
         String id = ModelStore.str(valid.get("id"));
         if (id != null && store.em().find(ResourceRecord.class, id) != null) {
@@ -111,6 +125,11 @@ final class ResourceActions {
         store.em().persist(r);
         p.metadataModified = now;
         store.flush();
+        if (handler != null) {
+            // The resource exists in this transaction: the file can be owned by it.
+            attach(r, handler.store(ctx, r.id, upload));
+            store.flush();
+        }
         return dicts.resourceDict(r);
     }
 
@@ -120,9 +139,32 @@ final class ResourceActions {
         Map<String, Object> input = new LinkedHashMap<>(data);
         input.put("id", r.id);
         input.put("package_id", r.packageId);
+        Upload upload = EntityUploads.takeUpload(input, UPLOAD);
+        boolean clear = EntityUploads.takeFlag(input, CLEAR_UPLOAD);
+        IUploader.Handler handler = upload == null ? null : uploads.resources(ctx, UPLOAD);
         Map<String, Object> valid = ctx.validate("resource_update", input);
         Instant now = ModelStore.now();
+        IUploader.Stored previous = stored(r);
         apply(r, valid);
+        if (handler != null) {
+            attach(r, handler.store(ctx, r.id, upload));
+            uploads.release(ctx, handler, r.id, previous);
+        } else if (clear || previous == null) {
+            if (previous != null) {
+                // Back to a link: what described the file goes with it, unless the caller gave new values.
+                if (URL_TYPE_UPLOAD.equals(r.urlType)) {
+                    r.urlType = null;
+                }
+                r.size = valid.get("size") instanceof Number n ? n.longValue() : null;
+                r.mimetype = ModelStore.str(valid.get("mimetype"));
+                r.hash = ModelStore.str(valid.get("hash"));
+                r.fileId = null;
+                uploads.release(ctx, uploads.resourceRemover(ctx), r.id, previous);
+            }
+        } else {
+            // Neither a new upload nor clear_upload: the resource keeps its file (whatever url was sent back).
+            keep(r, previous);
+        }
         r.metadataModified = now;
         touch(r.packageId, now);
         store.flush();
@@ -146,12 +188,58 @@ final class ResourceActions {
     private Object delete(ActionContext ctx, Map<String, Object> data) {
         ResourceRecord r = store.requireResource(data, "id");
         Instant now = ModelStore.now();
+        IUploader.Stored previous = stored(r);
+        if (previous != null) {
+            uploads.release(ctx, uploads.resourceRemover(ctx), r.id, previous);
+            r.fileId = null;
+        }
         r.state = ModelStore.DELETED;
         r.metadataModified = now;
         store.flush();
         store.renumberResources(r.packageId);
         touch(r.packageId, now);
         return null;
+    }
+
+    /** What the resource records of its uploaded file, or null when it is not an upload. */
+    static IUploader.Stored stored(ResourceRecord r) {
+        if (!URL_TYPE_UPLOAD.equals(r.urlType)) {
+            return null;
+        }
+        return new IUploader.Stored(r.url, r.fileId, r.size == null ? -1 : r.size, r.mimetype, r.hash);
+    }
+
+    /** Records a stored upload on the resource (CKAN: url_type upload, url the file name, size, mimetype, format). */
+    static void attach(ResourceRecord r, IUploader.Stored stored) {
+        r.urlType = URL_TYPE_UPLOAD;
+        r.url = stored.url();
+        r.fileId = stored.fileId();
+        r.size = stored.size() < 0 ? null : stored.size();
+        r.mimetype = stored.contentType();
+        r.hash = stored.hash();
+        if (r.format == null || r.format.isBlank()) {
+            r.format = format(stored.contentType(), stored.url());
+        }
+    }
+
+    private static void keep(ResourceRecord r, IUploader.Stored previous) {
+        r.urlType = URL_TYPE_UPLOAD;
+        r.url = previous.url();
+        r.fileId = previous.fileId();
+        r.size = previous.size() < 0 ? null : previous.size();
+        r.mimetype = previous.contentType();
+        r.hash = previous.hash();
+    }
+
+    /** CKAN's guessed format: from the detected type (text/csv: CSV), else the file name's extension. */
+    static String format(String contentType, String name) {
+        String ext = contentType == null ? "" : ContentTypes.extensionFor(contentType);
+        if (ext.isEmpty() && name != null) {
+            String file = name.substring(name.lastIndexOf('/') + 1);
+            int dot = file.lastIndexOf('.');
+            ext = dot > 0 ? file.substring(dot) : "";
+        }
+        return ext.isEmpty() ? null : ext.substring(1).toUpperCase(Locale.ROOT);
     }
 
     private void touch(String packageId, Instant now) {

@@ -1,6 +1,5 @@
 package dev.portalkit.runtime.model;
 
-import dev.portalkit.runtime.Json;
 import jakarta.persistence.EntityManager;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,17 +109,15 @@ public final class UploadReferences {
             return found.stream().filter(g -> !"deleted".equals(g.state))
                     .filter(g -> g.imageUrl.equals(fileName) || g.imageUrl.endsWith(suffix)).map(g -> g.id).findFirst();
         }
-        List<UserRecord> found = em.get().createQuery("SELECT u FROM UserRecord u WHERE u.customFields LIKE :s ORDER BY u.created, u.id",
-                UserRecord.class).setParameter("s", "%" + fileName + "%").getResultList();
-        return found.stream().filter(u -> !"deleted".equals(u.state)).filter(u -> {
-            String image = userImage(u);
-            return image != null && (image.equals(fileName) || image.endsWith(suffix));
-        }).map(u -> u.id).findFirst();
+        List<UserRecord> found = em.get().createQuery("SELECT u FROM UserRecord u WHERE u.imageUrl = :n OR u.imageUrl LIKE :s "
+                + "ORDER BY u.created, u.id", UserRecord.class).setParameter("n", fileName).setParameter("s", "%" + fileName).getResultList();
+        return found.stream().filter(u -> !"deleted".equals(u.state))
+                .filter(u -> u.imageUrl.equals(fileName) || u.imageUrl.endsWith(suffix)).map(u -> u.id).findFirst();
     }
 
     /** The image_url of group or user {@code id}. */
     public String image(String ownerType, String id) {
-        return "group".equals(ownerType) ? em.get().find(GroupRecord.class, id).imageUrl : userImage(em.get().find(UserRecord.class, id));
+        return "group".equals(ownerType) ? em.get().find(GroupRecord.class, id).imageUrl : em.get().find(UserRecord.class, id).imageUrl;
     }
 
     /** Sets the image_url of group or user {@code id}; returns the previous value. */
@@ -132,20 +129,8 @@ public final class UploadReferences {
             return previous;
         }
         UserRecord u = em.get().find(UserRecord.class, id);
-        String previous = userImage(u);
-        Map<String, Object> custom = new LinkedHashMap<>(ModelDicts.customFields(u.customFields));
-        if (imageUrl == null) {
-            custom.remove("image_url");
-        } else {
-            custom.put("image_url", imageUrl);
-        }
-        u.customFields = custom.isEmpty() ? null : Json.write(custom);
+        String previous = u.imageUrl;
+        u.imageUrl = imageUrl;
         return previous;
-    }
-
-    /** A user's image_url (kept with the user's other schema fields). */
-    private static String userImage(UserRecord u) {
-        Object image = ModelDicts.customFields(u.customFields).get("image_url");
-        return image == null ? null : String.valueOf(image);
     }
 }

@@ -4,6 +4,9 @@ import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.files.IUploader;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.api.validation.Schema;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +24,7 @@ import java.util.UUID;
  */
 final class UserActions {
     private static final Set<String> KNOWN = Set.of("id", "name", "email", "fullname", "about", "password", "sysadmin",
-            "state", "created", "display_name", "number_created_packages", "password_hash");
+            "state", "created", "display_name", "number_created_packages", "password_hash", "image_url", "image_display_url");
     private static final Schema LIST = Schema.empty()
             .with("q", "ignore_missing", "unicode_safe")
             .with("order_by", "default(name)", "unicode_safe", "one_of(name, fullname, created)")
@@ -31,10 +34,12 @@ final class UserActions {
 
     private final ModelStore store;
     private final ModelDicts dicts;
+    private final EntityUploads uploads;
 
-    UserActions(ModelStore store, ModelDicts dicts) {
+    UserActions(ModelStore store, ModelDicts dicts, EntityUploads uploads) {
         this.store = store;
         this.dicts = dicts;
+        this.uploads = uploads;
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
@@ -82,7 +87,10 @@ final class UserActions {
     // ---- actions -----------------------------------------------------------------------------
 
     private Object create(ActionContext ctx, Map<String, Object> data) {
-        Map<String, Object> valid = ctx.validate("user_create", data);
+        Map<String, Object> input = new LinkedHashMap<>(data);
+        Upload image = EntityUploads.takeUpload(input, EntityUploads.IMAGE_UPLOAD);
+        boolean clear = EntityUploads.takeFlag(input, EntityUploads.CLEAR_UPLOAD);
+        Map<String, Object> valid = ctx.validate("user_create", input);
         UserRecord u = new UserRecord();
         u.id = UUID.randomUUID().toString();
         u.created = ModelStore.now();
@@ -90,14 +98,21 @@ final class UserActions {
         u.email = ModelStore.str(valid.get("email"));
         u.fullname = ModelStore.str(valid.get("fullname"));
         u.about = ModelStore.str(valid.get("about"));
+        u.imageUrl = ModelStore.str(valid.get("image_url"));
         u.passwordHash = PasswordHasher.hash(ModelStore.str(valid.get("password")), iterations(ctx));
         u.sysadmin = Boolean.TRUE.equals(valid.get("sysadmin"));
         u.state = valid.get("state") == null ? ModelStore.ACTIVE : ModelStore.str(valid.get("state"));
         u.customFields = ModelDicts.customJson(valid, KNOWN);
         store.em().persist(u);
         store.flush();
+        if (image != null) {
+            u.imageUrl = uploads.updateImage(ctx, IUploader.ImageOwner.USER, u.id, null, u.imageUrl, image, clear);
+            store.flush();
+        }
         // The caller just gave the email: it may see it back, even when anonymous.
-        return ModelDicts.userDict(u, true, 0);
+        Map<String, Object> dict = ModelDicts.userDict(u, true, 0);
+        dict.put("image_display_url", dicts.imageDisplayUrl(ctx, IUploader.ImageOwner.USER, u.id, u.imageUrl));
+        return dict;
     }
 
     /** Changes the fields given (CKAN's user_update leaves the others as they are). */
@@ -105,7 +120,13 @@ final class UserActions {
         UserRecord u = store.requireUser(data, "id");
         Map<String, Object> input = new LinkedHashMap<>(data);
         input.put("id", u.id);
+        Upload image = EntityUploads.takeUpload(input, EntityUploads.IMAGE_UPLOAD);
+        boolean clear = EntityUploads.takeFlag(input, EntityUploads.CLEAR_UPLOAD);
         Map<String, Object> valid = ctx.validate("user_update", input);
+        if (image != null || clear || valid.containsKey("image_url")) {
+            String given = image == null && !clear || valid.containsKey("image_url") ? ModelStore.str(valid.get("image_url")) : null;
+            u.imageUrl = uploads.updateImage(ctx, IUploader.ImageOwner.USER, u.id, u.imageUrl, given, image, clear);
+        }
         if (valid.containsKey("name")) {
             u.name = ModelStore.str(valid.get("name"));
         }

@@ -16,6 +16,9 @@ public class UserRecord {
     public String email;
     public String fullname;
     public String about;
+    /** A link with a scheme, or the location of the user's tracked image file. */
+    @Column(name = "image_url")
+    public String imageUrl;
     @Column(name = "password_hash")
     public String passwordHash;
     public boolean sysadmin;

@@ -96,7 +96,7 @@ class FilesCliTest {
 
         Run unknown = run(dir, concat(new String[] {"files", "scan", "-s", "nosuch"}, config));
         assertThat(unknown.code()).isNotZero();
-        assertThat(unknown.err()).isEqualTo("error: -s/--storage: unknown storage 'nosuch' (configured: a, b)\n");
+        assertThat(unknown.err()).isEqualTo("error: -s/--storage: unknown storage 'nosuch' (configured: a, admin, b, groups, resources, users)\n");
     }
 
     @Test
@@ -119,7 +119,7 @@ class FilesCliTest {
         assertThat(cors.code()).isNotZero();
         assertThat(cors.err()).startsWith("error: storage main (files:fs) has no container to manage: fix-cors works").hasLineCount(1);
         Run unknown = run(dir, concat(new String[] {"files", "create-container", "-s", "nosuch"}, config));
-        assertThat(unknown.err()).isEqualTo("error: -s/--storage: unknown storage 'nosuch' (configured: main)\n");
+        assertThat(unknown.err()).isEqualTo("error: -s/--storage: unknown storage 'nosuch' (configured: admin, groups, main, resources, users)\n");
         Run badOrigin = run(dir, concat(new String[] {"files", "fix-cors", "-s", "main", "portal.example.org/x"}, config));
         assertThat(badOrigin.err()).startsWith("error: 'portal.example.org/x' is not an origin");
     }

@@ -119,10 +119,9 @@ class MigrationCliTest {
                     "correct horse battery");
             users.put((String) u.get("id"), name + "-avatar.png");
         }
-        // A user's image_url is kept with the user's other schema fields (custom_fields); set as a classic portal has it.
+        // The bare name CKAN kept for an uploaded avatar (set directly: the file is not uploaded through the actions here).
         portal.portal().inTransaction(() -> {
-            users.forEach((id, image) -> portal.portal().transactions().em().find(UserRecord.class, id).customFields =
-                    "{\"image_url\": \"" + image + "\"}");
+            users.forEach((id, image) -> portal.portal().transactions().em().find(UserRecord.class, id).imageUrl = image);
             return null;
         });
         Map<String, String> resources = new TreeMap<>();

@@ -103,7 +103,7 @@ class StorageConfigTest {
     void withoutConfiguredStoragesADefaultFsStorageLivesInTheDataDirectory() throws Exception {
         try (TestPortal portal = TestPortal.builder().runPendingTasks(false).start()) {
             Storages storages = FilesPlugin.of(portal.portal()).storages();
-            assertThat(storages.names()).containsExactly("default");
+            assertThat(storages.names()).containsExactly("admin", "default", "groups", "resources", "users");
             ManagedStorage storage = storages.defaultStorage();
             assertThat(storage.settings().type()).isEqualTo("files:fs");
             assertThat(storage.settings().option("path")).isEqualTo(portal.dataDir().resolve("storage").toString());
@@ -128,7 +128,7 @@ class StorageConfigTest {
                 .option("portal.files.default_storage", "mem");
         try (TestPortal portal = builder.start()) {
             Storages storages = FilesPlugin.of(portal.portal()).storages();
-            assertThat(storages.names()).containsExactly("main", "mem");
+            assertThat(storages.names()).containsExactly("admin", "groups", "main", "mem", "resources", "users");
             StorageSettings main = storages.get("main").settings();
             assertThat(main.maxSize()).isEqualTo(2_000_000);
             assertThat(main.supportedTypes()).containsExactly("image", "text/csv");
@@ -141,7 +141,7 @@ class StorageConfigTest {
             assertThat(hashed.hashAlgorithm()).isEqualTo("sha256");
             assertThat(hashed.hash()).isEqualTo("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
             assertThatThrownBy(() -> storages.get("nosuch")).isInstanceOfSatisfying(FilesException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND)).hasMessage("storage nosuch is not configured (configured: main, mem)");
+                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND)).hasMessage("storage nosuch is not configured (configured: admin, groups, main, mem, resources, users)");
         }
     }
 

@@ -141,9 +141,7 @@ public final class FileDownloads {
 
         Delivery delivery = storage.reader().delivery(data, filename, redirectTtl);
         if (delivery instanceof Delivery.Redirect redirect) {
-            headers.put("Location", redirect.location().toString());
-            headers.put("Cache-Control", "no-store");
-            return new DownloadResponse(302, headers, new DownloadResponse.None());
+            return redirect(redirect.location());
         }
         String type = data.contentType().chars().anyMatch(c -> c < 0x20 || c >= 0x7f) ? ContentTypes.OCTET_STREAM : data.contentType();
         headers.put("Content-Type", type);
@@ -157,6 +155,15 @@ public final class FileDownloads {
             return new DownloadResponse(200, headers, new DownloadResponse.None());
         }
         return stream(storage, target, request, headers);
+    }
+
+    /** A redirect to {@code location} (a presigned or secure URL), never cached. */
+    public static DownloadResponse redirect(java.net.URI location) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Content-Type-Options", NOSNIFF);
+        headers.put("Location", location.toString());
+        headers.put("Cache-Control", "no-store");
+        return new DownloadResponse(302, headers, new DownloadResponse.None());
     }
 
     private DownloadResponse stream(ManagedStorage storage, DownloadTarget target, DownloadRequest request,

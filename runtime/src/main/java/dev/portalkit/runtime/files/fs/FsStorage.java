@@ -15,6 +15,7 @@ import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.Hashing;
+import dev.portalkit.runtime.files.LocalFileAdopter;
 import dev.portalkit.runtime.files.LocationRules;
 import dev.portalkit.runtime.files.Streams;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -59,11 +61,13 @@ import java.util.stream.Stream;
  *
  * <p>Writes go to a temporary file under {@code <path>/.portalkit/tmp} and are published by an
  * atomic rename (replacing) or a hard link (not replacing: fails if a file appeared meanwhile), so
- * readers never see a partial file and a failed upload leaves nothing behind. Multipart parts are
+ * readers never see a partial file and a failed upload leaves nothing behind. A complete local file
+ * on the same file system (a spooled request upload) is {@link #adopt adopted}: hard-linked into
+ * that temporary folder and published the same way, without copying a byte. Multipart parts are
  * files in {@code <path>/.portalkit/multipart/<upload id>/}, concatenated at completion. The
  * {@code .portalkit} folder is reserved: no location may start with it and scans skip it.
  */
-public class FsStorage implements Storage {
+public class FsStorage implements Storage, LocalFileAdopter {
     /** The storage's own folder inside its root. */
     public static final String RESERVED = ".portalkit";
 
@@ -256,6 +260,39 @@ public class FsStorage implements Storage {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Links {@code file} into the storage's temporary folder and publishes it at {@code location}:
+     * no byte is copied. Empty when no hard link can be made (another file system, or none
+     * supported): then nothing was stored.
+     */
+    @Override
+    public Optional<FileData> adopt(Location location, Path file, boolean overwrite) {
+        Path target = resolve(location);
+        if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw FilesException.existingFile(name(), location);
+        }
+        try {
+            Path temp = ownFolder("tmp").resolve("adopt-" + UUID.randomUUID() + ".part");
+            try {
+                Files.createLink(temp, file);
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                // EXDEV (another file system), EPERM (no hard links there), ...: the caller copies instead.
+                return Optional.empty();
+            }
+            long size;
+            try {
+                size = Files.size(temp);
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(temp, e);
+                throw e;
+            }
+            publish(temp, target, location, overwrite);
+            return Optional.of(new FileData(location, size, "", "", "", Map.of()));
+        } catch (IOException e) {
+            throw failure("cannot write", location, e);
         }
     }
 

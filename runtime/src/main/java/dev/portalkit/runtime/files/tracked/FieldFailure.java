@@ -20,6 +20,11 @@ public final class FieldFailure extends FilesException {
         this.details = Map.of(field, List.of(message));
     }
 
+    /** A failure of {@code kind} attributed to {@code field} (the error body names the field). */
+    public static FieldFailure of(ErrorKind kind, String field, String message) {
+        return new FieldFailure(kind, field, message, null);
+    }
+
     @Override
     public Map<String, Object> details() {
         return details;
@@ -29,7 +34,7 @@ public final class FieldFailure extends FilesException {
      * {@code failure} attributed to {@code field}: bad input (BAD_REQUEST, a location) becomes a
      * validation error of the field; other kinds keep their kind.
      */
-    static PortalException on(String field, PortalException failure) {
+    public static PortalException on(String field, PortalException failure) {
         if (failure instanceof ValidationException || failure instanceof FieldFailure) {
             return failure;
         }

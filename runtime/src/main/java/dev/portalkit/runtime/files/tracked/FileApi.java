@@ -73,6 +73,14 @@ public final class FileApi {
         Map<String, AuthFunction> plain = new LinkedHashMap<>();
         files.register(actions, plain);
         new MultipartActions(this, store, permissions).register(actions, plain);
+        // portal.uploads_enabled = false turns off every way bytes come in.
+        for (String starts : List.of("files_file_create", "files_multipart_start")) {
+            Action action = actions.get(starts);
+            actions.put(starts, (ctx, data) -> {
+                host.storages().requireUploads("upload");
+                return action.call(ctx, data);
+            });
+        }
         // Every function lets sysadmins pass itself, so plugins may chain them forSysadminsToo.
         plain.forEach((name, fn) -> auth.put(name, (ctx, data) ->
                 FilePermissions.isSysadmin(ctx) ? AuthResult.allow() : fn.check(ctx, data)));

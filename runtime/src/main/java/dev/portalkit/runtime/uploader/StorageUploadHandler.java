@@ -1,0 +1,120 @@
+package dev.portalkit.runtime.uploader;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.files.IUploader;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.files.ContentTypes;
+import dev.portalkit.runtime.files.StorageRoles;
+import dev.portalkit.runtime.files.Storages;
+import dev.portalkit.runtime.files.tracked.FieldFailure;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The portal's own uploader: the file becomes a tracked file (File API) in the storage of the
+ * role, owned by the entity and pinned to it. Its location is unique per upload (a random prefix
+ * in front of the client's file name), so a replaced file's bytes stay untouched until the
+ * post-commit removal; its name is the client's file name.
+ */
+final class StorageUploadHandler implements IUploader.Handler {
+    /** What an image may be, whatever the storage accepts: raster types a browser shows without running code. */
+    static final List<String> IMAGE_TYPES = List.of("image/png", "image/gif", "image/jpeg", "image/webp");
+
+    private final Storages storages;
+    private final StorageRoles.Role role;
+    private final String ownerType;
+    private final String field;
+    private final boolean image;
+
+    StorageUploadHandler(Storages storages, StorageRoles.Role role, String ownerType, String field, boolean image) {
+        this.storages = storages;
+        this.role = role;
+        this.ownerType = ownerType;
+        this.field = field;
+        this.image = image;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public IUploader.Stored store(ActionContext ctx, String ownerId, Upload upload) {
+        ActionContext sys = ctx.withIgnoreAuth(true);
+        String filename = fileName(upload.filename());
+        Map<String, Object> create = new LinkedHashMap<>();
+        create.put("storage", storages.roleName(role));
+        create.put("name", UUID.randomUUID() + "-" + filename);
+        create.put("upload", upload);
+        Map<String, Object> file;
+        try {
+            file = (Map<String, Object>) sys.call("files_file_create", create);
+        } catch (PortalException e) {
+            throw onField(e);
+        }
+        String id = String.valueOf(file.get("id"));
+        String contentType = (String) file.get("content_type");
+        if (image && !ContentTypes.accepted(contentType, IMAGE_TYPES)) {
+            // The bytes go again with the action's rollback.
+            throw FieldFailure.of(ErrorKind.WRONG_TYPE, field, "Not an image: the content is " + contentType
+                    + " (accepted: " + String.join(", ", IMAGE_TYPES) + ")");
+        }
+        sys.call("files_file_rename", Map.of("id", id, "name", filename));
+        Map<String, Object> transfer = new LinkedHashMap<>();
+        transfer.put("id", id);
+        transfer.put("owner_type", ownerType);
+        transfer.put("owner_id", ownerId);
+        transfer.put("pin", true);
+        transfer.put("force", true);
+        sys.call("files_transfer_ownership", transfer);
+        long size = file.get("size") instanceof Number n ? n.longValue() : -1;
+        return new IUploader.Stored(image ? String.valueOf(file.get("location")) : filename, id, size, contentType,
+                (String) file.get("hash"));
+    }
+
+    @Override
+    public void remove(ActionContext ctx, String ownerId, IUploader.Stored previous) {
+        if (previous.fileId() != null) {
+            deleteTracked(ctx, previous.fileId());
+        }
+    }
+
+    /** Deletes a tracked file: its record in this transaction, its bytes by a post-commit task. */
+    static void deleteTracked(ActionContext ctx, String fileId) {
+        try {
+            ctx.withIgnoreAuth(true).call("files_file_delete", Map.of("id", fileId));
+        } catch (PortalException e) {
+            if (e.kind() != ErrorKind.NOT_FOUND) {
+                throw e;
+            }
+            // Deleted already (files_file_delete by hand): nothing left to release.
+        }
+    }
+
+    /** The client's file name without any folder part; {@code upload} when it gave none. */
+    static String fileName(String given) {
+        if (given == null) {
+            return "upload";
+        }
+        String name = given.replace('\\', '/');
+        name = name.substring(name.lastIndexOf('/') + 1).strip();
+        return name.isEmpty() || name.equals(".") || name.equals("..") ? "upload" : name;
+    }
+
+    /** A failure of the File API call, attributed to this handler's field ({@code upload}, {@code image_upload}). */
+    private PortalException onField(PortalException e) {
+        if (e instanceof ValidationException v) {
+            Object why = v.details().values().stream().findFirst().orElse(v.getMessage());
+            ValidationException out = ValidationException.of(field, why instanceof List<?> l && !l.isEmpty()
+                    ? String.valueOf(l.get(0)) : String.valueOf(why));
+            out.initCause(e);
+            return out;
+        }
+        return switch (e.kind()) {
+            case TOO_LARGE, WRONG_TYPE, PERMISSION_DENIED, UNSUPPORTED -> FieldFailure.of(e.kind(), field, e.getMessage());
+            default -> e;
+        };
+    }
+}

@@ -1,0 +1,127 @@
+package dev.portalkit.runtime.uploader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.files.StorageSettings;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.files.FilesPlugin;
+import dev.portalkit.runtime.testing.TestPortal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The implicit role storages, portal.uploads_enabled and a plugin's IUploader taking over resource uploads. */
+class EntityUploadsTest {
+    static final byte[] CSV = "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void implicitStoragesAreDerivedFromTheDefaultOne() throws Exception {
+        Path root = Files.createTempDirectory("roles-");
+        try (TestPortal portal = TestPortal.builder()
+                .option("portal.files.storage.default.type", "files:fs")
+                .option("portal.files.storage.default.path", root.toString())
+                .option("portal.files.storage.default.create_path", "true")
+                .option("portal.files.storage.groups.type", "files:memory")
+                .option("portal.max_image_size", "3")
+                .start()) {
+            Map<String, StorageSettings> configured = FilesPlugin.of(portal.portal()).storages().configured();
+            assertThat(configured).containsOnlyKeys("default", "resources", "groups", "users", "admin");
+            StorageSettings resources = configured.get("resources");
+            assertThat(resources.type()).isEqualTo("files:fs");
+            assertThat(resources.options()).containsEntry("path", root + "/resources");
+            assertThat(resources.maxSize()).isEqualTo(10L * 1024 * 1024);
+            assertThat(resources.publicStorage()).isFalse();
+            StorageSettings users = configured.get("users");
+            assertThat(users.options()).containsEntry("path", root + "/storage/uploads/user");
+            assertThat(users.maxSize()).isEqualTo(3L * 1024 * 1024);
+            assertThat(users.publicStorage()).isTrue();
+            assertThat(users.supportedTypes()).containsExactly("image/png", "image/gif", "image/jpeg");
+            assertThat(configured.get("admin").supportedTypes()).isEmpty();
+            assertThat(configured.get("admin").publicStorage()).isTrue();
+            // Configured explicitly: nothing derived.
+            assertThat(configured.get("groups").type()).isEqualTo("files:memory");
+            assertThat(configured.get("groups").publicStorage()).isFalse();
+        }
+    }
+
+    @Test
+    void aRoleCanPointAtAnyStorageAndAnUnknownOneFailsStart() {
+        try (TestPortal portal = TestPortal.builder()
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.files.storage.big.type", "files:memory")
+                .option("portal.files.default_storages.resource", "big")
+                .start()) {
+            Map<String, Object> dataset = dataset(portal);
+            Map<String, Object> resource = createWithUpload(portal, dataset);
+            Map<String, Object> file = call(portal, "files_file_show", Map.of("id", resource.get("file_id")));
+            assertThat(file).containsEntry("storage", "big");
+        }
+        assertThatThrownBy(() -> TestPortal.builder().option("portal.files.default_storages.user", "nowhere").start().close())
+                .hasMessageContaining("portal.files.default_storages.user").hasMessageContaining("nowhere");
+    }
+
+    @Test
+    void uploadsDisabledRefusesEveryUploadNamingTheOption() {
+        try (TestPortal portal = TestPortal.builder()
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.uploads_enabled", "false")
+                .start()) {
+            Map<String, Object> dataset = dataset(portal);
+            assertThatThrownBy(() -> createWithUpload(portal, dataset))
+                    .isInstanceOfSatisfying(PortalException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+                        assertThat(e.details()).containsKey("upload");
+                    })
+                    .hasMessageContaining("portal.uploads_enabled");
+            assertThat((List<?>) call(portal, "package_show", Map.of("id", dataset.get("id"))).get("resources")).isEmpty();
+            assertThatThrownBy(() -> call(portal, "files_file_create", Map.of("name", "x.csv", "upload", Upload.of(CSV, "x.csv", "text/csv"))))
+                    .hasMessageContaining("portal.uploads_enabled");
+            assertThat(call(portal, "files_file_search", Map.of()).get("count")).isEqualTo(0L);
+            // Links still work.
+            Map<String, Object> link = new LinkedHashMap<>(Map.of("package_id", dataset.get("id"), "url", "https://example.org/a.csv"));
+            assertThat(call(portal, "resource_create", link)).containsEntry("url", "https://example.org/a.csv");
+        }
+    }
+
+    @Test
+    void aPluginsUploaderTakesOverResourceUploads() {
+        ArchiveUploaderPlugin.REMOVED.clear();
+        try (TestPortal portal = TestPortal.builder().plugins("archive-uploader")
+                .option("portal.files.storage.default.type", "files:memory")
+                .start()) {
+            Map<String, Object> dataset = dataset(portal);
+            Map<String, Object> resource = createWithUpload(portal, dataset);
+            String id = (String) resource.get("id");
+            assertThat(resource).containsEntry("url_type", "upload").containsEntry("url", "https://archive.example.org/" + id + "/data.csv")
+                    .containsEntry("size", (long) CSV.length).containsEntry("format", "CSV").doesNotContainKey("file_id");
+            assertThat(call(portal, "files_file_search", Map.of()).get("count")).isEqualTo(0L);
+            Map<String, Object> update = new LinkedHashMap<>(Map.of("id", id, "url", "https://example.org/x", "clear_upload", "true"));
+            call(portal, "resource_update", update);
+            assertThat(ArchiveUploaderPlugin.REMOVED).containsExactly(id + " https://archive.example.org/" + id + "/data.csv");
+        }
+    }
+
+    static Map<String, Object> dataset(TestPortal portal) {
+        Map<String, Object> org = call(portal, "organization_create", Map.of("name", "org"));
+        return call(portal, "package_create", Map.of("name", "data", "owner_org", org.get("id")));
+    }
+
+    static Map<String, Object> createWithUpload(TestPortal portal, Map<String, Object> dataset) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("package_id", dataset.get("id"));
+        data.put("upload", Upload.of(CSV, "data.csv", "application/octet-stream"));
+        return call(portal, "resource_create", data);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> call(TestPortal portal, String action, Map<String, Object> data) {
+        return (Map<String, Object>) portal.call(action, TestPortal.SYSADMIN, new LinkedHashMap<>(data));
+    }
+}
