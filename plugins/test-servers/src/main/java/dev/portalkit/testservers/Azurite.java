@@ -3,7 +3,6 @@ package dev.portalkit.testservers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +59,7 @@ public final class Azurite implements AutoCloseable {
 
     /** A new Azurite on a free port: in memory when {@code persistence} is null, else keeping its data there. */
     public static Azurite start(Path persistence) {
-        Azurite azurite = new Azurite(persistence, freePort(), Path.of("target", "azurite-" + System.nanoTime() + ".log").toAbsolutePath());
+        Azurite azurite = new Azurite(persistence, LoopbackPorts.free(), Path.of("target", "azurite-" + System.nanoTime() + ".log").toAbsolutePath());
         azurite.start();
         return azurite;
     }
@@ -203,14 +202,6 @@ public final class Azurite implements AutoCloseable {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

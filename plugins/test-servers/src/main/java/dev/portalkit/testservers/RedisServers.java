@@ -2,7 +2,6 @@ package dev.portalkit.testservers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import redis.embedded.RedisServer;
 
@@ -18,7 +17,7 @@ public final class RedisServers {
 
     /** A server that keeps nothing on disk, or its data in {@code dir} (saved when it stops, loaded when it starts). */
     public static Server start(Path dir, String password) {
-        int port = freePort();
+        int port = LoopbackPorts.free();
         try {
             var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
                     .setting("appendonly no")
@@ -47,14 +46,6 @@ public final class RedisServers {
             Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         }
         return shared;
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A running server. */

@@ -6,23 +6,15 @@ import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.PortalkitCli;
 import dev.portalkit.integration.testing.ServeProcess;
 import dev.portalkit.runtime.Json;
+import dev.portalkit.testservers.BenchRuns;
 import dev.portalkit.testservers.S3ProxyServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -46,22 +38,16 @@ class S3HttpBench {
     private static final int ROUNDS = Integer.getInteger("bench.s3http.rounds", 3);
     private static final String BUCKET = "bench";
 
-    record Row(String what, List<Double> seconds) {
-        double best() {
-            return seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        }
-    }
-
     @Test
     void portalOverHttpVersusSdk() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "s3-http-bench-").toAbsolutePath();
         Path file = work.resolve("1g.bin");
-        String expected = writeRandom(file);
+        String expected = BenchRuns.writeRandomFile(file, SIZE);
         Path dataDir = work.resolve("portal-data");
         Path plugins = Files.createDirectories(dataDir.resolve("plugins"));
         Files.copy(Path.of(System.getProperty("storage.plugins.dir", "target/it-plugins"), "portalkit-plugin-storage-s3-plugin.jar"),
                 plugins.resolve("portalkit-plugin-storage-s3-plugin.jar"));
-        Map<String, Row> rows = new LinkedHashMap<>();
+        BenchRuns runs = new BenchRuns(SIZE);
         try (S3ProxyServer s3 = S3ProxyServer.start(work); S3Client sdk = s3.client()) {
             Path config = work.resolve("portal.properties");
             StringBuilder lines = new StringBuilder("portal.plugins = storage-s3\nportal.files.default_storage = s3\n");
@@ -85,7 +71,7 @@ class S3HttpBench {
                 ApiClient api = new ApiClient(serve.uri());
 
                 Runnable sdkPut = () -> sdk.putObject(p -> p.bucket(BUCKET).key("sdk.bin").contentLength(SIZE), RequestBody.fromFile(file));
-                Runnable sdkGet = () -> drain(sdk.getObject(g -> g.bucket(BUCKET).key("sdk.bin")));
+                Runnable sdkGet = () -> BenchRuns.drain(sdk.getObject(g -> g.bucket(BUCKET).key("sdk.bin")));
                 String[] proxied = new String[1];
                 Runnable portalPut = () -> {
                     Map<String, Object> created = curlJson("-H", "Authorization: " + token, "-F", "upload=@" + file + ";type=application/octet-stream",
@@ -119,11 +105,11 @@ class S3HttpBench {
                     portalGetRedirect.run();
                 }
                 for (int round = 0; round < ROUNDS; round++) {
-                    time(rows, "AWS SDK: PutObject of the file (RequestBody.fromFile)", sdkPut);
-                    time(rows, "portal: `files_file_create` over HTTP (curl -F upload=@file), into files:s3", portalPut);
-                    time(rows, "AWS SDK: GetObject, read to the end", sdkGet);
-                    time(rows, "portal: `/files/download/{id}`, `proxy = proxy` (curl)", portalGetProxy);
-                    time(rows, "portal: `/files/download/{id}`, `proxy = redirect`: the 302, then curl on the presigned URL", portalGetRedirect);
+                    runs.time("AWS SDK: PutObject of the file (RequestBody.fromFile)", sdkPut);
+                    runs.time("portal: `files_file_create` over HTTP (curl -F upload=@file), into files:s3", portalPut);
+                    runs.time("AWS SDK: GetObject, read to the end", sdkGet);
+                    runs.time("portal: `/files/download/{id}`, `proxy = proxy` (curl)", portalGetProxy);
+                    runs.time("portal: `/files/download/{id}`, `proxy = redirect`: the 302, then curl on the presigned URL", portalGetRedirect);
                 }
                 assertThat(serve.stderr()).doesNotContain("OutOfMemoryError");
             }
@@ -134,21 +120,10 @@ class S3HttpBench {
                 }
             }
         }
-        write(Path.of(System.getProperty("bench.s3http.out")), rows);
-    }
-
-    private static String writeRandom(Path file) throws Exception {
-        byte[] block = new byte[1 << 20];
-        Random random = new Random(42);
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < SIZE; written += block.length) {
-                random.nextBytes(block);
-                md5.update(block);
-                out.write(block);
-            }
-        }
-        return HexFormat.of().formatHex(md5.digest());
+        Files.writeString(Path.of(System.getProperty("bench.s3http.out")), runs.table() + String.format(Locale.ROOT,
+                "%nRatios (portal throughput / SDK throughput, best runs): upload **%.2f×**, download through the portal "
+                + "(`proxy`) **%.2f×**, download by redirect **%.2f×**.%n%n", runs.best(0) / runs.best(1), runs.best(2) / runs.best(3),
+                runs.best(2) / runs.best(4)) + BenchRuns.measuredNow());
     }
 
     /** Runs curl (silent, failing on HTTP errors); returns what it printed. */
@@ -185,35 +160,4 @@ class S3HttpBench {
         return out;
     }
 
-    private static void time(Map<String, Row> rows, String what, Runnable work) {
-        long start = System.nanoTime();
-        work.run();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        rows.computeIfAbsent(what, w -> new Row(w, new ArrayList<>())).seconds().add(seconds);
-        System.out.printf(Locale.ROOT, "%-100s %6.2f s%n", what, seconds);
-    }
-
-    private static void drain(InputStream in) {
-        try (in) {
-            in.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void write(Path out, Map<String, Row> rows) throws IOException {
-        List<Row> all = new ArrayList<>(rows.values());
-        StringBuilder md = new StringBuilder("| case | runs (s) | best (s) | MB/s |\n| --- | --- | ---: | ---: |\n");
-        for (Row row : all) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.0f |%n", row.what(),
-                    String.join(", ", row.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList()),
-                    row.best(), SIZE / row.best() / 1e6));
-        }
-        md.append(String.format(Locale.ROOT, "%nRatios (portal throughput / SDK throughput, best runs): upload **%.2f×**, "
-                + "download through the portal (`proxy`) **%.2f×**, download by redirect **%.2f×**.%n",
-                all.get(0).best() / all.get(1).best(), all.get(2).best() / all.get(3).best(), all.get(2).best() / all.get(4).best()));
-        md.append("\nMeasured ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))
-                .append(" UTC.\n");
-        Files.writeString(out, md.toString());
-    }
 }
