@@ -15,6 +15,7 @@ import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.cli.PortalCli;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.testservers.RedisServers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -9,7 +9,7 @@ import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
-import dev.portalkit.storage.s3.testing.S3ProxyServer;
+import dev.portalkit.testservers.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
