@@ -9,6 +9,7 @@ import dev.portalkit.integration.testing.HttpProbe;
 import dev.portalkit.integration.testing.PortalkitCli;
 import dev.portalkit.integration.testing.ServeProcess;
 import dev.portalkit.testservers.S3ProxyServer;
+import dev.portalkit.runtime.testing.TestImages;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -50,9 +51,7 @@ class ResourceUploadsS3IT {
     /** Short, so that the expiry test waits a few seconds only; S3Proxy's clock decides. */
     private static final int SECURE_URL_TTL = 6;
     private static final String CSV = "river,length_km\nDanube,2850\nRhine,1230\n";
-    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-            0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, (byte) 0xc4, (byte) 0x89, 0, 0, 0, 0, 'I', 'E', 'N', 'D',
-            (byte) 0xae, 0x42, 0x60, (byte) 0x82};
+    private static final byte[] PNG = TestImages.png();
 
     static Path tmp;
     static Path dataDir;
@@ -133,9 +132,7 @@ class ResourceUploadsS3IT {
     @SuppressWarnings("unchecked")
     void createUpdateClearAndDownloadAResourceUploadOfAPrivateDataset() throws Exception {
         // curl -H "Authorization: $TOKEN" $API/resource_create -F upload=@lengths.csv -F package_id=rivers
-        Map<String, Object> resource = assertDict(api, "resource_create", api.multipart("resource_create", new ApiClient.Multipart()
-                .file("upload", "lengths.csv", "application/octet-stream", CSV.getBytes(StandardCharsets.UTF_8))
-                .field("package_id", "rivers"), memberToken));
+        Map<String, Object> resource = uploadCsv("rivers", "lengths.csv", "application/octet-stream");
         String id = (String) resource.get("id");
         assertThat(resource).containsEntry("package_id", privateDataset).containsEntry("url_type", "upload")
                 .containsEntry("size", CSV.length()).containsEntry("mimetype", "text/csv").containsEntry("format", "CSV");
@@ -185,9 +182,7 @@ class ResourceUploadsS3IT {
     @Test
     @SuppressWarnings("unchecked")
     void aSecureUrlStopsWorkingAfterItsTtl() throws Exception {
-        Map<String, Object> resource = assertDict(api, "resource_create", api.multipart("resource_create", new ApiClient.Multipart()
-                .file("upload", "basins.csv", "text/csv", CSV.getBytes(StandardCharsets.UTF_8))
-                .field("package_id", privateDataset), memberToken));
+        Map<String, Object> resource = uploadCsv(privateDataset, "basins.csv", "text/csv");
         URI signed = secureUrl(resourcePath(resource), memberToken);
         Map<String, String> query = query(signed);
         assertThat(query).containsEntry("X-Amz-Expires", String.valueOf(SECURE_URL_TTL));
@@ -211,9 +206,7 @@ class ResourceUploadsS3IT {
     @Test
     @SuppressWarnings("unchecked")
     void publicDatasetsKeepBeingStreamedByThePortal() throws Exception {
-        Map<String, Object> resource = assertDict(api, "resource_create", api.multipart("resource_create", new ApiClient.Multipart()
-                .file("upload", "areas.csv", "text/csv", CSV.getBytes(StandardCharsets.UTF_8))
-                .field("package_id", publicDataset), memberToken));
+        Map<String, Object> resource = uploadCsv(publicDataset, "areas.csv", "text/csv");
         for (String token : new String[] {null, outsiderToken}) {
             HttpProbe.Reply whole = token == null ? http.get(resourcePath(resource)) : http.get(resourcePath(resource), "Authorization", token);
             assertThat(whole.status()).as(whole.text()).isEqualTo(200);
@@ -246,6 +239,15 @@ class ResourceUploadsS3IT {
         assertThat(image.statusCode()).as(new String(image.body(), StandardCharsets.UTF_8)).isEqualTo(200);
         assertThat(image.body()).isEqualTo(PNG);
         assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+    }
+
+    /**
+     * {@code curl -H "Authorization: $TOKEN" $API/resource_create -F upload=@NAME -F package_id=DATASET} as the
+     * member: the file part first, as in seed 001.
+     */
+    private static Map<String, Object> uploadCsv(String dataset, String name, String contentType) {
+        return assertDict(api, "resource_create", api.multipart("resource_create", new ApiClient.Multipart()
+                .file("upload", name, contentType, CSV.getBytes(StandardCharsets.UTF_8)).field("package_id", dataset), memberToken));
     }
 
     /** The route's answer for a member: a 302 to a URL of S3Proxy (not the portal), which is returned. */

@@ -9,6 +9,7 @@ import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.runtime.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The implicit role storages, portal.uploads_enabled and a plugin's IUploader taking over resource uploads. */
 class EntityUploadsTest {
     static final byte[] CSV = "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8);
-    static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-            0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, (byte) 0xc4, (byte) 0x89, 0, 0, 0, 0, 'I', 'E', 'N', 'D',
-            (byte) 0xae, 0x42, 0x60, (byte) 0x82};
+    static final byte[] PNG = TestImages.png();
 
     @Test
     void implicitStoragesAreDerivedFromTheDefaultOne() throws Exception {
