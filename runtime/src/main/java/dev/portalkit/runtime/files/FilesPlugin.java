@@ -237,7 +237,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     }
 
     /** The {@link FileLinks} bean with the highest priority (the download layer's, else the refusing default). */
-    FileLinks links() {
+    public FileLinks links() {
         FileLinks chosen = links;
         if (chosen == null) {
             List<FileLinks> all = new ArrayList<>();
