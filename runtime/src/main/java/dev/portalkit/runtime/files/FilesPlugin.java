@@ -399,6 +399,18 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                     config.get(key).ifPresent(v -> given.put(key.substring(prefix.length()), v));
                 }
             }
+            // Options the listing above cannot see: environment variables (PORTAL_FILES_STORAGE_S3_SECRET_KEY)
+            // are found only by their exact key, so ask for each option the storage's adapter declares.
+            Adapter adapter = adapters.get(given.getOrDefault(StorageOptions.TYPE, "").trim());
+            if (adapter != null) {
+                Set<String> declared = new TreeSet<>(StorageRoles.optionKeys(adapter.factory()));
+                StorageOptions.COMMON.forEach(o -> declared.add(o.key()));
+                for (String option : declared) {
+                    if (!given.containsKey(option)) {
+                        config.get(prefix + option).ifPresent(v -> given.put(option, v));
+                    }
+                }
+            }
             out.put(name, given);
         }
         if (out.isEmpty()) {
