@@ -15,6 +15,8 @@ import dev.portalkit.integration.testing.PortalkitCli;
 import dev.portalkit.integration.testing.HttpProbe;
 import dev.portalkit.integration.testing.WildFlyServer;
 import dev.portalkit.runtime.testing.PostgresServer;
+import dev.portalkit.testservers.Azurite;
+import dev.portalkit.testservers.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -43,7 +45,7 @@ class WildFlyIT {
     static Path tmp;
 
     static WildFlyServer wildfly;
-    static S3InWar s3;
+    static StoragesInWar storages;
     static ApiClient api;
     static long startedAt;
     /** The sysadmin's token, from the CLI. */
@@ -61,11 +63,11 @@ class WildFlyIT {
         PortalkitCli cli = new PortalkitCli(PortalkitCli.jar(), Files.createDirectories(tmp.resolve("cli")));
         String dbUrl = PostgresServer.newDatabase();
         Path dataDir = tmp.resolve("portal-data");
-        // The S3 plugin's drop-in jar in WEB-INF/lib, a files:s3 storage on an S3Proxy of this test (S3InWar).
-        s3 = S3InWar.start(tmp);
-        war = S3InWar.warWithS3Plugin(war, tmp);
+        // The storage plugins' drop-in jars in WEB-INF/lib, a storage of each on a server of this test (StoragesInWar).
+        storages = StoragesInWar.start(tmp);
+        war = StoragesInWar.warWithStoragePlugins(war, tmp);
         Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of(
-                "portal.plugins", "example storage-s3 it-s3-probe",
+                "portal.plugins", "example " + String.join(" ", StoragesInWar.PLUGINS),
                 "portal.data_dir", dataDir.toString(),
                 "portal.db.jndi", "java:jboss/datasources/PortalDS"));
         // A public fs storage for the download servlet's test.
@@ -76,8 +78,8 @@ class WildFlyIT {
                 "portal.files.storage.pub.path", publicFiles.toString(),
                 "portal.files.storage.pub.recursive", "true",
                 "portal.files.storage.pub.public", "true"));
-        properties.putAll(s3.portalProperties(dataDir));
-        wildfly = WildFlyServer.start(home, tmp.resolve("wildfly-base"), properties, s3.environment(), Duration.ofMinutes(3));
+        properties.putAll(storages.portalProperties(dataDir));
+        wildfly = WildFlyServer.start(home, tmp.resolve("wildfly-base"), properties, storages.environment(tmp), Duration.ofMinutes(3));
         // The operator's datasource, created as docs/deploy.md shows, with the driver the portal ships in lib/.
         Path driver = cli.library("postgresql-");
         wildfly.cli("deploy " + driver + "\n"
@@ -104,8 +106,8 @@ class WildFlyIT {
 
     @AfterAll
     static void shutDown() throws Exception {
-        if (s3 != null) {
-            s3.close();
+        if (storages != null) {
+            storages.close();
         }
         if (wildfly != null) {
             wildfly.close();
@@ -156,43 +158,67 @@ class WildFlyIT {
                 "size", content.length, "sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content))));
     }
 
-    /** The S3 plugin from WEB-INF/lib: its adapters, the bucket it made at deployment, a file there and back. */
+    /**
+     * The storage plugins from WEB-INF/lib: on each of their storages a file created, shown and
+     * downloaded over HTTP (S3 and Azure redirect to a signed URL of their server, Redis streams
+     * through the portal), its bytes checked in the backend.
+     */
     @Test
-    void s3StorageFromThePluginJarInTheWar() throws Exception {
-        assertThat(api.get("status_show", Map.of(), null).result()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-                .extractingByKey("extensions").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("storage-s3");
-        Reply listed = api.get("it_storage_list", Map.of(), null);
-        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
-        assertThat(listed.result()).isEqualTo(Map.of(
-                "adapters", Map.of("files:db", "files", "files:fs", "files", "files:memory", "files", "files:public_fs", "files",
-                        "files:s3", "storage-s3", "files:s3-dynamic", "storage-s3"),
-                "storages", Map.of("default", "files:fs", "pub", "files:fs", "s3", "files:s3")));
-        try (var client = s3.client()) {
-            assertThat(client.listBuckets().buckets()).as("created by the storage at deployment (create_bucket)")
-                    .extracting(b -> b.name()).contains(S3InWar.BUCKET);
+    void storagePluginsFromTheWar() throws Exception {
+        assertThat(api.get("status_show", Map.of(), null).result()).asInstanceOf(MAP)
+                .extractingByKey("extensions").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .containsAll(StoragesInWar.PLUGINS);
+        HttpProbe http = new HttpProbe(api.base());
+        for (String storage : List.of("s3", "azure", "redis")) {
+            byte[] content = ("station,level_cm\nBasel," + storage.length() * 100 + "\n# on " + storage + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Map<String, Object> file = assertDict(api, "files_file_create", api.multipart("files_file_create", new ApiClient.Multipart()
+                    .file("upload", "levels.csv", "text/csv", content).field("storage", storage), adminToken));
+            assertThat(file).containsEntry("storage", storage).containsEntry("name", "levels.csv").containsEntry("size", content.length)
+                    .containsEntry("content_type", "text/csv")
+                    .containsEntry("hash", HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)));
+            assertThat(assertDict(api, "files_file_show", api.call("files_file_show", map("id", file.get("id")), adminToken)))
+                    .isEqualTo(file);
+            assertThat(stored(storage, (String) file.get("location"))).as("in the backend of " + storage).isEqualTo(content);
 
-            Reply put = api.postJson("it_storage_put", "{\"storage\": \"s3\", \"location\": \"reports/wildfly.csv\", "
-                    + "\"content\": \"a,b\\n1,2\\n\"}", null);
-            assertThat(put.status()).as(put.body()).isEqualTo(200);
-            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest("a,b\n1,2\n".getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8)));
-            assertThat(put.result()).isEqualTo(Map.of("size", 8, "hash", md5, "content_type", "text/csv",
-                    "storage_data", Map.of("bucket", S3InWar.BUCKET)));
-            assertThat(client.getObjectAsBytes(g -> g.bucket(S3InWar.BUCKET).key("reports/wildfly.csv")).asUtf8String())
-                    .isEqualTo("a,b\n1,2\n");
-
-            Reply got = api.get("it_storage_get", Map.of("storage", "s3", "location", "reports/wildfly.csv"), null);
-            assertThat(got.status()).as(got.body()).isEqualTo(200);
-            Map<?, ?> result = (Map<?, ?>) got.result();
-            assertThat(result.get("content")).isEqualTo("a,b\n1,2\n");
-            java.net.http.HttpResponse<String> redirected = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create((String) result.get("redirect"))).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(redirected.statusCode()).isEqualTo(200);
-            assertThat(redirected.body()).isEqualTo("a,b\n1,2\n");
-            assertThat(redirected.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"download.txt\"");
+            HttpProbe.Reply download = http.get("files/download/" + file.get("id"), "Authorization", adminToken);
+            byte[] body;
+            if (storage.equals("redis")) {
+                assertThat(download.status()).as(download.text()).isEqualTo(200);
+                assertThat(download.header("Content-Disposition")).startsWith("attachment; filename=\"levels.csv\"");
+                body = download.body();
+            } else {
+                assertThat(download.status()).as(storage + ": " + download.text()).isIn(302, 303, 307);
+                java.net.http.HttpResponse<byte[]> signed = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(download.header("Location"))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(signed.statusCode()).as(storage).isEqualTo(200);
+                assertThat(signed.headers().firstValue("Content-Disposition")).as(storage).hasValueSatisfying(
+                        d -> assertThat(d).startsWith("attachment; filename=\"levels.csv\""));
+                body = signed.body();
+            }
+            assertThat(body).as(storage).isEqualTo(content);
         }
-        assertThat(wildfly.serverLog()).doesNotContain(S3InWar.SECRET_KEY);
+        assertThat(wildfly.serverLog()).doesNotContain(S3ProxyServer.SECRET_KEY, Azurite.KEY);
+    }
+
+    /** The bytes a storage of this test holds at a location, read behind the portal's back. */
+    private static byte[] stored(String storage, String location) throws Exception {
+        switch (storage) {
+            case "s3":
+                try (var client = storages.s3().client()) {
+                    return client.getObjectAsBytes(g -> g.bucket(StoragesInWar.BUCKET).key(location)).asByteArray();
+                }
+            case "azure":
+                return new com.azure.storage.blob.BlobServiceClientBuilder().connectionString(storages.azurite().connectionString())
+                        .buildClient().getBlobContainerClient(StoragesInWar.CONTAINER).getBlobClient(location).downloadContent().toBytes();
+            default:
+                try (var jedis = new redis.clients.jedis.Jedis(java.net.URI.create(storages.redis().url(0)))) {
+                    return jedis.exists("portal:files:redis:file_content:" + location) ? jedis.get(
+                            ("portal:files:redis:file_content:/data/" + jedis.hget("portal:files:redis:file_content:" + location, "segments")
+                                    .split(":")[0] + "/0").getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null;
+                }
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
 import dev.portalkit.integration.testing.HttpPortal;
+import dev.portalkit.runtime.testing.TestImages;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,9 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResourceUploadHttpTest {
     static final String CSV = "river,length_km\nDanube,2850\nRhine,1230\n";
-    static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-            0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, (byte) 0xc4, (byte) 0x89, 0, 0, 0, 0, 'I', 'E', 'N', 'D',
-            (byte) 0xae, 0x42, 0x60, (byte) 0x82};
+    static final byte[] PNG = TestImages.png();
 
     static Path storage;
     static HttpPortal http;

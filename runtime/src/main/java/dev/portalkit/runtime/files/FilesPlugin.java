@@ -242,7 +242,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     }
 
     /** The {@link FileLinks} bean with the highest priority (the download layer's, else the refusing default). */
-    FileLinks links() {
+    public FileLinks links() {
         FileLinks chosen = links;
         if (chosen == null) {
             List<FileLinks> all = new ArrayList<>();
@@ -402,6 +402,18 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             for (String key : config.rawValues().keySet()) {
                 if (key.startsWith(prefix)) {
                     config.get(key).ifPresent(v -> given.put(key.substring(prefix.length()), v));
+                }
+            }
+            // Options the listing above cannot see: environment variables (PORTAL_FILES_STORAGE_S3_SECRET_KEY)
+            // are found only by their exact key, so ask for each option the storage's adapter declares.
+            Adapter adapter = adapters.get(given.getOrDefault(StorageOptions.TYPE, "").trim());
+            if (adapter != null) {
+                Set<String> declared = new TreeSet<>(StorageRoles.optionKeys(adapter.factory()));
+                StorageOptions.COMMON.forEach(o -> declared.add(o.key()));
+                for (String option : declared) {
+                    if (!given.containsKey(option)) {
+                        config.get(prefix + option).ifPresent(v -> given.put(option, v));
+                    }
                 }
             }
             out.put(name, given);

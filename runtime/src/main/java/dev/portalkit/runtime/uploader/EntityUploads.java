@@ -4,6 +4,7 @@ import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.files.IUploader;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.StorageRoles;
 import dev.portalkit.runtime.plugin.PluginSet;
@@ -131,8 +132,15 @@ public final class EntityUploads {
 
     /**
      * CKAN's {@code image_display_url}: an {@code image_url} with a scheme as it is; a stored
-     * location through the tracked file owned by the entity to its storage's public URL (or the
-     * portal's {@code /files/download/<id>} when that storage is not public); {@code null} for none.
+     * location through the tracked file owned by the entity to the portal's public route of its
+     * storage ({@code /files/public-download/<storage>/<location>}), or the portal's
+     * {@code /files/download/<id>} when that storage is not public; {@code null} for none.
+     *
+     * <p>Not the storage's own public URL (an S3 object URL): that works only when the bucket lets
+     * everyone read, which the implicit image storages derived from a private bucket's default
+     * storage do not have; the route works on any storage and delivers as the storage does
+     * (streamed, or a redirect to a presigned URL). {@code files_file_link} with
+     * {@code type = public} still gives the storage's own URL.
      */
     public String displayUrl(ActionContext ctx, IUploader.ImageOwner owner, String ownerId, String imageUrl) {
         if (imageUrl == null || imageUrl.isBlank()) {
@@ -145,20 +153,13 @@ public final class EntityUploads {
         if (file.isEmpty()) {
             return imageUrl;
         }
-        ActionContext sys = ctx.withIgnoreAuth(true);
-        String id = String.valueOf(file.get().get("id"));
-        boolean publicStorage = Optional.ofNullable(FilesPlugin.of(portal).storages().configured().get(String.valueOf(file.get().get("storage"))))
+        FilesPlugin files = FilesPlugin.of(portal);
+        boolean publicStorage = Optional.ofNullable(files.storages().configured().get(String.valueOf(file.get().get("storage"))))
                 .map(s -> s.publicStorage()).orElse(false);
-        Map<String, Object> link = new LinkedHashMap<>();
-        link.put("id", id);
-        link.put("type", publicStorage ? "public" : "permanent");
         if (publicStorage) {
-            Object made = sys.call("files_file_link", link);
-            if (made instanceof Map<?, ?> m && m.get("url") != null) {
-                return String.valueOf(m.get("url"));
-            }
+            return files.links().link(ctx.withIgnoreAuth(true), file.get(), FileLinks.Type.PUBLIC, null).toString();
         }
-        return site(ctx) + "/files/download/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+        return site(ctx) + "/files/download/" + URLEncoder.encode(String.valueOf(file.get().get("id")), StandardCharsets.UTF_8);
     }
 
     @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.runtime.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The implicit role storages, portal.uploads_enabled and a plugin's IUploader taking over resource uploads. */
 class EntityUploadsTest {
     static final byte[] CSV = "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8);
+    static final byte[] PNG = TestImages.png();
 
     @Test
     void implicitStoragesAreDerivedFromTheDefaultOne() throws Exception {
@@ -105,6 +107,33 @@ class EntityUploadsTest {
             Map<String, Object> update = new LinkedHashMap<>(Map.of("id", id, "url", "https://example.org/x", "clear_upload", "true"));
             call(portal, "resource_update", update);
             assertThat(ArchiveUploaderPlugin.REMOVED).containsExactly(id + " https://archive.example.org/" + id + "/data.csv");
+        }
+    }
+
+    @Test
+    void anImageIsShownAtThePortalsPublicRouteEvenWhenItsStorageHasAPublicUrlOfItsOwn() throws Exception {
+        // A storage's own public URL (an S3 object URL, a public_root) works only if the backend lets everyone read;
+        // the portal's route works whatever the backend grants (a groups storage derived from a private bucket).
+        Path root = Files.createTempDirectory("images-");
+        try (TestPortal portal = TestPortal.builder()
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.files.storage.groups.type", "files:public_fs")
+                .option("portal.files.storage.groups.path", root.toString())
+                .option("portal.files.storage.groups.create_path", "true")
+                .option("portal.files.storage.groups.public_root", "https://cdn.example.org/logos")
+                .option("portal.files.storage.groups.public", "true")
+                .start()) {
+            Map<String, Object> data = new LinkedHashMap<>(Map.of("name", "rivers"));
+            data.put("image_upload", Upload.of(PNG, "logo.png", "image/png"));
+            Map<String, Object> group = call(portal, "group_create", data);
+            String location = (String) group.get("image_url");
+            assertThat(root.resolve(location)).exists();
+            assertThat(group).containsEntry("image_display_url", "http://localhost:5000/files/public-download/groups/" + location);
+            // The storage's own URL stays available to whoever asks for it.
+            Object fileId = ((List<?>) call(portal, "files_file_search", Map.of("owner_type", "group")).get("results")).stream()
+                    .map(f -> ((Map<?, ?>) f).get("id")).findFirst().orElseThrow();
+            assertThat(call(portal, "files_file_link", Map.of("id", fileId, "type", "public")))
+                    .containsEntry("url", "https://cdn.example.org/logos/" + location);
         }
     }
 

@@ -26,6 +26,7 @@ import dev.portalkit.runtime.cli.PortalCli;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.MutableClock;
 import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.testservers.Azurite;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.StorageContractTest;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.testservers.RedisServers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -10,6 +10,7 @@ import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.cli.PortalCli;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.testservers.RedisServers;
 import java.io.File;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -15,6 +15,7 @@ import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.cli.PortalCli;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.testservers.RedisServers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -341,7 +342,7 @@ class RedisStorageTest {
             assertThat(none.getMessage()).contains("NOAUTH");
             // A server that does not answer at start is a warning; the storage's operations fail until it answers.
             try (ManagedStorage away = FilesPlugin.of(portal.portal()).openStorage("away", Map.of("type", RedisStorageFactory.TYPE,
-                    "url", "redis://:" + password + "@127.0.0.1:" + RedisServers.freePort() + "/0", "timeout", "2"))) {
+                    "url", "redis://:" + password + "@127.0.0.1:" + dev.portalkit.testservers.LoopbackPorts.free() + "/0", "timeout", "2"))) {
                 FilesException failure = catchThrowableOfType(FilesException.class, () -> away.manager().exists(FileData.of(new Location("x"))));
                 assertThat(failure.kind()).isEqualTo(ErrorKind.TRANSIENT);
                 assertThat(failure.getMessage()).startsWith("storage away: cannot check x: Redis at redis://127.0.0.1:")

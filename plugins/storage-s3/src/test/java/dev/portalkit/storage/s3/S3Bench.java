@@ -9,16 +9,13 @@ import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
-import dev.portalkit.storage.s3.testing.S3ProxyServer;
+import dev.portalkit.testservers.BenchRuns;
+import dev.portalkit.testservers.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -44,32 +41,12 @@ class S3Bench {
     private static final long SIZE = 1L << 30;
     private static final int ROUNDS = Integer.getInteger("bench.s3.rounds", 3);
 
-    record Row(String what, List<Double> seconds) {
-        double best() {
-            return seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        }
-
-        double mbps() {
-            return SIZE / best() / 1e6;
-        }
-    }
-
     @Test
     void portalVersusSdk() throws Exception {
         Path work = Files.createTempDirectory("s3-bench-");
         Path file = work.resolve("1g.bin");
-        byte[] block = new byte[1 << 20];
-        Random random = new Random(42);
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < SIZE; written += block.length) {
-                random.nextBytes(block);
-                md5.update(block);
-                out.write(block);
-            }
-        }
-        String expected = HexFormat.of().formatHex(md5.digest());
-        Map<String, Row> rows = new LinkedHashMap<>();
+        String expected = BenchRuns.writeRandomFile(file, SIZE);
+        BenchRuns runs = new BenchRuns(SIZE);
         try (S3ProxyServer s3 = S3ProxyServer.start(work);
              TestPortal portal = TestPortal.builder().plugins("storage-s3").runPendingTasks(false).start()) {
             Map<String, String> options = s3.storageOptions("files:s3");
@@ -111,7 +88,7 @@ class S3Bench {
                     sdk.client.completeMultipartUpload(c -> c.bucket("bench").key("sdk-parts.bin").uploadId(id)
                             .multipartUpload(m -> m.parts(parts)));
                 };
-                Runnable sdkGet = () -> drain(sdk.client.getObject(g -> g.bucket("bench").key("sdk.bin")));
+                Runnable sdkGet = () -> BenchRuns.drain(sdk.client.getObject(g -> g.bucket("bench").key("sdk.bin")));
                 Runnable portalPut = () -> {
                     try {
                         FileData data = storage.uploader().upload(new Location("portal.bin"), Upload.of(file, "application/octet-stream"), true);
@@ -139,7 +116,7 @@ class S3Bench {
                         throw new IllegalStateException(e);
                     }
                 };
-                Runnable portalGet = () -> drain(storage.reader().stream(FileData.of(new Location("portal.bin"))));
+                Runnable portalGet = () -> BenchRuns.drain(storage.reader().stream(FileData.of(new Location("portal.bin"))));
 
                 // Warm-up: the JIT, the connection pool, the page cache of S3Proxy's files.
                 for (int i = 0; i < 2; i++) {
@@ -149,14 +126,14 @@ class S3Bench {
                     portalGet.run();
                 }
                 for (int round = 0; round < ROUNDS; round++) {
-                    time(rows, "AWS SDK: PutObject of the file (RequestBody.fromFile)", sdkPut);
-                    time(rows, "portal: managed storage upload, size known (one streamed PUT; MD5 and type detection by the host)", portalPut);
-                    time(rows, "AWS SDK: multipart upload of the file, 8 MiB parts one after the other", sdkMultipart);
-                    time(rows, "portal: managed storage upload, size unknown (multipart, 8 MiB parts, the next read while one is sent)",
+                    runs.time("AWS SDK: PutObject of the file (RequestBody.fromFile)", sdkPut);
+                    runs.time("portal: managed storage upload, size known (one streamed PUT; MD5 and type detection by the host)", portalPut);
+                    runs.time("AWS SDK: multipart upload of the file, 8 MiB parts one after the other", sdkMultipart);
+                    runs.time("portal: managed storage upload, size unknown (multipart, 8 MiB parts, the next read while one is sent)",
                             portalPutUnsized);
-                    time(rows, "AWS SDK: GetObject, read to the end", sdkGet);
-                    time(rows, "portal: managed storage stream, read to the end", portalGet);
-                    time(rows, "for scale: MD5 of the file in this JVM, one thread (what the host adds to an upload)", md5OfFile);
+                    runs.time("AWS SDK: GetObject, read to the end", sdkGet);
+                    runs.time("portal: managed storage stream, read to the end", portalGet);
+                    runs.time("for scale: MD5 of the file in this JVM, one thread (what the host adds to an upload)", md5OfFile);
                 }
             }
             storage.close();
@@ -167,43 +144,20 @@ class S3Bench {
                 }
             }
         }
-        write(Path.of(System.getProperty("bench.s3.out")), rows);
+        write(Path.of(System.getProperty("bench.s3.out")), runs);
     }
 
-    private static void time(Map<String, Row> rows, String what, Runnable work) {
-        long start = System.nanoTime();
-        work.run();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        rows.computeIfAbsent(what, w -> new Row(w, new ArrayList<>())).seconds().add(seconds);
-        System.out.printf(Locale.ROOT, "%-100s %6.2f s%n", what, seconds);
-    }
-
-    private static void drain(InputStream in) {
-        try (in) {
-            in.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void write(Path out, Map<String, Row> rows) throws IOException {
-        List<Row> all = new ArrayList<>(rows.values());
-        StringBuilder md = new StringBuilder();
-        md.append("| case | runs (s) | best (s) | MB/s |\n| --- | --- | ---: | ---: |\n");
-        for (Row row : all) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.0f |%n", row.what(),
-                    String.join(", ", row.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList()),
-                    row.best(), row.mbps()));
-        }
-        double up = all.get(0).best() / all.get(1).best();
-        double upUnsized = all.get(2).best() / all.get(3).best();
-        double down = all.get(4).best() / all.get(5).best();
-        double limit = (all.get(0).best() + all.get(6).best()) / all.get(1).best();
+    private static void write(Path out, BenchRuns runs) throws IOException {
+        StringBuilder md = new StringBuilder(runs.table());
+        double up = runs.best(0) / runs.best(1);
+        double upUnsized = runs.best(2) / runs.best(3);
+        double down = runs.best(4) / runs.best(5);
+        double limit = (runs.best(0) + runs.best(6)) / runs.best(1);
         md.append(String.format(Locale.ROOT, "%nRatios (portal throughput / SDK throughput, best runs): upload **%.2f×** "
                 + "(size unknown, against the SDK's multipart upload: %.2f×), download **%.2f×**.%n", up, upUnsized, down));
         md.append(String.format(Locale.ROOT, "%nThe upload against the SDK's PUT and the MD5 of the same bytes one after the other "
                 + "(what a recorded hash costs when no core is free to overlap it): **%.2f×**.%n", limit));
-        md.append("\nMeasured ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append(" UTC.\n");
+        md.append("\n").append(BenchRuns.measuredNow());
         Files.writeString(out, md.toString());
     }
 }

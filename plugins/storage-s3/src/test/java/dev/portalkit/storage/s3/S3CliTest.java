@@ -3,7 +3,7 @@ package dev.portalkit.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portalkit.runtime.cli.PortalCli;
-import dev.portalkit.storage.s3.testing.S3ProxyServer;
+import dev.portalkit.testservers.S3ProxyServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

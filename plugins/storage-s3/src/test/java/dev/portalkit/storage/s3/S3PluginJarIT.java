@@ -14,7 +14,7 @@ import dev.portalkit.runtime.cli.PortalCli;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.ManagedStorageImpl;
 import dev.portalkit.runtime.testing.TestPortal;
-import dev.portalkit.storage.s3.testing.S3ProxyServer;
+import dev.portalkit.testservers.S3ProxyServer;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

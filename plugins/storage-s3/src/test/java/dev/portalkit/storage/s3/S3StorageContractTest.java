@@ -4,7 +4,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.StorageContractTest;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
-import dev.portalkit.storage.s3.testing.S3ProxyServer;
+import dev.portalkit.testservers.S3ProxyServer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -14,7 +14,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.MultipartData;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.storage.s3.testing.S3Fixture;
-import dev.portalkit.storage.s3.testing.S3ProxyServer;
+import dev.portalkit.testservers.S3ProxyServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

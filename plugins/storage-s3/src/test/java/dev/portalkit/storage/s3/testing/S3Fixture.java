@@ -7,6 +7,7 @@ import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.ManagedStorageImpl;
 import dev.portalkit.runtime.testing.TestPortal;
+import dev.portalkit.testservers.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,9 @@
-package dev.portalkit.storage.s3.testing;
+package dev.portalkit.testservers;
 
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +54,7 @@ public final class S3ProxyServer implements AutoCloseable {
     public static S3ProxyServer start(Path dir) {
         try {
             Path root = Files.createDirectories(dir.resolve("s3proxy-" + System.nanoTime()));
-            S3ProxyServer server = new S3ProxyServer(root, new FilesystemNio2BlobStore(root.toString()), freePort());
+            S3ProxyServer server = new S3ProxyServer(root, new FilesystemNio2BlobStore(root.toString()), LoopbackPorts.free());
             server.start();
             return server;
         } catch (IOException e) {
@@ -66,13 +64,9 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Starts a server over S3Proxy's in-memory store (which, unlike the filesystem one, keeps versions). */
     public static S3ProxyServer startTransient() {
-        try {
-            S3ProxyServer server = new S3ProxyServer(null, new TransientNio2BlobStore(), freePort());
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        S3ProxyServer server = new S3ProxyServer(null, new TransientNio2BlobStore(), LoopbackPorts.free());
+        server.start();
+        return server;
     }
 
     /** Starts (again) on the same port, with the same content. */
@@ -164,12 +158,6 @@ public final class S3ProxyServer implements AutoCloseable {
             ((ServletContextHandler) handler).addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException("cannot put the bucket policy / CORS stand-in in front of S3Proxy", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,8 +1,7 @@
-package dev.portalkit.storage.redis;
+package dev.portalkit.testservers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import redis.embedded.RedisServer;
 
@@ -10,15 +9,15 @@ import redis.embedded.RedisServer;
  * Real Redis servers for the tests: embedded-redis' bundled redis-server (6.2), started on free
  * loopback ports by the tests themselves. Nothing to install.
  */
-final class RedisServers {
+public final class RedisServers {
     private static Server shared;
 
     private RedisServers() {
     }
 
     /** A server that keeps nothing on disk, or its data in {@code dir} (saved when it stops, loaded when it starts). */
-    static Server start(Path dir, String password) {
-        int port = freePort();
+    public static Server start(Path dir, String password) {
+        int port = LoopbackPorts.free();
         try {
             var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
                     .setting("appendonly no")
@@ -40,7 +39,7 @@ final class RedisServers {
     }
 
     /** One server for the whole test run, stopped when the JVM exits. */
-    static synchronized Server shared() {
+    public static synchronized Server shared() {
         if (shared == null) {
             shared = start(null, null);
             Server s = shared;
@@ -49,21 +48,13 @@ final class RedisServers {
         return shared;
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** A running server. */
-    record Server(RedisServer server, int port) implements AutoCloseable {
-        String url(int db) {
+    public record Server(RedisServer server, int port) implements AutoCloseable {
+        public String url(int db) {
             return "redis://127.0.0.1:" + port + "/" + db;
         }
 
-        void stop() {
+        public void stop() {
             try {
                 server.stop();
             } catch (IOException e) {
@@ -71,7 +62,7 @@ final class RedisServers {
             }
         }
 
-        void start() {
+        public void start() {
             try {
                 server.start();
             } catch (IOException e) {

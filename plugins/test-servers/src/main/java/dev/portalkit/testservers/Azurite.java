@@ -1,9 +1,8 @@
-package dev.portalkit.storage.azure;
+package dev.portalkit.testservers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,11 +28,11 @@ import java.util.stream.Stream;
  * {@code -Dportalkit.azurite.dir}), and started on a free port. In memory by default; with a
  * folder, its data survives a restart (the fault tests stop and restart it).
  */
-final class Azurite implements AutoCloseable {
-    static final String VERSION = "3.35.0";
+public final class Azurite implements AutoCloseable {
+    public static final String VERSION = "3.35.0";
     /** Azurite's well-known development account and key (public, documented by Microsoft). */
-    static final String ACCOUNT = "devstoreaccount1";
-    static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public static final String ACCOUNT = "devstoreaccount1";
+    public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static Azurite shared;
 
@@ -49,7 +48,7 @@ final class Azurite implements AutoCloseable {
     }
 
     /** One in-memory Azurite for the whole test run, stopped when the JVM exits. */
-    static synchronized Azurite shared() {
+    public static synchronized Azurite shared() {
         if (shared == null) {
             shared = start(null);
             Azurite s = shared;
@@ -59,26 +58,26 @@ final class Azurite implements AutoCloseable {
     }
 
     /** A new Azurite on a free port: in memory when {@code persistence} is null, else keeping its data there. */
-    static Azurite start(Path persistence) {
-        Azurite azurite = new Azurite(persistence, freePort(), Path.of("target", "azurite-" + System.nanoTime() + ".log").toAbsolutePath());
+    public static Azurite start(Path persistence) {
+        Azurite azurite = new Azurite(persistence, LoopbackPorts.free(), Path.of("target", "azurite-" + System.nanoTime() + ".log").toAbsolutePath());
         azurite.start();
         return azurite;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port + "/" + ACCOUNT;
     }
 
-    String connectionString() {
+    public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint=" + endpoint() + ";";
     }
 
     /** Starts the server (again, on the same port and data after {@link #stop()}). */
-    synchronized void start() {
+    public synchronized void start() {
         if (process != null && process.isAlive()) {
             return;
         }
@@ -106,7 +105,7 @@ final class Azurite implements AutoCloseable {
      * Stops the server (SIGTERM: it closes its connections at once, as a crash would look to a client,
      * and saves its data when it keeps any).
      */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }
@@ -158,7 +157,7 @@ final class Azurite implements AutoCloseable {
     }
 
     /** The npm installation, made once per machine (concurrent test runs wait for each other). */
-    static synchronized Path install() {
+    public static synchronized Path install() {
         Path home = Path.of(System.getProperty("portalkit.azurite.dir",
                 Path.of(System.getProperty("user.home"), ".cache", "portalkit-azurite", VERSION).toString()));
         Path marker = home.resolve("node_modules/azurite/package.json");
@@ -203,14 +202,6 @@ final class Azurite implements AutoCloseable {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.portalkit.storage.s3.testing;
+package dev.portalkit.testservers;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
