@@ -96,7 +96,10 @@ class ChainAndAuthTest {
         assertThatThrownBy(() -> TestPortal.builder().plugins("recording nosuch").start())
                 .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG_INVALID))
                 .hasMessageContaining("unknown plugin 'nosuch'")
-                .hasMessageContaining("available plugins: alpha, beta, files-test, migrating, minimal-files, no-name-check, recording, task-probe");
+                // Every discovered plugin, sorted (the test class path holds more test plugins than these).
+                .hasMessageContaining("available plugins: alpha, ")
+                .hasMessageContaining(", beta, ")
+                .hasMessageContaining(", recording, task-probe");
     }
 
     @Test

@@ -337,7 +337,8 @@ class AzureBlobStorageTest {
         config.forEach(builder::option);
         try (TestPortal several = builder.start()) {
             var storages = FilesPlugin.of(several.portal()).storages();
-            assertThat(storages.names()).containsExactly("avatars", "logos", "resources");
+            // The configured ones, plus the role storages (groups, users, admin) derived from the default.
+            assertThat(storages.names()).containsExactlyInAnyOrder("admin", "avatars", "groups", "logos", "resources", "users");
             storages.get("resources").uploader().upload(new Location("same.txt"), text("resource", "same.txt", null), false);
             storages.get("avatars").uploader().upload(new Location("same.txt"), text("avatar", "same.txt", null), false);
             FileData logo = storages.get("logos").uploader().upload(new Location("logo.txt"), text("logo", "logo.txt", null), false);

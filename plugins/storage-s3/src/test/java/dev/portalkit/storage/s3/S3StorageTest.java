@@ -310,7 +310,8 @@ class S3StorageTest extends S3Fixture {
         }
         try (var two = builder.start(); S3Client client = s3.client()) {
             var storages = dev.portalkit.runtime.files.FilesPlugin.of(two.portal()).storages();
-            assertThat(storages.names()).containsExactly("alpha", "beta", "local");
+            // The configured ones, plus the role storages derived from the default (beta).
+            assertThat(storages.names()).containsExactlyInAnyOrder("admin", "alpha", "beta", "groups", "local", "resources", "users");
             assertThat(storages.defaultStorage().name()).isEqualTo("beta");
             storages.defaultStorage().uploader().upload(new Location("default.txt"), text("d", "default.txt"), false);
             storages.get("alpha").uploader().upload(new Location("named.txt"), text("n", "named.txt"), false);
