@@ -364,7 +364,12 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         }
         Map<String, ManagedStorage> open = new TreeMap<>();
         try {
-            for (StorageSettings settings : configured.values()) {
+            // The default storage opens (and, if configured to, creates its bucket or container) first: the role
+            // storages derived from it by key prefix share that container, and a public image storage must never be
+            // the one that creates it — on Azure it would create the container with anonymous read access.
+            List<StorageSettings> inOrder = new ArrayList<>(configured.values());
+            inOrder.sort(Comparator.comparing(settings -> !settings.name().equals(defaultName)));
+            for (StorageSettings settings : inOrder) {
                 if (wanted.isEmpty() || wanted.contains(settings.name())) {
                     open.put(settings.name(), open(settings));
                 }
