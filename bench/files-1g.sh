@@ -289,7 +289,7 @@ interleaved with the others; "best" is the fastest run (the least disturbed by t
 shared machine), "median" the middle one. MB/s = 10^6 bytes of file per second.
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)
-- Machine: $CPU, $(nproc) cores (shared with other builds while measuring), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)
+- Machine: $CPU, $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)
 - Java: $(java -version 2>&1 | head -1); portal: \`java -Xmx64m -jar portalkit.jar serve\` (Jetty 12.1 + RESTEasy 7),
   storage \`bench\` of type \`files:fs\` with \`public = true\`, MD5 (the default \`hashing_algorithm\`)
 - nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), one worker; curl $(curl --version | head -1 | cut -d' ' -f2) over loopback, \`-o /dev/null\`
@@ -361,7 +361,7 @@ The heap is capped at 64 MiB and the RSS does not grow with the file size: uploa
 
 ## Notes
 
-- **The machine is shared**: 2 cores, with 3-4 colleagues' builds and tests running (load average above).
+- **The machine may be shared**: 2 cores, sometimes with colleagues' builds and tests running (see the load average above).
   Rates move by 2× from one run to the next; the best run is the closest to what the code can do, the
   median what a user would see here today. The CPU columns barely depend on the load.
 - **What \`files_file_create\` does with the bytes (one pass).** The action API spools the file part to
@@ -384,7 +384,7 @@ The heap is capped at 64 MiB and the RSS does not grow with the file size: uploa
   what storing and recording add, and both against \`md5sum\` what the single pass costs.
 - **What is left on the critical path**: the MD5 helper thread (about 2 CPU s per GiB, the same as
   \`md5sum\`) must run beside the request thread (socket read, multipart parsing, spool write) and curl on
-  2 cores that 3-4 colleagues' builds also use: when those cores are busy, the MD5 thread waits for CPU and
+  2 cores that other builds may also use: when those cores are busy, the MD5 thread waits for CPU and
   the whole request is slower than \`md5sum\` alone, which needs one core only. The best run shows what
   the code does when the cores are free.
 - **Downloads** take the \`sendfile\` path on the standalone server (see docs/downloads.md): the portal's
