@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,6 +30,16 @@ class FilesCliTest {
         all.add(dir.toString());
         int code = cli.execute(all.toArray(new String[0]));
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A run with {@code options} given as {@code -o KEY=VALUE} after {@code args} (the portal's configuration). */
+    static Run run(Path dir, Map<String, String> options, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        options.forEach((k, v) -> {
+            all.add("-o");
+            all.add(k + "=" + v);
+        });
+        return run(dir, all.toArray(new String[0]));
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +43,7 @@ class FilesCliTrackingTest {
 
     /** A CLI run with the same configuration as the portal, with the options after {@code args}. */
     private static FilesCliTest.Run cli(Path dir, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        options(dir).forEach((k, v) -> {
-            all.add("-o");
-            all.add(k + "=" + v);
-        });
-        return FilesCliTest.run(dir.resolve("data"), all.toArray(new String[0]));
+        return FilesCliTest.run(dir.resolve("data"), options(dir), args);
     }
 
     @SuppressWarnings("unchecked")

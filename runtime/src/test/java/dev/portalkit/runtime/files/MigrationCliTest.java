@@ -64,12 +64,7 @@ class MigrationCliTest {
     }
 
     private static FilesCliTest.Run cli(Path dir, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        options(dir).forEach((k, v) -> {
-            all.add("-o");
-            all.add(k + "=" + v);
-        });
-        return FilesCliTest.run(dir.resolve("data"), all.toArray(new String[0]));
+        return FilesCliTest.run(dir.resolve("data"), options(dir), args);
     }
 
     @SuppressWarnings("unchecked")
