@@ -17,13 +17,18 @@ OUT=$ROOT/docs/bench-s3.md
 ROUNDS=${ROUNDS:-3}
 HTTP_RESULT=$(mktemp "${TMPDIR:-/tmp}/s3-http-bench.XXXXXX")
 LAYER_RESULT=$(mktemp "${TMPDIR:-/tmp}/s3-bench.XXXXXX")
-trap 'rm -f "$HTTP_RESULT" "$LAYER_RESULT"' EXIT
+trap 'rm -f "$HTTP_RESULT" "$HTTP_RESULT.64m" "$LAYER_RESULT"' EXIT
 
 cd "$ROOT"
 mvn -B -q -ntp -pl portal-integration -am verify -DskipWildFly -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=S3HttpBench -Dfailsafe.failIfNoSpecifiedTests=false \
-    -Dbench.s3http.out="$HTTP_RESULT" -Dbench.s3http.rounds="$ROUNDS"
+    -Dbench.s3http.out="$HTTP_RESULT" -Dbench.s3http.rounds="$ROUNDS" -Dbench.s3http.heap=512m
 test -s "$HTTP_RESULT" || { echo "the HTTP bench wrote no figures" >&2; exit 1; }
+# The same with the 64 MiB heap of the files bench: the memory proof, and what a tight heap costs in GC.
+mvn -B -q -ntp -pl portal-integration -am verify -DskipWildFly -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test=S3HttpBench -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Dbench.s3http.out="$HTTP_RESULT.64m" -Dbench.s3http.rounds="$ROUNDS" -Dbench.s3http.heap=64m
+test -s "$HTTP_RESULT.64m" || { echo "the HTTP bench (64 MiB heap) wrote no figures" >&2; exit 1; }
 LOAD_HTTP=$(cut -d' ' -f1-3 /proc/loadavg)
 mvn -B -q -ntp -pl plugins/storage-s3 -am test -Dtest=S3Bench -Dsurefire.failIfNoSpecifiedTests=false \
     -Dbench.s3.out="$LAYER_RESULT" -Dbench.s3.rounds="$ROUNDS" -DargLine="-Xmx1g"
@@ -43,8 +48,11 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     echo
     echo "## 1. Through the portal's HTTP face"
     echo
-    echo "- The portal: \`java -Xmx64m -jar portalkit.jar serve\`, its own process, with the S3 plugin only as the drop-in jar in"
-    echo "  \`<data-dir>/plugins\`; two \`files:s3\` storages on one bucket, \`proxy = proxy\` (the default storage) and \`proxy = redirect\`."
+    echo "- The portal: \`java -Xmx512m -jar portalkit.jar serve\` (half the file: nothing can hold it whole), its own process, with"
+    echo "  the S3 plugin only as the drop-in jar in \`<data-dir>/plugins\`; three \`files:s3\` storages on one bucket: \`proxy = proxy\`"
+    echo "  (the default storage) and \`proxy = redirect\`, both with a \`uuid\` location transformer, so uploads are piped while"
+    echo "  they arrive (\`portal.http.pipe_uploads\`, on by default), and one without it, into which the part is spooled, then sent."
+    echo "- CPU s: user + system time from \`/proc\` of the test JVM (S3Proxy and the SDK), the portal and curl in the best run."
     echo "- Its client: curl, \`-F upload=@1g.bin\` to \`files_file_create\` (a multipart request whose only part is the file;"
     echo "  the portal hashes it (MD5), detects its type and checks the returned hash), and \`-o /dev/null\` from \`/files/download/{id}\`"
     echo "  with the API token. In redirect mode the time is the portal's 302 plus curl fetching the presigned URL from S3Proxy."
@@ -52,6 +60,10 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     echo "  S3Proxy: \`PutObject\` with \`RequestBody.fromFile\`, \`GetObject\` read to the end."
     echo
     cat "$HTTP_RESULT"
+    echo
+    echo "### The same with \`-Xmx64m\`"
+    echo
+    cat "$HTTP_RESULT.64m"
     echo
     echo "## 2. The storage layer alone (no HTTP between client and portal)"
     echo

@@ -8,6 +8,7 @@ import dev.portalkit.runtime.Json;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.OverlappedDigest;
+import dev.portalkit.runtime.files.UploadPipe;
 import dev.portalkit.runtime.files.tracked.FieldFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,12 +69,29 @@ public final class ActionInput implements AutoCloseable {
      * @param maxSize       the most bytes the target storage accepts ({@link Long#MAX_VALUE}: not known)
      * @param storage       the storage that sets {@code maxSize}, for the error, or {@code null}
      */
-    public record FilePart(String hashAlgorithm, long maxSize, String storage) {
+    public record FilePart(String hashAlgorithm, long maxSize, String storage, PipeTarget pipe) {
         static final FilePart PLAIN = new FilePart(null, Long.MAX_VALUE, null);
+
+        /** Without piping. */
+        public FilePart(String hashAlgorithm, long maxSize, String storage) {
+            this(hashAlgorithm, maxSize, storage, null);
+        }
+    }
+
+    /** Where a file part is predicted to be stored: starts piping it there while it is spooled, when that storage can. */
+    @FunctionalInterface
+    public interface PipeTarget {
+        /**
+         * @param filename the part's file name as the upload will carry it
+         * @param expected the part's predicted size: what the request's Content-Length leaves for it when it is the
+         *                 last part, closed as common clients close a body ({@code CRLF--boundary--CRLF})
+         */
+        Optional<UploadPipe> start(String filename, String contentType, Path spool, long expected);
     }
 
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final List<Path> spooled = new ArrayList<>();
+    private final List<UploadPipe> pipes = new ArrayList<>();
 
     private ActionInput() {
     }
@@ -104,7 +123,7 @@ public final class ActionInput implements AutoCloseable {
                 if (contentLength > limits.maxUploadSize()) {
                     throw tooLarge(limits.maxUploadSize());
                 }
-                input.readMultipart(body, boundary, limits);
+                input.readMultipart(body, boundary, limits, contentLength);
             } else if (contentType == null || isJson(contentType) || contentType.equals("application/x-www-form-urlencoded")) {
                 if (contentLength > limits.maxBodySize()) {
                     throw tooLarge(limits.maxBodySize());
@@ -242,7 +261,8 @@ public final class ActionInput implements AutoCloseable {
         }
     }
 
-    private void readMultipart(InputStream body, String boundary, Limits limits) throws IOException {
+    /** @param contentLength the body's length, or -1 when not known */
+    private void readMultipart(InputStream body, String boundary, Limits limits, long contentLength) throws IOException {
         MultipartReader reader = new MultipartReader(body, boundary, limits.maxUploadSize());
         long[] textBudget = {limits.maxBodySize()};
         for (MultipartReader.PartHeaders part; (part = reader.nextPart()) != null; ) {
@@ -265,7 +285,9 @@ public final class ActionInput implements AutoCloseable {
                 });
                 add(name, text.toString(charset(charsetOf(type))));
             } else {
-                spool(reader, name, filename, type, limits.tmpDir(), limits.filePart().apply(data));
+                // A part is piped only when its size can be predicted; a wrong prediction only costs the pipe.
+                long expected = contentLength < 0 ? -1 : contentLength - reader.bodyOffset() - reader.closingLength();
+                spool(reader, name, filename, type, limits.tmpDir(), limits.filePart().apply(data), expected);
             }
         }
     }
@@ -276,11 +298,19 @@ public final class ActionInput implements AutoCloseable {
      * once it passes the target storage's {@code max_size} (when the storage is known). A refused
      * part's file is deleted with the others when the request ends.
      */
-    private void spool(MultipartReader reader, String name, String filename, String type, Path tmpDir, FilePart rules)
-            throws IOException {
+    private void spool(MultipartReader reader, String name, String filename, String type, Path tmpDir, FilePart rules,
+                       long expected) throws IOException {
         Files.createDirectories(tmpDir);
         Path file = Files.createTempFile(tmpDir, SPOOL_PREFIX, SPOOL_SUFFIX);
         spooled.add(file);
+        String clean = baseName(filename);
+        String uploadName = clean.isEmpty() ? "upload" : clean;
+        String contentType = type == null || type.isBlank() ? "application/octet-stream" : type;
+        UploadPipe pipe = rules.pipe() == null || expected <= 0 ? null
+                : rules.pipe().start(uploadName, contentType, file, expected).orElse(null);
+        if (pipe != null) {
+            pipes.add(pipe);
+        }
         OverlappedDigest digest = rules.hashAlgorithm() == null ? null : new OverlappedDigest(Hashing.digest(rules.hashAlgorithm()));
         byte[] head = new byte[ContentTypes.SNIFF_BYTES];
         long size;
@@ -305,27 +335,40 @@ public final class ActionInput implements AutoCloseable {
                     throw new SpoolFailure(e);
                 }
                 written[0] += len;
+                if (pipe != null) {
+                    pipe.grew(written[0]);
+                }
             });
             size = written[0];
         } catch (SpoolFailure e) {
             abandon(digest);
+            abort(pipe);
             // Our disk, not the client's request: e.g. no space left in <data-dir>/tmp.
             throw new PortalException(ErrorKind.TRANSIENT, "The upload could not be stored for processing", e.getCause());
         } catch (IOException | RuntimeException e) {
             abandon(digest);
+            abort(pipe);
             throw e;
         }
-        String clean = baseName(filename);
         if (clean.isEmpty() && size == 0) {
             // A file input left empty in an HTML form: no file was sent.
+            abort(pipe);
             spooled.remove(file);
             Files.deleteIfExists(file);
             return;
         }
-        String contentType = type == null || type.isBlank() ? "application/octet-stream" : type;
+        if (pipe != null) {
+            pipe.ended(size);
+        }
         String hash = digest == null ? null : digest.finish();
-        add(name, new SpooledUpload(clean.isEmpty() ? "upload" : clean, contentType, file, size,
-                Arrays.copyOf(head, (int) Math.min(size, head.length)), rules.hashAlgorithm(), hash));
+        add(name, new SpooledUpload(uploadName, contentType, file, size,
+                Arrays.copyOf(head, (int) Math.min(size, head.length)), rules.hashAlgorithm(), hash, pipe));
+    }
+
+    private static void abort(UploadPipe pipe) {
+        if (pipe != null) {
+            pipe.abort();
+        }
     }
 
     private static void abandon(OverlappedDigest digest) {
@@ -386,9 +429,17 @@ public final class ActionInput implements AutoCloseable {
     private static final class RepeatedValues extends ArrayList<Object> {
     }
 
-    /** Deletes the spooled files. */
+    /** Aborts what was piped and not stored (nothing of a rejected upload stays at a backend), and deletes the spooled files. */
     @Override
     public void close() {
+        for (UploadPipe pipe : pipes) {
+            try {
+                pipe.abort();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot abort " + pipe + ": " + e.getMessage(), e);
+            }
+        }
+        pipes.clear();
         for (Path file : spooled) {
             try {
                 Files.deleteIfExists(file);

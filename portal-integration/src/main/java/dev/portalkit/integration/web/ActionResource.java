@@ -73,7 +73,7 @@ public class ActionResource {
             if (portal.dispatcher().actions().get(name) == null) {
                 throw PortalException.notFound("Action '" + name + "' does not exist");
             }
-            input = body == null ? ActionInput.fromQuery(uri.getQueryParameters()) : readBody(name, headers, body);
+            input = body == null ? ActionInput.fromQuery(uri.getQueryParameters()) : readBody(name, user, headers, body);
             Object result = portal.call(name, user, input.data());
             return ApiResponses.success(help, result);
         } catch (Exception e) {
@@ -85,7 +85,7 @@ public class ActionResource {
         }
     }
 
-    private ActionInput readBody(String action, HttpHeaders headers, InputStream body) {
+    private ActionInput readBody(String action, Optional<UserRef> user, HttpHeaders headers, InputStream body) {
         MediaType type;
         try {
             type = headers.getMediaType();
@@ -98,7 +98,7 @@ public class ActionResource {
         long length = contentLength(headers.getHeaderString(HttpHeaders.CONTENT_LENGTH));
         ActionInput.Limits limits = new ActionInput.Limits(portal.config().size(WebPlugin.MAX_BODY_SIZE),
                 portal.config().size(WebPlugin.MAX_UPLOAD_SIZE), portal.dataDirectory().resolve("tmp"),
-                UploadSpooling.rules(portal, action));
+                UploadSpooling.rules(portal, action, portal.config().bool(WebPlugin.PIPE_UPLOADS) ? user : Optional.empty()));
         return ActionInput.fromBody(contentType, boundary, charset, length, body, limits);
     }
 

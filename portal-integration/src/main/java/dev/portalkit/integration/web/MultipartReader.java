@@ -74,6 +74,16 @@ final class MultipartReader {
         return total;
     }
 
+    /** The offset in the body of the next byte the reader hands on (after {@link #nextPart}: the part body's first). */
+    long bodyOffset() {
+        return total - (limit - pos);
+    }
+
+    /** The length of the closing delimiter as common clients send it, {@code CRLF--boundary--CRLF}. */
+    int closingLength() {
+        return delimiter.length + 4;
+    }
+
     /**
      * Moves to the next part and returns its headers, or {@code null} after the closing delimiter.
      * The previous part's body must have been read with {@link #readBody}.
@@ -201,8 +211,9 @@ final class MultipartReader {
     }
 
     /**
-     * Keeps the unread bytes (moved to the front) and reads more: at least once, then on until
-     * {@code want} bytes are buffered. Returns false when the body had already ended.
+     * Keeps the unread bytes (moved to the front) and reads more: at least once, then on while
+     * more has arrived, until {@code want} bytes are buffered (never waiting for bytes the client
+     * has not sent yet, so what arrived is handed on). Returns false when the body had already ended.
      */
     private boolean fill(int want) throws IOException {
         if (eof) {
@@ -230,7 +241,7 @@ final class MultipartReader {
                         + maxBytes + " bytes");
             }
             limit += n;
-        } while (limit < want && limit < buf.length);
+        } while (limit < want && limit < buf.length && in.available() > 0);
         return read;
     }
 

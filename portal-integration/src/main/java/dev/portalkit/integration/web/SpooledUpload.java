@@ -2,6 +2,7 @@ package dev.portalkit.integration.web;
 
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.LocalUpload;
+import dev.portalkit.runtime.files.UploadPipe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,11 +23,14 @@ final class SpooledUpload implements LocalUpload {
     private final byte[] head;
     private final String hashAlgorithm;
     private final String hash;
+    private final UploadPipe pipe;
 
     /**
      * @param hashAlgorithm the configured name of the algorithm of {@code hash}, or {@code null} when not hashed
+     * @param pipe          the multipart upload the part was piped into while spooled, or {@code null}
      */
-    SpooledUpload(String filename, String contentType, Path file, long size, byte[] head, String hashAlgorithm, String hash) {
+    SpooledUpload(String filename, String contentType, Path file, long size, byte[] head, String hashAlgorithm, String hash,
+                  UploadPipe pipe) {
         this.filename = filename;
         this.contentType = contentType;
         this.file = file;
@@ -34,6 +38,12 @@ final class SpooledUpload implements LocalUpload {
         this.head = head;
         this.hashAlgorithm = hashAlgorithm;
         this.hash = hash;
+        this.pipe = pipe;
+    }
+
+    @Override
+    public Optional<UploadPipe> pipe() {
+        return Optional.ofNullable(pipe);
     }
 
     @Override

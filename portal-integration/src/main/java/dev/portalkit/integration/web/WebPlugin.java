@@ -16,6 +16,7 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
     public static final String HTTP_HOST = "portal.http.host";
     public static final String MAX_BODY_SIZE = "portal.http.max_body_size";
     public static final String MAX_UPLOAD_SIZE = "portal.http.max_upload_size";
+    public static final String PIPE_UPLOADS = "portal.http.pipe_uploads";
 
     @Override
     public String name() {
@@ -41,5 +42,11 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
                 + "<data_dir>/tmp, never held in memory, and deleted when the request ends). A bigger request is "
                 + "refused with 413 before any action runs. In an app server, its own limit applies too "
                 + "(WildFly: max-post-size of the HTTP listener).").type(ConfigType.SIZE).defaultValue("10GiB"));
+        d.option(ConfigOption.of(PIPE_UPLOADS, "Send the file part of a files_file_create request to its storage while the "
+                + "request is still arriving, instead of after it was spooled whole: for a caller the action's auth check "
+                + "admits, a part of 8 MiB or more whose size the Content-Length tells, into a streaming storage (not "
+                + "files:fs) that is not public and gives every upload a new location (a uuid location transformer). "
+                + "The piped file is kept only after the action's checks, else removed; see docs/uploads.md.")
+                .type(ConfigType.BOOLEAN).defaultValue("true"));
     }
 }

@@ -29,7 +29,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the portal's client ({@code files_file_create} with the file as a multipart part, as the seed's
  * example does; {@code /files/download/{id}} from a {@code proxy} storage, and from a
  * {@code redirect} storage with the presigned URL fetched by curl too); and the AWS SDK writing and
- * reading the same bytes straight to the same S3Proxy.
+ * reading the same bytes straight to the same S3Proxy. Each run records the CPU time this JVM
+ * (S3Proxy, the SDK), the portal and curl spent in it.
+ *
+ * <p>Uploads go to a storage with a {@code uuid} location transformer, which the portal pipes to
+ * S3Proxy while the request arrives ({@code portal.http.pipe_uploads}, on by default), and to one
+ * without it, into which the part is spooled whole first and then sent.
  */
 @EnabledIfSystemProperty(named = "bench.s3http.out", matches = ".+")
 class S3HttpBench {
@@ -37,6 +42,8 @@ class S3HttpBench {
     private static final long SIZE = Long.getLong("bench.s3http.mib", 1024) << 20;
     private static final int ROUNDS = Integer.getInteger("bench.s3http.rounds", 3);
     private static final String BUCKET = "bench";
+    /** The portal's heap: {@code -Dbench.s3http.heap=SIZE}, 64m by default (far less than the file: nothing can hold it whole). */
+    static final String HEAP = System.getProperty("bench.s3http.heap", "64m");
 
     @Test
     void portalOverHttpVersusSdk() throws Exception {
@@ -51,19 +58,19 @@ class S3HttpBench {
         try (S3ProxyServer s3 = S3ProxyServer.start(work); S3Client sdk = s3.client()) {
             Path config = work.resolve("portal.properties");
             StringBuilder lines = new StringBuilder("portal.plugins = storage-s3\nportal.files.default_storage = s3\n");
-            for (String[] storage : new String[][] {{"s3", "proxy"}, {"s3redirect", "redirect"}}) {
+            for (String[] storage : new String[][] {{"s3", "proxy", "uuid"}, {"s3redirect", "redirect", "uuid"}, {"s3named", "proxy", ""}}) {
                 String p = "portal.files.storage." + storage[0] + ".";
                 s3.storageOptions("files:s3").forEach((k, v) -> lines.append(p).append(k).append(" = ").append(v).append('\n'));
                 lines.append(p).append("bucket = ").append(BUCKET).append('\n')
                         .append(p).append("create_bucket = true\n")
                         .append(p).append("proxy = ").append(storage[1]).append('\n')
-                        .append(p).append("location_transformers = uuid\n");
+                        .append(p).append("location_transformers = ").append(storage[2]).append('\n');
             }
             Files.writeString(config, lines);
             Path jar = PortalkitCli.jar();
             PortalkitCli cli = new PortalkitCli(jar, Files.createDirectories(work.resolve("cli")));
             String[] common = {"--data-dir", dataDir.toString(), "--config", config.toString()};
-            try (ServeProcess serve = ServeProcess.start(jar, "64m", work, common)) {
+            try (ServeProcess serve = ServeProcess.start(jar, HEAP, work, common)) {
                 cli.ok(Map.of(), concat(new String[] {"user", "add", "admin", "--email", "a@example.org", "--password", "a long secret",
                     "--sysadmin"}, common));
                 String token = cli.ok(Map.of(), concat(new String[] {"token", "create", "admin"}, common)).lastLine();
@@ -84,6 +91,16 @@ class S3HttpBench {
                     }
                     proxied[0] = (String) result.get("id");
                 };
+                // The same into a storage whose locations are the names given: not piped (a piped file must not replace another).
+                Runnable portalPutSpooled = () -> {
+                    Map<String, Object> created = curlJson("-H", "Authorization: " + token, "-F", "storage=s3named",
+                            "-F", "name=" + java.util.UUID.randomUUID() + ".bin", "-F", "upload=@" + file + ";type=application/octet-stream",
+                            base + "api/action/files_file_create");
+                    assertThat(created).as("%s", created).containsEntry("success", true);
+                    Map<?, ?> result = (Map<?, ?>) created.get("result");
+                    assertThat(result.get("hash")).isEqualTo(expected);
+                    assertThat(api.call("files_file_delete", Map.of("id", result.get("id")), token).status()).isEqualTo(200);
+                };
                 Runnable portalGetProxy = () -> curl("-o", "/dev/null", "-H", "Authorization: " + token,
                         base + "files/download/" + proxied[0]);
                 // One file in the redirect storage, uploaded through the portal too.
@@ -100,16 +117,22 @@ class S3HttpBench {
                 for (int i = 0; i < 2; i++) {
                     sdkPut.run();
                     portalPut.run();
+                    portalPutSpooled.run();
                     sdkGet.run();
                     portalGetProxy.run();
                     portalGetRedirect.run();
                 }
+                runs.watchCpu("test JVM (S3Proxy, SDK)", BenchRuns.SELF);
+                runs.watchCpu("portal", serve.pid());
+                runs.watchCpu("curl", BenchRuns.CHILDREN);
                 for (int round = 0; round < ROUNDS; round++) {
                     runs.time("AWS SDK: PutObject of the file (RequestBody.fromFile)", sdkPut);
-                    runs.time("portal: `files_file_create` over HTTP (curl -F upload=@file), into files:s3", portalPut);
+                    runs.time("portal: `files_file_create` over HTTP (curl -F upload=@file), into files:s3, piped while it arrives", portalPut);
                     runs.time("AWS SDK: GetObject, read to the end", sdkGet);
                     runs.time("portal: `/files/download/{id}`, `proxy = proxy` (curl)", portalGetProxy);
                     runs.time("portal: `/files/download/{id}`, `proxy = redirect`: the 302, then curl on the presigned URL", portalGetRedirect);
+                    runs.time("portal: `files_file_create` as above, into a files:s3 storage without a uuid location: spooled, then sent",
+                            portalPutSpooled);
                 }
                 assertThat(serve.stderr()).doesNotContain("OutOfMemoryError");
             }
@@ -121,9 +144,14 @@ class S3HttpBench {
             }
         }
         Files.writeString(Path.of(System.getProperty("bench.s3http.out")), runs.table() + String.format(Locale.ROOT,
-                "%nRatios (portal throughput / SDK throughput, best runs): upload **%.2f×**, download through the portal "
-                + "(`proxy`) **%.2f×**, download by redirect **%.2f×**.%n%n", runs.best(0) / runs.best(1), runs.best(2) / runs.best(3),
-                runs.best(2) / runs.best(4)) + BenchRuns.measuredNow());
+                "%nRatios (portal throughput / SDK throughput, best runs): upload **%.2f×** piped (**%.2f×** spooled first), "
+                + "download through the portal (`proxy`) **%.2f×**, download by redirect **%.2f×**.%n%n"
+                + "CPU: the SDK's upload took %.2f CPU seconds, the portal's %.2f (piped) and %.2f (spooled first); on %d cores "
+                + "no schedule runs the portal's upload in less than %.2f s, which bounds its ratio at %.2f× here.%n%n",
+                runs.best(0) / runs.best(1), runs.best(0) / runs.best(5), runs.best(2) / runs.best(3), runs.best(2) / runs.best(4),
+                runs.bestCpu(0), runs.bestCpu(1), runs.bestCpu(5), Runtime.getRuntime().availableProcessors(),
+                runs.bestCpu(1) / Runtime.getRuntime().availableProcessors(),
+                runs.best(0) / (runs.bestCpu(1) / Runtime.getRuntime().availableProcessors())) + BenchRuns.measuredNow());
     }
 
     /** Runs curl (silent, failing on HTTP errors); returns what it printed. */

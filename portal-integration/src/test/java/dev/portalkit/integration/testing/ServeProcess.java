@@ -81,6 +81,11 @@ public final class ServeProcess implements AutoCloseable {
         return lines;
     }
 
+    /** Its process id (e.g. for its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** What it printed on stderr so far. */
     public String stderr() {
         try {

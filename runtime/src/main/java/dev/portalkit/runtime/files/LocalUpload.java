@@ -24,4 +24,13 @@ public interface LocalUpload extends Upload {
      * {@code algorithm} ({@code md5}, {@code sha256}, ...); empty when it was hashed with another one.
      */
     Optional<String> hash(String algorithm);
+
+    /**
+     * The multipart upload this part was piped into while it was spooled, if any: the managed
+     * storage it was predicted for completes it instead of storing the file again, any other
+     * upload of it aborts it ({@link UploadPipe}).
+     */
+    default Optional<UploadPipe> pipe() {
+        return Optional.empty();
+    }
 }

@@ -44,6 +44,11 @@ public final class ManagedStorageImpl implements ManagedStorage {
     private static final Set<Capability> READER = EnumSet.of(Capability.STREAM, Capability.RANGE, Capability.PUBLIC_LINK,
             Capability.TEMPORAL_LINK, Capability.PERMANENT_LINK, Capability.ONE_TIME_LINK);
 
+    /** The smallest file part piped while it arrives (docs/uploads.md). */
+    static final long MIN_PIPE_SIZE = 8L << 20;
+    private static final Set<String> UNIQUE_TRANSFORMERS = Set.of("uuid", "uuid_prefix", "uuid_with_extension");
+    private static final Set<String> KEEP_UNIQUE_TRANSFORMERS = Set.of("fix_extension", "datetime_prefix", "safe_relative_path");
+
     private final StorageSettings settings;
     private final Storage adapter;
     private final List<LocationTransformer> transformers;
@@ -143,6 +148,12 @@ public final class ManagedStorageImpl implements ManagedStorage {
 
     @Override
     public Location prepareLocation(String untrusted, Upload sample) {
+        if (sample instanceof LocalUpload local) {
+            Optional<Location> piped = local.pipe().flatMap(p -> p.locationFor(this, untrusted));
+            if (piped.isPresent()) {
+                return piped.get();
+            }
+        }
         String location = untrusted == null ? "" : untrusted;
         for (LocationTransformer transformer : transformers) {
             location = transformer.transform(location, sample, settings);
@@ -151,6 +162,53 @@ public final class ManagedStorageImpl implements ManagedStorage {
             }
         }
         return new Location(LocationRules.check(location));
+    }
+
+    /**
+     * Runtime-internal: starts piping a request's file part, being spooled to {@code spool}, into
+     * this storage while it arrives ({@link UploadPipe}), as one upload of {@code expected} bytes at
+     * the location {@link #prepareLocation} makes of {@code name} for it. Asked again for that name
+     * and that upload, {@code prepareLocation} answers the same location (the transformers ran once,
+     * for the pipe). Empty, and nothing started, unless every condition holds:
+     * <ul>
+     * <li>the location belongs to this upload alone: a {@code uuid}, {@code uuid_prefix} or
+     *     {@code uuid_with_extension} transformer, and after it only ones that keep it unique. The
+     *     piped file is visible at the backend before the action checked it, so it must never
+     *     replace another file;</li>
+     * <li>the storage is not {@code public} (nobody reads the backend directly before the checks);</li>
+     * <li>the adapter streams uploads (CREATE) and does not take a spooled file by a hard link
+     *     ({@link LocalFileAdopter}: nothing to overlap);</li>
+     * <li>{@code expected} is at least {@value #MIN_PIPE_SIZE} bytes (smaller parts gain nothing)
+     *     and within the storage's {@code max_size}.</li>
+     * </ul>
+     *
+     * @param expected the part's predicted size (from the request's Content-Length)
+     */
+    public Optional<UploadPipe> pipe(String name, String filename, String contentType, Path spool, long expected) {
+        if (expected < MIN_PIPE_SIZE || expected > maxSizeLimit() || !adapterHas(Capability.CREATE)
+                || adapter instanceof LocalFileAdopter || settings.publicStorage() || !uniqueLocations()) {
+            return Optional.empty();
+        }
+        Location location;
+        try {
+            location = prepareLocation(name, Upload.of(filename, contentType, expected, InputStream::nullInputStream));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the action refuses the name with its own message
+        }
+        return Optional.of(new UploadPipe(this, adapter.uploader(), this::removeQuietly, name, location, filename, contentType,
+                spool, expected, new MeasuredUpload.TypeCheck(name(), settings.supportedTypes())));
+    }
+
+    /** Whether {@link #prepareLocation} gives every upload a new location: a uuid transformer, and after it only ones that keep it. */
+    private boolean uniqueLocations() {
+        List<String> names = settings.locationTransformers();
+        int last = -1;
+        for (int i = 0; i < names.size(); i++) {
+            if (UNIQUE_TRANSFORMERS.contains(names.get(i))) {
+                last = i;
+            }
+        }
+        return last >= 0 && KEEP_UNIQUE_TRANSFORMERS.containsAll(names.subList(last + 1, names.size()));
     }
 
     @Override
@@ -211,11 +269,15 @@ public final class ManagedStorageImpl implements ManagedStorage {
     }
 
     private void removeQuietly(Location location, Throwable cause) {
+        removeQuietly(FileData.of(location), cause);
+    }
+
+    private void removeQuietly(FileData data, Throwable cause) {
         if (!adapterHas(Capability.REMOVE)) {
             return;
         }
         try {
-            adapter.manager().remove(FileData.of(location));
+            adapter.manager().remove(data);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
@@ -269,6 +331,25 @@ public final class ManagedStorageImpl implements ManagedStorage {
 
         @Override
         public FileData upload(Location location, Upload upload, boolean overwrite) {
+            UploadPipe pipe = upload instanceof LocalUpload local ? local.pipe().orElse(null) : null;
+            if (pipe != null) {
+                try {
+                    if (pipe.claim(ManagedStorageImpl.this, location)) {
+                        Optional<FileData> piped = keepPiped(location, (LocalUpload) upload, pipe);
+                        if (piped.isPresent()) {
+                            return piped.get();
+                        }
+                    }
+                } finally {
+                    // Kept: nothing to do; refused, failed, or meant for another storage or location: removed.
+                    pipe.abort();
+                }
+            }
+            return copy(location, upload, overwrite);
+        }
+
+        /** Stores the upload: a spooled file by a hard link where the adapter can, else streamed through the adapter. */
+        private FileData copy(Location location, Upload upload, boolean overwrite) {
             require(Capability.CREATE);
             check(location);
             boolean replace = overwrite && settings.overwriteExisting();
@@ -307,15 +388,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
                 return Optional.empty();
             }
             long size = local.size();
-            if (size > maxSizeLimit()) {
-                throw FilesException.tooLarge(name(), settings.maxSize());
-            }
-            byte[] head = local.head();
-            String type = ContentTypes.detect(head, head.length, local.filename(), local.contentType());
-            FilesException refused = typeCheck.refusal(type, local.contentType());
-            if (refused != null) {
-                throw refused;
-            }
+            String type = checkMeasured(local, typeCheck);
             Optional<FileData> stored = adopter.adopt(location, local.file(), replace);
             if (stored.isPresent() && stored.get().size() != size) {
                 FilesException e = new FilesException(ErrorKind.INTERNAL, "storage " + name() + " took " + stored.get().size()
@@ -324,6 +397,47 @@ public final class ManagedStorageImpl implements ManagedStorage {
                 throw e;
             }
             return stored.map(s -> new FileData(location, size, type, hash.get(), settings.hashingAlgorithm(), s.storageData()));
+        }
+
+        /**
+         * Checks size and detected type of a local upload from what was measured while it was
+         * written; returns the detected type.
+         */
+        private String checkMeasured(LocalUpload local, MeasuredUpload.TypeCheck typeCheck) {
+            if (local.size() > maxSizeLimit()) {
+                throw FilesException.tooLarge(name(), settings.maxSize());
+            }
+            byte[] head = local.head();
+            String type = ContentTypes.detect(head, head.length, local.filename(), local.contentType());
+            FilesException refused = typeCheck.refusal(type, local.contentType());
+            if (refused != null) {
+                throw refused;
+            }
+            return type;
+        }
+
+        /**
+         * One pass for a spooled upload that was piped into this storage at {@code location} while it
+         * arrived: checks size and type from the spooling's measurements (a refusal removes the piped
+         * file), waits for the adapter's upload and keeps what it stored. The hash is the one taken
+         * while spooling. Empty when the hash is in another algorithm, the pipe failed or the part
+         * was not the predicted size: the caller stores the spool.
+         */
+        private Optional<FileData> keepPiped(Location location, LocalUpload local, UploadPipe pipe) {
+            require(Capability.CREATE);
+            check(location);
+            Optional<String> hash = local.hash(settings.hashingAlgorithm());
+            if (hash.isEmpty()) {
+                return Optional.empty();
+            }
+            long size = local.size();
+            String type = checkMeasured(local, new MeasuredUpload.TypeCheck(name(), settings.supportedTypes()));
+            Optional<FileData> stored = pipe.finish(size);
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            pipe.kept();
+            return Optional.of(new FileData(location, size, type, hash.get(), settings.hashingAlgorithm(), stored.get().storageData()));
         }
 
         @Override

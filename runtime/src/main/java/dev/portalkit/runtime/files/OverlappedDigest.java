@@ -7,12 +7,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A content hash computed on a helper thread, so hashing overlaps the adapter's I/O instead of
@@ -25,16 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OverlappedDigest {
     static final int BUFFER = 1 << 20;
     private static final int BUFFERS = 4;
-    private static final ExecutorService HELPERS = Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "portalkit-hashing-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
+    private static final ExecutorService HELPERS = HelperThreads.pool("portalkit-hashing");
 
     /** A buffer to hash ({@code length} bytes), or the end ({@code data == null}). */
     private record Chunk(byte[] data, int length) {
