@@ -7,6 +7,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.plugins.ChainRecorder;
+import dev.portalkit.runtime.plugins.RecordingPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,29 @@ class ChainAndAuthTest {
             assertThat(portal.call("rec_echo", TestPortal.ALICE, Map.of()))
                     .asList().containsExactly("beta:before", "alpha:before", "base", "alpha:after", "beta:after");
             assertThat(ChainRecorder.AUTH_ORDER).containsExactly("beta", "alpha");
+        }
+    }
+
+    @Test
+    void anonymousCallersAreRefusedBeforeAFunctionThatDoesNotAllowThem() {
+        try (TestPortal portal = TestPortal.builder().plugins("recording").start()) {
+            RecordingPlugin.RAN.clear();
+            assertThatThrownBy(() -> portal.call("rec_members", TestPortal.ANONYMOUS, Map.of()))
+                    .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                    .hasMessage("Anonymous user is not authorized to call rec_members: it requires an authenticated user (send an API token)");
+            assertThat(RecordingPlugin.RAN).isEmpty();
+            var dispatcher = portal.portal().dispatcher();
+            assertThat(dispatcher.auth().decidedWithoutData("rec_members", portal.portal().context(TestPortal.ANONYMOUS, false)))
+                    .hasValueSatisfying(r -> assertThat(r.allowed()).isFalse());
+            assertThat(dispatcher.auth().decidedWithoutData("rec_members", portal.portal().context(TestPortal.ALICE, false))).isEmpty();
+            assertThat(dispatcher.auth().decidedWithoutData("rec_echo", portal.portal().context(TestPortal.ANONYMOUS, false))).isEmpty();
+            assertThat(portal.call("rec_members", TestPortal.ALICE, Map.of())).isEqualTo("members only");
+            assertThat(RecordingPlugin.RAN).containsExactly("auth:rec_members");
+            // The flags of actions survive combined wrappers.
+            assertThat(dispatcher.actions().get("rec_do").base().supportsTasks()).isTrue();
+            assertThat(dev.portalkit.api.action.Action.sideEffectFree(dev.portalkit.api.action.Action.acceptingUploads(
+                    dev.portalkit.api.action.Action.withTaskQueue((c, d) -> null))))
+                    .satisfies(a -> assertThat(a.supportsTasks() && a.sideEffectFree() && a.acceptsUploads()).isTrue());
         }
     }
 
@@ -83,9 +107,9 @@ class ChainAndAuthTest {
     void helpShowDescribesWhoDefinesAndWrapsAnAction() {
         try (TestPortal portal = TestPortal.builder().plugins("recording alpha beta").start()) {
             assertThat(portal.call("help_show", TestPortal.ANONYMOUS, Map.of("name", "rec_echo")))
-                    .isEqualTo("Action rec_echo: defined by plugin 'recording', wrapped by 2 chained action(s).");
+                    .isEqualTo("Action rec_echo: defined by plugin 'recording', wrapped by 2 chained action(s); POST only.");
             assertThat(portal.call("help_show", TestPortal.ANONYMOUS, Map.of("name", "rec_do")).toString())
-                    .endsWith("supports post-commit tasks.");
+                    .endsWith("supports post-commit tasks; POST only.");
             assertThatThrownBy(() -> portal.call("help_show", TestPortal.ANONYMOUS, Map.of("name", "nope")))
                     .hasMessageContaining("does not exist");
         }

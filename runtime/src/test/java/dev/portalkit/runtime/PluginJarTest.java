@@ -49,7 +49,7 @@ class PluginJarTest {
                         return Map.of("%3$s_hello", (ctx, data) -> shared.Lib.value() + " via " + getClass().getClassLoader().getName());
                     }
                     public Map<String, AuthFunction> authFunctions() {
-                        return Map.of("%3$s_hello", (ctx, data) -> AuthResult.allow());
+                        return Map.of("%3$s_hello", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
                     }
                 }
                 """.formatted(pkg, name, name.replace('-', '_'));

@@ -9,7 +9,7 @@ import java.util.Map;
  * is called first.
  *
  * <p>If any function of a chain {@link #appliesToSysadmins()}, sysadmins are checked by the
- * whole chain.
+ * whole chain; if any {@link #allowsAnonymous()}, so are anonymous callers.
  */
 @FunctionalInterface
 public interface ChainedAuthFunction {
@@ -19,18 +19,18 @@ public interface ChainedAuthFunction {
         return false;
     }
 
+    /** True when anonymous callers reach the chain instead of being refused outright (see {@link AuthFunction}). */
+    default boolean allowsAnonymous() {
+        return false;
+    }
+
     /** Returns {@code function} marked to apply to sysadmins as well. */
     static ChainedAuthFunction forSysadminsToo(ChainedAuthFunction function) {
-        return new ChainedAuthFunction() {
-            @Override
-            public AuthResult check(AuthFunction next, ActionContext context, Map<String, Object> data) {
-                return function.check(next, context, data);
-            }
+        return new FlaggedChainedAuthFunction(function, true, function.allowsAnonymous());
+    }
 
-            @Override
-            public boolean appliesToSysadmins() {
-                return true;
-            }
-        };
+    /** Returns {@code function} marked to be asked about anonymous callers too. */
+    static ChainedAuthFunction allowAnonymous(ChainedAuthFunction function) {
+        return new FlaggedChainedAuthFunction(function, function.appliesToSysadmins(), true);
     }
 }

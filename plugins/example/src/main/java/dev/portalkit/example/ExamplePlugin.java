@@ -78,14 +78,16 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     @Override
     public Map<String, Action> actions() {
         Map<String, Action> actions = new LinkedHashMap<>();
-        actions.put("example_hello", (ctx, data) -> {
+        // sideEffectFree: it only reads, so GET may call it (other actions are POST only).
+        // acceptingUploads: it takes (and ignores) file parts; bench/upload-1g.sh measures parsing and spooling with it.
+        actions.put("example_hello", Action.sideEffectFree(Action.acceptingUploads((ctx, data) -> {
             Map<String, Object> valid = ctx.validate(Schema.empty().with("name", "default(world)", "unicode_safe"), data);
             return ctx.config().string(GREETING) + ", " + valid.get("name") + "!";
-        });
+        })));
         // withTaskQueue: this action (and validators it runs) may queue post-commit tasks.
         actions.put("example_note_add", Action.withTaskQueue(this::addNote));
-        actions.put("example_note_list", (ctx, data) -> listNotes(ctx));
-        actions.put("example_upload_digest", (ctx, data) -> UploadDigest.of(data.get("upload")));
+        actions.put("example_note_list", Action.sideEffectFree((ctx, data) -> listNotes(ctx)));
+        actions.put("example_upload_digest", Action.acceptingUploads((ctx, data) -> UploadDigest.of(data.get("upload"))));
         return actions;
     }
 
@@ -180,11 +182,12 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     @Override
     public Map<String, AuthFunction> authFunctions() {
         Map<String, AuthFunction> auth = new LinkedHashMap<>();
-        auth.put("example_hello", (ctx, data) -> AuthResult.allow());
-        auth.put("example_note_add", (ctx, data) -> ctx.user().isPresent()
-                ? AuthResult.allow() : AuthResult.deny("You must be logged in to add a note"));
-        auth.put("example_note_list", (ctx, data) -> AuthResult.allow());
-        auth.put("example_upload_digest", (ctx, data) -> AuthResult.allow());
+        // allowAnonymous: anonymous callers reach the function (without it they are refused before it runs).
+        auth.put("example_hello", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
+        // Without allowAnonymous, the host refuses anonymous callers before the function runs: any user may add a note.
+        auth.put("example_note_add", (ctx, data) -> AuthResult.allow());
+        auth.put("example_note_list", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
+        auth.put("example_upload_digest", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         return auth;
     }
 
@@ -194,13 +197,14 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     public Map<String, ChainedAuthFunction> chainedAuthFunctions() {
         Map<String, ChainedAuthFunction> auth = new LinkedHashMap<>();
         // The core lets only sysadmins read config options; we let anyone read ours.
-        auth.put("config_option_show", (next, ctx, data) -> {
+        // allowAnonymous: anonymous callers reach this chain too (the core's function alone refuses them outright).
+        auth.put("config_option_show", ChainedAuthFunction.allowAnonymous((next, ctx, data) -> {
             Object key = data.get("key");
             if (key instanceof String k && k.startsWith("portal.example.")) {
                 return AuthResult.allow();
             }
             return next.check(ctx, data);
-        });
+        }));
         // Deny some dataset names, else defer to the rest of the chain (the model's CKAN rules).
         // forSysadminsToo: sysadmins are checked by this chain too instead of passing outright.
         // Auth functions see the raw input, before validation, so strip and lower-case ourselves.

@@ -127,7 +127,7 @@ class ExamplePluginDatasetTest {
         assertThat(create(sysadmin, dataset(unique("not-forbidden")))).containsEntry("state", "active");
         PortalException anonymous = failure(TestPortal.ANONYMOUS, dataset(unique("allowed")));
         assertThat(anonymous.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
-        assertThat(anonymous.getMessage()).contains("not authorized to create datasets");
+        assertThat(anonymous.getMessage()).contains("not authorized to call package_create");
     }
 
     @Test

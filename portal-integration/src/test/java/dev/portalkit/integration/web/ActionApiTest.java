@@ -249,7 +249,7 @@ class ActionApiTest {
     void tokens() {
         int before = notes();
         Map<String, Object> error = assertError(api.postJson("example_note_add", "{\"body\": \"x\"}", null), 403, "Authorization Error");
-        assertThat(error.get("message")).isEqualTo("You must be logged in to add a note");
+        assertThat(error.get("message")).isEqualTo("Anonymous user is not authorized to call example_note_add: it requires an authenticated user (send an API token)");
         assertError(api.post("example_note_add", "application/json", BodyPublishers.ofString("{\"body\": \"x\"}"), "not-a-token"),
                 403, "Authorization Error");
         assertError(api.post("example_note_add", "application/json", BodyPublishers.ofString("{\"body\": \"x\"}"), "Bearer nope"),

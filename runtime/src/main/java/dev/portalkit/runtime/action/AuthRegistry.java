@@ -10,6 +10,7 @@ import dev.portalkit.runtime.plugin.PluginSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Auth functions by name, each composed with its overrides (first configured plugin outermost).
@@ -17,7 +18,7 @@ import java.util.Map;
  * function is open to sysadmins only.
  */
 public final class AuthRegistry {
-    private record Chain(AuthFunction function, boolean appliesToSysadmins) {
+    private record Chain(AuthFunction function, boolean appliesToSysadmins, boolean allowsAnonymous) {
     }
 
     private final Map<String, Chain> chains = new LinkedHashMap<>();
@@ -34,8 +35,45 @@ public final class AuthRegistry {
                     }
                     boolean forSysadmins = entry.base().appliesToSysadmins()
                             || wrappers.stream().anyMatch(ChainedAuthFunction::appliesToSysadmins);
-                    chains.put(name, new Chain(fn, forSysadmins));
+                    boolean forAnonymous = entry.base().allowsAnonymous()
+                            || wrappers.stream().anyMatch(ChainedAuthFunction::allowsAnonymous);
+                    chains.put(name, new Chain(fn, forSysadmins, forAnonymous));
                 });
+    }
+
+    /**
+     * What the check of {@code name} answers whatever the data: allowed when auth is ignored or a
+     * sysadmin passes outright; refused for a caller who is not a sysadmin when no function guards
+     * the action, and for an anonymous caller when the chain does not allow anonymous callers. Empty
+     * when the answer depends on the data. The API asks this before it reads a request's body.
+     */
+    public Optional<AuthResult> decidedWithoutData(String name, ActionContext context) {
+        if (context.ignoreAuth()) {
+            return Optional.of(AuthResult.allow());
+        }
+        Chain chain = chains.get(name);
+        boolean sysadmin = context.user().map(u -> u.sysadmin()).orElse(false);
+        if (chain == null) {
+            return Optional.of(sysadmin ? AuthResult.allow() : AuthResult.deny("Action " + name + " is available to sysadmins only"));
+        }
+        if (sysadmin && !chain.appliesToSysadmins()) {
+            return Optional.of(AuthResult.allow());
+        }
+        if (context.user().isEmpty() && !chain.allowsAnonymous()) {
+            return Optional.of(AuthResult.deny("Anonymous user is not authorized to call " + name
+                    + ": it requires an authenticated user (send an API token)"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code function} behind a check that lets sysadmins pass by itself (so that a plugin chaining it
+     * {@code forSysadminsToo} still lets them through when it defers), with the function's flags.
+     */
+    public static AuthFunction sysadminsPass(AuthFunction function) {
+        AuthFunction aware = (ctx, data) -> ctx.user().map(u -> u.sysadmin()).orElse(false) ? AuthResult.allow()
+                : function.check(ctx, data);
+        return function.allowsAnonymous() ? AuthFunction.allowAnonymous(aware) : aware;
     }
 
     public boolean has(String name) {
@@ -44,18 +82,11 @@ public final class AuthRegistry {
 
     /** Evaluates the named auth function for the context's user; a denial is returned, not thrown. */
     public AuthResult check(String name, ActionContext context, Map<String, Object> data) {
-        if (context.ignoreAuth()) {
-            return AuthResult.allow();
+        Optional<AuthResult> early = decidedWithoutData(name, context);
+        if (early.isPresent()) {
+            return early.get();
         }
-        Chain chain = chains.get(name);
-        boolean sysadmin = context.user().map(u -> u.sysadmin()).orElse(false);
-        if (chain == null) {
-            return sysadmin ? AuthResult.allow() : AuthResult.deny("Action " + name + " is available to sysadmins only");
-        }
-        if (sysadmin && !chain.appliesToSysadmins()) {
-            return AuthResult.allow();
-        }
-        AuthResult result = chain.function().check(context, data);
+        AuthResult result = chains.get(name).function().check(context, data);
         return result == null ? AuthResult.deny("Not authorized to call " + name) : result;
     }
 }

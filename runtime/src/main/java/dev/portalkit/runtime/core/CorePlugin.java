@@ -42,15 +42,15 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
     @Override
     public Map<String, Action> actions() {
         Map<String, Action> actions = new LinkedHashMap<>();
-        actions.put("status_show", (ctx, data) -> {
+        actions.put("status_show", Action.sideEffectFree((ctx, data) -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("site_title", ctx.config().string(CoreConfig.SITE_TITLE));
             out.put("site_url", ctx.config().string(CoreConfig.SITE_URL));
             out.put("portalkit_version", VERSION);
             out.put("extensions", ctx.config().list(CoreConfig.PLUGINS));
             return out;
-        });
-        actions.put("config_option_show", (ctx, data) -> {
+        }));
+        actions.put("config_option_show", Action.sideEffectFree((ctx, data) -> {
             Object key = data.get("key");
             if (!(key instanceof String name) || name.isBlank()) {
                 throw ValidationException.of("key", "Missing value");
@@ -64,8 +64,8 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
                 throw PortalException.denied("Configuration option '" + name + "' is a secret");
             }
             return config.get(name).orElse(null);
-        });
-        actions.put("help_show", (ctx, data) -> {
+        }));
+        actions.put("help_show", Action.sideEffectFree((ctx, data) -> {
             Object name = data.get("name");
             if (!(name instanceof String action) || action.isBlank()) {
                 throw ValidationException.of("name", "Missing value");
@@ -76,16 +76,18 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
             }
             return "Action " + action + ": defined by plugin '" + entry.owner() + "'"
                     + (entry.wrappers().isEmpty() ? "" : ", wrapped by " + entry.wrappers().size() + " chained action(s)")
-                    + (entry.base().supportsTasks() ? "; supports post-commit tasks" : "") + ".";
-        });
+                    + (entry.base().supportsTasks() ? "; supports post-commit tasks" : "")
+                    + (entry.base().sideEffectFree() ? "; side-effect free (GET or POST)" : "; POST only")
+                    + (entry.base().acceptsUploads() ? "; takes file uploads" : "") + ".";
+        }));
         return actions;
     }
 
     @Override
     public Map<String, AuthFunction> authFunctions() {
         Map<String, AuthFunction> auth = new LinkedHashMap<>();
-        auth.put("status_show", (ctx, data) -> AuthResult.allow());
-        auth.put("help_show", (ctx, data) -> AuthResult.allow());
+        auth.put("status_show", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
+        auth.put("help_show", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         auth.put("config_option_show", (ctx, data) -> AuthResult.deny("Only sysadmins may read configuration options"));
         return auth;
     }

@@ -65,10 +65,10 @@ final class GroupActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put(prefix + "_create", Action.withTaskQueue(this::create));
-        actions.put(prefix + "_update", Action.withTaskQueue(this::update));
-        actions.put(prefix + "_show", this::show);
-        actions.put(prefix + "_list", this::list);
+        actions.put(prefix + "_create", Action.acceptingUploads(Action.withTaskQueue(this::create)));
+        actions.put(prefix + "_update", Action.acceptingUploads(Action.withTaskQueue(this::update)));
+        actions.put(prefix + "_show", Action.sideEffectFree(this::show));
+        actions.put(prefix + "_list", Action.sideEffectFree(this::list));
         actions.put(prefix + "_delete", this::delete);
         actions.put(prefix + "_member_create", this::memberCreate);
         actions.put(prefix + "_member_delete", this::memberDelete);
@@ -77,8 +77,8 @@ final class GroupActions {
         auth.put(prefix + "_delete", this::mayDelete);
         auth.put(prefix + "_member_create", (ctx, data) -> requirePermission(ctx, data, "membership", "manage members of"));
         auth.put(prefix + "_member_delete", (ctx, data) -> requirePermission(ctx, data, "membership", "manage members of"));
-        auth.put(prefix + "_show", this::mayShow);
-        auth.put(prefix + "_list", (ctx, data) -> AuthResult.allow());
+        auth.put(prefix + "_show", AuthFunction.allowAnonymous(this::mayShow));
+        auth.put(prefix + "_list", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
     }
 
     // ---- auth --------------------------------------------------------------------------------

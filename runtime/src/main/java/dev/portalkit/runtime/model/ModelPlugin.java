@@ -15,6 +15,7 @@ import dev.portalkit.api.validation.IValidators;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
+import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.runtime.db.Transactions;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.runtime.plugin.BuiltIn;
@@ -115,12 +116,11 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         new PackageActions(store, permissions, dicts).register(actions, auth);
         new ResourceActions(store, permissions, dicts, uploads).register(actions, auth);
         PackageSearch search = new PackageSearch(store, permissions, dicts);
-        actions.put("package_search", search::search);
-        auth.put("package_search", (ctx, data) -> AuthResult.allow());
+        actions.put("package_search", Action.sideEffectFree(search::search));
+        auth.put("package_search", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         // Every function lets sysadmins pass itself, so plugins may chain them forSysadminsToo.
         Map<String, AuthFunction> sysadminAware = new LinkedHashMap<>();
-        auth.forEach((name, fn) -> sysadminAware.put(name, (ctx, data) ->
-                Permissions.isSysadmin(ctx) ? AuthResult.allow() : fn.check(ctx, data)));
+        auth.forEach((name, fn) -> sysadminAware.put(name, AuthRegistry.sysadminsPass(fn)));
         return new Parts(Map.copyOf(actions), Map.copyOf(sysadminAware), new ModelValidators(store, permissions).validators());
     }
 

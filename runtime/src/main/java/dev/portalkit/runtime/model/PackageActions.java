@@ -40,12 +40,12 @@ final class PackageActions {
         actions.put("package_create", Action.withTaskQueue(this::create));
         actions.put("package_update", Action.withTaskQueue(this::update));
         actions.put("package_patch", Action.withTaskQueue(this::patch));
-        actions.put("package_show", this::show);
+        actions.put("package_show", Action.sideEffectFree(this::show));
         actions.put("package_delete", this::delete);
         auth.put("package_create", this::mayCreate);
         auth.put("package_update", this::mayUpdate);
         auth.put("package_patch", this::mayUpdate);
-        auth.put("package_show", this::mayShow);
+        auth.put("package_show", AuthFunction.allowAnonymous(this::mayShow));
         auth.put("package_delete", this::mayDelete);
     }
 

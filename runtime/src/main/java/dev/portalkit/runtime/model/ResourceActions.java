@@ -45,16 +45,16 @@ final class ResourceActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("resource_create", Action.withTaskQueue(this::create));
-        actions.put("resource_update", Action.withTaskQueue(this::update));
-        actions.put("resource_patch", Action.withTaskQueue(this::patch));
-        actions.put("resource_show", this::show);
+        actions.put("resource_create", Action.acceptingUploads(Action.withTaskQueue(this::create)));
+        actions.put("resource_update", Action.acceptingUploads(Action.withTaskQueue(this::update)));
+        actions.put("resource_patch", Action.acceptingUploads(Action.withTaskQueue(this::patch)));
+        actions.put("resource_show", Action.sideEffectFree(this::show));
         actions.put("resource_delete", this::delete);
         auth.put("resource_create", this::mayCreate);
         auth.put("resource_update", (ctx, data) -> mayEdit(ctx, data, "edit"));
         auth.put("resource_patch", (ctx, data) -> mayEdit(ctx, data, "edit"));
         auth.put("resource_delete", (ctx, data) -> mayEdit(ctx, data, "delete"));
-        auth.put("resource_show", this::mayShow);
+        auth.put("resource_show", AuthFunction.allowAnonymous(this::mayShow));
     }
 
     static ResourceRecord newResource(String id, String packageId, Instant now) {

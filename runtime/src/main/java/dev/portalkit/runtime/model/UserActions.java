@@ -43,15 +43,15 @@ final class UserActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("user_create", Action.withTaskQueue(this::create));
-        actions.put("user_update", Action.withTaskQueue(this::update));
-        actions.put("user_show", this::show);
-        actions.put("user_list", this::list);
+        actions.put("user_create", Action.acceptingUploads(Action.withTaskQueue(this::create)));
+        actions.put("user_update", Action.acceptingUploads(Action.withTaskQueue(this::update)));
+        actions.put("user_show", Action.sideEffectFree(this::show));
+        actions.put("user_list", Action.sideEffectFree(this::list));
         actions.put("user_delete", this::delete);
-        auth.put("user_create", UserActions::mayCreate);
+        auth.put("user_create", AuthFunction.allowAnonymous(UserActions::mayCreate));
         auth.put("user_update", this::mayUpdate);
-        auth.put("user_show", UserActions::mayRead);
-        auth.put("user_list", UserActions::mayRead);
+        auth.put("user_show", AuthFunction.allowAnonymous(UserActions::mayRead));
+        auth.put("user_list", AuthFunction.allowAnonymous(UserActions::mayRead));
         auth.put("user_delete", (ctx, data) -> Permissions.isSysadmin(ctx) ? AuthResult.allow()
                 : AuthResult.deny(Permissions.who(ctx) + " is not authorized to delete users"));
     }

@@ -88,17 +88,24 @@ public class RecordingPlugin implements PortalPlugin, IActions, IAuthFunctions, 
                     return null;
                 },
                 // The action chained by the alpha and beta plugins.
-                "rec_echo", (ctx, data) -> new ArrayList<>(List.of("base")));
+                "rec_echo", (ctx, data) -> new ArrayList<>(List.of("base")),
+                "rec_members", (ctx, data) -> "members only");
     }
 
     @Override
     public Map<String, AuthFunction> authFunctions() {
         return Map.of(
-                "rec_do", (ctx, data) -> AuthResult.allow(),
-                "rec_outer", (ctx, data) -> AuthResult.allow(),
-                "rec_no_queue", (ctx, data) -> AuthResult.allow(),
-                "rec_echo", (ctx, data) -> ctx.user().isPresent() ? AuthResult.allow() : AuthResult.deny("log in to echo"),
-                "rec_strict", AuthFunction.forSysadminsToo((ctx, data) -> AuthResult.deny("nobody, not even sysadmins")));
+                "rec_do", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()),
+                "rec_outer", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()),
+                "rec_no_queue", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()),
+                "rec_echo", AuthFunction.allowAnonymous((ctx, data) -> ctx.user().isPresent() ? AuthResult.allow()
+                        : AuthResult.deny("log in to echo")),
+                "rec_strict", AuthFunction.forSysadminsToo((ctx, data) -> AuthResult.deny("nobody, not even sysadmins")),
+                // Not marked allowAnonymous: the host refuses anonymous callers before it runs (counted in RAN).
+                "rec_members", (ctx, data) -> {
+                    RAN.add("auth:rec_members");
+                    return AuthResult.allow();
+                });
     }
 
     @Override

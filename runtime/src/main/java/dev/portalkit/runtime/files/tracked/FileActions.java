@@ -74,10 +74,10 @@ final class FileActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("files_file_create", this::create);
+        actions.put("files_file_create", Action.acceptingUploads(this::create));
         actions.put("files_file_register", this::register);
-        actions.put("files_file_show", this::show);
-        actions.put("files_file_search", search::search);
+        actions.put("files_file_show", Action.sideEffectFree(this::show));
+        actions.put("files_file_search", Action.sideEffectFree(search::search));
         actions.put("files_file_delete", Action.withTaskQueue(this::delete));
         actions.put("files_file_rename", this::rename);
         actions.put("files_file_pin", (ctx, data) -> pin(ctx, data, true));
@@ -87,14 +87,14 @@ final class FileActions {
 
         auth.put("files_file_create", (ctx, data) -> permissions.mayCreate(ctx, storageName(ctx, data), data.get("name")));
         auth.put("files_file_register", (ctx, data) -> permissions.mayRegister(ctx, storageName(ctx, data), data.get("location")));
-        auth.put("files_file_show", (ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "show file"));
+        auth.put("files_file_show", AuthFunction.allowAnonymous((ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "show file")));
         auth.put("files_file_link", (ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "link file"));
         auth.put("files_file_delete", (ctx, data) -> onFile(ctx, data, FilePermissions.DELETE, "delete file"));
         auth.put("files_file_rename", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "rename file"));
         auth.put("files_file_pin", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "pin file"));
         auth.put("files_file_unpin", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "unpin file"));
         auth.put("files_transfer_ownership", this::mayTransfer);
-        auth.put("files_file_search", this::maySearch);
+        auth.put("files_file_search", AuthFunction.allowAnonymous(this::maySearch));
     }
 
     // ---- auth ------------------------------------------------------------------------------------

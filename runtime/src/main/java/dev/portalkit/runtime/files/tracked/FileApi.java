@@ -5,7 +5,7 @@ import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
-import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.IFiles;
@@ -76,14 +76,14 @@ public final class FileApi {
         // portal.uploads_enabled = false turns off every way bytes come in.
         for (String starts : List.of("files_file_create", "files_multipart_start")) {
             Action action = actions.get(starts);
-            actions.put(starts, (ctx, data) -> {
+            Action guarded = (ctx, data) -> {
                 host.storages().requireUploads("upload");
                 return action.call(ctx, data);
-            });
+            };
+            actions.put(starts, action.acceptsUploads() ? Action.acceptingUploads(guarded) : guarded);
         }
         // Every function lets sysadmins pass itself, so plugins may chain them forSysadminsToo.
-        plain.forEach((name, fn) -> auth.put(name, (ctx, data) ->
-                FilePermissions.isSysadmin(ctx) ? AuthResult.allow() : fn.check(ctx, data)));
+        plain.forEach((name, fn) -> auth.put(name, AuthRegistry.sysadminsPass(fn)));
         FileValidators v = new FileValidators(this, store, permissions);
         this.validators = v.validators();
         this.factories = v.factories();

@@ -55,7 +55,7 @@ final class MultipartActions {
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
         actions.put("files_multipart_start", this::start);
-        actions.put("files_multipart_update", this::update);
+        actions.put("files_multipart_update", Action.acceptingUploads(this::update));
         actions.put("files_multipart_refresh", this::refresh);
         actions.put("files_multipart_complete", this::complete);
         actions.put("files_multipart_abort", this::abort);
