@@ -33,7 +33,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +96,7 @@ public class Portal {
         Transactions transactions = null;
         try {
             if (options.database() != BootOptions.Database.NONE) {
-                Files.createDirectories(dataDir);
+                DataDirectory.prepare(dataDir, DataDirectory.publicStorageFolders(config.rawValues()));
                 database = Database.open(config.get(CoreConfig.DB_JNDI).orElse(null),
                         config.get(CoreConfig.DB_URL).orElse(Database.defaultUrl(dataDir)),
                         config.get(CoreConfig.DB_USER).orElse(null), config.get(CoreConfig.DB_PASSWORD).orElse(null),

@@ -3,16 +3,27 @@ package dev.portalkit.runtime;
 import dev.portalkit.runtime.config.PortalConfigImpl;
 import dev.portalkit.runtime.plugin.PluginJarExtension;
 import dev.portalkit.runtime.plugin.PluginJars;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 
 /**
  * The standalone host: a Weld SE container over the class path plus the jars of the plugins
  * directory (each in its own class loader), with a started {@link Portal}.
+ *
+ * <p>It is also where a command gets its portal: {@link #start} boots one, unless the command runs
+ * inside a server on that server's behalf ({@link #withRunningPortal}): then it hands out the
+ * server's running portal, which {@link #close} leaves running. And when a server on the same
+ * embedded H2 database is running elsewhere, {@link #start} throws {@link RunningServer.Found}
+ * instead of failing on the locked database file, so that the command line sends the command there.
  */
 public final class PortalContainer implements AutoCloseable {
+    private static final ThreadLocal<Portal> RUNNING = new ThreadLocal<>();
+
     private final WeldContainer container;
     private final Portal portal;
 
@@ -21,8 +32,36 @@ public final class PortalContainer implements AutoCloseable {
         this.portal = portal;
     }
 
+    /**
+     * Runs {@code work} on this thread with {@link #start} handing out {@code portal} (a running
+     * portal: a server runs a command sent to it), whatever boot options the command passes.
+     */
+    public static <T> T withRunningPortal(Portal portal, Callable<T> work) throws Exception {
+        Portal before = RUNNING.get();
+        RUNNING.set(portal);
+        try {
+            return work.call();
+        } finally {
+            if (before == null) {
+                RUNNING.remove();
+            } else {
+                RUNNING.set(before);
+            }
+        }
+    }
+
     public static PortalContainer start(BootOptions options) {
+        Portal running = RUNNING.get();
+        if (running != null) {
+            return new PortalContainer(null, running);
+        }
         PortalConfigImpl config = PortalConfigImpl.load(options.effectiveConfigFile(), options.effectiveOverrides());
+        if (options.database() != BootOptions.Database.NONE) {
+            Optional<Path> socket = RunningServer.commandSocket(config);
+            if (socket.isPresent()) {
+                throw new RunningServer.Found(socket.get());
+            }
+        }
         List<PluginJars.Found> jars = PluginJars.scan(Portal.pluginsDir(config), PortalContainer.class.getClassLoader());
         Weld weld = new Weld("portalkit-" + UUID.randomUUID())
                 .property("org.jboss.weld.se.archive.isolation", false)
@@ -45,11 +84,17 @@ public final class PortalContainer implements AutoCloseable {
 
     /** A bean of the container (for the web layer and tests). */
     public <T> T bean(Class<T> type) {
+        if (container == null) {
+            throw new IllegalStateException("a running portal lent to a command has no container of its own");
+        }
         return container.select(type).get();
     }
 
     @Override
     public void close() {
+        if (container == null) {
+            return; // the server's portal: it keeps running
+        }
         try {
             portal.stop();
         } finally {

@@ -1,9 +1,14 @@
 package dev.portalkit.integration.standalone;
 
+import dev.portalkit.api.PortalException;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.BootOptions;
+import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.PortalContainer;
+import dev.portalkit.runtime.RunningServer;
+import dev.portalkit.runtime.cli.CommandServer;
 import dev.portalkit.runtime.cli.CommonOptions;
+import dev.portalkit.runtime.config.PortalConfigImpl;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +22,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code portalkit serve [--port N] [--host H]}: boots the portal (an empty data directory is
  * initialised on the spot), serves the action API until SIGTERM / Ctrl-C, then stops the server
- * and the container.
+ * and the container. It holds the data directory's server lock (a second {@code serve} on it fails
+ * at once) and, on an embedded H2 database, runs the commands of other {@code portalkit}
+ * invocations on the data directory through its command socket ({@link CommandServer}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the portal's HTTP server (the action API at /api/action/NAME) until stopped.")
 public final class ServeCommand implements Callable<Integer> {
@@ -43,20 +50,41 @@ public final class ServeCommand implements Callable<Integer> {
         if (host != null) {
             overrides.put(WebPlugin.HTTP_HOST, host);
         }
-        PortalContainer container = PortalContainer.start(boot.withOverrides(overrides));
+        boot = boot.withOverrides(overrides);
+        // One server per data directory: a second one fails here, naming the first.
+        RunningServer.Lock lock = RunningServer.lock(Portal.dataDir(PortalConfigImpl.load(boot.effectiveConfigFile(),
+                boot.effectiveOverrides())));
+        PortalContainer container;
+        try {
+            container = PortalContainer.start(boot);
+        } catch (RunningServer.Found found) {
+            lock.close();
+            throw PortalException.config("a portal server (deployed in an application server?) answers on " + found.socket()
+                    + ": it uses this data directory's database already");
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         PortalServer server;
+        CommandServer commands;
         try {
             server = PortalServer.start(container);
+            commands = CommandServer.openIfEmbeddedH2(container.portal()).orElse(null);
         } catch (RuntimeException e) {
             container.close();
+            lock.close();
             throw e;
         }
         PrintWriter out = spec.commandLine().getOut();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (commands != null) {
+                    commands.close();
+                }
                 server.close();
             } finally {
                 container.close();
+                lock.close();
                 out.println("Portalkit stopped");
                 out.flush();
             }

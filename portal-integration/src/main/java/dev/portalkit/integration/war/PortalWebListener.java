@@ -4,6 +4,7 @@ import dev.portalkit.integration.web.ActionInput;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.cli.CommandServer;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -30,18 +31,24 @@ public class PortalWebListener implements ServletContextListener {
     Portal portal;
 
     private TaskPoller poller;
+    private CommandServer commands;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         portal.start(BootOptions.defaults());
         ActionInput.deleteStaleSpools(portal.dataDirectory().resolve("tmp"), Duration.ofDays(1));
         poller = TaskPoller.start(portal, managedScheduler());
+        // On an embedded H2 database the command line works through this server (H2 lets one process open the file).
+        commands = CommandServer.openIfEmbeddedH2(portal).orElse(null);
         LOG.info("Portalkit is running at context path '" + event.getServletContext().getContextPath() + "/' (data directory "
                 + portal.dataDirectory() + ", plugins " + portal.config().list("portal.plugins") + ")");
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (commands != null) {
+            commands.close();
+        }
         if (poller != null) {
             poller.close();
         }

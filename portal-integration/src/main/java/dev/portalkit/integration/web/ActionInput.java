@@ -5,6 +5,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.PrivateFiles;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.OverlappedDigest;
@@ -300,8 +301,8 @@ public final class ActionInput implements AutoCloseable {
      */
     private void spool(MultipartReader reader, String name, String filename, String type, Path tmpDir, FilePart rules,
                        long expected) throws IOException {
-        Files.createDirectories(tmpDir);
-        Path file = Files.createTempFile(tmpDir, SPOOL_PREFIX, SPOOL_SUFFIX);
+        PrivateFiles.createDirectories(tmpDir);
+        Path file = Files.createTempFile(tmpDir, SPOOL_PREFIX, SPOOL_SUFFIX); // 0600
         spooled.add(file);
         String clean = baseName(filename);
         String uploadName = clean.isEmpty() ? "upload" : clean;

@@ -37,7 +37,8 @@ class ServeCommandIT {
             Reply withToken = api.get("status_show", Map.of(), "some-token");
             assertThat(withToken.status()).isEqualTo(403);
             assertThat(withToken.error()).containsEntry("__type", "Authorization Error");
-            // The first sysadmin and a token, made by the CLI on the data directory the server is using (H2 AUTO_SERVER).
+            // The first sysadmin and a token, made by the CLI on the data directory the server is using (run by the server,
+            // through its command socket: the same -o as the server's changes nothing, so it is accepted).
             PortalkitCli cli = new PortalkitCli(jar, tmp);
             String[] same = {"--data-dir", dataDir.toString(), "-o", "portal.plugins=example"};
             cli.ok(Map.of(), with(same, "user", "add", "admin", "--email", "admin@example.org", "--password", "a long secret",

@@ -42,8 +42,8 @@ public final class PortalkitCli {
         }
     }
 
-    /** What a command printed and how it ended. */
-    public record Result(int exitCode, String stdout, String stderr) {
+    /** What a command printed and how it ended ({@code stdoutBytes}: stdout byte for byte). */
+    public record Result(int exitCode, String stdout, String stderr, byte[] stdoutBytes) {
         /** The last line of stdout (where {@code token create} prints the token). */
         public String lastLine() {
             String[] lines = stdout.strip().split("\\R");
@@ -53,6 +53,14 @@ public final class PortalkitCli {
 
     /** Runs a command to its end (2 minutes at most) with extra environment variables. */
     public Result run(Map<String, String> environment, String... arguments) {
+        return run(null, null, environment, arguments);
+    }
+
+    /**
+     * Runs a command to its end (2 minutes at most) in {@code workingDir} (null: this process's),
+     * with {@code stdin} as its standard input (null: an empty one).
+     */
+    public Result run(Path workingDir, byte[] stdin, Map<String, String> environment, String... arguments) {
         // A command runs for seconds: the C1 compiler and the serial collector spend half the CPU time of the defaults
         // on it (the machine's two cores are shared with the server under test and other builds).
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -61,7 +69,12 @@ public final class PortalkitCli {
         try {
             Path out = Files.createTempFile(workDir, "cli-", ".out");
             Path err = Files.createTempFile(workDir, "cli-", ".err");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            Path in = Files.write(Files.createTempFile(workDir, "cli-", ".in"), stdin == null ? new byte[0] : stdin);
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(in.toFile());
+            if (workingDir != null) {
+                pb.directory(workingDir.toFile());
+            }
             pb.environment().putAll(environment);
             Process process = pb.start();
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
@@ -69,7 +82,9 @@ public final class PortalkitCli {
                 throw new AssertionError("portalkit " + String.join(" ", arguments) + " did not finish in 2 minutes: "
                         + Files.readString(err));
             }
-            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            byte[] printed = Files.readAllBytes(out);
+            return new Result(process.exitValue(), new String(printed, java.nio.charset.StandardCharsets.UTF_8), Files.readString(err),
+                    printed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -50,8 +50,17 @@ public final class ServeProcess implements AutoCloseable {
      * @param workDir where its stderr is written ({@code serve-<n>.err})
      */
     public static ServeProcess start(Path jar, String heap, Path workDir, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-jar", jar.toString(), "serve", "--port", "0"));
+        return start(jar, List.of("-Xmx" + heap), workDir, arguments);
+    }
+
+    /**
+     * {@link #start(Path, String, Path, String...)} with any JVM options, e.g. {@code -XX:TieredStopAtLevel=1}
+     * for a server that is started often and must be up soon rather than fast.
+     */
+    public static ServeProcess start(Path jar, List<String> jvmOptions, Path workDir, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0"));
         command.addAll(List.of(arguments));
         try {
             Path stderr = Files.createTempFile(workDir, "serve-", ".err");
@@ -106,6 +115,16 @@ public final class ServeProcess implements AutoCloseable {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
         reader.join(10_000);
         return process.exitValue();
+    }
+
+    /**
+     * SIGKILL ({@link ProcessHandle#destroyForcibly()} on Linux): the process gets no chance to
+     * flush, close or run shutdown hooks, as after {@code kill -9} or an OOM kill. Waits for it to end.
+     */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed within 60 s").isTrue();
+        reader.join(10_000);
     }
 
     @Override

@@ -91,6 +91,9 @@ public final class ActionDispatcher {
         T result;
         try {
             result = transactions.required(work);
+        } catch (Transactions.CommitFailed e) {
+            // The commit may have happened: what it recorded may point at what undo would remove.
+            throw e;
         } catch (RuntimeException | Error e) {
             undo(call, e);
             throw e;
@@ -107,7 +110,8 @@ public final class ActionDispatcher {
      * Runtime-internal: registers work that undoes a side effect outside the database (bytes
      * written to a storage) if the outermost transaction of the running call rolls back. Undo
      * steps run in reverse order, after the rollback; their failures are added to the call's
-     * exception as suppressed ones. A crash before the rollback skips them (see the File API docs).
+     * exception as suppressed ones. A crash before the rollback skips them (see the File API docs),
+     * and so does a failed commit ({@link Transactions.CommitFailed}: it may have committed).
      *
      * @return false when no call is running (nothing will undo the side effect)
      */

@@ -16,7 +16,7 @@ final class CliProgress {
 
     /** Whether to show one: {@code --progress / --no-progress} when given, else when stderr is a terminal. */
     static boolean wanted(Boolean option) {
-        return option != null ? option : System.console() != null;
+        return option != null ? option : CommandStreams.current().terminal();
     }
 
     /** A migration step's progress: a bar when {@link #wanted}, else nothing. */

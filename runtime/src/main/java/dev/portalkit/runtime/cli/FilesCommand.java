@@ -366,7 +366,7 @@ public final class FilesCommand implements Runnable {
                         err.printf("%d byte(s) written to %s%n", written, output);
                         err.flush();
                     } else {
-                        OutputStream out = System.out;
+                        OutputStream out = CommandStreams.current().out();
                         in.transferTo(out);
                         out.flush();
                     }

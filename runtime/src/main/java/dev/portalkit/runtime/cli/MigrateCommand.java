@@ -182,7 +182,7 @@ public final class MigrateCommand implements Runnable {
                     }
                 }
                 out.println("Located owners for " + found.size() + " files out of " + total + ".");
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(new InputStreamReader(CommandStreams.current().in(), StandardCharsets.UTF_8));
                 boolean ask = !yes && !migration.dryRun;
                 if (ask && confirm(in, out, "Show " + owners() + " IDs and corresponding file?")) {
                     found.forEach(i -> out.println(i.ownerId() + ": " + i.label()));

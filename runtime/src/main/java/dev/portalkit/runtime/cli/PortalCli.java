@@ -1,6 +1,7 @@
 package dev.portalkit.runtime.cli;
 
 import dev.portalkit.api.PortalException;
+import dev.portalkit.runtime.RunningServer;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,37 +29,57 @@ public final class PortalCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Builds the command line with extra subcommands (e.g. {@code serve} from the web module). */
+    /**
+     * Builds the command line with extra subcommands (e.g. {@code serve} from the web module). A
+     * command that finds a server running on its embedded H2 database ({@link RunningServer.Found})
+     * is sent to that server, which runs it and streams back its output and exit code.
+     */
     public static CommandLine commandLine(Object... extraSubcommands) {
+        CommandLine cli = withSubcommands(extraSubcommands);
+        cli.setExecutionStrategy(parseResult -> {
+            configureLogging(verbose(parseResult));
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof RunningServer.Found found) {
+                return CommandClient.forward(found.socket(), parseResult.originalArgs(), commandLine.getErr());
+            }
+            return report(ex, commandLine.getErr(), System.getenv("PORTAL_DEBUG") != null || Logger.getLogger("").getLevel() == Level.INFO);
+        });
+        return cli;
+    }
+
+    /** The command line's commands, without an execution strategy or exception handler. */
+    static CommandLine withSubcommands(Object... extraSubcommands) {
         CommandLine cli = new CommandLine(new PortalCli());
         for (Object sub : extraSubcommands) {
             cli.addSubcommand(sub);
         }
-        cli.setExecutionStrategy(parseResult -> {
-            boolean verbose = parseResult.matchedOptionValue("--verbose", false)
-                    || parseResult.subcommands().stream().anyMatch(r -> r.matchedOptionValue("--verbose", false));
-            configureLogging(verbose);
-            return new CommandLine.RunLast().execute(parseResult);
-        });
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            boolean verbose = System.getenv("PORTAL_DEBUG") != null || Logger.getLogger("").getLevel() == Level.INFO;
-            if (ex instanceof PortalException pe) {
-                err.println("error: " + pe.getMessage());
-                if (verbose) {
-                    pe.printStackTrace(err);
-                }
-                err.flush();
-                return pe.kind() == dev.portalkit.api.ErrorKind.CONFIG_INVALID ? 3 : 1;
-            }
-            err.println("error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage().lines().findFirst().orElse("")));
+        return cli;
+    }
+
+    /** Whether {@code -v} was given, to the command or to {@code portalkit}. */
+    static boolean verbose(CommandLine.ParseResult parseResult) {
+        return parseResult.matchedOptionValue("--verbose", false)
+                || parseResult.subcommands().stream().anyMatch(r -> r.matchedOptionValue("--verbose", false));
+    }
+
+    /** A failed command: one {@code error: ...} line (with {@code verbose}, the stack trace); the exit code. */
+    static int report(Exception ex, PrintWriter err, boolean verbose) {
+        if (ex instanceof PortalException pe) {
+            err.println("error: " + pe.getMessage());
             if (verbose) {
-                ex.printStackTrace(err);
+                pe.printStackTrace(err);
             }
             err.flush();
-            return 1;
-        });
-        return cli;
+            return pe.kind() == dev.portalkit.api.ErrorKind.CONFIG_INVALID ? 3 : 1;
+        }
+        err.println("error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage().lines().findFirst().orElse("")));
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
     }
 
     /** Quiet by default: libraries log warnings only, unless {@code --verbose}. */

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Logger;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -24,6 +25,9 @@ import org.hibernate.jpa.HibernatePersistenceConfiguration;
  * resource-local transactions owned by the runtime in every deployment mode).
  */
 public final class Database implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    /** {@code org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1}. */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
     private final DataSource dataSource;
     private final HikariDataSource owned;
     private final String url;
@@ -35,10 +39,25 @@ public final class Database implements AutoCloseable {
         this.url = url;
     }
 
-    /** The default URL: an H2 file database under {@code dataDir}, in PostgreSQL mode, shared by concurrent processes. */
+    /**
+     * The default URL: an H2 file database {@code <dataDir>/db/portal} in PostgreSQL mode, opened by
+     * one process only (no {@code AUTO_SERVER}: nothing listens on the network; while a server runs,
+     * commands go through its socket, see {@link dev.portalkit.runtime.RunningServer}), with its
+     * files created {@code 0600} ({@link PrivateH2Files}) and every commit written to the file
+     * before it returns ({@code WRITE_DELAY=0}, so a 200 survives {@code kill -9}).
+     */
     public static String defaultUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("db").resolve("portal")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+        return "jdbc:h2:" + PrivateH2Files.SCHEME + ":" + dataDir.toAbsolutePath().normalize().resolve("db").resolve("portal")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+    }
+
+    /** Whether {@code url} opens an H2 database in this process from a file (not {@code mem:}, not a TCP server). */
+    public static boolean isEmbeddedH2(String url) {
+        if (!url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length())) {
+            return false;
+        }
+        String rest = url.substring("jdbc:h2:".length()).toLowerCase(Locale.ROOT);
+        return !rest.startsWith("mem:") && !rest.startsWith("tcp:") && !rest.startsWith("ssl:");
     }
 
     public static Database open(String jndiName, String url, String user, String password, int poolSize) {
@@ -52,6 +71,16 @@ public final class Database implements AutoCloseable {
         }
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw PortalException.config("portal.db.url: only jdbc:h2: and jdbc:postgresql: URLs are supported");
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            PrivateH2Files.register();
+            if (url.toUpperCase(Locale.ROOT).contains("AUTO_SERVER")) {
+                LOG.warning("portal.db.url sets AUTO_SERVER: H2 then listens on a TCP port on every network interface, with "
+                        + "this URL's user and password (empty by default), and writes the port and its key into the database's "
+                        + ".lock.db file: a local user who can read that file can take the database (make himself sysadmin, read "
+                        + "files as the portal). Remove AUTO_SERVER: while `portalkit serve` runs, the command line goes through "
+                        + "its socket in <data-dir>/run instead");
+            }
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -72,6 +101,13 @@ public final class Database implements AutoCloseable {
             }
             return new Database(ds, ds, url);
         } catch (SQLException | RuntimeException e) {
+            if (inUse(e)) {
+                throw new PortalException(dev.portalkit.api.ErrorKind.CONFIG_INVALID, "portal.db.url: the H2 database is in use by "
+                        + "another process (a `portalkit serve` or another command on this data directory; H2 lets one process "
+                        + "open it): wait for the command to finish; while a server runs, commands are sent to it through "
+                        + "<data-dir>/" + dev.portalkit.runtime.RunningServer.RUN_DIRECTORY + "/" + dev.portalkit.runtime.RunningServer.SOCKET
+                        + " (" + rootMessage(e) + ")");
+            }
             throw new PortalException(dev.portalkit.api.ErrorKind.CONFIG_INVALID,
                     "portal.db.url: cannot connect: " + rootMessage(e));
         }
@@ -149,6 +185,16 @@ public final class Database implements AutoCloseable {
         if (owned != null) {
             owned.close();
         }
+    }
+
+    /** H2's "Database may be already in use" (error 90020), anywhere in the causes. */
+    private static boolean inUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String rootMessage(Throwable e) {

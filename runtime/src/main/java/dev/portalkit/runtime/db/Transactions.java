@@ -41,7 +41,11 @@ public final class Transactions {
             tx.begin();
             T result = work.get();
             em.flush();
-            tx.commit();
+            try {
+                tx.commit();
+            } catch (RuntimeException e) {
+                throw new CommitFailed(e);
+            }
             return result;
         } catch (RuntimeException | Error e) {
             if (tx.isActive()) {
@@ -55,6 +59,20 @@ public final class Transactions {
         } finally {
             current.remove();
             em.close();
+        }
+    }
+
+    /**
+     * The commit itself failed (not the work before it): the database may have committed before
+     * the failure reached us (a connection lost while the commit was under way), so whether the
+     * change was saved is unknown. Side effects outside the database are therefore kept, not
+     * undone: bytes a create stored may be a committed record's; if not, they are an orphan that a
+     * sweep removes, while a record without its bytes would be a broken file.
+     */
+    public static final class CommitFailed extends PortalException {
+        CommitFailed(RuntimeException cause) {
+            super(ErrorKind.TRANSIENT, "the database did not confirm the commit: whether the change was saved is unknown "
+                    + "(look before you retry)", cause);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.portalkit.runtime.migration;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.PrivateFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -88,8 +89,9 @@ public final class ChangeLog implements AutoCloseable {
         stamped.putIfAbsent("time", java.time.Instant.now().toString());
         try {
             if (writer == null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+                PrivateFiles.createFile(file);
+                channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 // A line torn by a crash (no newline at the end) was skipped when read: cut it off before appending.
                 channel.truncate(completeLinesLength(channel));
                 channel.position(channel.size());

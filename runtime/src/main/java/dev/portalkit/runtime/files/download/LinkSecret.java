@@ -2,6 +2,7 @@ package dev.portalkit.runtime.files.download;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
+import dev.portalkit.runtime.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -24,7 +25,6 @@ final class LinkSecret {
     private static final Logger LOG = Logger.getLogger(LinkSecret.class.getName());
     static final String FILE = "secrets/file-links.key";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
 
     private LinkSecret() {
     }
@@ -58,10 +58,7 @@ final class LinkSecret {
         Path dir = file.getParent();
         boolean posix = posix(dir);
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            if (posix) {
-                Files.setPosixFilePermissions(dir, OWNER_DIR);
-            }
+            PrivateFiles.createDirectories(dir);
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

@@ -13,6 +13,7 @@ import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
+import dev.portalkit.runtime.PrivateFiles;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.LocalFileAdopter;
@@ -80,6 +81,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
     private final Path root;
     private final Path realRoot;
     private final boolean recursive;
+    private final boolean fsync;
     private final String publicRoot;
     private final Uploader uploader = new FsUploader();
     private final Reader reader = new FsReader();
@@ -95,6 +97,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
     public FsStorage(StorageSettings settings, String publicRoot) {
         this.settings = settings;
         this.recursive = settings.flag("recursive");
+        this.fsync = settings.flag("fsync");
         this.publicRoot = publicRoot == null ? null : publicRoot.replaceAll("/+$", "");
         String path = settings.option("path");
         if (path == null || path.isBlank()) {
@@ -112,7 +115,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
                         + " does not exist (set create_path = true to create it)");
             }
             try {
-                Files.createDirectories(folder);
+                mkdirs(folder, publicRoot == null);
             } catch (IOException e) {
                 throw PortalException.config(settings.key("path") + ": cannot create folder " + folder + ": " + e);
             }
@@ -213,8 +216,20 @@ public class FsStorage implements Storage, LocalFileAdopter {
         return file;
     }
 
+    /**
+     * Creates missing folders: {@code 0700} in a private storage ({@code files:fs}), with the
+     * process's defaults in a public one (its web server reads it).
+     */
+    private Path mkdirs(Path dir) throws IOException {
+        return mkdirs(dir, publicRoot == null);
+    }
+
+    private static Path mkdirs(Path dir, boolean privateModes) throws IOException {
+        return privateModes ? PrivateFiles.createDirectories(dir) : Files.createDirectories(dir);
+    }
+
     private Path ownFolder(String sub) throws IOException {
-        return Files.createDirectories(root.resolve(RESERVED).resolve(sub));
+        return mkdirs(root.resolve(RESERVED).resolve(sub));
     }
 
     private Path tempFile() throws IOException {
@@ -227,8 +242,9 @@ public class FsStorage implements Storage, LocalFileAdopter {
      */
     private void publish(Path temp, Path target, Location location, boolean replace) throws IOException {
         try {
+            Path existing = fsync ? existingAncestor(target.getParent()) : null;
             try {
-                Files.createDirectories(target.getParent());
+                mkdirs(target.getParent());
             } catch (FileAlreadyExistsException e) {
                 throw new FilesException(ErrorKind.CONFLICT, "cannot store " + location + " in storage " + name()
                         + ": a part of its path is a file");
@@ -238,28 +254,70 @@ public class FsStorage implements Storage, LocalFileAdopter {
                 throw new FilesException(ErrorKind.CONFLICT, "cannot store " + location + " in storage " + name()
                         + ": it is a folder");
             }
+            if (fsync) {
+                forceContent(temp);
+            }
             if (replace) {
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
                 }
-                return;
-            }
-            try {
-                Files.createLink(target, temp);
-            } catch (FileAlreadyExistsException e) {
-                throw FilesException.existingFile(name(), location);
-            } catch (UnsupportedOperationException | IOException e) {
-                // No hard links on this file system: a plain rename, which refuses an existing target.
+            } else {
                 try {
-                    Files.move(temp, target);
-                } catch (FileAlreadyExistsException exists) {
+                    Files.createLink(target, temp);
+                } catch (FileAlreadyExistsException e) {
                     throw FilesException.existingFile(name(), location);
+                } catch (UnsupportedOperationException | IOException e) {
+                    // No hard links on this file system: a plain rename, which refuses an existing target.
+                    try {
+                        Files.move(temp, target);
+                    } catch (FileAlreadyExistsException exists) {
+                        throw FilesException.existingFile(name(), location);
+                    }
                 }
+            }
+            if (fsync) {
+                forceFolders(target.getParent(), existing);
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The deepest folder of {@code dir}'s path that exists (before folders are created below it). */
+    private static Path existingAncestor(Path dir) {
+        Path p = dir;
+        while (p != null && !Files.isDirectory(p)) {
+            p = p.getParent();
+        }
+        return p;
+    }
+
+    /** With {@code fsync}: the file's bytes are on the disk, not only in the OS's cache. */
+    private static void forceContent(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * With {@code fsync}: the entries of {@code dir} and of every folder above it up to {@code existing}
+     * (the folders just created) are on the disk, so that the file is found after a power loss.
+     */
+    private static void forceFolders(Path dir, Path existing) throws IOException {
+        for (Path d = dir; d != null; d = d.getParent()) {
+            try (FileChannel channel = FileChannel.open(d, StandardOpenOption.READ)) {
+                channel.force(true);
+            } catch (IOException e) {
+                if (PrivateFiles.posix(d)) {
+                    throw e;
+                }
+                return; // Windows cannot open a folder as a channel; NTFS journals its entries
+            }
+            if (d.equals(existing)) {
+                return;
+            }
         }
     }
 
@@ -370,7 +428,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
             resolve(data.location());
             String id = UUID.randomUUID().toString();
             try {
-                Files.createDirectories(ownFolder("multipart").resolve(id));
+                mkdirs(ownFolder("multipart").resolve(id));
             } catch (IOException e) {
                 throw failure("cannot start a multipart upload of", data.location(), e);
             }
@@ -596,6 +654,9 @@ public class FsStorage implements Storage, LocalFileAdopter {
                 Path temp = tempFile();
                 try {
                     Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
+                    if (publicRoot == null) {
+                        PrivateFiles.makePrivateFile(temp); // a copy carries its source's permissions
+                    }
                 } catch (IOException | RuntimeException e) {
                     deleteQuietly(temp, e);
                     throw e;
@@ -615,7 +676,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
             Path to = resolve(target);
             try {
                 try {
-                    Files.createDirectories(to.getParent());
+                    mkdirs(to.getParent());
                 } catch (FileAlreadyExistsException e) {
                     throw new FilesException(ErrorKind.CONFLICT, "cannot move to " + target + ": a part of its path is a file");
                 }
@@ -640,6 +701,9 @@ public class FsStorage implements Storage, LocalFileAdopter {
                         linked = false;
                     }
                     if (linked) {
+                        if (fsync) {
+                            forceFolders(to.getParent(), to.getParent());
+                        }
                         Files.delete(from);
                     } else {
                         try {
