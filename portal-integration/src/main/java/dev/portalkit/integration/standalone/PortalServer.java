@@ -1,8 +1,8 @@
 package dev.portalkit.integration.standalone;
 
 import dev.portalkit.api.PortalException;
-import dev.portalkit.integration.web.ActionInput;
 import dev.portalkit.integration.web.ActionResource;
+import dev.portalkit.integration.web.ApiResponseHeaders;
 import dev.portalkit.integration.web.ApiExceptionMapper;
 import dev.portalkit.integration.web.FileDownloadRoutes;
 import dev.portalkit.integration.web.FileDownloadServlet;
@@ -11,9 +11,9 @@ import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.PortalContainer;
+import dev.portalkit.runtime.intake.UploadIntake;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,8 +35,8 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
  * The standalone HTTP server: Jetty 12 (ee11 servlet) with RESTEasy serving the same Jakarta
  * REST classes as the WAR, whose instances come from the portal's Weld container, the download
  * servlet on {@code /files/*} (sending local files with {@code sendfile}, see
- * {@link JettyFileSender} and {@link SendfileConnector}); plus the task poller. {@link #close()}
- * stops accepting, lets running requests finish (10 s at most), then stops the poller.
+ * {@link JettyFileSender} and {@link SendfileConnector}); plus the task poller. At start, the spools of server processes that are gone are removed. {@link #close()} stops
+ * accepting, lets running requests finish (10 s at most), then stops the poller.
  */
 public final class PortalServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PortalServer.class.getName());
@@ -59,14 +59,15 @@ public final class PortalServer implements AutoCloseable {
         Portal portal = container.portal();
         String host = portal.config().string(WebPlugin.HTTP_HOST);
         int port = portal.config().integer(WebPlugin.HTTP_PORT);
-        ActionInput.deleteStaleSpools(portal.dataDirectory().resolve("tmp"), Duration.ofDays(1));
+        container.bean(UploadIntake.class).sweepDeadSpools();
 
         ResteasyDeployment deployment = new ResteasyDeploymentImpl();
         deployment.getResources().add(container.bean(ActionResource.class));
         deployment.getProviders().add(new ApiExceptionMapper());
+        deployment.getProviders().add(new ApiResponseHeaders());
         deployment.start();
 
-        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        QueuedThreadPool threads = new QueuedThreadPool(WebPlugin.THREADS, 4);
         threads.setName("portal-http");
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();

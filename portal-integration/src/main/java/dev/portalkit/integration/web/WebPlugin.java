@@ -17,6 +17,10 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
     public static final String MAX_BODY_SIZE = "portal.http.max_body_size";
     public static final String MAX_UPLOAD_SIZE = "portal.http.max_upload_size";
     public static final String PIPE_UPLOADS = "portal.http.pipe_uploads";
+    public static final String MAX_PARTS = "portal.http.max_parts";
+    public static final String MAX_FILE_PARTS = "portal.http.max_file_parts";
+    /** The standalone server's request threads. */
+    public static final int THREADS = 200;
 
     @Override
     public String name() {
@@ -48,5 +52,24 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
                 + "files:fs) that is not public and gives every upload a new location (a uuid location transformer). "
                 + "The piped file is kept only after the action's checks, else removed; see docs/uploads.md.")
                 .type(ConfigType.BOOLEAN).defaultValue("true"));
+        d.option(ConfigOption.of(MAX_PARTS, "Most parts of a multipart/form-data request to the action API; one more is "
+                + "refused with 400 naming this option.").type(ConfigType.INT).defaultValue("1000"));
+        d.option(ConfigOption.of(MAX_FILE_PARTS, "Most file parts of a multipart/form-data request; one more is refused "
+                + "with 400 before its bytes are read (empty file inputs of a form do not count).").type(ConfigType.INT)
+                .defaultValue("10"));
+        range(d, MAX_PARTS, 1, Integer.MAX_VALUE);
+        range(d, MAX_FILE_PARTS, 0, Integer.MAX_VALUE);
+    }
+
+    /** Rejects a configured whole number of {@code key} outside {@code [min, max]}. */
+    private static void range(ConfigDeclaration d, String key, long min, long max) {
+        String value = d.valuesUnder(key).get(key);
+        if (value == null || !value.trim().matches("-?\\d{1,18}")) {
+            return; // absent, or the type check names it
+        }
+        long n = Long.parseLong(value.trim());
+        if (n < min || n > max) {
+            d.reject(key, "must be " + (max == Integer.MAX_VALUE ? "at least " + min : "from " + min + " to " + max) + " (got " + n + ")");
+        }
     }
 }
