@@ -141,6 +141,7 @@ class SlowClientsTest {
             for (Slow slow : open) {
                 step(slow);
                 if (slow.closed) {
+                    closeQuietly(slow);
                     ended.add(slow);
                     if (attacking) {
                         still.add(connect(base, slow.kind, spread));
@@ -181,7 +182,6 @@ class SlowClientsTest {
             }
         }
         open.forEach(SlowClientsTest::closeQuietly);
-        ended.forEach(SlowClientsTest::closeQuietly);
 
         assertThat(open).as("slow connections the server had not closed after the attack").isEmpty();
         Map<String, Integer> answers = new TreeMap<>();
