@@ -1,14 +1,13 @@
 package dev.portalkit.integration.war;
 
-import dev.portalkit.integration.web.ActionInput;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.intake.UploadIntake;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
-import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -29,12 +28,15 @@ public class PortalWebListener implements ServletContextListener {
     @Inject
     Portal portal;
 
+    @Inject
+    UploadIntake intake;
+
     private TaskPoller poller;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         portal.start(BootOptions.defaults());
-        ActionInput.deleteStaleSpools(portal.dataDirectory().resolve("tmp"), Duration.ofDays(1));
+        intake.sweepDeadSpools();
         poller = TaskPoller.start(portal, managedScheduler());
         LOG.info("Portalkit is running at context path '" + event.getServletContext().getContextPath() + "/' (data directory "
                 + portal.dataDirectory() + ", plugins " + portal.config().list("portal.plugins") + ")");
@@ -45,6 +47,7 @@ public class PortalWebListener implements ServletContextListener {
         if (poller != null) {
             poller.close();
         }
+        intake.close();
         portal.stop();
     }
 

@@ -159,9 +159,12 @@ public final class ApiResponses {
             case 404 -> "Not Found Error";
             case 405 -> "Method Not Allowed Error";
             case 406 -> "Not Acceptable Error";
+            case 408 -> "Request Timeout Error";
             case 413 -> "Too Large Error";
             case 415 -> "Unsupported Media Type Error";
             case 416 -> "Range Not Satisfiable Error";
+            case 429 -> "Too Many Requests Error";
+            case 503 -> "Service Unavailable Error";
             default -> status >= 500 ? "Internal Error" : "Bad Request Error";
         };
     }

@@ -18,8 +18,8 @@ import dev.portalkit.runtime.files.download.DownloadableFile;
 import dev.portalkit.runtime.files.download.DownloadLinks;
 import dev.portalkit.runtime.files.download.DownloadConfig;
 import dev.portalkit.runtime.files.download.FileDownloads;
-import dev.portalkit.runtime.uploader.EntityUploads;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
@@ -125,10 +125,12 @@ public class FileDownloadRoutes {
         Object fileId = resource.get("file_id");
         if (!"upload".equals(resource.get("url_type")) || fileId == null) {
             String url = resource.get("url") instanceof String u ? u : "";
-            if (EntityUploads.hasScheme(url) && !url.contains("/resource/" + resource.get("id") + "/download/")) {
-                return new Routed(FileDownloads.redirect(URI.create(url)), "no-store");
+            Optional<URI> link = webLink(url);
+            if (link.isPresent() && !url.contains("/resource/" + resource.get("id") + "/download/")) {
+                return new Routed(FileDownloads.redirect(link.get()), "no-store");
             }
-            throw PortalException.notFound("Resource " + resource.get("id") + " has no uploaded file");
+            throw PortalException.notFound("Resource " + resource.get("id") + " has no uploaded file, and its url is no http, "
+                    + "https or ftp link to redirect to");
         }
         DownloadableFile file = show(system, String.valueOf(fileId));
         FilesPlugin files = FilesPlugin.of(portal);
@@ -139,6 +141,26 @@ public class FileDownloadRoutes {
             return new Routed(FileDownloads.redirect(storage.reader().temporalLink(file.data(), ttl, file.name())), "no-store");
         }
         return new Routed(files.downloads().respond(storage, file.target(), request), "private, no-cache");
+    }
+
+    /**
+     * A resource {@code url} the download route may redirect to: an absolute http, https or ftp URL
+     * with a host that parses (CKAN takes free text there: {@code javascript:}, {@code data:}, a
+     * name without a scheme, or a broken URL is no link), in its ASCII form for the Location header.
+     */
+    static Optional<URI> webLink(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https") || scheme.equals("ftp")) || uri.isOpaque() || uri.getHost() == null
+                || uri.getHost().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(URI.create(uri.toASCIIString()));
     }
 
     private Routed publicDownload(String storageName, String path, DownloadRequest request) {

@@ -60,6 +60,8 @@ public class RequestSizeFilter extends HttpFilter {
         resp.setStatus(error.status());
         // The body was not read: the connection cannot carry another request after it.
         resp.setHeader("Connection", "close");
+        resp.setHeader("Cache-Control", ApiResponseHeaders.CACHE_CONTROL);
+        resp.setHeader("X-Content-Type-Options", ApiResponseHeaders.NOSNIFF);
         resp.setContentType(ApiResponses.JSON_TYPE);
         resp.setContentLength(body.length);
         resp.getOutputStream().write(body);

@@ -108,6 +108,12 @@ public final class ServeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** {@code kill -9}: the process ends at once, without its shutdown hooks; waits a minute for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("killed within 60 s").isTrue();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

@@ -37,6 +37,8 @@ import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
 import dev.portalkit.runtime.files.memory.MemoryStorageFactory;
 import dev.portalkit.runtime.files.tracked.FileApi;
 import dev.portalkit.runtime.files.tracked.FileApiConfig;
+import dev.portalkit.runtime.intake.IUploadTargets;
+import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import dev.portalkit.runtime.plugin.Contributions;
 import dev.portalkit.runtime.plugin.PluginSet;
@@ -72,7 +74,7 @@ import javax.sql.DataSource;
 @BuiltIn
 @ApplicationScoped
 public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Subsystem, IActions,
-        IAuthFunctions, IValidators, ITasks {
+        IAuthFunctions, IValidators, ITasks, IUploadTargets {
     public static final String DEFAULT_STORAGE = "portal.files.default_storage";
     public static final String OPEN_STORAGES = "portal.files.open_storages";
     /** {@link #OPEN_STORAGES} value that opens no storage (commands that open the one they need themselves). */
@@ -185,6 +187,43 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     @Override
     public Map<String, TaskHandler> taskHandlers() {
         return fileApi().taskHandlers();
+    }
+
+    /**
+     * Where the File API's file parts go, for the upload intake: {@code files_file_create} into the
+     * storage named by a {@code storage} field sent before the part (else it is not known yet: the
+     * field may follow the part); piped, as a guess, into that storage or else the default one, under
+     * the {@code name} sent before it, else the part's file name. {@code files_multipart_update} into
+     * the storage of its upload (known only to the action).
+     */
+    @Override
+    public Map<String, UploadTarget> uploadTargets() {
+        UploadTarget create = new UploadTarget() {
+            @Override
+            public Set<String> fileFields() {
+                return Set.of("upload");
+            }
+
+            @Override
+            public Optional<String> storage(String field, Map<String, Object> fields) {
+                return fields.get("storage") instanceof String s && !s.isBlank() ? Optional.of(s.strip()) : Optional.empty();
+            }
+
+            @Override
+            public boolean fixedStorage() {
+                return false;
+            }
+
+            @Override
+            public Optional<Destination> predicted(String field, String filename, Map<String, Object> fields) {
+                Object given = fields.get("storage");
+                String storage = given instanceof String s && !s.isBlank() ? s.strip()
+                        : given == null || given instanceof String ? storages().defaultName() : null;
+                String name = fields.get("name") instanceof String n && !n.isBlank() ? n.strip() : filename;
+                return storage == null ? Optional.empty() : Optional.of(new Destination(storage, name));
+            }
+        };
+        return Map.of("files_file_create", create, "files_multipart_update", UploadTarget.fixed(Optional::empty, "upload"));
     }
 
     /** The File API (built on first use: plugin constructors do no work). */

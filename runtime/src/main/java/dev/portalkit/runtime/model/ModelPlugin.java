@@ -17,6 +17,9 @@ import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.runtime.db.Transactions;
+import dev.portalkit.runtime.files.StorageRoles;
+import dev.portalkit.runtime.intake.IUploadTargets;
+import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +37,8 @@ import java.util.function.Supplier;
  */
 @BuiltIn
 @ApplicationScoped
-public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IConfigDeclarations, IMigrations {
+public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IConfigDeclarations, IMigrations,
+        IUploadTargets {
     @Inject
     Portal portal;
 
@@ -77,6 +81,25 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     @Override
     public Map<String, Validator> validators() {
         return parts().validators();
+    }
+
+    /** Resource files and images go to the storage of their upload role (unless a plugin's uploader keeps them). */
+    @Override
+    public Map<String, UploadTarget> uploadTargets() {
+        EntityUploads uploads = new EntityUploads(portal);
+        UploadTarget resource = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.RESOURCE), ResourceActions.UPLOAD);
+        UploadTarget group = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.GROUP), EntityUploads.IMAGE_UPLOAD);
+        UploadTarget user = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.USER), EntityUploads.IMAGE_UPLOAD);
+        Map<String, UploadTarget> targets = new LinkedHashMap<>();
+        for (String action : new String[] {"resource_create", "resource_update", "resource_patch"}) {
+            targets.put(action, resource);
+        }
+        for (String action : new String[] {"group_create", "group_update", "organization_create", "organization_update"}) {
+            targets.put(action, group);
+        }
+        targets.put("user_create", user);
+        targets.put("user_update", user);
+        return targets;
     }
 
     private Parts parts() {
