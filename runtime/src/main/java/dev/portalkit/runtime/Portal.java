@@ -148,7 +148,7 @@ public class Portal {
         }
     }
 
-    private static DeclaredOptions declarations(PluginSet plugins, PortalConfigImpl config) {
+    static DeclaredOptions declarations(PluginSet plugins, PortalConfigImpl config) {
         DeclaredOptions declared = new DeclaredOptions();
         List<PluginSet.Named<IConfigDeclarations>> declarers = new ArrayList<>(
                 plugins.implementing(IConfigDeclarations.class).stream().filter(PluginSet.Named::builtIn).toList());
