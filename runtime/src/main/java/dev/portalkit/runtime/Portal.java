@@ -101,7 +101,7 @@ public class Portal {
                 database = Database.open(config.get(CoreConfig.DB_JNDI).orElse(null),
                         config.get(CoreConfig.DB_URL).orElse(Database.defaultUrl(dataDir)),
                         config.get(CoreConfig.DB_USER).orElse(null), config.get(CoreConfig.DB_PASSWORD).orElse(null),
-                        config.integer(CoreConfig.DB_POOL_SIZE));
+                        config.integer(CoreConfig.DB_POOL_SIZE), Duration.ofSeconds(config.integer(CoreConfig.DB_CONNECT_TIMEOUT)));
                 if (options.database() == BootOptions.Database.AUTO) {
                     if (config.bool(CoreConfig.DB_AUTO_UPGRADE)) {
                         upgrade(database, plugins, null);
