@@ -101,7 +101,7 @@ public class Portal {
                 database = Database.open(config.get(CoreConfig.DB_JNDI).orElse(null),
                         config.get(CoreConfig.DB_URL).orElse(Database.defaultUrl(dataDir)),
                         config.get(CoreConfig.DB_USER).orElse(null), config.get(CoreConfig.DB_PASSWORD).orElse(null),
-                        config.integer(CoreConfig.DB_POOL_SIZE));
+                        config.integer(CoreConfig.DB_POOL_SIZE), Duration.ofSeconds(config.integer(CoreConfig.DB_CONNECT_TIMEOUT)));
                 if (options.database() == BootOptions.Database.AUTO) {
                     if (config.bool(CoreConfig.DB_AUTO_UPGRADE)) {
                         upgrade(database, plugins, null);
@@ -148,7 +148,7 @@ public class Portal {
         }
     }
 
-    private static DeclaredOptions declarations(PluginSet plugins, PortalConfigImpl config) {
+    static DeclaredOptions declarations(PluginSet plugins, PortalConfigImpl config) {
         DeclaredOptions declared = new DeclaredOptions();
         List<PluginSet.Named<IConfigDeclarations>> declarers = new ArrayList<>(
                 plugins.implementing(IConfigDeclarations.class).stream().filter(PluginSet.Named::builtIn).toList());

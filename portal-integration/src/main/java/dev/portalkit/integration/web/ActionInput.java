@@ -15,7 +15,6 @@ import dev.portalkit.runtime.intake.FileParts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -188,7 +187,8 @@ public final class ActionInput implements AutoCloseable {
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // Bytes that are no text in the encoding Jackson detects (e.g. "UTF-32" with characters above U+10FFFF).
+            throw PortalException.badRequest("Error decoding JSON data: the body is not valid UTF-8, UTF-16 or UTF-32 text");
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw PortalException.badRequest("Request data JSON decoded to " + describe(value)

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.portalkit.api.PortalException;
 import jakarta.persistence.EntityManagerFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -41,7 +42,8 @@ public final class Database implements AutoCloseable {
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
     }
 
-    public static Database open(String jndiName, String url, String user, String password, int poolSize) {
+    /** @param connectTimeout how long a caller waits for a pooled connection before the database counts as unavailable */
+    public static Database open(String jndiName, String url, String user, String password, int poolSize, Duration connectTimeout) {
         if (jndiName != null && !jndiName.isBlank()) {
             try {
                 DataSource ds = (DataSource) new InitialContext().lookup(jndiName);
@@ -62,6 +64,7 @@ public final class Database implements AutoCloseable {
             config.setPassword(password);
         }
         config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
         config.setAutoCommit(false);
         config.setPoolName("portal");
         config.setInitializationFailTimeout(-1);

@@ -51,6 +51,9 @@ public final class Transactions {
                     e.addSuppressed(suppressed);
                 }
             }
+            if (e instanceof RuntimeException failure) {
+                throw DatabaseFailures.unavailable(failure).map(RuntimeException.class::cast).orElse(failure);
+            }
             throw e;
         } finally {
             current.remove();

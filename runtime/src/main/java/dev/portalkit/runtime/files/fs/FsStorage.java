@@ -300,7 +300,18 @@ public class FsStorage implements Storage, LocalFileAdopter {
         if (e instanceof NoSuchFileException) {
             return FilesException.missingFile(name(), location);
         }
-        return FilesException.backend(name(), what + " " + location + ": " + e.getClass().getSimpleName(), e);
+        return FilesException.backend(name(), what + " " + location + ": " + reason(e), e);
+    }
+
+    /** What went wrong, for messages that reach API clients: the system's reason, never a class or a server path. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return "input/output error";
     }
 
     private static void deleteQuietly(Path path, Throwable cause) {
