@@ -6,12 +6,16 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.runtime.intake.FileParts;
+import dev.portalkit.runtime.intake.FilePlan;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +57,21 @@ class MultipartFuzzTest {
                     + new String(body, 1, body.length - 1, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
         }
         long declared = body.length % 3 == 0 ? -1 : body.length;
-        ActionInput.Limits limits = new ActionInput.Limits(4096, 64 * 1024, tmp);
+        // Part limits, a refused field, a hashed and size-capped plan: the intake's answers the reader must honour.
+        ActionInput.Limits limits = new ActionInput.Limits(4096, 64 * 1024, 20, 3, new FileParts() {
+            @Override
+            public FilePlan filePart(String field, String filename, Map<String, Object> fields, long remaining) {
+                if (field.equals("refused")) {
+                    throw ValidationException.of(field, "Refused by the fuzz test's intake");
+                }
+                return field.equals("capped") ? new FilePlan("md5", 100, "capped", null) : new FilePlan("sha256", Long.MAX_VALUE, null, null);
+            }
+
+            @Override
+            public Path newSpool() throws IOException {
+                return Files.createTempFile(tmp, "upload-", ".part");
+            }
+        });
         try (ActionInput input = ActionInput.fromBody(type, boundary, charset, declared, new ByteArrayInputStream(body), limits)) {
             assertThat(input.data()).isNotNull();
         } catch (PortalException e) {
