@@ -108,13 +108,18 @@ final class FileActions {
         return ctx.config().get(FilesPlugin.DEFAULT_STORAGE).map(String::strip).orElse(FilesPlugin.IMPLICIT_STORAGE);
     }
 
+    /**
+     * {@code operation} on the file {@code data.id}. For the operations that change a file the row is
+     * locked first ({@link FileStore#lockFile}), so that the decision is taken on the current owner and
+     * holds until the action is done.
+     */
     private AuthResult onFile(ActionContext ctx, Map<String, Object> data, String operation, String what) {
-        FileRecord f = store.requireFile(data, "id");
+        FileRecord f = FilePermissions.SHOW.equals(operation) ? store.requireFile(data, "id") : store.lockFile(data, "id");
         return FilePermissions.result(permissions.may(ctx, store.dict(f), operation), ctx, what + " " + f.id);
     }
 
     private AuthResult mayTransfer(ActionContext ctx, Map<String, Object> data) {
-        FileRecord f = store.requireFile(data, "id");
+        FileRecord f = store.lockFile(data, "id");
         FileStore.Owner next = api.resolveOwner(ctx, FileStore.requireString(data, "owner_type"), FileStore.requireString(data, "owner_id"));
         return FilePermissions.result(permissions.mayTransfer(ctx, store.dict(f), next), ctx,
                 "transfer file " + f.id + " to " + next.type() + " " + next.id());
@@ -226,7 +231,7 @@ final class FileActions {
      * record's removal committed (and is retried if it fails).
      */
     private Object delete(ActionContext ctx, Map<String, Object> data) {
-        FileRecord f = store.requireFile(data, "id");
+        FileRecord f = store.lockFile(data, "id");
         Map<String, Object> dict = store.dict(f);
         boolean configured = api.host().storages().configured().containsKey(f.storage);
         if (configured) {
@@ -257,7 +262,7 @@ final class FileActions {
 
     private Object rename(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(RENAME, data);
-        FileRecord f = store.requireFile(valid, "id");
+        FileRecord f = store.lockFile(valid, "id");
         f.name = (String) valid.get("name");
         f.mtime = FileStore.now();
         store.flush();
@@ -265,7 +270,7 @@ final class FileActions {
     }
 
     private Object pin(ActionContext ctx, Map<String, Object> data, boolean pinned) {
-        FileRecord f = store.requireFile(data, "id");
+        FileRecord f = store.lockFile(data, "id");
         FileOwnerRecord o = store.owner(f.id);
         if (o == null) {
             throw ValidationException.of("id", "File " + f.id + " has no owner to be pinned to");
@@ -277,7 +282,7 @@ final class FileActions {
 
     private Object transfer(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(TRANSFER, data);
-        FileRecord f = store.requireFile(valid, "id");
+        FileRecord f = store.lockFile(valid, "id");
         FileStore.Owner next = api.resolveOwner(ctx, (String) valid.get("owner_type"), (String) valid.get("owner_id"));
         FileOwnerRecord current = store.owner(f.id);
         boolean same = current != null && current.ownerType.equals(next.type()) && current.ownerId.equals(next.id());
