@@ -405,7 +405,7 @@ class MigrationCliTest {
         assertThat(young.err()).startsWith("0 multipart upload(s) started before ");
         // A lifetime of 0 days: every upload started before now is stale.
         FilesCliTest.Run dry = cli(dir, "files", "clean-multipart", "-s", "files", "--dry-run", "-o", "portal.files.max_multipart_lifetime=0");
-        assertThat(dry.out()).startsWith(upload.get("id") + " files big.bin (started ");
+        assertThat(dry.out()).startsWith(upload.get("id") + " files " + upload.get("location") + " (started ");
         assertThat(dry.err()).contains("1 multipart upload(s) started before ").contains("would be aborted (dry run)");
         FilesCliTest.Run clean = cli(dir, "files", "clean-multipart", "-o", "portal.files.max_multipart_lifetime=0");
         assertThat(clean.code()).as(clean.err()).isZero();

@@ -108,9 +108,14 @@ class StorageConfigTest {
             assertThat(storage.settings().type()).isEqualTo("files:fs");
             assertThat(storage.settings().option("path")).isEqualTo(portal.dataDir().resolve("storage").toString());
             assertThat(portal.dataDir().resolve("storage")).isDirectory();
-            FileData data = storage.uploader().upload(storage.prepareLocation("hello.txt", null),
+            // Unguessable locations: a random prefix in front of the name (location_transformers = uuid_prefix).
+            assertThat(storage.settings().locationTransformers()).containsExactly("uuid_prefix");
+            Location location = storage.prepareLocation("hello.txt", null);
+            assertThat(location.value()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}hello\\.txt");
+            assertThat(storage.prepareLocation("hello.txt", null)).isNotEqualTo(location);
+            FileData data = storage.uploader().upload(location,
                     Upload.of("hello".getBytes(StandardCharsets.UTF_8), "hello.txt", "text/plain"), false);
-            assertThat(Files.readString(portal.dataDir().resolve("storage").resolve("hello.txt"))).isEqualTo("hello");
+            assertThat(Files.readString(portal.dataDir().resolve("storage").resolve(location.value()))).isEqualTo("hello");
             assertThat(data.hash()).isEqualTo("5d41402abc4b2a76b9719d911017c592");
             // The same storages by CDI injection.
             assertThat(portal.container().bean(Storages.class).defaultStorage()).isSameAs(storage);

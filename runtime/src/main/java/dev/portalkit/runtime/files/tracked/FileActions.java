@@ -14,6 +14,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.files.FileLinks;
+import dev.portalkit.runtime.files.FileNames;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.LocationRules;
 import java.net.URI;
@@ -195,13 +196,19 @@ final class FileActions {
         } catch (PortalException e) {
             throw FieldFailure.on("location", e);
         }
-        String name = valid.get("name") instanceof String n ? n : LocationRules.fileName(location);
+        String name = valid.get("name") instanceof String n ? n : nameOf(location);
         FileStore.Owner owner = callerAsOwner(ctx);
         if (valid.containsKey("owner_type") || valid.containsKey("owner_id")) {
             owner = api.resolveOwner(ctx, FileStore.requireString(valid, "owner_type"), FileStore.requireString(valid, "owner_id"));
         }
         FileRecord f = store.insert(storageName, name, analyzed, owner, ctx);
         return store.dict(f);
+    }
+
+    /** The name of a file registered without one: its location's file name, cleaned, without a uuid_prefix. */
+    static String nameOf(String location) {
+        String name = FileNames.clean(FileNames.fromLocation(location));
+        return name.isEmpty() ? "file" : name;
     }
 
     private Object show(ActionContext ctx, Map<String, Object> data) {
