@@ -100,6 +100,30 @@ class StorageConfigTest {
     }
 
     @Test
+    void aConfiguredDefaultStorageWithoutTransformersGetsUnguessableLocationsAndSoIsPiped(@TempDir Path dir) throws Exception {
+        try (TestPortal portal = TestPortal.builder().runPendingTasks(false)
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.files.storage.plain.type", "files:memory")
+                .option("portal.files.storage.named.type", "files:memory")
+                .option("portal.files.storage.named.location_transformers", "safe_relative_path").start()) {
+            Storages storages = FilesPlugin.of(portal.portal()).storages();
+            assertThat(storages.get("default").settings().locationTransformers()).containsExactly("uuid_prefix");
+            assertThat(storages.get("plain").settings().locationTransformers()).as("only the default storage").isEmpty();
+            assertThat(storages.get("named").settings().locationTransformers()).as("configured: kept").containsExactly("safe_relative_path");
+            assertThat(storages.get("resources").settings().locationTransformers()).as("derived before").isEmpty();
+            // A large file part is piped into the default storage while it arrives: its location is the upload's alone.
+            Path spool = Files.write(dir.resolve("spool"), new byte[0]);
+            long expected = 9L << 20;
+            var pipe = ((ManagedStorageImpl) storages.get("default")).pipe("big.bin", "big.bin", null, spool, expected);
+            assertThat(pipe).isPresent();
+            assertThat(pipe.get().toString()).matches("pipe of big\\.bin into .* at [0-9a-f-]{36}big\\.bin");
+            pipe.get().abort();
+            assertThat(((ManagedStorageImpl) storages.get("named")).pipe("big.bin", "big.bin", null, spool, expected))
+                    .as("a storage at the names is never piped: a piped file must not replace another").isEmpty();
+        }
+    }
+
+    @Test
     void withoutConfiguredStoragesADefaultFsStorageLivesInTheDataDirectory() throws Exception {
         try (TestPortal portal = TestPortal.builder().runPendingTasks(false).start()) {
             Storages storages = FilesPlugin.of(portal.portal()).storages();
