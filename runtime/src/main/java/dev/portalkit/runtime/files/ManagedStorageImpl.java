@@ -525,6 +525,11 @@ public final class ManagedStorageImpl implements ManagedStorage {
         }
 
         @Override
+        public long multipartMinPartSize() {
+            return Math.max(1, adapter.uploader().multipartMinPartSize());
+        }
+
+        @Override
         public MultipartData multipartRefresh(MultipartData data) {
             require(Capability.MULTIPART);
             check(data.location());

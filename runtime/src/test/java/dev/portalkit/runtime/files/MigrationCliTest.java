@@ -399,6 +399,12 @@ class MigrationCliTest {
             upload = call(portal, "files_multipart_start", "storage", "files", "name", "big.bin", "size", 4);
             call(portal, "files_multipart_update", "id", upload.get("id"), "part", 1, "upload", "ab");
         }
+        // files scan -u shows the upload in progress: its parts are bytes without a record too.
+        FilesCliTest.Run scan = cli(dir, "files", "scan", "-s", "files", "-u");
+        assertThat(scan.code()).as(scan.err()).isZero();
+        assertThat(scan.err()).contains("in progress: " + upload.get("location") + " (multipart upload " + upload.get("id")
+                + " by sysadmin, started ").contains(", 2 of 4 bytes received)")
+                .contains("1 multipart upload(s) in progress in storage files");
         FilesCliTest.Run young = cli(dir, "files", "clean-multipart");
         assertThat(young.code()).as(young.err()).isZero();
         assertThat(young.out()).isEmpty();

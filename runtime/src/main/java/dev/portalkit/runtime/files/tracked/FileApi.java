@@ -110,6 +110,23 @@ public final class FileApi {
         return tasks;
     }
 
+    /**
+     * Unfinished multipart uploads as {@code files_multipart_list} shows them (with {@code received}
+     * bytes), oldest first: of {@code storage} ({@code null}: all), started before
+     * {@code startedBefore} ({@code null}: any time), at most {@code max}. For maintenance commands
+     * ({@code files scan -u}, {@code files verify}: stale uploads are those started before now minus
+     * {@code portal.files.max_multipart_lifetime} days).
+     */
+    public List<Map<String, Object>> multipartUploads(String storage, java.time.Instant startedBefore, int max) {
+        return host.inTransaction(() -> store.multipartUploads(storage, startedBefore, 0, max).stream()
+                .map(FileStore::multipartProgress).toList());
+    }
+
+    /** How many unfinished multipart uploads {@link #multipartUploads} would find without a limit. */
+    public long countMultipartUploads(String storage, java.time.Instant startedBefore) {
+        return host.inTransaction(() -> store.countMultipartUploads(storage, startedBefore));
+    }
+
     /** Which of {@code locations} of {@code storage} are tracked (the CLI's {@code scan -u}). */
     public java.util.Set<String> tracked(String storage, java.util.Collection<String> locations) {
         return host.inTransaction(() -> store.trackedAmong(storage, locations));

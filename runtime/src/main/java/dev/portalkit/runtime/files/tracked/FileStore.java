@@ -305,6 +305,55 @@ final class FileStore {
         return m;
     }
 
+    /**
+     * Unfinished multipart uploads, oldest first: of {@code storage} ({@code null}: every storage),
+     * started before {@code startedBefore} ({@code null}: any time). For operators ({@code
+     * files_multipart_list}, {@code files scan -u}) and maintenance ({@code files verify}).
+     */
+    List<MultipartRecord> multipartUploads(String storage, Instant startedBefore, int first, int max) {
+        var query = em().createQuery("SELECT m FROM MultipartRecord m WHERE 1 = 1" + multipartFilter(storage, startedBefore)
+                + " ORDER BY m.ctime, m.id", MultipartRecord.class).setFirstResult(first).setMaxResults(max);
+        if (storage != null) {
+            query.setParameter("s", storage);
+        }
+        if (startedBefore != null) {
+            query.setParameter("before", startedBefore);
+        }
+        return query.getResultList();
+    }
+
+    /** How many {@link #multipartUploads} there are. */
+    long countMultipartUploads(String storage, Instant startedBefore) {
+        var query = em().createQuery("SELECT COUNT(m) FROM MultipartRecord m WHERE 1 = 1" + multipartFilter(storage, startedBefore), Long.class);
+        if (storage != null) {
+            query.setParameter("s", storage);
+        }
+        if (startedBefore != null) {
+            query.setParameter("before", startedBefore);
+        }
+        return query.getSingleResult();
+    }
+
+    private static String multipartFilter(String storage, Instant startedBefore) {
+        return (storage == null ? "" : " AND m.storage = :s") + (startedBefore == null ? "" : " AND m.ctime < :before");
+    }
+
+    /** The multipart dict with what arrived so far: {@code received} bytes in {@code parts_received} parts. */
+    static Map<String, Object> multipartProgress(MultipartRecord m) {
+        Map<String, Object> d = multipartDict(m);
+        long received = 0;
+        int count = 0;
+        for (Object size : jsonMap(m.parts).values()) {
+            if (size instanceof Number n) {
+                received += n.longValue();
+                count++;
+            }
+        }
+        d.put("received", received);
+        d.put("parts_received", count);
+        return d;
+    }
+
     // ---- dicts -----------------------------------------------------------------------------------
 
     /** The file as clients see it (the seed's file dict, with its owner). */
