@@ -232,6 +232,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                         }
 
                         @Override
+                        public dev.portalkit.api.action.ActionContext systemContext() {
+                            return running().context(Optional.empty(), true);
+                        }
+
+                        @Override
                         public java.time.Clock clock() {
                             return running().options().clock();
                         }

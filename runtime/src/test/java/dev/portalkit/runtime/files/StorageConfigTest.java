@@ -35,6 +35,13 @@ class StorageConfigTest {
     }
 
     @Test
+    void theLongestLinkDurationIsAPositiveNumberOfSeconds() {
+        assertConfigError(noDb().option("portal.files.max_link_duration", "0"), "portal.files.max_link_duration: must be at least 1 second");
+        assertConfigError(noDb().option("portal.files.max_link_duration", "3000000000000000"), "portal.files.max_link_duration");
+        assertConfigError(noDb().option("portal.files.max_link_duration", "a week"), "portal.files.max_link_duration");
+    }
+
+    @Test
     void anUnknownAdapterListsTheAvailableOnes() {
         assertConfigError(noDb().option("portal.files.storage.x.type", "files:nope").option("portal.files.storage.x.path", "/tmp"),
                 "portal.files.storage.x.type: unknown adapter 'files:nope' (available: files:db, files:fs, files:memory, files:public_fs)");
