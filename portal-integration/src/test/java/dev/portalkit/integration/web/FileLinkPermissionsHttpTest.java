@@ -212,5 +212,11 @@ class FileLinkPermissionsHttpTest {
         Reply publicLink = api.call("files_file_link", map("id", id, "type", "public"), admin.token());
         assertThat(publicLink.status()).as(publicLink.body()).isEqualTo(200);
         works(URI.create(String.valueOf(((Map<?, ?>) publicLink.result()).get("url"))).getRawPath());
+        // Hidden names are never served from a public storage (a web server would honour .htaccess and the like).
+        for (String hidden : List.of(".htaccess", "a/.git/config")) {
+            ApiClient.Download d = api.download("files/public-download/open/" + hidden, null);
+            assertThat(d.status()).as(hidden + ": " + d.text()).isEqualTo(400);
+            assertThat(d.text()).contains("may start with '.'");
+        }
     }
 }
