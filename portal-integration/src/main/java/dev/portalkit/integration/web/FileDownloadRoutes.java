@@ -40,9 +40,9 @@ import java.util.Optional;
  *   <li>{@code download/<id>}: {@code files_file_show} for the requesting user (the
  *       {@code Authorization} header as in the action API; anonymous without) is the permission
  *       check and gives the file;</li>
- *   <li>{@code link/<token>}: a download link ({@link DownloadLinks}); the link is the permission, so
- *       {@code files_file_show} runs with {@code ignore_auth}; a one-time link is consumed by the
- *       {@code GET} that is answered.</li>
+ *   <li>{@code link/<token>}: a download link ({@link DownloadLinks}); the link is the permission
+ *       while it holds ({@code FileApi.linkedFile}: not revoked, its maker may still see the file);
+ *       a one-time link is consumed by the {@code GET} that is answered.</li>
  * </ul>
  *
  * <p>and, below {@code /dataset/}, a resource's uploaded file,
@@ -190,7 +190,8 @@ public class FileDownloadRoutes {
         FilesPlugin files = FilesPlugin.of(portal);
         DownloadLinks links = files.downloadLinks();
         DownloadLinks.Grant grant = links.verify(token);
-        DownloadableFile file = show(portal.context(Optional.empty(), true), grant.fileId());
+        // The link is the permission while it holds: not revoked, and its maker may still see the file.
+        DownloadableFile file = DownloadableFile.fromDict(files.fileApi().linkedFile(grant));
         ManagedStorage storage = files.storages().get(file.storage());
         DownloadResponse response = files.downloads().respond(storage, file.target(), request);
         if (!request.head()) {

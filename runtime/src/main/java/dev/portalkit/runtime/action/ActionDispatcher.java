@@ -80,7 +80,8 @@ public final class ActionDispatcher {
 
     /**
      * Runs {@code work} as a unit: inside the caller's transaction if there is one, else in a new
-     * transaction after whose commit the tasks queued meanwhile run.
+     * transaction after whose commit the tasks queued meanwhile run. A failure because a concurrent
+     * transaction changed the same rows first ({@link ConcurrentChange}) is rethrown as CONFLICT.
      */
     public <T> T outermost(Supplier<T> work) {
         if (state.get() != null) {
@@ -93,6 +94,11 @@ public final class ActionDispatcher {
             result = transactions.required(work);
         } catch (RuntimeException | Error e) {
             undo(call, e);
+            // A concurrent transaction won (a lock, a changed or deleted row, a unique index): 409, not 500.
+            PortalException conflict = ConcurrentChange.conflict(e);
+            if (conflict != null) {
+                throw conflict;
+            }
             throw e;
         } finally {
             state.remove();

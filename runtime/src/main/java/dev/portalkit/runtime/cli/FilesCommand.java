@@ -245,6 +245,9 @@ public final class FilesCommand implements Runnable {
                     handle(batch, files.fileApi(), system, name, owner, out, err, counts);
                 }
                 out.flush();
+                if (untrackedOnly) {
+                    inProgress(files.fileApi(), name, err);
+                }
                 String summary = track ? "%d file(s) tracked in storage %s" : untrackedOnly ? "%d untracked file(s) in storage %s"
                         : "%d file(s) in storage %s";
                 err.printf(summary + "%s%n", counts.listed, name, counts.failed > 0 ? "; " + counts.failed + " could not be tracked" : "");
@@ -252,6 +255,30 @@ public final class FilesCommand implements Runnable {
                 return counts.failed > 0 ? 1 : 0;
             }
         }
+
+        /**
+         * With {@code -u}: the unfinished multipart uploads of the storage, on stderr (their parts are
+         * bytes without a record too, kept apart from the storage's files, so the scan does not list them).
+         */
+        private static void inProgress(FileApi api, String storage, PrintWriter err) {
+            long count = api.countMultipartUploads(storage, null);
+            if (count == 0) {
+                return;
+            }
+            List<Map<String, Object>> shown = api.multipartUploads(storage, null, SHOWN_UPLOADS);
+            for (Map<String, Object> u : shown) {
+                err.printf("in progress: %s (multipart upload %s by %s, started %s, %s of %s bytes received)%n", u.get("location"),
+                        u.get("id"), u.get("initiator_name") == null ? "nobody" : u.get("initiator_name"), u.get("ctime"),
+                        u.get("received"), u.get("size"));
+            }
+            if (count > shown.size()) {
+                err.printf("... and %d more%n", count - shown.size());
+            }
+            err.printf("%d multipart upload(s) in progress in storage %s (files_multipart_list; files clean-multipart aborts those "
+                    + "started more than portal.files.max_multipart_lifetime days ago)%n", count, storage);
+        }
+
+        private static final int SHOWN_UPLOADS = 100;
 
         private static final class Counts {
             long listed;

@@ -81,6 +81,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     public static final String OPEN_NONE = "-";
     /** The name of the storage made when none is configured. */
     public static final String IMPLICIT_STORAGE = "default";
+    /** The location transformers of the default storage when none are configured: unguessable, per-file locations. */
+    public static final String DEFAULT_LOCATION_TRANSFORMERS = "uuid_prefix";
 
     /** A storage adapter and the plugin that contributed it. */
     public record Adapter(StorageFactory factory, String plugin) {
@@ -266,6 +268,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                         @Override
                         public FileLinks links() {
                             return FilesPlugin.this.links();
+                        }
+
+                        @Override
+                        public dev.portalkit.api.action.ActionContext systemContext() {
+                            return running().context(Optional.empty(), true);
                         }
 
                         @Override
@@ -473,7 +480,26 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             Adapter adapter = adapters.get(type);
             return adapter == null ? Set.of() : StorageRoles.optionKeys(adapter.factory());
         }, key -> config.get(key).orElse(null));
+        unguessableByDefault(out.get(defaultName));
         return out;
+    }
+
+    /**
+     * The default storage, unless its {@code location_transformers} are configured, stores each file
+     * at a location of its own: {@code uuid_prefix} puts a random UUID in front of the file's name
+     * ({@code 0b7c...rivers.csv}; the file's name stays {@code rivers.csv}). Locations taken straight
+     * from names would be one name space for every user: whoever uploads a name first claims it, and
+     * anyone learns from the refusal of a second upload that a private file of that name exists. The
+     * implicit role storages are derived from the default storage before this (their uploads get
+     * unique names of their own).
+     */
+    static void unguessableByDefault(Map<String, String> defaultStorage) {
+        if (defaultStorage != null) {
+            String configured = defaultStorage.get(StorageOptions.LOCATION_TRANSFORMERS);
+            if (configured == null || configured.isBlank()) {
+                defaultStorage.put(StorageOptions.LOCATION_TRANSFORMERS, DEFAULT_LOCATION_TRANSFORMERS);
+            }
+        }
     }
 
     private ManagedStorage open(StorageSettings settings) {

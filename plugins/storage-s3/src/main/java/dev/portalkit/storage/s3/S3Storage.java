@@ -236,6 +236,12 @@ final class S3Storage implements Storage, ContainerManagement {
             return EnumSet.of(Capability.CREATE, Capability.MULTIPART);
         }
 
+        /** S3 completes a multipart upload only when every part but the last has at least 5 MiB. */
+        @Override
+        public long multipartMinPartSize() {
+            return S3Options.MIN_PART_SIZE;
+        }
+
         @Override
         public FileData upload(Location location, Upload upload, boolean overwrite) {
             String key = key(location);

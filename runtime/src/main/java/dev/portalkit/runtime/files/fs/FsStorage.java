@@ -37,6 +37,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -72,6 +74,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
     public static final String RESERVED = ".portalkit";
 
     private static final Set<Capability> WRITES = EnumSet.of(Capability.CREATE, Capability.MULTIPART);
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<Capability> READS = EnumSet.of(Capability.STREAM, Capability.RANGE);
     private static final Set<Capability> MANAGES = EnumSet.of(Capability.REMOVE, Capability.EXISTS, Capability.SCAN,
             Capability.ANALYZE, Capability.COPY, Capability.MOVE, Capability.APPEND, Capability.COMPOSE);
@@ -81,6 +84,9 @@ public class FsStorage implements Storage, LocalFileAdopter {
     private final Path realRoot;
     private final boolean recursive;
     private final String publicRoot;
+    /** Modes of what the storage creates: readable by a web server for files:public_fs, the owner's alone otherwise. */
+    private final Set<PosixFilePermission> fileMode;
+    private final Set<PosixFilePermission> folderMode;
     private final Uploader uploader = new FsUploader();
     private final Reader reader = new FsReader();
     private final Manager manager = new FsManager();
@@ -96,6 +102,8 @@ public class FsStorage implements Storage, LocalFileAdopter {
         this.settings = settings;
         this.recursive = settings.flag("recursive");
         this.publicRoot = publicRoot == null ? null : publicRoot.replaceAll("/+$", "");
+        this.fileMode = PosixFilePermissions.fromString(publicRoot == null ? "rw-------" : "rw-r--r--");
+        this.folderMode = PosixFilePermissions.fromString(publicRoot == null ? "rwx------" : "rwxr-xr-x");
         String path = settings.option("path");
         if (path == null || path.isBlank()) {
             throw PortalException.config(settings.key("path") + ": missing value");
@@ -112,7 +120,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
                         + " does not exist (set create_path = true to create it)");
             }
             try {
-                Files.createDirectories(folder);
+                makeFolders(folder, folderMode);
             } catch (IOException e) {
                 throw PortalException.config(settings.key("path") + ": cannot create folder " + folder + ": " + e);
             }
@@ -213,8 +221,43 @@ public class FsStorage implements Storage, LocalFileAdopter {
         return file;
     }
 
+    /** A folder of the storage's own below {@code .portalkit}: the owner's alone, also in a public storage (parts, temporary files). */
     private Path ownFolder(String sub) throws IOException {
-        return Files.createDirectories(root.resolve(RESERVED).resolve(sub));
+        return makeFolders(root.resolve(RESERVED).resolve(sub), OWNER_ONLY_FOLDER);
+    }
+
+    /**
+     * Creates {@code folder} and its missing parents with {@code mode} (set explicitly: the umask
+     * does not narrow or widen it); folders that exist keep theirs.
+     */
+    private static Path makeFolders(Path folder, Set<PosixFilePermission> mode) throws IOException {
+        Path existing = folder;
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            missing.push(existing);
+            existing = existing.getParent();
+        }
+        for (Path dir : missing) {
+            try {
+                Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException raced) {
+                if (!Files.isDirectory(dir)) {
+                    throw raced;
+                }
+                continue; // made meanwhile by another upload: its mode is set by whoever made it
+            }
+            setMode(dir, mode);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new FileAlreadyExistsException(folder.toString(), null, "not a folder");
+        }
+        return folder;
+    }
+
+    private static void setMode(Path path, Set<PosixFilePermission> mode) throws IOException {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(path, mode);
+        }
     }
 
     private Path tempFile() throws IOException {
@@ -227,8 +270,10 @@ public class FsStorage implements Storage, LocalFileAdopter {
      */
     private void publish(Path temp, Path target, Location location, boolean replace) throws IOException {
         try {
+            // The mode the published file has (a hard-linked spool keeps the spool's 0600 otherwise).
+            setMode(temp, fileMode);
             try {
-                Files.createDirectories(target.getParent());
+                makeFolders(target.getParent(), folderMode);
             } catch (FileAlreadyExistsException e) {
                 throw new FilesException(ErrorKind.CONFLICT, "cannot store " + location + " in storage " + name()
                         + ": a part of its path is a file");
@@ -381,7 +426,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
             resolve(data.location());
             String id = UUID.randomUUID().toString();
             try {
-                Files.createDirectories(ownFolder("multipart").resolve(id));
+                makeFolders(ownFolder("multipart").resolve(id), OWNER_ONLY_FOLDER);
             } catch (IOException e) {
                 throw failure("cannot start a multipart upload of", data.location(), e);
             }
@@ -626,10 +671,11 @@ public class FsStorage implements Storage, LocalFileAdopter {
             Path to = resolve(target);
             try {
                 try {
-                    Files.createDirectories(to.getParent());
+                    makeFolders(to.getParent(), folderMode);
                 } catch (FileAlreadyExistsException e) {
                     throw new FilesException(ErrorKind.CONFLICT, "cannot move to " + target + ": a part of its path is a file");
                 }
+                setMode(from, fileMode);
                 long size = Files.size(from);
                 if (overwrite) {
                     try {

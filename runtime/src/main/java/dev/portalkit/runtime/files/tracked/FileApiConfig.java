@@ -11,6 +11,9 @@ public final class FileApiConfig {
     public static final String CASCADE_ACCESS = "portal.files.owner.cascade_access";
     public static final String TRANSFER_AS_UPDATE = "portal.files.owner.transfer_as_update";
     public static final String MAX_MULTIPART_LIFETIME = "portal.files.max_multipart_lifetime";
+    public static final String MAX_LINK_DURATION = "portal.files.max_link_duration";
+    /** A week: the longest a presigned S3 URL can be valid, too. */
+    static final long DEFAULT_MAX_LINK_DURATION = 7L * 24 * 3600;
 
     private FileApiConfig() {
     }
@@ -31,5 +34,14 @@ public final class FileApiConfig {
         d.option(ConfigOption.of(MAX_MULTIPART_LIFETIME, "Days an unfinished multipart upload may stay open: "
                 + "files_multipart_clean (and the CLI's files clean-multipart) aborts older ones, in the database and at "
                 + "the storage's backend.").type(ConfigType.INT).defaultValue("7"));
+        d.option(ConfigOption.of(MAX_LINK_DURATION, "Longest lifetime in seconds of a temporal or one-time link that "
+                + "files_file_link makes (its duration); a longer one is refused. Permanent links have none: they stop "
+                + "working when the file's links are revoked (files_file_link_revoke), the file is deleted or the user who "
+                + "made the link may no longer see the file.").type(ConfigType.INT)
+                .defaultValue(Long.toString(DEFAULT_MAX_LINK_DURATION)));
+        String max = d.valuesUnder(MAX_LINK_DURATION).get(MAX_LINK_DURATION);
+        if (max != null && max.trim().matches("-?\\d+") && Long.parseLong(max.trim()) < 1) {
+            d.reject(MAX_LINK_DURATION, "must be at least 1 second");
+        }
     }
 }

@@ -26,4 +26,7 @@ public class FileRecord {
     public Instant ctime;
     public Instant mtime;
     public Instant atime;
+    /** Raised by {@code files_file_link_revoke}: links made under an older generation stop working. */
+    @Column(name = "link_generation")
+    public int linkGeneration;
 }

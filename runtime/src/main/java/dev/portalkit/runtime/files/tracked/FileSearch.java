@@ -174,7 +174,7 @@ final class FileSearch {
         return out.append("f.id ASC").toString();
     }
 
-    private static int natural(Map<String, Object> data, String key, int fallback, Map<String, Object> errors) {
+    static int natural(Map<String, Object> data, String key, int fallback, Map<String, Object> errors) {
         Object value = data.get(key);
         if (value == null || "".equals(value)) {
             return fallback;
