@@ -17,7 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * Download link tokens: any string, and any edit of a real token, is refused with
  * PERMISSION_DENIED (403), never another failure; a token that does verify grants exactly what
- * the token it came from granted (a forged link never reaches another file or a later expiry).
+ * the token it came from granted (a forged link never reaches another file, a later expiry, another
+ * maker or a revoked generation).
  */
 class LinkTokenFuzzTest {
     private static TestPortal portal;
@@ -29,8 +30,8 @@ class LinkTokenFuzzTest {
     static void start() {
         portal = TestPortal.builder().start();
         links = FilesPlugin.of(portal.portal()).downloadLinks();
-        real = List.of(token(links.temporal("file-1", Duration.ofHours(1))), token(links.permanent("file-2")),
-                token(links.oneTime("file-3", Duration.ofHours(1))));
+        real = List.of(token(links.temporal("file-1", "user-1", 3, Duration.ofHours(1))), token(links.permanent("file-2", "user-2", 0)),
+                token(links.oneTime("file-3", "user-3", 1, Duration.ofHours(1))), token(links.permanent("file-4")));
         granted = real.stream().map(links::verify).toList();
     }
 
@@ -68,6 +69,8 @@ class LinkTokenFuzzTest {
         assertThat(original).as("a token nobody made verified: %s", token).isNotNull();
         assertThat(grant.kind()).isEqualTo(original.kind());
         assertThat(grant.fileId()).isEqualTo(original.fileId());
+        assertThat(grant.makerId()).as("the link's maker, whose permission is checked at use").isEqualTo(original.makerId());
+        assertThat(grant.generation()).as("the file's link generation, which revocation raises").isEqualTo(original.generation());
         assertThat(grant.expires()).isEqualTo(original.expires());
     }
 }
