@@ -82,11 +82,16 @@ class ValidationTest {
         assertThat(errors(s, data("n", "4.5", "t", Map.of()))).containsEntry("n", List.of("Invalid integer"))
                 .containsEntry("t", List.of("Must be a string"));
         assertThat(errors(s, data("n", true))).containsEntry("n", List.of("Invalid integer"));
-        // Like CKAN, unknown text is false; an object or a list is no boolean at all.
-        assertThat(validate(s, data("b", "perhaps"))).containsEntry("b", false);
+        // Unlike CKAN, unknown text is refused rather than read as false ("private": "ture" must not publish a dataset);
+        // an object or a list is no boolean at all.
+        assertThat(errors(s, data("b", "perhaps"))).containsEntry("b", List.of("Must be a boolean: true or false"));
+        assertThat(errors(s, data("b", "ture"))).containsEntry("b", List.of("Must be a boolean: true or false"));
+        assertThat(validate(s, data("b", " Off "))).containsEntry("b", false);
+        assertThat(validate(s, data("b", "no"))).containsEntry("b", false);
+        assertThat(validate(s, data("b", ""))).containsEntry("b", false);
         assertThat(validate(s, data("b", 1))).containsEntry("b", true);
-        assertThat(errors(s, data("b", Map.of()))).containsEntry("b", List.of("Must be a boolean"));
-        assertThat(errors(s, data("b", List.of(true)))).containsEntry("b", List.of("Must be a boolean"));
+        assertThat(errors(s, data("b", Map.of()))).containsEntry("b", List.of("Must be a boolean: true or false"));
+        assertThat(errors(s, data("b", List.of(true)))).containsEntry("b", List.of("Must be a boolean: true or false"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.portalkit.integration.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.FilesException;
@@ -181,7 +182,8 @@ public final class ActionInput implements AutoCloseable {
         }
         Object value;
         try {
-            value = Json.MAPPER.readValue(bytes, Object.class);
+            // One JSON value and nothing after it: "{}x" is malformed, not {}.
+            value = Json.MAPPER.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(bytes);
         } catch (JsonProcessingException e) {
             throw PortalException.badRequest("Error decoding JSON data: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "

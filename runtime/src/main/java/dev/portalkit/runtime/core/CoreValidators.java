@@ -198,10 +198,11 @@ final class CoreValidators {
     }
 
     /**
-     * CKAN's boolean_validator: a boolean, a number (non-zero is true), a string (true, yes, t, y, 1,
-     * on are true, any other text false), nothing (false). An object or a list is not a boolean:
-     * reading it as false would, for instance, silently make public a dataset sent with
-     * {@code "private": {...}}.
+     * CKAN's boolean_validator, strict about text: a boolean, a number (non-zero is true), a string
+     * (true, yes, t, y, 1, on are true; false, no, f, n, 0, off and the empty string are false),
+     * nothing (false). Other text, an object or a list is not a boolean. CKAN reads any other text
+     * as false, so that {@code "private": "ture"} would silently make a dataset public; here it is
+     * refused, naming the field.
      */
     static boolean toBoolean(Object value) {
         if (value == null) {
@@ -214,10 +215,19 @@ final class CoreValidators {
             return n.doubleValue() != 0;
         }
         if (value instanceof String s) {
-            return Set.of("true", "yes", "t", "y", "1", "on").contains(s.strip().toLowerCase(Locale.ROOT));
+            String word = s.strip().toLowerCase(Locale.ROOT);
+            if (TRUE_WORDS.contains(word)) {
+                return true;
+            }
+            if (FALSE_WORDS.contains(word)) {
+                return false;
+            }
         }
-        throw new Invalid("Must be a boolean");
+        throw new Invalid("Must be a boolean: true or false");
     }
+
+    private static final Set<String> TRUE_WORDS = Set.of("true", "yes", "t", "y", "1", "on");
+    private static final Set<String> FALSE_WORDS = Set.of("false", "no", "f", "n", "0", "off", "");
 
     private static boolean isUrl(String s) {
         try {
