@@ -114,7 +114,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         new GroupActions(store, permissions, dicts, uploads, true).register(actions, auth);
         new GroupActions(store, permissions, dicts, uploads, false).register(actions, auth);
         new PackageActions(store, permissions, dicts).register(actions, auth);
-        new ResourceActions(store, permissions, dicts, uploads).register(actions, auth);
+        new ResourceActions(store, dicts, uploads).register(actions, auth);
         PackageSearch search = new PackageSearch(store, permissions, dicts);
         actions.put("package_search", Action.sideEffectFree(search::search));
         auth.put("package_search", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));

@@ -44,7 +44,9 @@ final class PackageActions {
         actions.put("package_delete", this::delete);
         auth.put("package_create", this::mayCreate);
         auth.put("package_update", this::mayUpdate);
-        auth.put("package_patch", this::mayUpdate);
+        // CKAN's delegation: package_patch and package_delete are decided by package_update, through the
+        // auth registry, so that a plugin chaining package_update governs them too.
+        auth.put("package_patch", (ctx, data) -> ctx.checkAccess("package_update", data));
         auth.put("package_show", AuthFunction.allowAnonymous(this::mayShow));
         auth.put("package_delete", this::mayDelete);
     }
@@ -80,10 +82,23 @@ final class PackageActions {
         return mayAddToGroups(ctx, data, p);
     }
 
+    /** CKAN: "deletions are essentially changing the state field", so package_update decides. */
     private AuthResult mayDelete(ActionContext ctx, Map<String, Object> data) {
         PackageRecord p = store.requirePackage(data, "id");
-        return permissions.canDeletePackage(ctx, p) ? AuthResult.allow()
-                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to delete dataset " + p.name);
+        return delegated(ctx.checkAccess("package_update", Map.of("id", p.id)),
+                Permissions.who(ctx) + " is not authorized to delete dataset " + p.name);
+    }
+
+    /**
+     * The answer of an auth function another one deferred to: allowed as it is; a denial under
+     * {@code message}, followed by the deciding function's reason (a plugin's "dataset is locked").
+     */
+    static AuthResult delegated(AuthResult decision, String message) {
+        if (decision.allowed()) {
+            return decision;
+        }
+        String reason = decision.message();
+        return AuthResult.deny(reason == null || reason.isBlank() ? message : message + ": " + reason);
     }
 
     private AuthResult mayShow(ActionContext ctx, Map<String, Object> data) {

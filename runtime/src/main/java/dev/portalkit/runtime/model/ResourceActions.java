@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * {@code resource_create/show/update/patch/delete}. A resource's permissions are its dataset's:
- * reading needs package_show, changing needs package_update (CKAN's rules). Validation uses the
+ * reading needs package_show, changing needs package_update, deleting package_delete, each asked
+ * through the auth registry as CKAN's auth functions do. Validation uses the
  * effective {@code resource_create} / {@code resource_update} schemas (the nested resource
  * schema of the dataset schemas, as plugins left it).
  */
@@ -33,13 +34,11 @@ final class ResourceActions {
     static final String URL_TYPE_UPLOAD = "upload";
 
     private final ModelStore store;
-    private final Permissions permissions;
     private final ModelDicts dicts;
     private final EntityUploads uploads;
 
-    ResourceActions(ModelStore store, Permissions permissions, ModelDicts dicts, EntityUploads uploads) {
+    ResourceActions(ModelStore store, ModelDicts dicts, EntityUploads uploads) {
         this.store = store;
-        this.permissions = permissions;
         this.dicts = dicts;
         this.uploads = uploads;
     }
@@ -50,10 +49,13 @@ final class ResourceActions {
         actions.put("resource_patch", Action.acceptingUploads(Action.withTaskQueue(this::patch)));
         actions.put("resource_show", Action.sideEffectFree(this::show));
         actions.put("resource_delete", this::delete);
+        // CKAN's delegation, through the auth registry (so plugins chaining the dataset's functions
+        // govern its resources): create and update ask package_update, patch asks resource_update,
+        // delete asks package_delete (which asks package_update).
         auth.put("resource_create", this::mayCreate);
-        auth.put("resource_update", (ctx, data) -> mayEdit(ctx, data, "edit"));
-        auth.put("resource_patch", (ctx, data) -> mayEdit(ctx, data, "edit"));
-        auth.put("resource_delete", (ctx, data) -> mayEdit(ctx, data, "delete"));
+        auth.put("resource_update", (ctx, data) -> mayChange(ctx, data, "package_update", "edit"));
+        auth.put("resource_patch", (ctx, data) -> ctx.checkAccess("resource_update", data));
+        auth.put("resource_delete", (ctx, data) -> mayChange(ctx, data, "package_delete", "delete"));
         auth.put("resource_show", AuthFunction.allowAnonymous(this::mayShow));
     }
 
@@ -85,22 +87,22 @@ final class ResourceActions {
 
     private AuthResult mayCreate(ActionContext ctx, Map<String, Object> data) {
         PackageRecord p = store.requirePackage(data, "package_id");
-        return permissions.canEditPackage(ctx, p) ? AuthResult.allow()
-                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to create resources on dataset " + p.name);
+        return PackageActions.delegated(ctx.checkAccess("package_update", Map.of("id", p.id)),
+                Permissions.who(ctx) + " is not authorized to create resources on dataset " + p.name);
     }
 
-    private AuthResult mayEdit(ActionContext ctx, Map<String, Object> data, String verb) {
+    /** The resource's dataset decides, by the auth function {@code datasetAuth} (with the dataset's id only). */
+    private AuthResult mayChange(ActionContext ctx, Map<String, Object> data, String datasetAuth, String verb) {
         ResourceRecord r = store.requireResource(data, "id");
-        PackageRecord p = store.em().find(PackageRecord.class, r.packageId);
-        return permissions.canEditPackage(ctx, p) ? AuthResult.allow()
-                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to " + verb + " resource " + r.id);
+        return PackageActions.delegated(ctx.checkAccess(datasetAuth, Map.of("id", r.packageId)),
+                Permissions.who(ctx) + " is not authorized to " + verb + " resource " + r.id);
     }
 
+    /** CKAN's resource_show: package_show of the resource's dataset decides. */
     private AuthResult mayShow(ActionContext ctx, Map<String, Object> data) {
         ResourceRecord r = store.requireResource(data, "id");
-        PackageRecord p = store.em().find(PackageRecord.class, r.packageId);
-        return permissions.canReadPackage(ctx, p) ? AuthResult.allow()
-                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to read resource " + r.id);
+        return PackageActions.delegated(ctx.checkAccess("package_show", Map.of("id", r.packageId)),
+                Permissions.who(ctx) + " is not authorized to read resource " + r.id);
     }
 
     // ---- actions -----------------------------------------------------------------------------
