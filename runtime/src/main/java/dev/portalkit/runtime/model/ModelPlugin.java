@@ -113,8 +113,9 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         new ApiTokenActions(store).register(actions, auth);
         new GroupActions(store, permissions, dicts, uploads, true).register(actions, auth);
         new GroupActions(store, permissions, dicts, uploads, false).register(actions, auth);
-        new PackageActions(store, permissions, dicts).register(actions, auth);
-        new ResourceActions(store, dicts, uploads).register(actions, auth);
+        ResourceActions resources = new ResourceActions(store, dicts, uploads);
+        new PackageActions(store, permissions, dicts, resources).register(actions, auth);
+        resources.register(actions, auth);
         PackageSearch search = new PackageSearch(store, permissions, dicts);
         actions.put("package_search", Action.sideEffectFree(search::search));
         auth.put("package_search", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));

@@ -29,11 +29,13 @@ final class PackageActions {
     private final ModelStore store;
     private final Permissions permissions;
     private final ModelDicts dicts;
+    private final ResourceActions resources;
 
-    PackageActions(ModelStore store, Permissions permissions, ModelDicts dicts) {
+    PackageActions(ModelStore store, Permissions permissions, ModelDicts dicts, ResourceActions resources) {
         this.store = store;
         this.permissions = permissions;
         this.dicts = dicts;
+        this.resources = resources;
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
@@ -139,7 +141,7 @@ final class PackageActions {
         apply(p, valid);
         store.em().persist(p);
         saveExtras(p, ModelStore.maps(valid.get("extras")));
-        saveResources(p, ModelStore.maps(valid.get("resources")), now);
+        saveResources(ctx, p, ModelStore.maps(valid.get("resources")), now);
         if (valid.containsKey("groups")) {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
         }
@@ -162,7 +164,7 @@ final class PackageActions {
         p.metadataModified = now;
         saveExtras(p, ModelStore.maps(valid.get("extras")));
         if (valid.containsKey("resources")) {
-            saveResources(p, ModelStore.maps(valid.get("resources")), now);
+            saveResources(ctx, p, ModelStore.maps(valid.get("resources")), now);
         }
         if (valid.containsKey("groups")) {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
@@ -236,10 +238,11 @@ final class PackageActions {
 
     /**
      * Makes the dataset's resources the given list, in its order: items whose {@code id} is one
-     * of the dataset's resources update it, the others are created; resources left out are
-     * marked deleted.
+     * of the dataset's resources update it (an uploaded file stays, as with resource_update without
+     * a new upload or {@code clear_upload}), the others are created; resources left out are removed
+     * as resource_delete removes them (their uploaded files released).
      */
-    private void saveResources(PackageRecord p, List<Map<String, Object>> items, Instant now) {
+    private void saveResources(ActionContext ctx, PackageRecord p, List<Map<String, Object>> items, Instant now) {
         Map<String, ResourceRecord> existing = new LinkedHashMap<>();
         store.em().createQuery("SELECT r FROM ResourceRecord r WHERE r.packageId = :p", ResourceRecord.class)
                 .setParameter("p", p.id).getResultList().forEach(r -> existing.put(r.id, r));
@@ -265,7 +268,7 @@ final class PackageActions {
             }
             errors.add(itemErrors);
             if (r != null && itemErrors.isEmpty()) {
-                ResourceActions.apply(r, item);
+                ResourceActions.applyKeepingUpload(r, item);
                 r.position = i;
                 r.state = ModelStore.ACTIVE;
                 r.metadataModified = now;
@@ -277,8 +280,7 @@ final class PackageActions {
         }
         for (ResourceRecord r : existing.values()) {
             if (!kept.contains(r.id) && !ModelStore.DELETED.equals(r.state)) {
-                r.state = ModelStore.DELETED;
-                r.metadataModified = now;
+                resources.remove(ctx, r, now);
             }
         }
     }

@@ -83,6 +83,19 @@ final class ResourceActions {
         r.extras = ModelDicts.customJson(valid, KNOWN);
     }
 
+    /**
+     * {@link #apply} for an item of package_update's {@code resources}: a resource with an uploaded
+     * file keeps it (whatever url the item carries), as resource_update without a new upload or
+     * {@code clear_upload} does; removing the file is resource_update's or resource_delete's job.
+     */
+    static void applyKeepingUpload(ResourceRecord r, Map<String, Object> item) {
+        IUploader.Stored previous = stored(r);
+        apply(r, item);
+        if (previous != null) {
+            keep(r, previous);
+        }
+    }
+
     // ---- auth --------------------------------------------------------------------------------
 
     private AuthResult mayCreate(ActionContext ctx, Map<String, Object> data) {
@@ -190,6 +203,19 @@ final class ResourceActions {
     private Object delete(ActionContext ctx, Map<String, Object> data) {
         ResourceRecord r = store.requireResource(data, "id");
         Instant now = ModelStore.now();
+        remove(ctx, r, now);
+        store.flush();
+        store.renumberResources(r.packageId);
+        touch(r.packageId, now);
+        return null;
+    }
+
+    /**
+     * Marks the resource deleted and releases its uploaded file (the record now, the bytes by a
+     * post-commit task): resource_delete, and package_update / package_patch leaving it out of the
+     * dataset's list.
+     */
+    void remove(ActionContext ctx, ResourceRecord r, Instant now) {
         IUploader.Stored previous = stored(r);
         if (previous != null) {
             uploads.release(ctx, uploads.resourceRemover(ctx), r.id, previous);
@@ -197,10 +223,6 @@ final class ResourceActions {
         }
         r.state = ModelStore.DELETED;
         r.metadataModified = now;
-        store.flush();
-        store.renumberResources(r.packageId);
-        touch(r.packageId, now);
-        return null;
     }
 
     /** What the resource records of its uploaded file, or null when it is not an upload. */
