@@ -28,8 +28,8 @@ final class UserActions {
     private static final Schema LIST = Schema.empty()
             .with("q", "ignore_missing", "unicode_safe")
             .with("order_by", "default(name)", "unicode_safe", "one_of(name, fullname, created)")
-            .with("limit", "ignore_missing", "natural_number_validator")
-            .with("offset", "default(0)", "natural_number_validator")
+            .with("limit", "ignore_missing", "int_range(0, " + ModelConfig.SEARCH_ROWS_MAX + ")")
+            .with("offset", "default(0)", "int_range(0, " + Integer.MAX_VALUE + ")")
             .with("all_fields", "default(true)", "boolean_validator");
 
     private final ModelStore store;

@@ -13,6 +13,7 @@ import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.config.ConfigValues;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.FileLinks;
+import dev.portalkit.runtime.validation.WholeNumbers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -147,8 +148,7 @@ final class FileValidators {
             return;
         }
         try {
-            long size = value instanceof Number n && !(value instanceof Double || value instanceof Float) ? n.longValue()
-                    : ConfigValues.parseSize(String.valueOf(value));
+            long size = value instanceof Number ? WholeNumbers.parse(value) : ConfigValues.parseSize(String.valueOf(value));
             if (size < 0) {
                 throw new IllegalArgumentException();
             }

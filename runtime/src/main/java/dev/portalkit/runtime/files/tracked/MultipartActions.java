@@ -40,7 +40,7 @@ final class MultipartActions {
             .with("hash", "ignore_empty", "unicode_safe", "strip_value");
     static final Schema UPDATE = Schema.empty()
             .with("id", "not_empty", "unicode_safe")
-            .with("part", "not_missing", "int_validator")
+            .with("part", "not_missing", "int_range(1, " + MultipartData.MAX_PARTS + ")")
             .with("upload", "not_empty", "files_into_upload");
 
     private final FileApi api;
