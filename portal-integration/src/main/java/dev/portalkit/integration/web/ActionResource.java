@@ -5,9 +5,11 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
 import dev.portalkit.runtime.Portal;
+import dev.portalkit.api.action.ActionContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -43,38 +45,48 @@ public class ActionResource {
 
     @GET
     @Path("action/{name}")
-    public Response get(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return handle(name, headers, uri, null);
+    public Response get(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                        @Context HttpServletRequest request) {
+        return handle(name, headers, uri, request, null);
     }
 
     @GET
     @Path("3/action/{name}")
-    public Response get3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return handle(name, headers, uri, null);
+    public Response get3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                        @Context HttpServletRequest request) {
+        return handle(name, headers, uri, request, null);
     }
 
     @POST
     @Path("action/{name}")
-    public Response post(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
-        return handle(name, headers, uri, body);
+    public Response post(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                         @Context HttpServletRequest request, InputStream body) {
+        return handle(name, headers, uri, request, body);
     }
 
     @POST
     @Path("3/action/{name}")
-    public Response post3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
-        return handle(name, headers, uri, body);
+    public Response post3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                         @Context HttpServletRequest request, InputStream body) {
+        return handle(name, headers, uri, request, body);
     }
 
-    private Response handle(String name, HttpHeaders headers, UriInfo uri, InputStream body) {
+    private Response handle(String name, HttpHeaders headers, UriInfo uri, HttpServletRequest request, InputStream body) {
         String help = ApiResponses.helpUrl(uri.getBaseUri(), name);
         ActionInput input = null;
         try {
-            Optional<UserRef> user = ApiTokens.user(headers.getHeaderString(HttpHeaders.AUTHORIZATION), authenticators);
+            String client = request == null ? null : request.getRemoteAddr();
+            Optional<UserRef> user = ApiTokens.user(new ApiTokens.Credentials(headers.getHeaderString(HttpHeaders.AUTHORIZATION), client),
+                    authenticators);
             if (portal.dispatcher().actions().get(name) == null) {
                 throw PortalException.notFound("Action '" + name + "' does not exist");
             }
             input = body == null ? ActionInput.fromQuery(uri.getQueryParameters()) : readBody(name, user, headers, body);
-            Object result = portal.call(name, user, input.data());
+            ActionContext context = portal.context(user, false);
+            if (client != null) {
+                context.attributes().put(ApiTokenAuthenticator.CLIENT_ADDRESS_ATTRIBUTE, client);
+            }
+            Object result = context.call(name, input.data());
             return ApiResponses.success(help, result);
         } catch (Exception e) {
             return ApiResponses.error(help, e);
