@@ -4,6 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -37,7 +38,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -215,6 +219,18 @@ public class FsStorage implements Storage, LocalFileAdopter {
 
     private Path ownFolder(String sub) throws IOException {
         return Files.createDirectories(root.resolve(RESERVED).resolve(sub));
+    }
+
+    /**
+     * Sets a moved file's mtime to now: a rename keeps the old one, and maintenance tells bytes
+     * whose record is still being committed from forgotten ones by it (see {@code stat}).
+     */
+    private static void markWritten(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // Best effort: the file is moved either way.
+        }
     }
 
     private Path tempFile() throws IOException {
@@ -585,6 +601,21 @@ public class FsStorage implements Storage, LocalFileAdopter {
             return Files.isRegularFile(resolve(data.location()));
         }
 
+        /** Size and mtime of the file (a move sets the mtime, so it is when the bytes came to this location). */
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            Path file = resolve(data.location());
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return attributes.isRegularFile()
+                        ? Optional.of(new FileStat(attributes.size(), attributes.lastModifiedTime().toInstant())) : Optional.empty();
+            } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw failure("cannot read the attributes of", data.location(), e);
+            }
+        }
+
         @Override
         public FileData copy(Location target, FileData source, boolean overwrite) {
             Path from = existingFile(source.location());
@@ -649,6 +680,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
                         }
                     }
                 }
+                markWritten(to);
                 return new FileData(target, size, source.contentType(), source.hash(), source.hashAlgorithm(), Map.of());
             } catch (IOException e) {
                 throw failure("cannot move to", target, e);
