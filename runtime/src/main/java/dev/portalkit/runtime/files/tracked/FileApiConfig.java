@@ -11,6 +11,8 @@ public final class FileApiConfig {
     public static final String CASCADE_ACCESS = "portal.files.owner.cascade_access";
     public static final String TRANSFER_AS_UPDATE = "portal.files.owner.transfer_as_update";
     public static final String MAX_MULTIPART_LIFETIME = "portal.files.max_multipart_lifetime";
+    public static final String ORPHAN_GRACE_PERIOD = "portal.files.orphan_grace_period";
+    public static final String ORPHAN_SWEEP_INTERVAL = "portal.files.orphan_sweep_interval";
 
     private FileApiConfig() {
     }
@@ -31,5 +33,18 @@ public final class FileApiConfig {
         d.option(ConfigOption.of(MAX_MULTIPART_LIFETIME, "Days an unfinished multipart upload may stay open: "
                 + "files_multipart_clean (and the CLI's files clean-multipart) aborts older ones, in the database and at "
                 + "the storage's backend.").type(ConfigType.INT).defaultValue("7"));
+        d.option(ConfigOption.of(ORPHAN_GRACE_PERIOD, "Seconds stored bytes without a tracked file must be old before "
+                + "files verify --repair or the server's orphan sweep removes them (an upload in flight writes its bytes before "
+                + "its record commits), and a spooled upload in <data_dir>/tmp before it counts as stale.")
+                .type(ConfigType.INT).defaultValue("3600"));
+        d.option(ConfigOption.of(ORPHAN_SWEEP_INTERVAL, "Seconds between the server's sweeps of orphaned bytes (bytes without a "
+                + "tracked file, older than " + ORPHAN_GRACE_PERIOD + ") in every configured storage; one server process "
+                + "per database runs each sweep. 0 turns the sweep off.").type(ConfigType.INT).defaultValue("3600"));
+        for (String key : new String[] {ORPHAN_GRACE_PERIOD, ORPHAN_SWEEP_INTERVAL}) {
+            String v = d.valuesUnder(key).get(key);
+            if (v != null && v.trim().matches("-\\d+")) {
+                d.reject(key, "must be 0 or more (seconds)");
+            }
+        }
     }
 }

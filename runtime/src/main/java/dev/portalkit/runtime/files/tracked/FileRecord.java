@@ -26,4 +26,6 @@ public class FileRecord {
     public Instant ctime;
     public Instant mtime;
     public Instant atime;
+    /** Why {@code files verify --repair} found the file broken (bytes missing or different); null when sound. */
+    public String broken;
 }
