@@ -76,6 +76,23 @@ class NumericInputApiTest {
         assertThat((List<?>) paged.result()).hasSize(1);
     }
 
+    /** A link's duration in seconds is a whole number too: 2^64 + 1 is not a one-second link, 1.5 is not one second. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLinkDurationIsAWholeNumberOfSeconds() {
+        Reply created = api.multipart("files_file_create", new ApiClient.Multipart()
+                .file("upload", "d.txt", "text/plain", "linked".getBytes(StandardCharsets.UTF_8))
+                .field("name", HttpPortal.unique("linked") + ".txt"), admin);
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = (String) ((Map<String, Object>) created.result()).get("id");
+        for (String duration : new String[] {"18446744073709551617", "1.5", "\"99999999999999999999\""}) {
+            assertInvalid(api.postJson("files_file_link", "{\"id\": \"" + id + "\", \"type\": \"temporal\", \"duration\": " + duration + "}",
+                    admin), "duration");
+        }
+        Reply ok = api.postJson("files_file_link", "{\"id\": \"" + id + "\", \"type\": \"temporal\", \"duration\": 600.0}", admin);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void aPartNumberBeyondTheLargestIsRefusedAndStoresNoPart() {

@@ -12,10 +12,12 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.LocationRules;
+import dev.portalkit.runtime.validation.WholeNumbers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -328,12 +330,12 @@ final class FileActions {
         Duration d;
         try {
             if (value instanceof Number n) {
-                d = Duration.ofSeconds(n.longValue());
+                d = Duration.ofSeconds(WholeNumbers.parse(n));
             } else {
                 String s = String.valueOf(value).strip();
-                d = s.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(s)) : Duration.parse(s);
+                d = s.matches("\\d+") ? Duration.ofSeconds(WholeNumbers.parse(s)) : Duration.parse(s);
             }
-        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+        } catch (Invalid | DateTimeParseException | ArithmeticException e) {
             throw ValidationException.of("duration", "Must be a number of seconds or an ISO-8601 duration such as PT15M");
         }
         if (d.isNegative() || d.isZero()) {
