@@ -387,7 +387,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     /**
      * The orphan sweep every {@code portal.files.orphan_sweep_interval} seconds, by whichever server
      * process claims it first ({@link dev.portalkit.runtime.files.tracked.FileVerification#sweepIfDue}); this process asks at most once
-     * a minute.
+     * a minute (or once an interval, when that is shorter).
      */
     @Override
     public void upkeep(Portal serving) {
@@ -397,7 +397,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         }
         java.time.Instant now = serving.options().clock().instant();
         java.time.Instant asked = sweepAsked;
-        if (asked != null && now.isBefore(asked.plus(java.time.Duration.ofMinutes(1)))) {
+        java.time.Duration every = java.time.Duration.ofSeconds(Math.min(60, interval));
+        if (asked != null && now.isBefore(asked.plus(every))) {
             return;
         }
         sweepAsked = now;
