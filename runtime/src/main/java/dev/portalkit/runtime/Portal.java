@@ -247,6 +247,21 @@ public class Portal {
         return s;
     }
 
+    /**
+     * Runs the periodic upkeep of every subsystem ({@link Subsystem#upkeep}); a failure of one is
+     * logged and does not stop the others. Called by the server's poller.
+     */
+    public void upkeep() {
+        State s = started();
+        for (PluginSet.Named<Subsystem> subsystem : s.plugins().implementing(Subsystem.class)) {
+            try {
+                subsystem.plugin().upkeep(this);
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "upkeep of " + subsystem.name() + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
     public boolean isStarted() {
         return state != null;
     }

@@ -2,6 +2,7 @@ package dev.portalkit.integration.web;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
 import dev.portalkit.runtime.Portal;
@@ -53,14 +54,16 @@ public class ActionResource {
 
     @GET
     @Path("action/{name}")
-    public Response get(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return handle(name, headers, uri, null);
+    public Response get(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                        @Context HttpServletRequest request) {
+        return handle(name, headers, uri, request, null);
     }
 
     @GET
     @Path("3/action/{name}")
-    public Response get3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return handle(name, headers, uri, null);
+    public Response get3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                         @Context HttpServletRequest request) {
+        return handle(name, headers, uri, request, null);
     }
 
     /**
@@ -71,28 +74,35 @@ public class ActionResource {
     @Path("action/{name}")
     public Response post(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
                          @Context HttpServletRequest request) {
-        return handle(name, headers, uri, new Body(request));
+        return handle(name, headers, uri, request, new Body(request));
     }
 
     @POST
     @Path("3/action/{name}")
     public Response post3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
                           @Context HttpServletRequest request) {
-        return handle(name, headers, uri, new Body(request));
+        return handle(name, headers, uri, request, new Body(request));
     }
 
     /** @param body the POST body, or {@code null} for GET and HEAD */
-    private Response handle(String name, HttpHeaders headers, UriInfo uri, Body body) {
+    private Response handle(String name, HttpHeaders headers, UriInfo uri, HttpServletRequest request, Body body) {
         String help = ApiResponses.helpUrl(uri.getBaseUri(), name);
         ActionInput input = null;
         try {
-            Optional<UserRef> user = ApiTokens.user(headers.getHeaderString(HttpHeaders.AUTHORIZATION), authenticators);
+            // The client's address: failed token checks are throttled per address (and the action may throttle passwords).
+            String client = request == null ? null : request.getRemoteAddr();
+            Optional<UserRef> user = ApiTokens.user(new ApiTokens.Credentials(headers.getHeaderString(HttpHeaders.AUTHORIZATION), client),
+                    authenticators);
             MediaType type = body == null ? null : mediaType(headers);
             long length = body == null ? -1 : contentLength(headers.getHeaderString(HttpHeaders.CONTENT_LENGTH));
             UploadIntake.Admission admission = intake.admit(name, user, body == null, length, "multipart/form-data".equals(baseType(type)),
                     portal.config().bool(WebPlugin.PIPE_UPLOADS));
             input = body == null ? ActionInput.fromQuery(uri.getQueryParameters()) : readBody(admission, type, length, body);
-            Object result = portal.call(name, user, input.data());
+            ActionContext context = portal.context(user, false);
+            if (client != null) {
+                context.attributes().put(ApiTokenAuthenticator.CLIENT_ADDRESS_ATTRIBUTE, client);
+            }
+            Object result = context.call(name, input.data());
             return ApiResponses.success(help, result);
         } catch (UploadIntake.MethodRefused e) {
             return ApiResponses.error(help, 405, ApiResponses.httpErrorType(405), e.getMessage(), Map.of(), e.allowed());

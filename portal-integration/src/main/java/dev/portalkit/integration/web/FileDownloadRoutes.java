@@ -78,10 +78,10 @@ public class FileDownloadRoutes {
 
     /**
      * @param segments      the decoded path segments after {@code /files/}
-     * @param authorization the {@code Authorization} header, or null
+     * @param credentials   the {@code Authorization} header (or null) and the client's address
      * @throws PortalException NOT_FOUND, PERMISSION_DENIED, BAD_REQUEST, ... (rendered as API error envelopes)
      */
-    public Routed route(List<String> segments, String authorization, DownloadRequest request) {
+    public Routed route(List<String> segments, ApiTokens.Credentials credentials, DownloadRequest request) {
         String route = segments.isEmpty() ? "" : segments.get(0);
         switch (route) {
             case "public-download":
@@ -91,7 +91,7 @@ public class FileDownloadRoutes {
                 break;
             case "download":
                 if (segments.size() == 2) {
-                    return download(segments.get(1), authorization, request);
+                    return download(segments.get(1), credentials, request);
                 }
                 break;
             case "link":
@@ -109,11 +109,11 @@ public class FileDownloadRoutes {
      * @param segments the decoded path segments after {@code /dataset/}
      */
     @SuppressWarnings("unchecked")
-    public Routed resource(List<String> segments, String authorization, DownloadRequest request) {
+    public Routed resource(List<String> segments, ApiTokens.Credentials credentials, DownloadRequest request) {
         if (segments.size() < 5 || !"resource".equals(segments.get(1)) || !"download".equals(segments.get(3))) {
             throw PortalException.notFound("Not found");
         }
-        Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
+        Optional<UserRef> user = ApiTokens.user(credentials, authenticators);
         ActionContext caller = portal.context(user, false);
         Map<String, Object> resource = (Map<String, Object>) caller.call("resource_show", Map.of("id", segments.get(2)));
         ActionContext system = portal.context(Optional.empty(), true);
@@ -175,10 +175,10 @@ public class FileDownloadRoutes {
         return new Routed(files.downloads().respond(storage, target, request), "no-cache");
     }
 
-    private Routed download(String id, String authorization, DownloadRequest request) {
+    private Routed download(String id, ApiTokens.Credentials credentials, DownloadRequest request) {
         // The token check and files_file_show share one transaction (each would open its own).
         DownloadableFile file = portal.inTransaction(() -> {
-            Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
+            Optional<UserRef> user = ApiTokens.user(credentials, authenticators);
             return show(portal.context(user, false), id);
         });
         FilesPlugin files = FilesPlugin.of(portal);

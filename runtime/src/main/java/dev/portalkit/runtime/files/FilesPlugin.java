@@ -101,6 +101,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     Instance<FileLinks> fileLinks;
     private volatile FileDownloads downloads;
     private volatile DownloadLinks downloadLinks;
+    /** When this process last asked whether the orphan sweep is due (the lease row says whether it is). */
+    private volatile java.time.Instant sweepAsked;
 
     @Override
     public String name() {
@@ -426,6 +428,28 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         }
         storages = new Storages(configured, open, defaultName,
                 "this process opened only " + String.join(", ", wanted) + " (" + OPEN_STORAGES + ")", roles, uploadsEnabled);
+    }
+
+    /**
+     * The orphan sweep every {@code portal.files.orphan_sweep_interval} seconds, by whichever server
+     * process claims it first ({@link dev.portalkit.runtime.files.tracked.FileVerification#sweepIfDue}); this process asks at most once
+     * a minute (or once an interval, when that is shorter).
+     */
+    @Override
+    public void upkeep(Portal serving) {
+        int interval = serving.config().integer(FileApiConfig.ORPHAN_SWEEP_INTERVAL);
+        if (interval <= 0 || serving.database() == null || storages == null) {
+            return;
+        }
+        java.time.Instant now = serving.options().clock().instant();
+        java.time.Instant asked = sweepAsked;
+        java.time.Duration every = java.time.Duration.ofSeconds(Math.min(60, interval));
+        if (asked != null && now.isBefore(asked.plus(every))) {
+            return;
+        }
+        sweepAsked = now;
+        fileApi().verification().sweepIfDue(java.time.Duration.ofSeconds(interval),
+                java.time.Duration.ofSeconds(serving.config().integer(FileApiConfig.ORPHAN_GRACE_PERIOD)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.Delivery;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.LocationTransformer;
@@ -682,6 +683,12 @@ public final class ManagedStorageImpl implements ManagedStorage {
         public boolean exists(FileData data) {
             require(Capability.EXISTS);
             return adapter.manager().exists(checkAny(data));
+        }
+
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            require(Capability.EXISTS);
+            return adapter.manager().stat(check(data));
         }
 
         @Override

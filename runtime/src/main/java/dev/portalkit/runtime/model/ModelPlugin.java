@@ -22,6 +22,7 @@ import dev.portalkit.runtime.intake.IUploadTargets;
 import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.runtime.plugin.BuiltIn;
+import dev.portalkit.runtime.plugin.PluginSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -43,6 +44,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     Portal portal;
 
     private volatile Parts parts;
+    private volatile AuthenticationThrottle throttle;
 
     /** Everything the plugin contributes, built on first use (plugin constructors do no work). */
     private record Parts(Map<String, Action> actions, Map<String, AuthFunction> auth, Map<String, Validator> validators) {
@@ -66,6 +68,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     @Override
     public void declareConfig(ConfigDeclaration declaration) {
         ModelConfig.declare(declaration);
+        AuthenticationThrottle.declare(declaration);
     }
 
     @Override
@@ -102,6 +105,20 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         return targets;
     }
 
+    /** The throttle of every credential check of this portal (API tokens, passwords), made on first use. */
+    public AuthenticationThrottle throttle() {
+        AuthenticationThrottle t = throttle;
+        if (t == null) {
+            synchronized (this) {
+                if (throttle == null) {
+                    throttle = AuthenticationThrottle.of(portal.config(), portal.options().clock());
+                }
+                t = throttle;
+            }
+        }
+        return t;
+    }
+
     private Parts parts() {
         Parts p = parts;
         if (p == null) {
@@ -132,12 +149,13 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         ModelDicts dicts = new ModelDicts(store, permissions, uploads, () -> portal.config().string(CoreConfig.SITE_URL));
         Map<String, Action> actions = new LinkedHashMap<>();
         Map<String, AuthFunction> auth = new LinkedHashMap<>();
-        new UserActions(store, dicts, uploads).register(actions, auth);
+        new UserActions(store, dicts, uploads, this::throttle).register(actions, auth);
         new ApiTokenActions(store).register(actions, auth);
         new GroupActions(store, permissions, dicts, uploads, true).register(actions, auth);
         new GroupActions(store, permissions, dicts, uploads, false).register(actions, auth);
-        new PackageActions(store, permissions, dicts).register(actions, auth);
-        new ResourceActions(store, permissions, dicts, uploads).register(actions, auth);
+        ResourceActions resources = new ResourceActions(store, dicts, uploads);
+        new PackageActions(store, permissions, dicts, resources).register(actions, auth);
+        resources.register(actions, auth);
         PackageSearch search = new PackageSearch(store, permissions, dicts);
         actions.put("package_search", Action.sideEffectFree(search::search));
         auth.put("package_search", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
@@ -145,6 +163,12 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         Map<String, AuthFunction> sysadminAware = new LinkedHashMap<>();
         auth.forEach((name, fn) -> sysadminAware.put(name, AuthRegistry.sysadminsPass(fn)));
         return new Parts(Map.copyOf(actions), Map.copyOf(sysadminAware), new ModelValidators(store, permissions).validators());
+    }
+
+    /** The model plugin of a started portal. */
+    public static ModelPlugin of(Portal portal) {
+        return portal.plugins().implementing(ModelPlugin.class).stream().findFirst().map(PluginSet.Named::plugin)
+                .orElseThrow(() -> new PortalException(ErrorKind.INTERNAL, "the model plugin is not enabled"));
     }
 
     private EntityManager entityManager() {

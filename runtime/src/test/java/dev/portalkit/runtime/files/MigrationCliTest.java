@@ -168,7 +168,7 @@ class MigrationCliTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> files(TestPortal portal, String storage) {
-        Map<String, Object> found = call(portal, "files_file_search", "storage", storage, "rows", 5000, "sort", "location");
+        Map<String, Object> found = call(portal, "files_file_search", "storage", storage, "rows", 1000, "sort", "location");
         return (List<Map<String, Object>>) found.get("results");
     }
 

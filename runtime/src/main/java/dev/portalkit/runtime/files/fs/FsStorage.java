@@ -4,6 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -37,9 +38,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -257,6 +261,18 @@ public class FsStorage implements Storage, LocalFileAdopter {
     private static void setMode(Path path, Set<PosixFilePermission> mode) throws IOException {
         if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(path, mode);
+        }
+    }
+
+    /**
+     * Sets a moved file's mtime to now: a rename keeps the old one, and maintenance tells bytes
+     * whose record is still being committed from forgotten ones by it (see {@code stat}).
+     */
+    private static void markWritten(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // Best effort: the file is moved either way.
         }
     }
 
@@ -641,6 +657,21 @@ public class FsStorage implements Storage, LocalFileAdopter {
             return Files.isRegularFile(resolve(data.location()));
         }
 
+        /** Size and mtime of the file (a move sets the mtime, so it is when the bytes came to this location). */
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            Path file = resolve(data.location());
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return attributes.isRegularFile()
+                        ? Optional.of(new FileStat(attributes.size(), attributes.lastModifiedTime().toInstant())) : Optional.empty();
+            } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw failure("cannot read the attributes of", data.location(), e);
+            }
+        }
+
         @Override
         public FileData copy(Location target, FileData source, boolean overwrite) {
             Path from = existingFile(source.location());
@@ -706,6 +737,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
                         }
                     }
                 }
+                markWritten(to);
                 return new FileData(target, size, source.contentType(), source.hash(), source.hashAlgorithm(), Map.of());
             } catch (IOException e) {
                 throw failure("cannot move to", target, e);

@@ -12,6 +12,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.FileNames;

@@ -201,6 +201,11 @@ public final class FileApi {
         return host;
     }
 
+    /** Records against bytes: {@code files verify} and the periodic orphan sweep. */
+    public FileVerification verification() {
+        return new FileVerification(this, store);
+    }
+
     /** Where tracked files live, for maintenance commands (files transfer). */
     public FileRelocation relocation() {
         return new FileRelocation(host, store);

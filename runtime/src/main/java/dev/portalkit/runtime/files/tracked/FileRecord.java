@@ -29,4 +29,6 @@ public class FileRecord {
     /** Raised by {@code files_file_link_revoke}: links made under an older generation stop working. */
     @Column(name = "link_generation")
     public int linkGeneration;
+    /** Why {@code files verify --repair} found the file broken (bytes missing or different); null when sound. */
+    public String broken;
 }

@@ -237,6 +237,36 @@ final class FileStore {
                 .setParameter("f", fileId).getResultList();
     }
 
+    // ---- verification (files verify, the orphan sweep) ---------------------------------------------
+
+    /** Up to {@code limit} files of {@code storage} with ids after {@code afterId} (null: from the first), by id. */
+    List<FileRecord> filesAfter(String storage, String afterId, int limit) {
+        var query = em().createQuery("SELECT f FROM FileRecord f WHERE f.storage = :s" + (afterId == null ? "" : " AND f.id > :a")
+                + " ORDER BY f.id", FileRecord.class).setParameter("s", storage).setMaxResults(limit);
+        if (afterId != null) {
+            query.setParameter("a", afterId);
+        }
+        return query.getResultList();
+    }
+
+    /** Sets (or with null clears) why a file is broken; false when the file is gone. */
+    boolean markBroken(String fileId, String reason) {
+        return em().createQuery("UPDATE FileRecord f SET f.broken = :b WHERE f.id = :id").setParameter("b", reason)
+                .setParameter("id", fileId).executeUpdate() == 1;
+    }
+
+    /** Unfinished multipart uploads of {@code storages} started before {@code cutoff}, oldest first. */
+    List<MultipartRecord> multipartsBefore(java.time.Instant cutoff, Collection<String> storages) {
+        return em().createQuery("SELECT m FROM MultipartRecord m WHERE m.ctime < :c AND m.storage IN :s ORDER BY m.ctime, m.id",
+                MultipartRecord.class).setParameter("c", cutoff).setParameter("s", storages).getResultList();
+    }
+
+    /** Whether an unfinished multipart upload goes to {@code location} of {@code storage}. */
+    boolean multipartAt(String storage, String location) {
+        return !em().createQuery("SELECT m.id FROM MultipartRecord m WHERE m.storage = :s AND m.location = :l", String.class)
+                .setParameter("s", storage).setParameter("l", location).setMaxResults(1).getResultList().isEmpty();
+    }
+
     // ---- storage data index ----------------------------------------------------------------------
 
     /** Replaces the storage-data index of a file whose storage data changed. */
@@ -378,6 +408,7 @@ final class FileStore {
         d.put("owner_type", o == null ? null : o.ownerType);
         d.put("owner_id", o == null ? null : o.ownerId);
         d.put("pinned", o != null && o.pinned);
+        d.put("broken", f.broken);
         return d;
     }
 

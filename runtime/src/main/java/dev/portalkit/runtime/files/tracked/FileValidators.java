@@ -14,6 +14,7 @@ import dev.portalkit.runtime.config.ConfigValues;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.FileNames;
+import dev.portalkit.runtime.validation.WholeNumbers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -146,8 +147,7 @@ final class FileValidators {
             return;
         }
         try {
-            long size = value instanceof Number n && !(value instanceof Double || value instanceof Float) ? n.longValue()
-                    : ConfigValues.parseSize(String.valueOf(value));
+            long size = value instanceof Number ? WholeNumbers.parse(value) : ConfigValues.parseSize(String.valueOf(value));
             if (size < 0) {
                 throw new IllegalArgumentException();
             }

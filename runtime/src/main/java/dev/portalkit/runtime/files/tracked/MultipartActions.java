@@ -39,7 +39,7 @@ final class MultipartActions {
             .with("hash", "ignore_empty", "unicode_safe", "strip_value");
     static final Schema UPDATE = Schema.empty()
             .with("id", "not_empty", "unicode_safe")
-            .with("part", "not_missing", "int_validator")
+            .with("part", "not_missing", "int_range(1, " + MultipartData.MAX_PARTS + ")")
             .with("upload", "not_empty", "files_into_upload");
 
     private final FileApi api;
@@ -291,8 +291,8 @@ final class MultipartActions {
      */
     private Object list(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> errors = new LinkedHashMap<>();
-        int rows = Math.min(FileSearch.natural(data, "rows", 100, errors), 1000);
-        int start = FileSearch.natural(data, "start", 0, errors);
+        int rows = FileSearch.whole(data, "rows", 100, 1000, errors);
+        int start = FileSearch.whole(data, "start", 0, Integer.MAX_VALUE, errors);
         String storage = null;
         Object given = data.get("storage");
         if (given instanceof String s && !s.isBlank()) {
