@@ -177,7 +177,7 @@ for _ in $(seq 1 "$ROUNDS"); do
 done
 read -r _ _ BIG_ID BIG_LOC _ <<< "$(create "$FILE")"
 DIGEST=$(stats "$GIB" "${DIGEST_T[@]}"); CREATE=$(stats "$GIB" "${CREATE_T[@]}"); SPOOL=$(stats "$GIB" "${SPOOL_T[@]}")
-LEFT=$(find "$WORK/portal-data/tmp" -type f 2>/dev/null | wc -l)
+LEFT=$(find "$WORK/portal-data/tmp" -type f -name '*.part' 2>/dev/null | wc -l)
 
 echo "== nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') on the same file"
 NPORT=$(free_port)

@@ -84,7 +84,7 @@ SPOOL_S=$(curl -sS -o "$WORK/hello.json" -w '%{time_total}' -F "upload=@$FILE;ty
     -F name=bench "$URL/api/action/example_hello")
 grep -q '"success":true' "$WORK/hello.json" || { cat "$WORK/hello.json"; exit 1; }
 PEAK_RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$PORTAL_PID/status")
-LEFT=$(find "$WORK/portal-data/tmp" -type f | wc -l)
+LEFT=$(find "$WORK/portal-data/tmp" -type f -name '*.part' | wc -l)
 kill "$PORTAL_PID"; wait "$PORTAL_PID" 2>/dev/null || true; PORTAL_PID=
 
 echo "== nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"

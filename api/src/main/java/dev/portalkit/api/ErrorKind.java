@@ -21,6 +21,11 @@ public enum ErrorKind {
     TOO_LARGE(413),
     /** Content has a type that is not accepted (HTTP 415). */
     WRONG_TYPE(415),
+    /**
+     * The caller made too many attempts (failed authentications); it may retry after the seconds in
+     * the exception's {@code retry_after} detail, sent as {@code Retry-After} (HTTP 429).
+     */
+    TOO_MANY_REQUESTS(429),
     /** The operation is not supported by this component (HTTP 501). */
     UNSUPPORTED(501),
     /** Configuration is invalid; raised at start, names the key. */

@@ -100,7 +100,7 @@ public class Portal {
                 database = Database.open(config.get(CoreConfig.DB_JNDI).orElse(null),
                         config.get(CoreConfig.DB_URL).orElse(Database.defaultUrl(dataDir)),
                         config.get(CoreConfig.DB_USER).orElse(null), config.get(CoreConfig.DB_PASSWORD).orElse(null),
-                        config.integer(CoreConfig.DB_POOL_SIZE));
+                        config.integer(CoreConfig.DB_POOL_SIZE), Duration.ofSeconds(config.integer(CoreConfig.DB_CONNECT_TIMEOUT)));
                 if (options.database() == BootOptions.Database.AUTO) {
                     if (config.bool(CoreConfig.DB_AUTO_UPGRADE)) {
                         upgrade(database, plugins, null);
@@ -147,7 +147,7 @@ public class Portal {
         }
     }
 
-    private static DeclaredOptions declarations(PluginSet plugins, PortalConfigImpl config) {
+    static DeclaredOptions declarations(PluginSet plugins, PortalConfigImpl config) {
         DeclaredOptions declared = new DeclaredOptions();
         List<PluginSet.Named<IConfigDeclarations>> declarers = new ArrayList<>(
                 plugins.implementing(IConfigDeclarations.class).stream().filter(PluginSet.Named::builtIn).toList());
@@ -244,6 +244,21 @@ public class Portal {
             throw new PortalException(ErrorKind.INTERNAL, "the portal is not started");
         }
         return s;
+    }
+
+    /**
+     * Runs the periodic upkeep of every subsystem ({@link Subsystem#upkeep}); a failure of one is
+     * logged and does not stop the others. Called by the server's poller.
+     */
+    public void upkeep() {
+        State s = started();
+        for (PluginSet.Named<Subsystem> subsystem : s.plugins().implementing(Subsystem.class)) {
+            try {
+                subsystem.plugin().upkeep(this);
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "upkeep of " + subsystem.name() + " failed: " + e.getMessage(), e);
+            }
+        }
     }
 
     public boolean isStarted() {

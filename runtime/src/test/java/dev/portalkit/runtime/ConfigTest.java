@@ -34,6 +34,16 @@ class ConfigTest {
     }
 
     @Test
+    void anEntryWithAnEmptyKeyIsRefusedAsAConfigurationError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // Found by ConfigFuzzTest: SmallRye failed on it with an IllegalArgumentException naming nothing.
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("portal.properties"), "portal.site_title = A\n= orphan\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.portalkit.runtime.config.PortalConfigImpl.load(file, java.util.Map.of()))
+                .isInstanceOfSatisfying(dev.portalkit.api.PortalException.class,
+                        e -> assertThat(e.kind()).isEqualTo(dev.portalkit.api.ErrorKind.CONFIG_INVALID))
+                .hasMessage("config file " + file + ": an entry has an empty key (value 'orphan')");
+    }
+
+    @Test
     void unknownKeysInsideADeclaredNamespaceAreErrors() {
         assertConfigError(recording().option("portal.recording.limt", "3"), "portal.recording.limt: unknown option in portal.recording.*");
         assertConfigError(recording().option("portal.db.ulr", "x"), "portal.db.ulr: unknown option in portal.db.*");

@@ -82,11 +82,51 @@ class ValidationTest {
         assertThat(errors(s, data("n", "4.5", "t", Map.of()))).containsEntry("n", List.of("Invalid integer"))
                 .containsEntry("t", List.of("Must be a string"));
         assertThat(errors(s, data("n", true))).containsEntry("n", List.of("Invalid integer"));
-        // Like CKAN, unknown text is false; an object or a list is no boolean at all.
-        assertThat(validate(s, data("b", "perhaps"))).containsEntry("b", false);
+        // Unlike CKAN, unknown text is refused rather than read as false ("private": "ture" must not publish a dataset);
+        // an object or a list is no boolean at all.
+        assertThat(errors(s, data("b", "perhaps"))).containsEntry("b", List.of("Must be a boolean: true or false"));
+        assertThat(errors(s, data("b", "ture"))).containsEntry("b", List.of("Must be a boolean: true or false"));
+        assertThat(validate(s, data("b", " Off "))).containsEntry("b", false);
+        assertThat(validate(s, data("b", "no"))).containsEntry("b", false);
+        assertThat(validate(s, data("b", ""))).containsEntry("b", false);
         assertThat(validate(s, data("b", 1))).containsEntry("b", true);
-        assertThat(errors(s, data("b", Map.of()))).containsEntry("b", List.of("Must be a boolean"));
-        assertThat(errors(s, data("b", List.of(true)))).containsEntry("b", List.of("Must be a boolean"));
+        assertThat(errors(s, data("b", Map.of()))).containsEntry("b", List.of("Must be a boolean: true or false"));
+        assertThat(errors(s, data("b", List.of(true)))).containsEntry("b", List.of("Must be a boolean: true or false"));
+    }
+
+    /**
+     * Whole numbers as CKAN's int_validator reads them (JSON integers, JSON numbers without a
+     * fraction, digit strings with spaces around) and nothing else; never narrowed: a number beyond
+     * the field's range is an error naming the range.
+     */
+    @Test
+    void wholeNumbersAreReadOneWayAndNeverWrap() {
+        Schema s = Schema.empty().with("n", "ignore_missing", "int_validator").with("k", "ignore_missing", "natural_number_validator")
+                .with("rows", "ignore_missing", "int_range(0, portal.search.rows_max)").with("part", "ignore_missing", "int_range(1, 10000)");
+        // Accepted.
+        assertThat(validate(s, data("n", 12.0, "k", " 12 ", "rows", "+7", "part", 1e3)))
+                .containsEntry("n", 12).containsEntry("k", 12).containsEntry("rows", 7).containsEntry("part", 1000);
+        assertThat(validate(s, data("n", 4294967297L))).containsEntry("n", 4294967297L);
+        assertThat(validate(s, data("n", "-9223372036854775808"))).containsEntry("n", Long.MIN_VALUE);
+        // Not whole numbers.
+        for (Object bad : new Object[] {"1e10", "0x10", "12.0", "1_000", "12abc", "٣", 1.5, true, List.of(1), Map.of()}) {
+            assertThat(errors(s, data("n", bad))).as("%s", bad).containsEntry("n", List.of("Invalid integer"));
+        }
+        // Beyond the type or the field's bound: refused, never wrapped (4294967297 is 1 as an int).
+        assertThat(errors(s, data("part", "4294967297"))).containsEntry("part", List.of("Must be a whole number from 1 to 10000"));
+        assertThat(errors(s, data("part", 0))).containsEntry("part", List.of("Must be a whole number from 1 to 10000"));
+        assertThat(errors(s, data("rows", 4294967297L))).containsEntry("rows", List.of("Must be a whole number from 0 to 1000"));
+        assertThat(errors(s, data("rows", 1e10))).containsEntry("rows", List.of("Must be a whole number from 0 to 1000"));
+        assertThat(errors(s, data("rows", -1))).containsEntry("rows", List.of("Must be a whole number from 0 to 1000"));
+        assertThat(errors(s, data("k", -1))).containsEntry("k", List.of("Must be a natural number"));
+        String tooBig = "Must be a whole number from -9223372036854775808 to 9223372036854775807";
+        assertThat(errors(s, data("n", "9223372036854775808"))).containsEntry("n", List.of(tooBig));
+        assertThat(errors(s, data("n", new java.math.BigInteger("1" + "0".repeat(30))))).containsEntry("n", List.of(tooBig));
+        assertThat(errors(s, data("k", 1e300))).containsEntry("k", List.of(tooBig));
+        assertThat(errors(s, data("n", "9".repeat(5000)))).containsEntry("n", List.of(tooBig));
+        // int_range's bounds are whole numbers or option keys, checked when the schema is built.
+        assertThatThrownBy(() -> ctx.validate(Schema.empty().with("x", "int_range(0, lots)"), new HashMap<>()))
+                .hasMessageContaining("'lots' is neither a whole number nor an option key");
     }
 
     @Test

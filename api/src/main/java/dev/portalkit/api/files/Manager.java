@@ -1,6 +1,7 @@
 package dev.portalkit.api.files;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -20,6 +21,16 @@ public interface Manager {
     /** Whether the file exists — without reading it (HEAD, stat). */
     default boolean exists(FileData data) {
         throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "exists is not supported");
+    }
+
+    /**
+     * The size and last write time of the file from the backend's metadata (stat, HEAD), without
+     * reading the content; empty when there is no file. Part of {@link Capability#EXISTS}: the
+     * default answers from {@link #exists} and knows neither (size -1, no time); adapters that can,
+     * say more.
+     */
+    default Optional<FileStat> stat(FileData data) {
+        return exists(data) ? Optional.of(FileStat.UNKNOWN) : Optional.empty();
     }
 
     /** Copies {@code source} to {@code target} inside the storage. */

@@ -38,6 +38,15 @@ public interface Uploader {
         throw new FilesException(dev.portalkit.api.ErrorKind.UNSUPPORTED, "multipart upload is not supported");
     }
 
+    /**
+     * The smallest size every part of a multipart upload but its last must have (S3: 5 MiB); 1 when
+     * parts may have any size. The host refuses part numbers an upload of its declared size cannot
+     * need with parts of at least this size, so that one upload never holds more than its size.
+     */
+    default long multipartMinPartSize() {
+        return 1;
+    }
+
     /** Re-reads the upload's state from the backend (parts received so far). */
     default MultipartData multipartRefresh(MultipartData data) {
         return data;

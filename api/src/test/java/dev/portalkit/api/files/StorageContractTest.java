@@ -308,6 +308,26 @@ public abstract class StorageContractTest {
         }
     }
 
+    /**
+     * {@link Manager#stat} (part of EXISTS) finds stored files and no missing ones; a size it knows
+     * is the stored size, a time it knows is when the bytes were written (not before the test began,
+     * allowing a backend's whole-second timestamps, and not in the future).
+     */
+    @Test
+    void statDescribesStoredFilesWithoutReadingThem() {
+        ManagedStorage storage = storage();
+        assumeTrue(storage.supports(Capability.EXISTS), "the storage cannot tell whether a file exists");
+        java.time.Instant before = java.time.Instant.now().minusSeconds(2);
+        FileData data = storage.uploader().upload(at("stat-seven.txt"), bytes("1234567", "seven.txt", "text/plain"), false);
+        java.time.Instant after = java.time.Instant.now().plusSeconds(2);
+        FileStat stat = storage.manager().stat(data).orElseThrow(() -> new AssertionError("stat found no stored file"));
+        assertThat(stat.size()).as("a size stat knows").isIn(-1L, 7L);
+        if (stat.modified() != null) {
+            assertThat(stat.modified()).isBetween(before, after);
+        }
+        assertThat(storage.manager().stat(FileData.of(at("stat-missing.txt")))).isEmpty();
+    }
+
     @Test
     void missingFilesAreNotFound() {
         ManagedStorage storage = storage();

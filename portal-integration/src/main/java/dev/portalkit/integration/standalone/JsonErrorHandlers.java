@@ -1,5 +1,6 @@
 package dev.portalkit.integration.standalone;
 
+import dev.portalkit.integration.web.ApiResponseHeaders;
 import dev.portalkit.integration.web.ApiResponses;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -18,12 +19,19 @@ final class JsonErrorHandlers {
     }
 
     static void writeJson(Request request, Response response, Callback callback, int code) {
+        writeJson(request, response, callback, code, HttpStatus.getMessage(code));
+    }
+
+    /** Writes the error envelope of status {@code code} with {@code message} (the status is set too). */
+    static void writeJson(Request request, Response response, Callback callback, int code, String message) {
         var uri = request.getHttpURI();
         String help = uri == null || uri.getScheme() == null || uri.getAuthority() == null ? "/api/3/action/help_show"
                 : uri.getScheme() + "://" + uri.getAuthority() + "/api/3/action/help_show";
-        byte[] body = ApiResponses.errorJson(help, ApiResponses.httpErrorType(code), HttpStatus.getMessage(code), Map.of());
+        byte[] body = ApiResponses.errorJson(help, ApiResponses.httpErrorType(code), message, Map.of());
+        response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiResponses.JSON_TYPE);
-        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put("X-Content-Type-Options", ApiResponseHeaders.NOSNIFF);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, ApiResponseHeaders.CACHE_CONTROL);
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

@@ -1,8 +1,8 @@
 package dev.portalkit.integration.standalone;
 
 import dev.portalkit.api.PortalException;
-import dev.portalkit.integration.web.ActionInput;
 import dev.portalkit.integration.web.ActionResource;
+import dev.portalkit.integration.web.ApiResponseHeaders;
 import dev.portalkit.integration.web.ApiExceptionMapper;
 import dev.portalkit.integration.web.FileDownloadRoutes;
 import dev.portalkit.integration.web.FileDownloadServlet;
@@ -11,10 +11,14 @@ import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.PortalContainer;
+import dev.portalkit.runtime.intake.UploadIntake;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jakarta.servlet.DispatcherType;
@@ -23,6 +27,7 @@ import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -35,8 +40,12 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
  * The standalone HTTP server: Jetty 12 (ee11 servlet) with RESTEasy serving the same Jakarta
  * REST classes as the WAR, whose instances come from the portal's Weld container, the download
  * servlet on {@code /files/*} (sending local files with {@code sendfile}, see
- * {@link JettyFileSender} and {@link SendfileConnector}); plus the task poller. {@link #close()}
- * stops accepting, lets running requests finish (10 s at most), then stops the poller.
+ * {@link JettyFileSender} and {@link SendfileConnector}); plus the task poller. Slow clients
+ * cannot take it down: a total and a per-address connection limit, a deadline for request heads
+ * ({@link ConnectionGuard}), few threads ever waiting for a request body and a minimum body data
+ * rate ({@link RequestBodyGuard}), an idle timeout; every limit is a {@code portal.http.*} option.
+ * At start, the spools of server processes that are gone are removed. {@link #close()} stops
+ * accepting, lets running requests finish (10 s at most), then stops the poller.
  */
 public final class PortalServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PortalServer.class.getName());
@@ -59,14 +68,15 @@ public final class PortalServer implements AutoCloseable {
         Portal portal = container.portal();
         String host = portal.config().string(WebPlugin.HTTP_HOST);
         int port = portal.config().integer(WebPlugin.HTTP_PORT);
-        ActionInput.deleteStaleSpools(portal.dataDirectory().resolve("tmp"), Duration.ofDays(1));
+        container.bean(UploadIntake.class).sweepDeadSpools();
 
         ResteasyDeployment deployment = new ResteasyDeploymentImpl();
         deployment.getResources().add(container.bean(ActionResource.class));
         deployment.getProviders().add(new ApiExceptionMapper());
+        deployment.getProviders().add(new ApiResponseHeaders());
         deployment.start();
 
-        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        QueuedThreadPool threads = new QueuedThreadPool(WebPlugin.THREADS, 4);
         threads.setName("portal-http");
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
@@ -78,7 +88,16 @@ public final class PortalServer implements AutoCloseable {
         ServerConnector connector = new SendfileConnector(server, httpFactory);
         connector.setHost(host);
         connector.setPort(port);
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(portal.config().integer(WebPlugin.IDLE_TIMEOUT)));
+        Set<InetAddress> proxies = new LinkedHashSet<>();
+        for (String address : portal.config().list(WebPlugin.PROXY_ADDRESSES)) {
+            proxies.add(WebPlugin.ipAddress(address));
+        }
+        ConnectionGuard connections = new ConnectionGuard(portal.config().integer(WebPlugin.MAX_CONNECTIONS_PER_ADDRESS), proxies,
+                TimeUnit.SECONDS.toMillis(portal.config().integer(WebPlugin.HEAD_TIMEOUT)), server.getScheduler());
+        connector.addEventListener(connections);
         server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(portal.config().integer(WebPlugin.MAX_CONNECTIONS), connector));
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.setAttribute(ResteasyDeployment.class.getName(), deployment);
@@ -91,7 +110,11 @@ public final class PortalServer implements AutoCloseable {
         context.getServletHandler().addServletWithMapping(downloads, "/files/*");
         context.getServletHandler().addServletWithMapping(downloads, "/dataset/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
-        server.setHandler(new GracefulHandler(context));
+        RequestBodyGuard.Limits bodies = new RequestBodyGuard.Limits(portal.config().integer(WebPlugin.MAX_BODY_READS),
+                portal.config().integer(WebPlugin.MAX_BODY_READS_PER_ADDRESS), portal.config().size(WebPlugin.MIN_BODY_RATE),
+                TimeUnit.SECONDS.toNanos(portal.config().integer(WebPlugin.BODY_RATE_GRACE)),
+                (int) portal.config().size(WebPlugin.BUFFERED_BODY_SIZE));
+        server.setHandler(new GracefulHandler(new RequestBodyGuard(context, bodies, connections)));
         server.setErrorHandler(new JsonErrorHandlers.Server());
         server.setStopTimeout(10_000);
 

@@ -1,15 +1,14 @@
 package dev.portalkit.integration.war;
 
-import dev.portalkit.integration.web.ActionInput;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.cli.CommandServer;
+import dev.portalkit.runtime.intake.UploadIntake;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
-import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -30,13 +29,16 @@ public class PortalWebListener implements ServletContextListener {
     @Inject
     Portal portal;
 
+    @Inject
+    UploadIntake intake;
+
     private TaskPoller poller;
     private CommandServer commands;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         portal.start(BootOptions.defaults());
-        ActionInput.deleteStaleSpools(portal.dataDirectory().resolve("tmp"), Duration.ofDays(1));
+        intake.sweepDeadSpools();
         poller = TaskPoller.start(portal, managedScheduler());
         // On an embedded H2 database the command line works through this server (H2 lets one process open the file).
         commands = CommandServer.openIfEmbeddedH2(portal).orElse(null);
@@ -52,6 +54,7 @@ public class PortalWebListener implements ServletContextListener {
         if (poller != null) {
             poller.close();
         }
+        intake.close();
         portal.stop();
     }
 

@@ -1,20 +1,21 @@
 package dev.portalkit.integration.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.runtime.Json;
-import dev.portalkit.runtime.PrivateFiles;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.OverlappedDigest;
 import dev.portalkit.runtime.files.UploadPipe;
 import dev.portalkit.runtime.files.tracked.FieldFailure;
+import dev.portalkit.runtime.intake.FilePlan;
+import dev.portalkit.runtime.intake.FileParts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,19 +24,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * The data of one action request, as CKAN reads it: the query parameters of a GET; the JSON
@@ -43,56 +39,29 @@ import java.util.stream.Stream;
  * {@code curl -d '{...}'} does); the fields of a form; or the parts of a
  * {@code multipart/form-data} POST, whose text fields become strings and whose file parts
  * become {@link dev.portalkit.api.files.Upload}s spooled to {@code <data-dir>/tmp}. Repeated
- * names become lists. Closing deletes the spooled files.
+ * names become lists. Each file part is put to the request's {@link FileParts} (the portal's
+ * upload intake) before anything of it is written: refused, or spooled under the plan it answers
+ * (hashed, limited, piped). Closing deletes the spooled files.
  */
 public final class ActionInput implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ActionInput.class.getName());
-    static final String SPOOL_PREFIX = "upload-";
-    static final String SPOOL_SUFFIX = ".part";
+    /** What of a body is read after the closing boundary of a multipart body (an epilogue is ignored). */
+    private static final int MAX_EPILOGUE = 64 * 1024;
 
     /**
-     * Limits and the spool directory for reading a request.
+     * Limits and the intake of file parts for reading a request.
      *
-     * @param filePart what applies to a file part while it is spooled, given the text fields read before it
+     * @param maxParts     the most parts of a multipart body ({@code portal.http.max_parts})
+     * @param maxFileParts the most file parts of a multipart body ({@code portal.http.max_file_parts})
+     * @param fileParts    decides each file part and gives it its spool file
      */
-    public record Limits(long maxBodySize, long maxUploadSize, Path tmpDir, Function<Map<String, Object>, FilePart> filePart) {
-        /** Without hashing or a storage limit while spooling. */
-        public Limits(long maxBodySize, long maxUploadSize, Path tmpDir) {
-            this(maxBodySize, maxUploadSize, tmpDir, fields -> FilePart.PLAIN);
-        }
-    }
-
-    /**
-     * What applies to a file part while it is spooled.
-     *
-     * @param hashAlgorithm the configured name of the algorithm to hash it with (on a helper thread,
-     *                      overlapping the write), or {@code null} for none
-     * @param maxSize       the most bytes the target storage accepts ({@link Long#MAX_VALUE}: not known)
-     * @param storage       the storage that sets {@code maxSize}, for the error, or {@code null}
-     */
-    public record FilePart(String hashAlgorithm, long maxSize, String storage, PipeTarget pipe) {
-        static final FilePart PLAIN = new FilePart(null, Long.MAX_VALUE, null);
-
-        /** Without piping. */
-        public FilePart(String hashAlgorithm, long maxSize, String storage) {
-            this(hashAlgorithm, maxSize, storage, null);
-        }
-    }
-
-    /** Where a file part is predicted to be stored: starts piping it there while it is spooled, when that storage can. */
-    @FunctionalInterface
-    public interface PipeTarget {
-        /**
-         * @param filename the part's file name as the upload will carry it
-         * @param expected the part's predicted size: what the request's Content-Length leaves for it when it is the
-         *                 last part, closed as common clients close a body ({@code CRLF--boundary--CRLF})
-         */
-        Optional<UploadPipe> start(String filename, String contentType, Path spool, long expected);
+    public record Limits(long maxBodySize, long maxUploadSize, int maxParts, int maxFileParts, FileParts fileParts) {
     }
 
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final List<Path> spooled = new ArrayList<>();
     private final List<UploadPipe> pipes = new ArrayList<>();
+    private int files;
 
     private ActionInput() {
     }
@@ -125,6 +94,7 @@ public final class ActionInput implements AutoCloseable {
                     throw tooLarge(limits.maxUploadSize());
                 }
                 input.readMultipart(body, boundary, limits, contentLength);
+                skipEpilogue(body);
             } else if (contentType == null || isJson(contentType) || contentType.equals("application/x-www-form-urlencoded")) {
                 if (contentLength > limits.maxBodySize()) {
                     throw tooLarge(limits.maxBodySize());
@@ -146,6 +116,15 @@ public final class ActionInput implements AutoCloseable {
         } catch (RuntimeException e) {
             input.close();
             throw e;
+        }
+    }
+
+    /** Reads what follows the closing boundary up to the body's end (at most {@link #MAX_EPILOGUE} bytes), so the connection can be reused. */
+    private static void skipEpilogue(InputStream body) throws IOException {
+        byte[] buffer = new byte[8192];
+        long skipped = 0;
+        for (int n; skipped <= MAX_EPILOGUE && (n = body.read(buffer)) >= 0; ) {
+            skipped += n;
         }
     }
 
@@ -203,13 +182,15 @@ public final class ActionInput implements AutoCloseable {
         }
         Object value;
         try {
-            value = Json.MAPPER.readValue(bytes, Object.class);
+            // One JSON value and nothing after it: "{}x" is malformed, not {}.
+            value = Json.MAPPER.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(bytes);
         } catch (JsonProcessingException e) {
             throw PortalException.badRequest("Error decoding JSON data: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // Bytes that are no text in the encoding Jackson detects (e.g. "UTF-32" with characters above U+10FFFF).
+            throw PortalException.badRequest("Error decoding JSON data: the body is not valid UTF-8, UTF-16 or UTF-32 text");
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw PortalException.badRequest("Request data JSON decoded to " + describe(value)
@@ -266,7 +247,12 @@ public final class ActionInput implements AutoCloseable {
     private void readMultipart(InputStream body, String boundary, Limits limits, long contentLength) throws IOException {
         MultipartReader reader = new MultipartReader(body, boundary, limits.maxUploadSize());
         long[] textBudget = {limits.maxBodySize()};
+        int parts = 0;
         for (MultipartReader.PartHeaders part; (part = reader.nextPart()) != null; ) {
+            if (++parts > limits.maxParts()) {
+                throw PortalException.badRequest("The request has more than " + limits.maxParts() + " parts ("
+                        + WebPlugin.MAX_PARTS + ")");
+            }
             Map<String, String> disposition = ContentDisposition.parse(part.get("content-disposition"));
             String name = disposition.get("name");
             if (name == null) {
@@ -286,95 +272,151 @@ public final class ActionInput implements AutoCloseable {
                 });
                 add(name, text.toString(charset(charsetOf(type))));
             } else {
+                long remaining = contentLength < 0 ? -1 : contentLength - reader.bodyOffset();
                 // A part is piped only when its size can be predicted; a wrong prediction only costs the pipe.
-                long expected = contentLength < 0 ? -1 : contentLength - reader.bodyOffset() - reader.closingLength();
-                spool(reader, name, filename, type, limits.tmpDir(), limits.filePart().apply(data), expected);
+                long expected = contentLength < 0 ? -1 : remaining - reader.closingLength();
+                FilePart spool = new FilePart(name, filename, type, limits, remaining, expected);
+                spool.read(reader);
             }
         }
     }
 
     /**
-     * Writes a file part to {@code <tmp>/upload-*.part}, hashing it on a helper thread as it goes
-     * (when the target's algorithm is known), keeping its head for type detection and refusing it
-     * once it passes the target storage's {@code max_size} (when the storage is known). A refused
-     * part's file is deleted with the others when the request ends.
+     * One file part, written to a spool file of the intake, hashed on a helper thread as it goes
+     * (when the target's algorithm is known), its head kept for type detection, refused once it
+     * passes the target storage's {@code max_size} (when the storage is known). The intake decides
+     * the part before its first byte is written: at its start when it names a file; for a part
+     * without a file name (an HTML form's empty file input sends one), at its first byte, so an
+     * empty one is no file and costs nothing. A refused part's file is deleted with the others
+     * when the request ends.
      */
-    private void spool(MultipartReader reader, String name, String filename, String type, Path tmpDir, FilePart rules,
-                       long expected) throws IOException {
-        PrivateFiles.createDirectories(tmpDir);
-        Path file = Files.createTempFile(tmpDir, SPOOL_PREFIX, SPOOL_SUFFIX); // 0600
-        spooled.add(file);
-        String clean = baseName(filename);
-        String uploadName = clean.isEmpty() ? "upload" : clean;
-        String contentType = type == null || type.isBlank() ? "application/octet-stream" : type;
-        UploadPipe pipe = rules.pipe() == null || expected <= 0 ? null
-                : rules.pipe().start(uploadName, contentType, file, expected).orElse(null);
-        if (pipe != null) {
-            pipes.add(pipe);
+    private final class FilePart implements MultipartReader.Sink {
+        private final String field;
+        private final String filename;
+        private final String uploadName;
+        private final boolean named;
+        private final String contentType;
+        private final Limits limits;
+        private final long remaining;
+        private final long expected;
+        private final byte[] head = new byte[ContentTypes.SNIFF_BYTES];
+        private FilePlan plan;
+        private Path file;
+        private FileChannel channel;
+        private OverlappedDigest digest;
+        private UploadPipe pipe;
+        private long written;
+
+        FilePart(String field, String filename, String type, Limits limits, long remaining, long expected) {
+            this.field = field;
+            this.filename = filename;
+            String clean = baseName(filename);
+            this.named = !clean.isEmpty();
+            this.uploadName = named ? clean : "upload";
+            this.contentType = type == null || type.isBlank() ? "application/octet-stream" : type;
+            this.limits = limits;
+            this.remaining = remaining;
+            this.expected = expected;
         }
-        OverlappedDigest digest = rules.hashAlgorithm() == null ? null : new OverlappedDigest(Hashing.digest(rules.hashAlgorithm()));
-        byte[] head = new byte[ContentTypes.SNIFF_BYTES];
-        long size;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            long[] written = {0};
-            reader.readBody((bytes, off, len) -> {
-                if (written[0] + len > rules.maxSize()) {
-                    throw FieldFailure.on(name, FilesException.tooLarge(rules.storage(), rules.maxSize()));
+
+        void read(MultipartReader reader) throws IOException {
+            try {
+                if (named) {
+                    open();
                 }
-                if (written[0] < head.length) {
-                    System.arraycopy(bytes, off, head, (int) written[0], (int) Math.min(len, head.length - written[0]));
+                reader.readBody(this);
+                if (channel != null) {
+                    channel.close();
                 }
-                if (digest != null) {
-                    digest.update(bytes, off, len);
-                }
-                ByteBuffer chunk = ByteBuffer.wrap(bytes, off, len);
-                try {
-                    while (chunk.hasRemaining()) {
-                        channel.write(chunk);
-                    }
-                } catch (IOException e) {
-                    throw new SpoolFailure(e);
-                }
-                written[0] += len;
+            } catch (SpoolFailure e) {
+                abandon();
+                // Our disk, not the client's request: e.g. no space left in <data-dir>/tmp.
+                throw new PortalException(ErrorKind.TRANSIENT, "The upload could not be stored for processing", e.getCause());
+            } catch (IOException | RuntimeException e) {
+                abandon();
+                throw e;
+            }
+            if (plan == null) {
+                return; // an empty file input of a form: no file was sent
+            }
+            if (pipe != null) {
+                pipe.ended(written);
+            }
+            String hash = digest == null ? null : digest.finish();
+            add(field, new SpooledUpload(uploadName, contentType, file, written, Arrays.copyOf(head, (int) Math.min(written, head.length)),
+                    plan.hashAlgorithm(), hash, pipe));
+        }
+
+        /** Asks the intake, then makes the spool file (and the pipe, when the plan has one). */
+        private void open() throws IOException {
+            if (files >= limits.maxFileParts()) {
+                throw FieldFailure.of(ErrorKind.BAD_REQUEST, field, "The request has more than " + limits.maxFileParts()
+                        + " files (" + WebPlugin.MAX_FILE_PARTS + ")");
+            }
+            plan = limits.fileParts().filePart(field, filename, data, remaining);
+            files++;
+            try {
+                file = limits.fileParts().newSpool();
+            } catch (IOException e) {
+                throw new SpoolFailure(e);
+            }
+            spooled.add(file);
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new SpoolFailure(e);
+            }
+            if (plan.pipe() != null && expected > 0) {
+                pipe = plan.pipe().start(uploadName, contentType, file, expected).orElse(null);
                 if (pipe != null) {
-                    pipe.grew(written[0]);
+                    pipes.add(pipe);
                 }
-            });
-            size = written[0];
-        } catch (SpoolFailure e) {
-            abandon(digest);
-            abort(pipe);
-            // Our disk, not the client's request: e.g. no space left in <data-dir>/tmp.
-            throw new PortalException(ErrorKind.TRANSIENT, "The upload could not be stored for processing", e.getCause());
-        } catch (IOException | RuntimeException e) {
-            abandon(digest);
-            abort(pipe);
-            throw e;
+            }
+            digest = plan.hashAlgorithm() == null ? null : new OverlappedDigest(Hashing.digest(plan.hashAlgorithm()));
         }
-        if (clean.isEmpty() && size == 0) {
-            // A file input left empty in an HTML form: no file was sent.
-            abort(pipe);
-            spooled.remove(file);
-            Files.deleteIfExists(file);
-            return;
-        }
-        if (pipe != null) {
-            pipe.ended(size);
-        }
-        String hash = digest == null ? null : digest.finish();
-        add(name, new SpooledUpload(uploadName, contentType, file, size,
-                Arrays.copyOf(head, (int) Math.min(size, head.length)), rules.hashAlgorithm(), hash, pipe));
-    }
 
-    private static void abort(UploadPipe pipe) {
-        if (pipe != null) {
-            pipe.abort();
+        @Override
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            if (plan == null) {
+                open();
+            }
+            if (written + len > plan.maxSize()) {
+                throw FieldFailure.on(field, FilesException.tooLarge(plan.storage(), plan.maxSize()));
+            }
+            if (written < head.length) {
+                System.arraycopy(bytes, off, head, (int) written, (int) Math.min(len, head.length - written));
+            }
+            if (digest != null) {
+                digest.update(bytes, off, len);
+            }
+            ByteBuffer chunk = ByteBuffer.wrap(bytes, off, len);
+            try {
+                while (chunk.hasRemaining()) {
+                    channel.write(chunk);
+                }
+            } catch (IOException e) {
+                throw new SpoolFailure(e);
+            }
+            written += len;
+            if (pipe != null) {
+                pipe.grew(written);
+            }
         }
-    }
 
-    private static void abandon(OverlappedDigest digest) {
-        if (digest != null) {
-            digest.abandon();
+        private void abandon() {
+            if (digest != null) {
+                digest.abandon();
+            }
+            if (pipe != null) {
+                pipe.abort();
+            }
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    LOG.log(Level.FINE, "cannot close the spool " + file, e);
+                }
+            }
         }
     }
 
@@ -449,29 +491,5 @@ public final class ActionInput implements AutoCloseable {
             }
         }
         spooled.clear();
-    }
-
-    /** Deletes spooled uploads older than {@code age} left by a process that died mid-request. */
-    public static void deleteStaleSpools(Path tmpDir, Duration age) {
-        if (!Files.isDirectory(tmpDir)) {
-            return;
-        }
-        Instant cutoff = Instant.now().minus(age);
-        try (Stream<Path> files = Files.list(tmpDir)) {
-            files.filter(f -> {
-                String n = f.getFileName().toString();
-                return n.startsWith(SPOOL_PREFIX) && n.endsWith(SPOOL_SUFFIX);
-            }).forEach(f -> {
-                try {
-                    if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
-                        Files.deleteIfExists(f);
-                    }
-                } catch (IOException e) {
-                    LOG.log(Level.FINE, "cannot delete stale upload " + f, e);
-                }
-            });
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot list " + tmpDir + ": " + e.getMessage());
-        }
     }
 }

@@ -2,12 +2,15 @@ package dev.portalkit.integration.web;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
 import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.intake.UploadIntake;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,6 +20,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
@@ -24,9 +28,13 @@ import java.util.Optional;
 
 /**
  * CKAN's action API: {@code GET|POST /api/action/NAME} and {@code /api/3/action/NAME}. One
- * request runs one action through {@link Portal#call}: token check, then the action's
- * existence, then the body (read only when both passed), then the call; the envelope carries
- * the result or the error.
+ * request runs one action through {@link Portal#call}: the token check, then the portal's upload
+ * intake admits the request by its head ({@link UploadIntake#admit}: the action exists, GET and
+ * HEAD only for side-effect-free actions, the caller is not refused whatever the data, the
+ * declared length fits), then the body is read (each file part put to the intake before it is
+ * written), then the call; the envelope carries the result or the error. An answer given before
+ * the body was read to its end closes the connection ({@code Connection: close}): what is left of
+ * the body cannot be told from a next request.
  */
 @Path("/api")
 @Dependent
@@ -37,47 +45,70 @@ public class ActionResource {
     @Inject
     Instance<ApiTokenAuthenticator> authenticators;
 
+    @Inject
+    UploadIntake intake;
+
     /** For CDI. */
     public ActionResource() {
     }
 
     @GET
     @Path("action/{name}")
-    public Response get(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return handle(name, headers, uri, null);
+    public Response get(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                        @Context HttpServletRequest request) {
+        return handle(name, headers, uri, request, null);
     }
 
     @GET
     @Path("3/action/{name}")
-    public Response get3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return handle(name, headers, uri, null);
+    public Response get3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                         @Context HttpServletRequest request) {
+        return handle(name, headers, uri, request, null);
     }
 
+    /**
+     * The body is taken from the servlet request only once the request is admitted: asking for it
+     * earlier (as an entity parameter would) makes the server send {@code 100 Continue}.
+     */
     @POST
     @Path("action/{name}")
-    public Response post(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
-        return handle(name, headers, uri, body);
+    public Response post(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                         @Context HttpServletRequest request) {
+        return handle(name, headers, uri, request, new Body(request));
     }
 
     @POST
     @Path("3/action/{name}")
-    public Response post3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
-        return handle(name, headers, uri, body);
+    public Response post3(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri,
+                          @Context HttpServletRequest request) {
+        return handle(name, headers, uri, request, new Body(request));
     }
 
-    private Response handle(String name, HttpHeaders headers, UriInfo uri, InputStream body) {
+    /** @param body the POST body, or {@code null} for GET and HEAD */
+    private Response handle(String name, HttpHeaders headers, UriInfo uri, HttpServletRequest request, Body body) {
         String help = ApiResponses.helpUrl(uri.getBaseUri(), name);
         ActionInput input = null;
         try {
-            Optional<UserRef> user = ApiTokens.user(headers.getHeaderString(HttpHeaders.AUTHORIZATION), authenticators);
-            if (portal.dispatcher().actions().get(name) == null) {
-                throw PortalException.notFound("Action '" + name + "' does not exist");
+            // The client's address: failed token checks are throttled per address (and the action may throttle passwords).
+            String client = request == null ? null : request.getRemoteAddr();
+            Optional<UserRef> user = ApiTokens.user(new ApiTokens.Credentials(headers.getHeaderString(HttpHeaders.AUTHORIZATION), client),
+                    authenticators);
+            MediaType type = body == null ? null : mediaType(headers);
+            long length = body == null ? -1 : contentLength(headers.getHeaderString(HttpHeaders.CONTENT_LENGTH));
+            UploadIntake.Admission admission = intake.admit(name, user, body == null, length, "multipart/form-data".equals(baseType(type)),
+                    portal.config().bool(WebPlugin.PIPE_UPLOADS));
+            input = body == null ? ActionInput.fromQuery(uri.getQueryParameters()) : readBody(admission, type, length, body);
+            ActionContext context = portal.context(user, false);
+            if (client != null) {
+                context.attributes().put(ApiTokenAuthenticator.CLIENT_ADDRESS_ATTRIBUTE, client);
             }
-            input = body == null ? ActionInput.fromQuery(uri.getQueryParameters()) : readBody(name, user, headers, body);
-            Object result = portal.call(name, user, input.data());
+            Object result = context.call(name, input.data());
             return ApiResponses.success(help, result);
+        } catch (UploadIntake.MethodRefused e) {
+            return ApiResponses.error(help, 405, ApiResponses.httpErrorType(405), e.getMessage(), Map.of(), e.allowed());
         } catch (Exception e) {
-            return ApiResponses.error(help, e);
+            Response error = ApiResponses.error(help, e);
+            return body != null && body.unread(headers) ? Response.fromResponse(error).header("Connection", "close").build() : error;
         } finally {
             if (input != null) {
                 input.close();
@@ -85,21 +116,27 @@ public class ActionResource {
         }
     }
 
-    private ActionInput readBody(String action, Optional<UserRef> user, HttpHeaders headers, InputStream body) {
-        MediaType type;
+    private ActionInput readBody(UploadIntake.Admission admission, MediaType type, long length, InputStream body) {
+        String contentType = baseType(type);
+        String boundary = type == null ? null : parameter(type.getParameters(), "boundary");
+        String charset = type == null ? null : parameter(type.getParameters(), "charset");
+        ActionInput.Limits limits = new ActionInput.Limits(portal.config().size(WebPlugin.MAX_BODY_SIZE),
+                portal.config().size(WebPlugin.MAX_UPLOAD_SIZE), portal.config().integer(WebPlugin.MAX_PARTS),
+                portal.config().integer(WebPlugin.MAX_FILE_PARTS), admission);
+        return ActionInput.fromBody(contentType, boundary, charset, length, body, limits);
+    }
+
+    private static MediaType mediaType(HttpHeaders headers) {
         try {
-            type = headers.getMediaType();
+            return headers.getMediaType();
         } catch (RuntimeException e) {
             throw PortalException.badRequest("Malformed Content-Type header");
         }
-        String contentType = type == null ? null : (type.getType() + "/" + type.getSubtype()).toLowerCase(Locale.ROOT);
-        String boundary = type == null ? null : parameter(type.getParameters(), "boundary");
-        String charset = type == null ? null : parameter(type.getParameters(), "charset");
-        long length = contentLength(headers.getHeaderString(HttpHeaders.CONTENT_LENGTH));
-        ActionInput.Limits limits = new ActionInput.Limits(portal.config().size(WebPlugin.MAX_BODY_SIZE),
-                portal.config().size(WebPlugin.MAX_UPLOAD_SIZE), portal.dataDirectory().resolve("tmp"),
-                UploadSpooling.rules(portal, action, portal.config().bool(WebPlugin.PIPE_UPLOADS) ? user : Optional.empty()));
-        return ActionInput.fromBody(contentType, boundary, charset, length, body, limits);
+    }
+
+    /** The media type without parameters, in lower case, or {@code null}. */
+    private static String baseType(MediaType type) {
+        return type == null ? null : (type.getType() + "/" + type.getSubtype()).toLowerCase(Locale.ROOT);
     }
 
     private static String parameter(Map<String, String> parameters, String name) {
@@ -119,6 +156,55 @@ public class ActionResource {
             return Long.parseLong(header.trim());
         } catch (NumberFormatException e) {
             throw new PortalException(ErrorKind.BAD_REQUEST, "Malformed Content-Length header");
+        }
+    }
+
+    /** A request body, opened on the first read, that knows whether it was read to its end. */
+    private static final class Body extends InputStream {
+        private final HttpServletRequest request;
+        private InputStream in;
+        private boolean ended;
+
+        Body(HttpServletRequest request) {
+            this.request = request;
+        }
+
+        private InputStream in() throws IOException {
+            if (in == null) {
+                in = request.getInputStream();
+            }
+            return in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in().read();
+            ended |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = in().read(buffer, off, len);
+            ended |= n < 0;
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in().available();
+        }
+
+        /** Whether the request has a body whose end was not read. */
+        boolean unread(HttpHeaders headers) {
+            if (ended) {
+                return false;
+            }
+            String length = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+            if (length != null && !length.isBlank()) {
+                return !length.trim().equals("0");
+            }
+            return headers.getHeaderString("Transfer-Encoding") != null;
         }
     }
 }

@@ -62,6 +62,7 @@ public final class ApiResponses {
             case PERMISSION_DENIED -> "Authorization Error";
             case TOO_LARGE -> "Too Large Error";
             case WRONG_TYPE -> "Unsupported Media Type Error";
+            case TOO_MANY_REQUESTS -> "Too Many Requests Error";
             case UNSUPPORTED -> "Not Implemented Error";
             case TRANSIENT -> "Service Unavailable Error";
             case CONFIG_INVALID, INTERNAL -> "Internal Error";
@@ -126,7 +127,22 @@ public final class ApiResponses {
         if (allowHeader != null) {
             builder.header(HttpHeaders.ALLOW, allowHeader);
         }
+        retryAfter(status, details).ifPresent(seconds -> builder.header(RETRY_AFTER, seconds));
         return builder.build();
+    }
+
+    /** The {@code Retry-After} header. */
+    public static final String RETRY_AFTER = "Retry-After";
+
+    /**
+     * The {@code Retry-After} value of an error: the whole seconds of its {@code retry_after} detail
+     * on a 429 or 503 (TOO_MANY_REQUESTS, TRANSIENT); empty otherwise.
+     */
+    public static java.util.Optional<String> retryAfter(int status, Map<String, Object> details) {
+        if ((status == 429 || status == 503) && details.get("retry_after") instanceof Number seconds && seconds.longValue() >= 0) {
+            return java.util.Optional.of(String.valueOf(seconds.longValue()));
+        }
+        return java.util.Optional.empty();
     }
 
     /** The error envelope as JSON bytes (also for the servlet container's own error pages). */
@@ -159,9 +175,12 @@ public final class ApiResponses {
             case 404 -> "Not Found Error";
             case 405 -> "Method Not Allowed Error";
             case 406 -> "Not Acceptable Error";
+            case 408 -> "Request Timeout Error";
             case 413 -> "Too Large Error";
             case 415 -> "Unsupported Media Type Error";
             case 416 -> "Range Not Satisfiable Error";
+            case 429 -> "Too Many Requests Error";
+            case 503 -> "Service Unavailable Error";
             default -> status >= 500 ? "Internal Error" : "Bad Request Error";
         };
     }

@@ -10,13 +10,20 @@ import java.util.Optional;
 /**
  * The {@code Authorization} header of an API request: absent or blank means anonymous; a raw API
  * token or {@code Bearer <token>} must belong to a user, else the request is refused (403) before
- * anything runs. Without an {@link ApiTokenAuthenticator} bean every token is invalid.
+ * anything runs. Without an {@link ApiTokenAuthenticator} bean every token is invalid. The
+ * authenticator throttles and logs failures by the client's address (429 with {@code Retry-After}
+ * after too many).
  */
 public final class ApiTokens {
     private ApiTokens() {
     }
 
-    public static Optional<UserRef> user(String authorization, Instance<ApiTokenAuthenticator> authenticators) {
+    /** What a request presents: its {@code Authorization} header (or null) and the client's address (or null). */
+    public record Credentials(String authorization, String clientAddress) {
+    }
+
+    public static Optional<UserRef> user(Credentials credentials, Instance<ApiTokenAuthenticator> authenticators) {
+        String authorization = credentials.authorization();
         if (authorization == null || authorization.isBlank()) {
             return Optional.empty();
         }
@@ -27,7 +34,7 @@ public final class ApiTokens {
         if (token.isEmpty() || authenticators == null || authenticators.isUnsatisfied()) {
             throw invalid();
         }
-        return authenticators.get().authenticate(token).map(Optional::of).orElseThrow(ApiTokens::invalid);
+        return authenticators.get().authenticate(token, credentials.clientAddress()).map(Optional::of).orElseThrow(ApiTokens::invalid);
     }
 
     private static PortalException invalid() {

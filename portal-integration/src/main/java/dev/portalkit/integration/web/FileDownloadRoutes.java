@@ -18,8 +18,8 @@ import dev.portalkit.runtime.files.download.DownloadableFile;
 import dev.portalkit.runtime.files.download.DownloadLinks;
 import dev.portalkit.runtime.files.download.DownloadConfig;
 import dev.portalkit.runtime.files.download.FileDownloads;
-import dev.portalkit.runtime.uploader.EntityUploads;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
@@ -40,9 +40,9 @@ import java.util.Optional;
  *   <li>{@code download/<id>}: {@code files_file_show} for the requesting user (the
  *       {@code Authorization} header as in the action API; anonymous without) is the permission
  *       check and gives the file;</li>
- *   <li>{@code link/<token>}: a download link ({@link DownloadLinks}); the link is the permission, so
- *       {@code files_file_show} runs with {@code ignore_auth}; a one-time link is consumed by the
- *       {@code GET} that is answered.</li>
+ *   <li>{@code link/<token>}: a download link ({@link DownloadLinks}); the link is the permission
+ *       while it holds ({@code FileApi.linkedFile}: not revoked, its maker may still see the file);
+ *       a one-time link is consumed by the {@code GET} that is answered.</li>
  * </ul>
  *
  * <p>and, below {@code /dataset/}, a resource's uploaded file,
@@ -78,10 +78,10 @@ public class FileDownloadRoutes {
 
     /**
      * @param segments      the decoded path segments after {@code /files/}
-     * @param authorization the {@code Authorization} header, or null
+     * @param credentials   the {@code Authorization} header (or null) and the client's address
      * @throws PortalException NOT_FOUND, PERMISSION_DENIED, BAD_REQUEST, ... (rendered as API error envelopes)
      */
-    public Routed route(List<String> segments, String authorization, DownloadRequest request) {
+    public Routed route(List<String> segments, ApiTokens.Credentials credentials, DownloadRequest request) {
         String route = segments.isEmpty() ? "" : segments.get(0);
         switch (route) {
             case "public-download":
@@ -91,7 +91,7 @@ public class FileDownloadRoutes {
                 break;
             case "download":
                 if (segments.size() == 2) {
-                    return download(segments.get(1), authorization, request);
+                    return download(segments.get(1), credentials, request);
                 }
                 break;
             case "link":
@@ -109,11 +109,11 @@ public class FileDownloadRoutes {
      * @param segments the decoded path segments after {@code /dataset/}
      */
     @SuppressWarnings("unchecked")
-    public Routed resource(List<String> segments, String authorization, DownloadRequest request) {
+    public Routed resource(List<String> segments, ApiTokens.Credentials credentials, DownloadRequest request) {
         if (segments.size() < 5 || !"resource".equals(segments.get(1)) || !"download".equals(segments.get(3))) {
             throw PortalException.notFound("Not found");
         }
-        Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
+        Optional<UserRef> user = ApiTokens.user(credentials, authenticators);
         ActionContext caller = portal.context(user, false);
         Map<String, Object> resource = (Map<String, Object>) caller.call("resource_show", Map.of("id", segments.get(2)));
         ActionContext system = portal.context(Optional.empty(), true);
@@ -125,10 +125,12 @@ public class FileDownloadRoutes {
         Object fileId = resource.get("file_id");
         if (!"upload".equals(resource.get("url_type")) || fileId == null) {
             String url = resource.get("url") instanceof String u ? u : "";
-            if (EntityUploads.hasScheme(url) && !url.contains("/resource/" + resource.get("id") + "/download/")) {
-                return new Routed(FileDownloads.redirect(URI.create(url)), "no-store");
+            Optional<URI> link = webLink(url);
+            if (link.isPresent() && !url.contains("/resource/" + resource.get("id") + "/download/")) {
+                return new Routed(FileDownloads.redirect(link.get()), "no-store");
             }
-            throw PortalException.notFound("Resource " + resource.get("id") + " has no uploaded file");
+            throw PortalException.notFound("Resource " + resource.get("id") + " has no uploaded file, and its url is no http, "
+                    + "https or ftp link to redirect to");
         }
         DownloadableFile file = show(system, String.valueOf(fileId));
         FilesPlugin files = FilesPlugin.of(portal);
@@ -139,6 +141,26 @@ public class FileDownloadRoutes {
             return new Routed(FileDownloads.redirect(storage.reader().temporalLink(file.data(), ttl, file.name())), "no-store");
         }
         return new Routed(files.downloads().respond(storage, file.target(), request), "private, no-cache");
+    }
+
+    /**
+     * A resource {@code url} the download route may redirect to: an absolute http, https or ftp URL
+     * with a host that parses (CKAN takes free text there: {@code javascript:}, {@code data:}, a
+     * name without a scheme, or a broken URL is no link), in its ASCII form for the Location header.
+     */
+    static Optional<URI> webLink(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https") || scheme.equals("ftp")) || uri.isOpaque() || uri.getHost() == null
+                || uri.getHost().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(URI.create(uri.toASCIIString()));
     }
 
     private Routed publicDownload(String storageName, String path, DownloadRequest request) {
@@ -153,10 +175,10 @@ public class FileDownloadRoutes {
         return new Routed(files.downloads().respond(storage, target, request), "no-cache");
     }
 
-    private Routed download(String id, String authorization, DownloadRequest request) {
+    private Routed download(String id, ApiTokens.Credentials credentials, DownloadRequest request) {
         // The token check and files_file_show share one transaction (each would open its own).
         DownloadableFile file = portal.inTransaction(() -> {
-            Optional<UserRef> user = ApiTokens.user(authorization, authenticators);
+            Optional<UserRef> user = ApiTokens.user(credentials, authenticators);
             return show(portal.context(user, false), id);
         });
         FilesPlugin files = FilesPlugin.of(portal);
@@ -168,7 +190,8 @@ public class FileDownloadRoutes {
         FilesPlugin files = FilesPlugin.of(portal);
         DownloadLinks links = files.downloadLinks();
         DownloadLinks.Grant grant = links.verify(token);
-        DownloadableFile file = show(portal.context(Optional.empty(), true), grant.fileId());
+        // The link is the permission while it holds: not revoked, and its maker may still see the file.
+        DownloadableFile file = DownloadableFile.fromDict(files.fileApi().linkedFile(grant));
         ManagedStorage storage = files.storages().get(file.storage());
         DownloadResponse response = files.downloads().respond(storage, file.target(), request);
         if (!request.head()) {

@@ -71,8 +71,9 @@ public class FileDownloadServlet extends HttpServlet {
         FileDownloadRoutes.Routed routed;
         try {
             List<String> datasetPath = segments(req, DATASET_PREFIX);
-            routed = datasetPath != null ? routes.resource(datasetPath, req.getHeader("Authorization"), request)
-                    : routes.route(segments(req), req.getHeader("Authorization"), request);
+            ApiTokens.Credentials credentials = new ApiTokens.Credentials(req.getHeader("Authorization"), req.getRemoteAddr());
+            routed = datasetPath != null ? routes.resource(datasetPath, credentials, request)
+                    : routes.route(segments(req), credentials, request);
         } catch (RuntimeException e) {
             writeError(req, resp, ApiResponses.describe(e), head);
             return;
@@ -200,6 +201,7 @@ public class FileDownloadServlet extends HttpServlet {
             return;
         }
         resp.setStatus(error.status());
+        ApiResponses.retryAfter(error.status(), error.details()).ifPresent(seconds -> resp.setHeader(ApiResponses.RETRY_AFTER, seconds));
         writeJson(req, resp, error, head);
     }
 

@@ -40,7 +40,9 @@ public class RequestSizeFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain) throws IOException, ServletException {
         long length = req.getContentLengthLong();
         if (length > 0 && portal != null && portal.isStarted()) {
-            String type = req.getContentType() == null ? "" : req.getContentType().toLowerCase(Locale.ROOT).strip();
+            // The raw header: the servlet API's getContentType() fails on a charset the JVM does not know (a 500).
+            String header = req.getHeader("Content-Type");
+            String type = header == null ? "" : header.toLowerCase(Locale.ROOT).strip();
             String option = type.startsWith("multipart/form-data") ? WebPlugin.MAX_UPLOAD_SIZE : WebPlugin.MAX_BODY_SIZE;
             long limit = portal.config().size(option);
             if (length > limit) {
@@ -60,6 +62,8 @@ public class RequestSizeFilter extends HttpFilter {
         resp.setStatus(error.status());
         // The body was not read: the connection cannot carry another request after it.
         resp.setHeader("Connection", "close");
+        resp.setHeader("Cache-Control", ApiResponseHeaders.CACHE_CONTROL);
+        resp.setHeader("X-Content-Type-Options", ApiResponseHeaders.NOSNIFF);
         resp.setContentType(ApiResponses.JSON_TYPE);
         resp.setContentLength(body.length);
         resp.getOutputStream().write(body);

@@ -12,10 +12,15 @@ import java.util.logging.Logger;
 /**
  * Runs the task outbox's due tasks ({@code portal.tasks().runDue()}: retries of failed
  * post-commit tasks, tasks left by a crash) every {@code portal.tasks.poll_interval} seconds
- * while the server runs; 0 or less turns it off.
+ * while the server runs (0 or less turns that off), and the subsystems' periodic upkeep
+ * ({@link Portal#upkeep()}: the orphan sweep) at the same pace, or every minute when task polling
+ * is off.
  */
 public final class TaskPoller implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TaskPoller.class.getName());
+
+    /** Seconds between upkeeps when task polling is off. */
+    static final int UPKEEP_WITHOUT_POLLING = 60;
 
     private final ScheduledExecutorService executor;
     private final boolean ownExecutor;
@@ -32,10 +37,12 @@ public final class TaskPoller implements AutoCloseable {
      *                 daemon thread of our own
      */
     public static TaskPoller start(Portal portal, ScheduledExecutorService executor) {
-        int interval = portal.config().integer(CoreConfig.TASKS_POLL_INTERVAL);
-        if (interval <= 0 || portal.transactions() == null) {
+        int pollInterval = portal.config().integer(CoreConfig.TASKS_POLL_INTERVAL);
+        if (portal.transactions() == null) {
             return new TaskPoller(null, false, null);
         }
+        boolean polling = pollInterval > 0;
+        int interval = polling ? pollInterval : UPKEEP_WITHOUT_POLLING;
         boolean own = executor == null;
         ScheduledExecutorService exec = own ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portal-task-poller");
@@ -44,7 +51,7 @@ public final class TaskPoller implements AutoCloseable {
         }) : executor;
         ScheduledFuture<?> future = exec.scheduleWithFixedDelay(() -> {
             try {
-                if (portal.isStarted()) {
+                if (polling && portal.isStarted()) {
                     int ran = portal.tasks().runDue();
                     if (ran > 0) {
                         LOG.fine(() -> "ran " + ran + " due post-commit task(s)");
@@ -52,6 +59,13 @@ public final class TaskPoller implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "running due post-commit tasks failed: " + e.getMessage(), e);
+            }
+            try {
+                if (portal.isStarted()) {
+                    portal.upkeep();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "upkeep failed: " + e.getMessage(), e);
             }
         }, interval, interval, TimeUnit.SECONDS);
         return new TaskPoller(exec, own, future);

@@ -93,6 +93,27 @@ public final class ApiClient {
         return send(b);
     }
 
+    /** A {@code GET} answered with bytes: a download. */
+    public record Download(int status, String contentType, byte[] body) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@code GET} of any path under the base URL ({@code files/download/<id>}), with a token or anonymous ({@code null}). */
+    public Download download(String path, String token) {
+        try {
+            HttpResponse<byte[]> r = http.send(request(path.startsWith("/") ? path.substring(1) : path, token).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A raw request to any path under the base URL. */
     public Reply send(String method, String path, String contentType, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder b = request(path, null).method(method, body);

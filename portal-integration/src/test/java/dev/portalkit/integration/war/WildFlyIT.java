@@ -13,6 +13,7 @@ import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
 import dev.portalkit.integration.testing.PortalkitCli;
 import dev.portalkit.integration.testing.HttpProbe;
+import dev.portalkit.integration.testing.RawHttp;
 import dev.portalkit.integration.testing.WildFlyServer;
 import dev.portalkit.runtime.testing.PostgresServer;
 import dev.portalkit.testservers.Azurite;
@@ -233,6 +234,48 @@ class WildFlyIT {
             assertThat(reply.body()).doesNotContain("Exception", "\tat ", "dev.portalkit.", "org.jboss");
         }
         assertThat(api.postJson("example_upload_digest", "{}", null).error()).containsEntry("__type", "Validation Error");
+    }
+
+    /**
+     * The action API's methods, headers and body admission in the WAR (#11): the same JAX-RS resource
+     * and intake as the standalone server, on Undertow.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void stateChangesOnlyByPostAndPermissionBeforeTheBody() throws Exception {
+        // Lengths stay under Undertow's max-post-size (10 MB by default): the refusals tested are the portal's.
+        Map<String, Object> file = assertDict(api, "files_file_create", api.multipart("files_file_create", new ApiClient.Multipart()
+                .file("upload", "kept.txt", "text/plain", "kept".getBytes(java.nio.charset.StandardCharsets.UTF_8)), adminToken));
+        HttpProbe http = new HttpProbe(api.base());
+        for (String method : List.of("GET", "HEAD")) {
+            HttpProbe.Reply refused = http.send(method, "api/3/action/files_file_delete?id=" + file.get("id"), "Authorization", adminToken);
+            assertThat(refused.status()).as(method).isEqualTo(405);
+            assertThat(refused.header("Allow")).isEqualTo("POST");
+            assertThat(refused.header("Cache-Control")).isEqualTo("no-store");
+            assertThat(refused.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        }
+        assertSuccess(api, "files_file_show", api.call("files_file_show", map("id", file.get("id")), adminToken));
+        HttpProbe.Reply status = http.get("api/3/action/status_show");
+        assertThat(status.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(status.header("X-Content-Type-Options")).isEqualTo("nosniff");
+
+        try (RawHttp c = RawHttp.connect(api.base(), 30_000)) {
+            c.head("POST", "api/action/files_file_create", "Content-Type", "multipart/form-data; boundary=b",
+                    "Content-Length", "5000000", "Expect", "100-continue");
+            RawHttp.Response answer = c.read();
+            assertThat(answer.status()).as("the first answer to an anonymous upload's head: " + answer.head() + " " + answer.text())
+                    .isEqualTo(403);
+            assertThat(answer.error()).containsEntry("__type", "Authorization Error");
+        }
+        try (RawHttp c = RawHttp.connect(api.base(), 30_000)) {
+            c.head("POST", "api/action/status_show", "Content-Type", "multipart/form-data; boundary=b", "Content-Length", "5000000");
+            c.send("--b\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"a.bin\"\r\n\r\n");
+            c.trySend(new byte[100]);
+            RawHttp.Response answer = c.read();
+            assertThat(answer.status()).as("a file to an action that takes none, before the rest of the body: " + answer.text())
+                    .isEqualTo(400);
+            assertThat(answer.error()).containsKey("attachment");
+        }
     }
 
     /** The download servlet in the WAR: the same routes, local files copied through a heap buffer. */

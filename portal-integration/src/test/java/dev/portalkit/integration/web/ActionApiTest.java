@@ -299,10 +299,15 @@ class ActionApiTest {
         return ((List<?>) reply.result()).size();
     }
 
+    /** No spool file in {@code <data-dir>/tmp} (the process's spool directory stays while it runs). */
     private static void assertNoSpooledFiles() {
         Path tmp = http.portal().portal().dataDirectory().resolve("tmp");
         if (Files.isDirectory(tmp)) {
-            assertThat(tmp.toFile().list()).isEmpty();
+            try (java.util.stream.Stream<Path> files = Files.walk(tmp)) {
+                assertThat(files.filter(f -> f.getFileName().toString().endsWith(".part")).toList()).isEmpty();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 }

@@ -152,8 +152,8 @@ class FileApiHttpTest {
         if (!Files.isDirectory(tmp)) {
             return List.of();
         }
-        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
-            return files.toList();
+        try (java.util.stream.Stream<Path> files = Files.walk(tmp)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
         }
     }
 

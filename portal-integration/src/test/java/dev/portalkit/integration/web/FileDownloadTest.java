@@ -452,11 +452,18 @@ class FileDownloadTest {
         String[] parts = token.split("\\.");
         String otherFile = register("private", store("private", "tables/other.csv", csv, "text/csv"), "other.csv", "alice");
         String otherId = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(otherFile.getBytes(StandardCharsets.UTF_8));
+        // t.<file id>.<maker>.<generation>.<expiry>.<signature>: every part is signed.
+        assertThat(parts).hasSize(6);
+        String someone = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(aliceId.getBytes(StandardCharsets.UTF_8));
         List<String> tampered = List.of(
-                parts[0] + "." + otherId + "." + parts[2] + "." + parts[3],
-                parts[0] + "." + parts[1] + "." + (Long.parseLong(parts[2]) + 3600) + "." + parts[3],
-                parts[0] + "." + parts[1] + "." + parts[2] + "." + flip(parts[3]),
-                "p." + parts[1] + "." + parts[3],
+                String.join(".", parts[0], otherId, parts[2], parts[3], parts[4], parts[5]),
+                String.join(".", parts[0], parts[1], someone, parts[3], parts[4], parts[5]),
+                String.join(".", parts[0], parts[1], parts[2], "7", parts[4], parts[5]),
+                String.join(".", parts[0], parts[1], parts[2], parts[3], String.valueOf(Long.parseLong(parts[4]) + 3600), parts[5]),
+                String.join(".", parts[0], parts[1], parts[2], parts[3], parts[4], flip(parts[5])),
+                String.join(".", "p", parts[1], parts[2], parts[3], parts[5]),
+                // the form before links recorded their maker
+                String.join(".", parts[0], parts[1], parts[4], parts[5]),
                 token + "x", "t.x.y.z", "nonsense", "o." + "A".repeat(43));
         for (String bad : tampered) {
             assertThat(assertError(http.get(DownloadLinks.ROUTE + bad), 403, "Authorization Error").get("message")).as(bad)

@@ -9,6 +9,8 @@ import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.LocalUpload;
+import dev.portalkit.runtime.intake.FilePlan;
+import dev.portalkit.runtime.intake.FileParts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +47,23 @@ class MultipartReaderTest {
     }
 
     private ActionInput read(byte[] body, long seed, long maxBody, long maxUpload) {
-        return ActionInput.fromBody("multipart/form-data", BOUNDARY, null, -1, trickle(body, seed),
-                new ActionInput.Limits(maxBody, maxUpload, tmp));
+        return ActionInput.fromBody("multipart/form-data", BOUNDARY, null, -1, trickle(body, seed), limits(maxBody, maxUpload,
+                fields -> FilePlan.PLAIN));
+    }
+
+    /** Limits whose intake accepts every file part under the plan {@code plans} gives, spooled to {@link #tmp}. */
+    private ActionInput.Limits limits(long maxBody, long maxUpload, Function<Map<String, Object>, FilePlan> plans) {
+        return new ActionInput.Limits(maxBody, maxUpload, 1000, 10, new FileParts() {
+            @Override
+            public FilePlan filePart(String field, String filename, Map<String, Object> fields, long remaining) {
+                return plans.apply(fields);
+            }
+
+            @Override
+            public Path newSpool() throws IOException {
+                return Files.createTempFile(tmp, "upload-", ".part");
+            }
+        });
     }
 
     @Test
@@ -127,8 +145,7 @@ class MultipartReaderTest {
         new Random(7).nextBytes(file);
         MessageDigest md5 = Hashing.digest("md5");
         String expected = HexFormat.of().formatHex(md5.digest(file));
-        ActionInput.Limits limits = new ActionInput.Limits(1024, 10_000_000, tmp,
-                fields -> new ActionInput.FilePart("md5", Long.MAX_VALUE, null));
+        ActionInput.Limits limits = limits(1024, 10_000_000, fields -> new FilePlan("md5", Long.MAX_VALUE, null, null));
         try (ActionInput input = ActionInput.fromBody("multipart/form-data", BOUNDARY, null, -1, trickle(form(Map.of(), file), 3),
                 limits)) {
             LocalUpload upload = (LocalUpload) input.data().get("upload");
@@ -155,8 +172,8 @@ class MultipartReaderTest {
                 return n;
             }
         };
-        ActionInput.Limits limits = new ActionInput.Limits(1024, 100_000_000, tmp, fields -> "small".equals(fields.get("storage"))
-                ? new ActionInput.FilePart("md5", 100_000, "small") : ActionInput.FilePart.PLAIN);
+        ActionInput.Limits limits = limits(1024, 100_000_000, fields -> "small".equals(fields.get("storage"))
+                ? new FilePlan("md5", 100_000, "small", null) : FilePlan.PLAIN);
         assertThatThrownBy(() -> ActionInput.fromBody("multipart/form-data", BOUNDARY, null, -1, counting, limits))
                 .isInstanceOfSatisfying(PortalException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE);

@@ -290,8 +290,8 @@ class PipedS3UploadIT {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.toList();
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
         } catch (IOException e) {
             throw new AssertionError(e);
         }

@@ -144,6 +144,64 @@ class ResourceUploadHttpTest {
         assertThat(ownedFiles((String) resource.get("id"))).isEmpty();
     }
 
+    /**
+     * Resources left out of package_update / package_patch's {@code resources} are removed as
+     * resource_delete removes them: their files untracked, the bytes gone after the commit.
+     * Resources kept in the list keep their files.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void resourcesLeftOutOfAPackageUpdateReleaseTheirFiles() throws Exception {
+        String dataset = (String) http.sudo("package_create", map("name", HttpPortal.unique("basins"), "owner_org", orgId,
+                "private", true)).get("id");
+        Map<String, Object> kept = uploadResource(dataset, "kept.csv");
+        Map<String, Object> dropped = uploadResource(dataset, "dropped.csv");
+        Path keptBytes = bytesOf(kept);
+        Path droppedBytes = bytesOf(dropped);
+
+        // package_patch without resources keeps them and their files.
+        Reply patched = api.call("package_patch", map("id", dataset, "notes", "Basins"), editor.token());
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(keptBytes).exists();
+        assertThat(droppedBytes).exists();
+
+        // package_patch with only the first resource: the second is deleted with its file.
+        Reply one = api.call("package_patch", map("id", dataset, "resources", List.of(map("id", kept.get("id")))), editor.token());
+        assertThat(one.status()).as(one.body()).isEqualTo(200);
+        assertThat((List<Object>) ((Map<String, Object>) one.result()).get("resources")).hasSize(1);
+        assertThat(droppedBytes).doesNotExist();
+        assertThat(ownedFiles((String) dropped.get("id"))).isEmpty();
+        assertThat(http.sudo("files_file_search", map("id", dropped.get("file_id"))).get("count")).isEqualTo(0L);
+        assertThat(keptBytes).exists();
+        // The resource kept in the list keeps its file, as resource_update without clear_upload does.
+        assertThat(http.sudo("resource_show", map("id", kept.get("id")))).containsEntry("url_type", "upload")
+                .containsEntry("file_id", kept.get("file_id")).containsEntry("url", kept.get("url"));
+
+        // package_update with resources: [] releases the rest.
+        Map<String, Object> full = http.sudo("package_show", map("id", dataset));
+        full.put("resources", List.of());
+        Reply none = api.call("package_update", full, editor.token());
+        assertThat(none.status()).as(none.body()).isEqualTo(200);
+        assertThat(keptBytes).doesNotExist();
+        assertThat(ownedFiles((String) kept.get("id"))).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> uploadResource(String dataset, String name) {
+        Reply created = api.multipart("resource_create", new ApiClient.Multipart()
+                .file("upload", name, "text/csv", CSV.getBytes(StandardCharsets.UTF_8))
+                .field("package_id", dataset), editor.token());
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        return (Map<String, Object>) created.result();
+    }
+
+    private static Path bytesOf(Map<String, Object> resource) {
+        Path bytes = storage.resolve("resources").resolve((String) http.sudo("files_file_show",
+                map("id", resource.get("file_id"))).get("location"));
+        assertThat(bytes).exists();
+        return bytes;
+    }
+
     @Test
     void refusedUploadsLeaveNothingBehind() throws IOException {
         long before = storedFiles();

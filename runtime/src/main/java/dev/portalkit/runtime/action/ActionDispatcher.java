@@ -80,7 +80,8 @@ public final class ActionDispatcher {
 
     /**
      * Runs {@code work} as a unit: inside the caller's transaction if there is one, else in a new
-     * transaction after whose commit the tasks queued meanwhile run.
+     * transaction after whose commit the tasks queued meanwhile run. A failure because a concurrent
+     * transaction changed the same rows first comes as CONFLICT ({@link Transactions#required}).
      */
     public <T> T outermost(Supplier<T> work) {
         if (state.get() != null) {

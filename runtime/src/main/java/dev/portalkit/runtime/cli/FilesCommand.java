@@ -21,6 +21,8 @@ import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.ManagedStorageImpl;
 import dev.portalkit.runtime.files.Storages;
 import dev.portalkit.runtime.files.tracked.FileApi;
+import dev.portalkit.runtime.files.tracked.FileApiConfig;
+import dev.portalkit.runtime.files.tracked.FileVerification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +31,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +57,8 @@ import picocli.CommandLine.Spec;
  * (the global verbose flag) adds detail: adapter options, storage settings.
  */
 @Command(name = "files", description = "Storage adapters, storages and their files.",
-        subcommands = {FilesCommand.Adapters.class, FilesCommand.StorageList.class, FilesCommand.Scan.class, FilesCommand.StreamFile.class,
+        subcommands = {FilesCommand.Adapters.class, FilesCommand.StorageList.class, FilesCommand.Scan.class, FilesCommand.Verify.class,
+                FilesCommand.StreamFile.class,
                 FilesCommand.CreateContainer.class, FilesCommand.FixCors.class,
                 CleanMultipartCommand.class, TransferCommand.class, MigrateCommand.class})
 public final class FilesCommand implements Runnable {
@@ -245,6 +249,9 @@ public final class FilesCommand implements Runnable {
                     handle(batch, files.fileApi(), system, name, owner, out, err, counts);
                 }
                 out.flush();
+                if (untrackedOnly) {
+                    inProgress(files.fileApi(), name, err);
+                }
                 String summary = track ? "%d file(s) tracked in storage %s" : untrackedOnly ? "%d untracked file(s) in storage %s"
                         : "%d file(s) in storage %s";
                 err.printf(summary + "%s%n", counts.listed, name, counts.failed > 0 ? "; " + counts.failed + " could not be tracked" : "");
@@ -252,6 +259,30 @@ public final class FilesCommand implements Runnable {
                 return counts.failed > 0 ? 1 : 0;
             }
         }
+
+        /**
+         * With {@code -u}: the unfinished multipart uploads of the storage, on stderr (their parts are
+         * bytes without a record too, kept apart from the storage's files, so the scan does not list them).
+         */
+        private static void inProgress(FileApi api, String storage, PrintWriter err) {
+            long count = api.countMultipartUploads(storage, null);
+            if (count == 0) {
+                return;
+            }
+            List<Map<String, Object>> shown = api.multipartUploads(storage, null, SHOWN_UPLOADS);
+            for (Map<String, Object> u : shown) {
+                err.printf("in progress: %s (multipart upload %s by %s, started %s, %s of %s bytes received)%n", u.get("location"),
+                        u.get("id"), u.get("initiator_name") == null ? "nobody" : u.get("initiator_name"), u.get("ctime"),
+                        u.get("received"), u.get("size"));
+            }
+            if (count > shown.size()) {
+                err.printf("... and %d more%n", count - shown.size());
+            }
+            err.printf("%d multipart upload(s) in progress in storage %s (files_multipart_list; files clean-multipart aborts those "
+                    + "started more than portal.files.max_multipart_lifetime days ago)%n", count, storage);
+        }
+
+        private static final int SHOWN_UPLOADS = 100;
 
         private static final class Counts {
             long listed;
@@ -305,6 +336,65 @@ public final class FilesCommand implements Runnable {
 
         private static ProgressBar progressBar(PrintWriter err, String storage) {
             return CliProgress.bar(err, "scan " + storage, -1);
+        }
+    }
+
+    /**
+     * {@code portalkit files verify [-s STORAGE] [--hashes] [--repair]} (ckanext-files' {@code files
+     * maintain}): whether tracked files and stored bytes agree ({@link FileVerification}). One line a
+     * finding on stdout, a summary on stderr; exit 1 while a problem is left, 0 when all is well.
+     */
+    @Command(name = "verify", description = "Check that tracked files and stored bytes agree: records without bytes, bytes "
+            + "without records, size and (--hashes) hash mismatches, stale spools in <data_dir>/tmp, multipart uploads older "
+            + "than portal.files.max_multipart_lifetime. Exit 1 when something is wrong, 0 when all is well.")
+    public static final class Verify implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = {"-s", "--storage"}, paramLabel = "STORAGE", description = "Only this storage (only it is opened); "
+                + "default: every configured storage.")
+        String storage;
+
+        @Option(names = "--hashes", description = "Also read every file and compare its content hash with the record's.")
+        boolean hashes;
+
+        @Option(names = "--repair", description = "Remove bytes without records older than portal.files.orphan_grace_period, "
+                + "stale spools and old multipart uploads; mark broken records (the File API shows them as broken; no record "
+                + "is deleted); unmark records that are sound again.")
+        boolean repair;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            BootOptions boot = common.boot();
+            List<String> names = storage == null ? List.of() : List.of(StorageScope.require(boot, "-s/--storage", storage));
+            if (storage != null) {
+                boot = StorageScope.opening(boot, names);
+            }
+            boot = boot.withDatabase(BootOptions.Database.AUTO).withRunPendingTasks(false);
+            try (PortalContainer container = PortalContainer.start(boot)) {
+                Portal portal = container.portal();
+                FilesPlugin files = FilesPlugin.of(portal);
+                PrintWriter out = spec.commandLine().getOut();
+                PrintWriter err = spec.commandLine().getErr();
+                FileVerification.Options options = new FileVerification.Options(names, hashes, repair,
+                        Duration.ofSeconds(portal.config().integer(FileApiConfig.ORPHAN_GRACE_PERIOD)),
+                        portal.dataDirectory().resolve("tmp"),
+                        Duration.ofDays(portal.config().integer(FileApiConfig.MAX_MULTIPART_LIFETIME)), true);
+                FileVerification.Summary summary = files.fileApi().verification().verify(options,
+                        portal.context(Optional.empty(), true), finding -> {
+                            out.println(finding.line());
+                            out.flush();
+                        });
+                List<String> verified = names.isEmpty() ? List.copyOf(files.storages().configured().keySet()) : names;
+                err.printf("%d file(s) and %d stored location(s) in %s verified: %s%n", summary.files(), summary.locations(),
+                        String.join(", ", verified), summary.problems() == 0 ? "all is well"
+                                : summary.problems() + " problem(s)" + (repair ? ", " + summary.repaired() + " repaired" : ""));
+                err.flush();
+                return summary.remaining() > 0 ? 1 : 0;
+            }
         }
     }
 

@@ -65,7 +65,14 @@ public final class PortalConfigImpl implements PortalConfig {
 
         Map<String, String> raw = new TreeMap<>();
         for (ConfigSource source : explicit) {
-            source.getProperties().forEach(raw::put);
+            source.getProperties().forEach((key, value) -> {
+                if (key.isBlank()) {
+                    // A line such as "= value": SmallRye would fail on it with an exception that names nothing.
+                    throw PortalException.config((source.getName().equals("command-line") ? "an option given on the command line"
+                            : "config file " + configFile + ": an entry") + " has an empty key (value '" + value + "')");
+                }
+                raw.put(key, value);
+            });
         }
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("portal.")) {

@@ -19,6 +19,7 @@ public final class CoreConfig {
     public static final String DB_PASSWORD = "portal.db.password";
     public static final String DB_JNDI = "portal.db.jndi";
     public static final String DB_POOL_SIZE = "portal.db.pool_size";
+    public static final String DB_CONNECT_TIMEOUT = "portal.db.connect_timeout";
     public static final String DB_AUTO_UPGRADE = "portal.db.auto_upgrade";
     public static final String TASKS_MAX_ATTEMPTS = "portal.tasks.max_attempts";
     public static final String TASKS_RETRY_DELAY = "portal.tasks.retry_delay";
@@ -47,6 +48,8 @@ public final class CoreConfig {
         d.option(ConfigOption.of(DB_JNDI, "JNDI name of a DataSource to use instead of portal.db.url (in an app server), "
                 + "e.g. java:jboss/datasources/PortalDS."));
         d.option(ConfigOption.of(DB_POOL_SIZE, "Maximum number of pooled database connections.").type(ConfigType.INT).defaultValue("10"));
+        d.option(ConfigOption.of(DB_CONNECT_TIMEOUT, "Seconds a request waits for a database connection; when none comes (the database is "
+                + "down or every connection busy) it is answered 503, the database is unavailable.").type(ConfigType.INT).defaultValue("5"));
         d.option(ConfigOption.of(DB_AUTO_UPGRADE, "Apply pending database migrations (core and plugins) at start.")
                 .type(ConfigType.BOOLEAN).defaultValue("true"));
         d.option(ConfigOption.of(TASKS_MAX_ATTEMPTS, "Attempts of a failing post-commit task before it is marked failed.")

@@ -104,7 +104,7 @@ public final class CoreSchemas {
                 .with("fullname", "ignore_missing", "unicode_safe")
                 .with("about", "ignore_missing", "unicode_safe")
                 .with("image_url", "ignore_missing", "unicode_safe")
-                .with("password", create ? "not_empty" : "ignore_missing", "unicode_safe", "user_password_validator")
+                .with("password", create ? "not_empty" : "ignore_missing", "user_password_validator", "unicode_safe")
                 .with("sysadmin", "ignore_missing", "ignore_not_sysadmin", "boolean_validator")
                 .with("state", "ignore_missing", "ignore_not_sysadmin", "one_of(active, pending, deleted)");
     }

@@ -5,7 +5,7 @@ import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.Json;
-import java.math.BigDecimal;
+import dev.portalkit.runtime.validation.WholeNumbers;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collection;
@@ -80,21 +80,21 @@ final class CoreValidators {
         });
         v.put("int_validator", f -> {
             Object value = f.value();
-            if (value == null || "".equals(value)) {
+            if (value == null || (value instanceof String s && s.isBlank())) {
                 f.set(null);
                 return;
             }
-            f.set(toInteger(value));
+            f.set(WholeNumbers.narrowest(WholeNumbers.parse(value)));
         });
         v.put("natural_number_validator", f -> {
             if (f.value() == null || "".equals(f.value())) {
                 return;
             }
-            Number n = toInteger(f.value());
-            if (n.longValue() < 0) {
+            long n = WholeNumbers.parse(f.value());
+            if (n < 0) {
                 throw new Invalid("Must be a natural number");
             }
-            f.set(n);
+            f.set(WholeNumbers.narrowest(n));
         });
         v.put("boolean_validator", f -> f.set(toBoolean(f.value())));
         v.put("url_validator", f -> {
@@ -155,6 +155,20 @@ final class CoreValidators {
                 }
             };
         });
+        v.put("int_range", args -> {
+            if (args.size() != 2) {
+                throw new IllegalArgumentException("int_range takes a minimum and a maximum (a whole number or an INT option's key)");
+            }
+            Bound min = Bound.of(args.get(0));
+            Bound max = Bound.of(args.get(1));
+            return f -> {
+                Object value = f.value();
+                if (value == null || (value instanceof String s && s.isBlank())) {
+                    return;
+                }
+                f.set(WholeNumbers.narrowest(WholeNumbers.inRange(value, min.value(f), max.value(f))));
+            };
+        });
         v.put("default", args -> {
             if (args.size() != 1) {
                 throw new IllegalArgumentException("default takes exactly one value");
@@ -169,39 +183,39 @@ final class CoreValidators {
         return v;
     }
 
+    /** A bound of {@code int_range}: a whole number, or the key of an INT option read when the field is validated. */
+    private record Bound(Long fixed, String option) {
+        private static final Pattern OPTION = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
+
+        static Bound of(String text) {
+            String t = text.strip();
+            if (OPTION.matcher(t).matches()) {
+                return new Bound(null, t);
+            }
+            try {
+                return new Bound(Long.parseLong(t), null);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is neither a whole number nor an option key");
+            }
+        }
+
+        long value(Field f) {
+            return fixed != null ? fixed : f.context().config().integer(option);
+        }
+    }
+
     static boolean isEmpty(Field f) {
         Object value = f.value();
         return f.isMissing() || value == null || "".equals(value)
                 || (value instanceof Collection<?> c && c.isEmpty()) || (value instanceof Map<?, ?> m && m.isEmpty());
     }
 
-    private static Number toInteger(Object value) {
-        try {
-            BigDecimal number;
-            if (value instanceof Boolean) {
-                throw new Invalid("Invalid integer");
-            } else if (value instanceof Number n) {
-                number = new BigDecimal(n.toString());
-            } else if (value instanceof String s) {
-                number = new BigDecimal(s.strip());
-            } else {
-                throw new Invalid("Invalid integer");
-            }
-            long exact = number.longValueExact();
-            if (exact == (int) exact) {
-                return Integer.valueOf((int) exact);
-            }
-            return Long.valueOf(exact);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new Invalid("Invalid integer");
-        }
-    }
-
     /**
-     * CKAN's boolean_validator: a boolean, a number (non-zero is true), a string (true, yes, t, y, 1,
-     * on are true, any other text false), nothing (false). An object or a list is not a boolean:
-     * reading it as false would, for instance, silently make public a dataset sent with
-     * {@code "private": {...}}.
+     * CKAN's boolean_validator, strict about text: a boolean, a number (non-zero is true), a string
+     * (true, yes, t, y, 1, on are true; false, no, f, n, 0, off and the empty string are false),
+     * nothing (false). Other text, an object or a list is not a boolean. CKAN reads any other text
+     * as false, so that {@code "private": "ture"} would silently make a dataset public; here it is
+     * refused, naming the field.
      */
     static boolean toBoolean(Object value) {
         if (value == null) {
@@ -214,10 +228,19 @@ final class CoreValidators {
             return n.doubleValue() != 0;
         }
         if (value instanceof String s) {
-            return Set.of("true", "yes", "t", "y", "1", "on").contains(s.strip().toLowerCase(Locale.ROOT));
+            String word = s.strip().toLowerCase(Locale.ROOT);
+            if (TRUE_WORDS.contains(word)) {
+                return true;
+            }
+            if (FALSE_WORDS.contains(word)) {
+                return false;
+            }
         }
-        throw new Invalid("Must be a boolean");
+        throw new Invalid("Must be a boolean: true or false");
     }
+
+    private static final Set<String> TRUE_WORDS = Set.of("true", "yes", "t", "y", "1", "on");
+    private static final Set<String> FALSE_WORDS = Set.of("false", "no", "f", "n", "0", "off", "");
 
     private static boolean isUrl(String s) {
         try {

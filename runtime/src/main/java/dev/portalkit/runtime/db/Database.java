@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.portalkit.api.PortalException;
 import jakarta.persistence.EntityManagerFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -60,7 +61,8 @@ public final class Database implements AutoCloseable {
         return !rest.startsWith("mem:") && !rest.startsWith("tcp:") && !rest.startsWith("ssl:");
     }
 
-    public static Database open(String jndiName, String url, String user, String password, int poolSize) {
+    /** @param connectTimeout how long a caller waits for a pooled connection before the database counts as unavailable */
+    public static Database open(String jndiName, String url, String user, String password, int poolSize, Duration connectTimeout) {
         if (jndiName != null && !jndiName.isBlank()) {
             try {
                 DataSource ds = (DataSource) new InitialContext().lookup(jndiName);
@@ -91,6 +93,7 @@ public final class Database implements AutoCloseable {
             config.setPassword(password);
         }
         config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
         config.setAutoCommit(false);
         config.setPoolName("portal");
         config.setInitializationFailTimeout(-1);

@@ -28,7 +28,8 @@ public final class Transactions {
 
     /**
      * Runs {@code work} in the current transaction, or in a new one that commits when it returns
-     * and rolls back when it throws.
+     * and rolls back when it throws. What escapes a new one is translated ({@link DatabaseFailures}):
+     * a lost race is a CONFLICT, a database that is not there TRANSIENT.
      */
     public <T> T required(Supplier<T> work) {
         if (active()) {
@@ -44,7 +45,10 @@ public final class Transactions {
             try {
                 tx.commit();
             } catch (RuntimeException e) {
-                throw new CommitFailed(e);
+                if (DatabaseFailures.unavailable(e).isPresent()) {
+                    throw new CommitFailed(e); // the connection went while the commit ran: it may have committed
+                }
+                throw e; // the database refused the commit: nothing was saved
             }
             return result;
         } catch (RuntimeException | Error e) {
@@ -55,6 +59,9 @@ public final class Transactions {
                     e.addSuppressed(suppressed);
                 }
             }
+            if (e instanceof RuntimeException failure) {
+                throw DatabaseFailures.translate(failure);
+            }
             throw e;
         } finally {
             current.remove();
@@ -63,7 +70,7 @@ public final class Transactions {
     }
 
     /**
-     * The commit itself failed (not the work before it): the database may have committed before
+     * The connection went while the commit ran (not the work before it): the database may have committed before
      * the failure reached us (a connection lost while the commit was under way), so whether the
      * change was saved is unknown. Side effects outside the database are therefore kept, not
      * undone: bytes a create stored may be a committed record's; if not, they are an orphan that a

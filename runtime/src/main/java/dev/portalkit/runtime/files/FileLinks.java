@@ -17,9 +17,17 @@ import java.util.Map;
  * one-time links to the portal's own download routes) unless a plugin's bean has a higher one.
  *
  * <p>Permission to link the file has been checked before {@link #link} is called (the caller may
- * {@code show} the file), so implementations only make the URL.
+ * {@code show} the file), so implementations make the URL. A link should stop working when the
+ * file's {@link #LINK_GENERATION} is raised ({@code files_file_link_revoke}) and, unless it was made
+ * by the portal itself ({@code ignore_auth}), when its maker may no longer show the file.
  */
 public interface FileLinks {
+    /**
+     * The key of the file map given to {@link #link} that holds the file's link generation (a
+     * number, raised by {@code files_file_link_revoke}); it is not part of the file's dict.
+     */
+    String LINK_GENERATION = "link_generation";
+
     /** The link types of {@code files_file_link}. */
     enum Type {
         /** Works as long as the file exists. */
@@ -45,8 +53,9 @@ public interface FileLinks {
     /**
      * A link of {@code type} to the tracked file.
      *
-     * @param file the file as {@code files_file_show} returns it
-     * @param ttl  for {@link Type#TEMPORAL}, how long the link works; {@code null} otherwise
+     * @param file the file as {@code files_file_show} returns it, with its {@link #LINK_GENERATION}
+     * @param ttl  for {@link Type#TEMPORAL} and {@link Type#ONE_TIME}, how long the link works (at most
+     *             {@code portal.files.max_link_duration}); {@code null} otherwise
      * @throws dev.portalkit.api.files.FilesException UNSUPPORTED when this type cannot be made
      */
     URI link(ActionContext context, Map<String, Object> file, Type type, Duration ttl);

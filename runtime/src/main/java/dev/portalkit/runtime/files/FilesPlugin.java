@@ -37,6 +37,8 @@ import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
 import dev.portalkit.runtime.files.memory.MemoryStorageFactory;
 import dev.portalkit.runtime.files.tracked.FileApi;
 import dev.portalkit.runtime.files.tracked.FileApiConfig;
+import dev.portalkit.runtime.intake.IUploadTargets;
+import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import dev.portalkit.runtime.plugin.Contributions;
 import dev.portalkit.runtime.plugin.PluginSet;
@@ -72,13 +74,15 @@ import javax.sql.DataSource;
 @BuiltIn
 @ApplicationScoped
 public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Subsystem, IActions,
-        IAuthFunctions, IValidators, ITasks {
+        IAuthFunctions, IValidators, ITasks, IUploadTargets {
     public static final String DEFAULT_STORAGE = "portal.files.default_storage";
     public static final String OPEN_STORAGES = "portal.files.open_storages";
     /** {@link #OPEN_STORAGES} value that opens no storage (commands that open the one they need themselves). */
     public static final String OPEN_NONE = "-";
     /** The name of the storage made when none is configured. */
     public static final String IMPLICIT_STORAGE = "default";
+    /** The location transformers of the default storage when none are configured: unguessable, per-file locations. */
+    public static final String DEFAULT_LOCATION_TRANSFORMERS = "uuid_prefix";
 
     /** A storage adapter and the plugin that contributed it. */
     public record Adapter(StorageFactory factory, String plugin) {
@@ -97,6 +101,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     Instance<FileLinks> fileLinks;
     private volatile FileDownloads downloads;
     private volatile DownloadLinks downloadLinks;
+    /** When this process last asked whether the orphan sweep is due (the lease row says whether it is). */
+    private volatile java.time.Instant sweepAsked;
 
     @Override
     public String name() {
@@ -187,6 +193,43 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         return fileApi().taskHandlers();
     }
 
+    /**
+     * Where the File API's file parts go, for the upload intake: {@code files_file_create} into the
+     * storage named by a {@code storage} field sent before the part (else it is not known yet: the
+     * field may follow the part); piped, as a guess, into that storage or else the default one, under
+     * the {@code name} sent before it, else the part's file name. {@code files_multipart_update} into
+     * the storage of its upload (known only to the action).
+     */
+    @Override
+    public Map<String, UploadTarget> uploadTargets() {
+        UploadTarget create = new UploadTarget() {
+            @Override
+            public Set<String> fileFields() {
+                return Set.of("upload");
+            }
+
+            @Override
+            public Optional<String> storage(String field, Map<String, Object> fields) {
+                return fields.get("storage") instanceof String s && !s.isBlank() ? Optional.of(s.strip()) : Optional.empty();
+            }
+
+            @Override
+            public boolean fixedStorage() {
+                return false;
+            }
+
+            @Override
+            public Optional<Destination> predicted(String field, String filename, Map<String, Object> fields) {
+                Object given = fields.get("storage");
+                String storage = given instanceof String s && !s.isBlank() ? s.strip()
+                        : given == null || given instanceof String ? storages().defaultName() : null;
+                String name = fields.get("name") instanceof String n && !n.isBlank() ? n.strip() : filename;
+                return storage == null ? Optional.empty() : Optional.of(new Destination(storage, name));
+            }
+        };
+        return Map.of("files_file_create", create, "files_multipart_update", UploadTarget.fixed(Optional::empty, "upload"));
+    }
+
     /** The File API (built on first use: plugin constructors do no work). */
     public FileApi fileApi() {
         FileApi api = fileApi;
@@ -227,6 +270,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                         @Override
                         public FileLinks links() {
                             return FilesPlugin.this.links();
+                        }
+
+                        @Override
+                        public dev.portalkit.api.action.ActionContext systemContext() {
+                            return running().context(Optional.empty(), true);
                         }
 
                         @Override
@@ -382,6 +430,28 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                 "this process opened only " + String.join(", ", wanted) + " (" + OPEN_STORAGES + ")", roles, uploadsEnabled);
     }
 
+    /**
+     * The orphan sweep every {@code portal.files.orphan_sweep_interval} seconds, by whichever server
+     * process claims it first ({@link dev.portalkit.runtime.files.tracked.FileVerification#sweepIfDue}); this process asks at most once
+     * a minute (or once an interval, when that is shorter).
+     */
+    @Override
+    public void upkeep(Portal serving) {
+        int interval = serving.config().integer(FileApiConfig.ORPHAN_SWEEP_INTERVAL);
+        if (interval <= 0 || serving.database() == null || storages == null) {
+            return;
+        }
+        java.time.Instant now = serving.options().clock().instant();
+        java.time.Instant asked = sweepAsked;
+        java.time.Duration every = java.time.Duration.ofSeconds(Math.min(60, interval));
+        if (asked != null && now.isBefore(asked.plus(every))) {
+            return;
+        }
+        sweepAsked = now;
+        fileApi().verification().sweepIfDue(java.time.Duration.ofSeconds(interval),
+                java.time.Duration.ofSeconds(serving.config().integer(FileApiConfig.ORPHAN_GRACE_PERIOD)));
+    }
+
     @Override
     public void stopping() {
         Storages s = storages;
@@ -434,7 +504,26 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             Adapter adapter = adapters.get(type);
             return adapter == null ? Set.of() : StorageRoles.optionKeys(adapter.factory());
         }, key -> config.get(key).orElse(null));
+        unguessableByDefault(out.get(defaultName));
         return out;
+    }
+
+    /**
+     * The default storage, unless its {@code location_transformers} are configured, stores each file
+     * at a location of its own: {@code uuid_prefix} puts a random UUID in front of the file's name
+     * ({@code 0b7c...rivers.csv}; the file's name stays {@code rivers.csv}). Locations taken straight
+     * from names would be one name space for every user: whoever uploads a name first claims it, and
+     * anyone learns from the refusal of a second upload that a private file of that name exists. The
+     * implicit role storages are derived from the default storage before this (their uploads get
+     * unique names of their own).
+     */
+    static void unguessableByDefault(Map<String, String> defaultStorage) {
+        if (defaultStorage != null) {
+            String configured = defaultStorage.get(StorageOptions.LOCATION_TRANSFORMERS);
+            if (configured == null || configured.isBlank()) {
+                defaultStorage.put(StorageOptions.LOCATION_TRANSFORMERS, DEFAULT_LOCATION_TRANSFORMERS);
+            }
+        }
     }
 
     private ManagedStorage open(StorageSettings settings) {

@@ -4,6 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.Delivery;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.LocationTransformer;
@@ -55,6 +56,8 @@ public final class ManagedStorageImpl implements ManagedStorage {
     private final Set<Capability> own;
     private final Set<Capability> emulated;
     private final Set<Capability> all;
+    /** Files are readable without the portal: {@code public = true}, or the backend makes public links (a web server's folder). */
+    private final boolean readableByAnyone;
     private final Uploader uploader = new ManagedUploader();
     private final Reader reader = new ManagedReader();
     private final Manager manager = new ManagedManager();
@@ -101,6 +104,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
         EnumSet<Capability> allCaps = EnumSet.copyOf(ownCaps);
         allCaps.addAll(emulatedCaps);
         this.all = Collections.unmodifiableSet(allCaps);
+        this.readableByAnyone = settings.publicStorage() || adapter.capabilities().contains(Capability.PUBLIC_LINK);
     }
 
     @Override
@@ -155,13 +159,16 @@ public final class ManagedStorageImpl implements ManagedStorage {
             }
         }
         String location = untrusted == null ? "" : untrusted;
+        if (readableByAnyone && FileNames.hidden(location)) {
+            throw hiddenRefused(location);
+        }
         for (LocationTransformer transformer : transformers) {
             location = transformer.transform(location, sample, settings);
             if (location == null) {
                 throw FilesException.badLocation(untrusted, "a location transformer gave nothing");
             }
         }
-        return new Location(LocationRules.check(location));
+        return check(new Location(LocationRules.check(location)));
     }
 
     /**
@@ -229,7 +236,25 @@ public final class ManagedStorageImpl implements ManagedStorage {
         }
     }
 
-    private static Location check(Location location) {
+    /** A location this storage works with: {@link LocationRules}, and for a storage readable by anyone no hidden segment. */
+    private Location check(Location location) {
+        checkAny(location);
+        if (readableByAnyone && FileNames.hidden(location.value())) {
+            throw hiddenRefused(location.value());
+        }
+        return location;
+    }
+
+    private FileData check(FileData data) {
+        if (data == null) {
+            throw FilesException.badLocation("", "it is missing");
+        }
+        check(data.location());
+        return data;
+    }
+
+    /** {@link LocationRules} only: what removing (and asking for) a file needs, so that anything stored can be cleaned up. */
+    private static Location checkAny(Location location) {
         if (location == null) {
             throw FilesException.badLocation("", "it is missing");
         }
@@ -237,12 +262,17 @@ public final class ManagedStorageImpl implements ManagedStorage {
         return location;
     }
 
-    private static FileData check(FileData data) {
+    private static FileData checkAny(FileData data) {
         if (data == null) {
             throw FilesException.badLocation("", "it is missing");
         }
-        check(data.location());
+        checkAny(data.location());
         return data;
+    }
+
+    private FilesException hiddenRefused(String location) {
+        return FilesException.badLocation(location, "storage " + name() + " is readable by anyone at the backend (a web server may "
+                + "serve its folder), so no name or folder of it may start with '.' (.htaccess, .user.ini, .git/...)");
     }
 
     private long maxSizeLimit() {
@@ -496,6 +526,11 @@ public final class ManagedStorageImpl implements ManagedStorage {
         }
 
         @Override
+        public long multipartMinPartSize() {
+            return Math.max(1, adapter.uploader().multipartMinPartSize());
+        }
+
+        @Override
         public MultipartData multipartRefresh(MultipartData data) {
             require(Capability.MULTIPART);
             check(data.location());
@@ -552,7 +587,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
         @Override
         public void multipartAbort(MultipartData data) {
             require(Capability.MULTIPART);
-            check(data.location());
+            checkAny(data.location());
             adapter.uploader().multipartAbort(data);
         }
     }
@@ -641,13 +676,19 @@ public final class ManagedStorageImpl implements ManagedStorage {
         @Override
         public boolean remove(FileData data) {
             require(Capability.REMOVE);
-            return adapter.manager().remove(check(data));
+            return adapter.manager().remove(checkAny(data));
         }
 
         @Override
         public boolean exists(FileData data) {
             require(Capability.EXISTS);
-            return adapter.manager().exists(check(data));
+            return adapter.manager().exists(checkAny(data));
+        }
+
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            require(Capability.EXISTS);
+            return adapter.manager().stat(check(data));
         }
 
         @Override

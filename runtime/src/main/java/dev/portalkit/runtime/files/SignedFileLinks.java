@@ -2,6 +2,7 @@ package dev.portalkit.runtime.files;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
@@ -28,14 +29,21 @@ public class SignedFileLinks implements FileLinks {
     @Inject
     Portal portal;
 
+    /**
+     * The link records its maker — the calling user, or nobody for an {@code ignore_auth} call (the
+     * portal itself) — and the file's {@code link_generation}, so that it stops working when the
+     * maker may no longer see the file or the file's links are revoked.
+     */
     @Override
     public URI link(ActionContext context, Map<String, Object> file, Type type, Duration ttl) {
         String id = String.valueOf(file.get("id"));
+        String maker = context.ignoreAuth() ? null : context.user().map(UserRef::id).orElse(null);
+        int generation = file.get(LINK_GENERATION) instanceof Number n ? n.intValue() : 0;
         DownloadLinks links = FilesPlugin.of(portal).downloadLinks();
         return switch (type) {
-            case PERMANENT -> links.permanent(id);
-            case TEMPORAL -> links.temporal(id, ttl);
-            case ONE_TIME -> links.oneTime(id, ttl == null ? ONE_TIME_DEFAULT : ttl);
+            case PERMANENT -> links.permanent(id, maker, generation);
+            case TEMPORAL -> links.temporal(id, maker, generation, ttl);
+            case ONE_TIME -> links.oneTime(id, maker, generation, ttl == null ? ONE_TIME_DEFAULT : ttl);
             case PUBLIC -> publicLink(context, file);
         };
     }

@@ -11,7 +11,9 @@ import java.util.Optional;
 /**
  * The {@link ApiTokenAuthenticator} of the portal model: looks the token's hash up in
  * {@code portal_api_token} and returns its user while that user is active. Also checks
- * passwords, for a web login form.
+ * passwords, for a web login form. Both go through the portal's {@link AuthenticationThrottle}:
+ * refused (TOO_MANY_REQUESTS) without a look at the credential after too many failures, every
+ * failure logged.
  */
 @ApplicationScoped
 public class DatabaseApiTokenAuthenticator implements ApiTokenAuthenticator {
@@ -19,26 +21,41 @@ public class DatabaseApiTokenAuthenticator implements ApiTokenAuthenticator {
     Portal portal;
 
     @Override
-    public Optional<UserRef> authenticate(String authorizationHeader) {
+    public Optional<UserRef> authenticate(String authorizationHeader, String clientAddress) {
         Optional<String> token = ApiTokens.fromHeader(authorizationHeader);
         if (token.isEmpty() || !portal.isStarted() || portal.transactions() == null) {
             return Optional.empty();
         }
+        AuthenticationThrottle throttle = ModelPlugin.of(portal).throttle();
+        throttle.check(clientAddress, null);
         String hash = ApiTokens.hash(token.get());
-        return portal.inTransaction(() -> {
+        Optional<UserRef> user = portal.inTransaction(() -> {
             List<UserRecord> users = portal.transactions().em().createQuery(
                             "SELECT u FROM ApiTokenRecord t, UserRecord u WHERE u.id = t.userId AND t.tokenHash = :h", UserRecord.class)
                     .setParameter("h", hash).getResultList();
             return users.stream().filter(u -> ModelStore.ACTIVE.equals(u.state)).findFirst().map(DatabaseApiTokenAuthenticator::ref);
         });
+        if (user.isEmpty()) {
+            throttle.failed(AuthenticationThrottle.Credential.API_TOKEN, clientAddress, null);
+        }
+        return user;
     }
 
-    /** The active user with this name (or email) and password; empty otherwise. */
-    public Optional<UserRef> authenticatePassword(String nameOrEmail, String password) {
+    /**
+     * The active user with this name (or email) and password; empty otherwise (the failure is
+     * counted against the address and the account).
+     *
+     * @param clientAddress where the attempt came from, or null when unknown
+     * @throws AuthenticationThrottle.Throttled without checking the password, when the address or
+     *                                          the account failed too often lately
+     */
+    public Optional<UserRef> authenticatePassword(String nameOrEmail, String password, String clientAddress) {
         if (nameOrEmail == null || password == null || !portal.isStarted() || portal.transactions() == null) {
             return Optional.empty();
         }
-        return portal.inTransaction(() -> {
+        AuthenticationThrottle throttle = ModelPlugin.of(portal).throttle();
+        throttle.check(clientAddress, nameOrEmail);
+        Optional<UserRef> user = portal.inTransaction(() -> {
             List<UserRecord> users = portal.transactions().em().createQuery(
                             "SELECT u FROM UserRecord u WHERE u.name = :n OR LOWER(u.email) = LOWER(:n)", UserRecord.class)
                     .setParameter("n", nameOrEmail.strip()).getResultList();
@@ -46,6 +63,10 @@ public class DatabaseApiTokenAuthenticator implements ApiTokenAuthenticator {
                     .filter(u -> ModelStore.ACTIVE.equals(u.state) && PasswordHasher.verify(password, u.passwordHash))
                     .findFirst().map(DatabaseApiTokenAuthenticator::ref);
         });
+        if (user.isEmpty()) {
+            throttle.failed(AuthenticationThrottle.Credential.PASSWORD, clientAddress, nameOrEmail);
+        }
+        return user;
     }
 
     private static UserRef ref(UserRecord u) {

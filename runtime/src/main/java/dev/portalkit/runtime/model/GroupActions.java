@@ -43,8 +43,8 @@ final class GroupActions {
             .with("all_fields", "default(false)", "boolean_validator")
             .with("q", "ignore_missing", "unicode_safe")
             .with("sort", "default(name asc)", "unicode_safe")
-            .with("limit", "default(1000)", "natural_number_validator")
-            .with("offset", "default(0)", "natural_number_validator");
+            .with("limit", "ignore_missing", "int_range(0, " + ModelConfig.SEARCH_ROWS_MAX + ")")
+            .with("offset", "default(0)", "int_range(0, " + Integer.MAX_VALUE + ")");
 
     private final ModelStore store;
     private final Permissions permissions;
@@ -187,7 +187,8 @@ final class GroupActions {
             query.setParameter("q", "%" + text.strip().toLowerCase(Locale.ROOT) + "%");
         }
         List<GroupRecord> groups = query.setFirstResult(((Number) params.get("offset")).intValue())
-                .setMaxResults(((Number) params.get("limit")).intValue()).getResultList();
+                .setMaxResults(params.get("limit") instanceof Number n ? n.intValue() : ctx.config().integer(ModelConfig.SEARCH_ROWS_MAX))
+                .getResultList();
         List<Object> out = new ArrayList<>();
         for (GroupRecord g : groups) {
             out.add(Boolean.TRUE.equals(params.get("all_fields")) ? showDict(ctx, g, false, false) : g.name);

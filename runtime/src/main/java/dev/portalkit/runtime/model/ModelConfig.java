@@ -59,7 +59,8 @@ public final class ModelConfig {
         d.option(ConfigOption.of(PASSWORD_ITERATIONS, "PBKDF2-HMAC-SHA256 iterations for new password hashes (at least "
                 + MIN_PASSWORD_ITERATIONS + "). Existing hashes keep the count they were made with, so raising it is safe.")
                 .type(ConfigType.INT).defaultValue("600000"));
-        d.option(ConfigOption.of(SEARCH_ROWS_MAX, "Largest page package_search returns (larger rows are capped), and most "
+        d.option(ConfigOption.of(SEARCH_ROWS_MAX, "Largest page package_search and files_file_search return and largest limit of user_list, group_list and "
+                + "organization_list (a larger rows or limit is refused naming the field), and most "
                 + "datasets organization_show / group_show list. CKAN: ckan.search.rows_max.").type(ConfigType.INT).defaultValue("1000"));
     }
 

@@ -17,8 +17,12 @@ import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.runtime.db.Transactions;
+import dev.portalkit.runtime.files.StorageRoles;
+import dev.portalkit.runtime.intake.IUploadTargets;
+import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.runtime.plugin.BuiltIn;
+import dev.portalkit.runtime.plugin.PluginSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -34,11 +38,13 @@ import java.util.function.Supplier;
  */
 @BuiltIn
 @ApplicationScoped
-public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IConfigDeclarations, IMigrations {
+public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IConfigDeclarations, IMigrations,
+        IUploadTargets {
     @Inject
     Portal portal;
 
     private volatile Parts parts;
+    private volatile AuthenticationThrottle throttle;
 
     /** Everything the plugin contributes, built on first use (plugin constructors do no work). */
     private record Parts(Map<String, Action> actions, Map<String, AuthFunction> auth, Map<String, Validator> validators) {
@@ -62,6 +68,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     @Override
     public void declareConfig(ConfigDeclaration declaration) {
         ModelConfig.declare(declaration);
+        AuthenticationThrottle.declare(declaration);
     }
 
     @Override
@@ -77,6 +84,39 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     @Override
     public Map<String, Validator> validators() {
         return parts().validators();
+    }
+
+    /** Resource files and images go to the storage of their upload role (unless a plugin's uploader keeps them). */
+    @Override
+    public Map<String, UploadTarget> uploadTargets() {
+        EntityUploads uploads = new EntityUploads(portal);
+        UploadTarget resource = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.RESOURCE), ResourceActions.UPLOAD);
+        UploadTarget group = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.GROUP), EntityUploads.IMAGE_UPLOAD);
+        UploadTarget user = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.USER), EntityUploads.IMAGE_UPLOAD);
+        Map<String, UploadTarget> targets = new LinkedHashMap<>();
+        for (String action : new String[] {"resource_create", "resource_update", "resource_patch"}) {
+            targets.put(action, resource);
+        }
+        for (String action : new String[] {"group_create", "group_update", "organization_create", "organization_update"}) {
+            targets.put(action, group);
+        }
+        targets.put("user_create", user);
+        targets.put("user_update", user);
+        return targets;
+    }
+
+    /** The throttle of every credential check of this portal (API tokens, passwords), made on first use. */
+    public AuthenticationThrottle throttle() {
+        AuthenticationThrottle t = throttle;
+        if (t == null) {
+            synchronized (this) {
+                if (throttle == null) {
+                    throttle = AuthenticationThrottle.of(portal.config(), portal.options().clock());
+                }
+                t = throttle;
+            }
+        }
+        return t;
     }
 
     private Parts parts() {
@@ -109,12 +149,13 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         ModelDicts dicts = new ModelDicts(store, permissions, uploads, () -> portal.config().string(CoreConfig.SITE_URL));
         Map<String, Action> actions = new LinkedHashMap<>();
         Map<String, AuthFunction> auth = new LinkedHashMap<>();
-        new UserActions(store, dicts, uploads).register(actions, auth);
+        new UserActions(store, dicts, uploads, this::throttle).register(actions, auth);
         new ApiTokenActions(store).register(actions, auth);
         new GroupActions(store, permissions, dicts, uploads, true).register(actions, auth);
         new GroupActions(store, permissions, dicts, uploads, false).register(actions, auth);
-        new PackageActions(store, permissions, dicts).register(actions, auth);
-        new ResourceActions(store, permissions, dicts, uploads).register(actions, auth);
+        ResourceActions resources = new ResourceActions(store, dicts, uploads);
+        new PackageActions(store, permissions, dicts, resources).register(actions, auth);
+        resources.register(actions, auth);
         PackageSearch search = new PackageSearch(store, permissions, dicts);
         actions.put("package_search", Action.sideEffectFree(search::search));
         auth.put("package_search", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
@@ -122,6 +163,12 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         Map<String, AuthFunction> sysadminAware = new LinkedHashMap<>();
         auth.forEach((name, fn) -> sysadminAware.put(name, AuthRegistry.sysadminsPass(fn)));
         return new Parts(Map.copyOf(actions), Map.copyOf(sysadminAware), new ModelValidators(store, permissions).validators());
+    }
+
+    /** The model plugin of a started portal. */
+    public static ModelPlugin of(Portal portal) {
+        return portal.plugins().implementing(ModelPlugin.class).stream().findFirst().map(PluginSet.Named::plugin)
+                .orElseThrow(() -> new PortalException(ErrorKind.INTERNAL, "the model plugin is not enabled"));
     }
 
     private EntityManager entityManager() {

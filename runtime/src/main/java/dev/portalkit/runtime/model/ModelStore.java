@@ -3,8 +3,8 @@ package dev.portalkit.runtime.model;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.ValidationException;
+import dev.portalkit.runtime.db.DatabaseFailures;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceException;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Queries of the portal model in the current action's transaction. Lookups that accept an id or
@@ -56,17 +55,7 @@ final class ModelStore {
      * datasets created with one name at once) fails as a CONFLICT, not as an internal error.
      */
     void flush() {
-        try {
-            em().flush();
-        } catch (PersistenceException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConstraintViolationException) {
-                    throw new PortalException(ErrorKind.CONFLICT,
-                            "The change conflicts with a concurrent one (a name or id is already taken); try again", e);
-                }
-            }
-            throw e;
-        }
+        DatabaseFailures.flush(em());
     }
 
     static Instant now() {

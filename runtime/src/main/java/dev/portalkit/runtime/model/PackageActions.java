@@ -29,11 +29,13 @@ final class PackageActions {
     private final ModelStore store;
     private final Permissions permissions;
     private final ModelDicts dicts;
+    private final ResourceActions resources;
 
-    PackageActions(ModelStore store, Permissions permissions, ModelDicts dicts) {
+    PackageActions(ModelStore store, Permissions permissions, ModelDicts dicts, ResourceActions resources) {
         this.store = store;
         this.permissions = permissions;
         this.dicts = dicts;
+        this.resources = resources;
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
@@ -44,7 +46,9 @@ final class PackageActions {
         actions.put("package_delete", this::delete);
         auth.put("package_create", this::mayCreate);
         auth.put("package_update", this::mayUpdate);
-        auth.put("package_patch", this::mayUpdate);
+        // CKAN's delegation: package_patch and package_delete are decided by package_update, through the
+        // auth registry, so that a plugin chaining package_update governs them too.
+        auth.put("package_patch", (ctx, data) -> ctx.checkAccess("package_update", data));
         auth.put("package_show", AuthFunction.allowAnonymous(this::mayShow));
         auth.put("package_delete", this::mayDelete);
     }
@@ -80,10 +84,23 @@ final class PackageActions {
         return mayAddToGroups(ctx, data, p);
     }
 
+    /** CKAN: "deletions are essentially changing the state field", so package_update decides. */
     private AuthResult mayDelete(ActionContext ctx, Map<String, Object> data) {
         PackageRecord p = store.requirePackage(data, "id");
-        return permissions.canDeletePackage(ctx, p) ? AuthResult.allow()
-                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to delete dataset " + p.name);
+        return delegated(ctx.checkAccess("package_update", Map.of("id", p.id)),
+                Permissions.who(ctx) + " is not authorized to delete dataset " + p.name);
+    }
+
+    /**
+     * The answer of an auth function another one deferred to: allowed as it is; a denial under
+     * {@code message}, followed by the deciding function's reason (a plugin's "dataset is locked").
+     */
+    static AuthResult delegated(AuthResult decision, String message) {
+        if (decision.allowed()) {
+            return decision;
+        }
+        String reason = decision.message();
+        return AuthResult.deny(reason == null || reason.isBlank() ? message : message + ": " + reason);
     }
 
     private AuthResult mayShow(ActionContext ctx, Map<String, Object> data) {
@@ -124,7 +141,7 @@ final class PackageActions {
         apply(p, valid);
         store.em().persist(p);
         saveExtras(p, ModelStore.maps(valid.get("extras")));
-        saveResources(p, ModelStore.maps(valid.get("resources")), now);
+        saveResources(ctx, p, ModelStore.maps(valid.get("resources")), now);
         if (valid.containsKey("groups")) {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
         }
@@ -147,7 +164,7 @@ final class PackageActions {
         p.metadataModified = now;
         saveExtras(p, ModelStore.maps(valid.get("extras")));
         if (valid.containsKey("resources")) {
-            saveResources(p, ModelStore.maps(valid.get("resources")), now);
+            saveResources(ctx, p, ModelStore.maps(valid.get("resources")), now);
         }
         if (valid.containsKey("groups")) {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
@@ -221,10 +238,11 @@ final class PackageActions {
 
     /**
      * Makes the dataset's resources the given list, in its order: items whose {@code id} is one
-     * of the dataset's resources update it, the others are created; resources left out are
-     * marked deleted.
+     * of the dataset's resources update it (an uploaded file stays, as with resource_update without
+     * a new upload or {@code clear_upload}), the others are created; resources left out are removed
+     * as resource_delete removes them (their uploaded files released).
      */
-    private void saveResources(PackageRecord p, List<Map<String, Object>> items, Instant now) {
+    private void saveResources(ActionContext ctx, PackageRecord p, List<Map<String, Object>> items, Instant now) {
         Map<String, ResourceRecord> existing = new LinkedHashMap<>();
         store.em().createQuery("SELECT r FROM ResourceRecord r WHERE r.packageId = :p", ResourceRecord.class)
                 .setParameter("p", p.id).getResultList().forEach(r -> existing.put(r.id, r));
@@ -250,7 +268,7 @@ final class PackageActions {
             }
             errors.add(itemErrors);
             if (r != null && itemErrors.isEmpty()) {
-                ResourceActions.apply(r, item);
+                ResourceActions.applyKeepingUpload(r, item);
                 r.position = i;
                 r.state = ModelStore.ACTIVE;
                 r.metadataModified = now;
@@ -262,8 +280,7 @@ final class PackageActions {
         }
         for (ResourceRecord r : existing.values()) {
             if (!kept.contains(r.id) && !ModelStore.DELETED.equals(r.state)) {
-                r.state = ModelStore.DELETED;
-                r.metadataModified = now;
+                resources.remove(ctx, r, now);
             }
         }
     }

@@ -25,14 +25,16 @@ final class PackageSearch {
     private static final Schema PARAMETERS = Schema.empty()
             .with("q", "ignore_missing", "unicode_safe")
             .with("fq", "ignore_missing", "unicode_safe")
-            .with("rows", "default(10)", "natural_number_validator")
-            .with("start", "default(0)", "natural_number_validator")
+            .with("rows", "ignore_missing", "int_range(0, " + ModelConfig.SEARCH_ROWS_MAX + ")")
+            .with("start", "default(0)", "int_range(0, " + Integer.MAX_VALUE + ")")
             .with("sort", "ignore_missing", "unicode_safe")
             .with("include_private", "default(false)", "boolean_validator")
             .with("include_drafts", "default(false)", "boolean_validator");
     private static final Map<String, String> SORTABLE = Map.of("name", "p.name", "title", "p.title",
             "metadata_modified", "p.metadataModified", "metadata_created", "p.metadataCreated");
     private static final String DEFAULT_SORT = "metadata_modified desc";
+    /** CKAN's default page (10 rows, fewer when {@code portal.search.rows_max} is lower). */
+    private static final int DEFAULT_ROWS = 10;
     private static final Set<String> FILTERS = Set.of("owner_org", "organization", "groups", "name", "id", "type",
             "license_id", "private", "state", "title", "notes");
 
@@ -52,7 +54,8 @@ final class PackageSearch {
 
     Object search(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> params = ctx.validate(PARAMETERS, data);
-        int rows = Math.min(((Number) params.get("rows")).intValue(), ctx.config().integer(ModelConfig.SEARCH_ROWS_MAX));
+        int rows = params.get("rows") instanceof Number n ? n.intValue()
+                : Math.min(DEFAULT_ROWS, ctx.config().integer(ModelConfig.SEARCH_ROWS_MAX));
         int start = ((Number) params.get("start")).intValue();
         boolean includePrivate = Boolean.TRUE.equals(params.get("include_private"));
         boolean includeDrafts = Boolean.TRUE.equals(params.get("include_drafts"));

@@ -104,14 +104,6 @@ final class Permissions {
         return p.ownerOrg != null ? has(ctx, p.ownerOrg, "update_dataset") : mayCreateDatasets(ctx);
     }
 
-    /** package_delete's rule: delete_dataset in the owning organization, or the unowned-dataset rule. */
-    boolean canDeletePackage(ActionContext ctx, PackageRecord p) {
-        if (isSysadmin(ctx)) {
-            return true;
-        }
-        return p.ownerOrg != null ? has(ctx, p.ownerOrg, "delete_dataset") : mayCreateDatasets(ctx);
-    }
-
     /**
      * package_show's rule: active public datasets are visible to everyone; private ones to
      * members of the owning organization; drafts and deleted datasets only to those who may edit them.

@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * {@code resource_create/show/update/patch/delete}. A resource's permissions are its dataset's:
- * reading needs package_show, changing needs package_update (CKAN's rules). Validation uses the
+ * reading needs package_show, changing needs package_update, deleting package_delete, each asked
+ * through the auth registry as CKAN's auth functions do. Validation uses the
  * effective {@code resource_create} / {@code resource_update} schemas (the nested resource
  * schema of the dataset schemas, as plugins left it).
  */
@@ -33,13 +34,11 @@ final class ResourceActions {
     static final String URL_TYPE_UPLOAD = "upload";
 
     private final ModelStore store;
-    private final Permissions permissions;
     private final ModelDicts dicts;
     private final EntityUploads uploads;
 
-    ResourceActions(ModelStore store, Permissions permissions, ModelDicts dicts, EntityUploads uploads) {
+    ResourceActions(ModelStore store, ModelDicts dicts, EntityUploads uploads) {
         this.store = store;
-        this.permissions = permissions;
         this.dicts = dicts;
         this.uploads = uploads;
     }
@@ -50,10 +49,13 @@ final class ResourceActions {
         actions.put("resource_patch", Action.acceptingUploads(Action.withTaskQueue(this::patch)));
         actions.put("resource_show", Action.sideEffectFree(this::show));
         actions.put("resource_delete", this::delete);
+        // CKAN's delegation, through the auth registry (so plugins chaining the dataset's functions
+        // govern its resources): create and update ask package_update, patch asks resource_update,
+        // delete asks package_delete (which asks package_update).
         auth.put("resource_create", this::mayCreate);
-        auth.put("resource_update", (ctx, data) -> mayEdit(ctx, data, "edit"));
-        auth.put("resource_patch", (ctx, data) -> mayEdit(ctx, data, "edit"));
-        auth.put("resource_delete", (ctx, data) -> mayEdit(ctx, data, "delete"));
+        auth.put("resource_update", (ctx, data) -> mayChange(ctx, data, "package_update", "edit"));
+        auth.put("resource_patch", (ctx, data) -> ctx.checkAccess("resource_update", data));
+        auth.put("resource_delete", (ctx, data) -> mayChange(ctx, data, "package_delete", "delete"));
         auth.put("resource_show", AuthFunction.allowAnonymous(this::mayShow));
     }
 
@@ -81,26 +83,39 @@ final class ResourceActions {
         r.extras = ModelDicts.customJson(valid, KNOWN);
     }
 
+    /**
+     * {@link #apply} for an item of package_update's {@code resources}: a resource with an uploaded
+     * file keeps it (whatever url the item carries), as resource_update without a new upload or
+     * {@code clear_upload} does; removing the file is resource_update's or resource_delete's job.
+     */
+    static void applyKeepingUpload(ResourceRecord r, Map<String, Object> item) {
+        IUploader.Stored previous = stored(r);
+        apply(r, item);
+        if (previous != null) {
+            keep(r, previous);
+        }
+    }
+
     // ---- auth --------------------------------------------------------------------------------
 
     private AuthResult mayCreate(ActionContext ctx, Map<String, Object> data) {
         PackageRecord p = store.requirePackage(data, "package_id");
-        return permissions.canEditPackage(ctx, p) ? AuthResult.allow()
-                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to create resources on dataset " + p.name);
+        return PackageActions.delegated(ctx.checkAccess("package_update", Map.of("id", p.id)),
+                Permissions.who(ctx) + " is not authorized to create resources on dataset " + p.name);
     }
 
-    private AuthResult mayEdit(ActionContext ctx, Map<String, Object> data, String verb) {
+    /** The resource's dataset decides, by the auth function {@code datasetAuth} (with the dataset's id only). */
+    private AuthResult mayChange(ActionContext ctx, Map<String, Object> data, String datasetAuth, String verb) {
         ResourceRecord r = store.requireResource(data, "id");
-        PackageRecord p = store.em().find(PackageRecord.class, r.packageId);
-        return permissions.canEditPackage(ctx, p) ? AuthResult.allow()
-                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to " + verb + " resource " + r.id);
+        return PackageActions.delegated(ctx.checkAccess(datasetAuth, Map.of("id", r.packageId)),
+                Permissions.who(ctx) + " is not authorized to " + verb + " resource " + r.id);
     }
 
+    /** CKAN's resource_show: package_show of the resource's dataset decides. */
     private AuthResult mayShow(ActionContext ctx, Map<String, Object> data) {
         ResourceRecord r = store.requireResource(data, "id");
-        PackageRecord p = store.em().find(PackageRecord.class, r.packageId);
-        return permissions.canReadPackage(ctx, p) ? AuthResult.allow()
-                : AuthResult.deny(Permissions.who(ctx) + " is not authorized to read resource " + r.id);
+        return PackageActions.delegated(ctx.checkAccess("package_show", Map.of("id", r.packageId)),
+                Permissions.who(ctx) + " is not authorized to read resource " + r.id);
     }
 
     // ---- actions -----------------------------------------------------------------------------
@@ -188,6 +203,19 @@ final class ResourceActions {
     private Object delete(ActionContext ctx, Map<String, Object> data) {
         ResourceRecord r = store.requireResource(data, "id");
         Instant now = ModelStore.now();
+        remove(ctx, r, now);
+        store.flush();
+        store.renumberResources(r.packageId);
+        touch(r.packageId, now);
+        return null;
+    }
+
+    /**
+     * Marks the resource deleted and releases its uploaded file (the record now, the bytes by a
+     * post-commit task): resource_delete, and package_update / package_patch leaving it out of the
+     * dataset's list.
+     */
+    void remove(ActionContext ctx, ResourceRecord r, Instant now) {
         IUploader.Stored previous = stored(r);
         if (previous != null) {
             uploads.release(ctx, uploads.resourceRemover(ctx), r.id, previous);
@@ -195,10 +223,6 @@ final class ResourceActions {
         }
         r.state = ModelStore.DELETED;
         r.metadataModified = now;
-        store.flush();
-        store.renumberResources(r.packageId);
-        touch(r.packageId, now);
-        return null;
     }
 
     /** What the resource records of its uploaded file, or null when it is not an upload. */

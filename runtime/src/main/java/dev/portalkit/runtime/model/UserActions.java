@@ -1,11 +1,13 @@
 package dev.portalkit.runtime.model;
 
+import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.files.IUploader;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.ApiTokenAuthenticator;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.api.validation.Schema;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * {@code user_create/show/list/update/delete} with CKAN's rules: creating accounts is for
@@ -28,18 +31,23 @@ final class UserActions {
     private static final Schema LIST = Schema.empty()
             .with("q", "ignore_missing", "unicode_safe")
             .with("order_by", "default(name)", "unicode_safe", "one_of(name, fullname, created)")
-            .with("limit", "ignore_missing", "natural_number_validator")
-            .with("offset", "default(0)", "natural_number_validator")
+            .with("limit", "ignore_missing", "int_range(0, " + ModelConfig.SEARCH_ROWS_MAX + ")")
+            .with("offset", "default(0)", "int_range(0, " + Integer.MAX_VALUE + ")")
             .with("all_fields", "default(true)", "boolean_validator");
+
+    /** CKAN's form field with the current password, required when users change their own password. */
+    static final String OLD_PASSWORD = "old_password";
 
     private final ModelStore store;
     private final ModelDicts dicts;
     private final EntityUploads uploads;
+    private final Supplier<AuthenticationThrottle> throttles;
 
-    UserActions(ModelStore store, ModelDicts dicts, EntityUploads uploads) {
+    UserActions(ModelStore store, ModelDicts dicts, EntityUploads uploads, Supplier<AuthenticationThrottle> throttles) {
         this.store = store;
         this.dicts = dicts;
         this.uploads = uploads;
+        this.throttles = throttles;
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
@@ -115,11 +123,17 @@ final class UserActions {
         return dict;
     }
 
-    /** Changes the fields given (CKAN's user_update leaves the others as they are). */
+    /**
+     * Changes the fields given (CKAN's user_update leaves the others as they are). Users changing
+     * their own password must give the current one as {@code old_password} (CKAN's form asks for
+     * it); a wrong one is a failed password attempt for the throttle. Sysadmins changing another
+     * user's password, and calls that ignore auth (the CLI), need none.
+     */
     private Object update(ActionContext ctx, Map<String, Object> data) {
         UserRecord u = store.requireUser(data, "id");
         Map<String, Object> input = new LinkedHashMap<>(data);
         input.put("id", u.id);
+        Object oldPassword = input.remove(OLD_PASSWORD);
         Upload image = EntityUploads.takeUpload(input, EntityUploads.IMAGE_UPLOAD);
         boolean clear = EntityUploads.takeFlag(input, EntityUploads.CLEAR_UPLOAD);
         Map<String, Object> valid = ctx.validate("user_update", input);
@@ -140,6 +154,9 @@ final class UserActions {
             u.about = ModelStore.str(valid.get("about"));
         }
         if (valid.get("password") != null) {
+            if (!ctx.ignoreAuth() && Permissions.userId(ctx).map(u.id::equals).orElse(false)) {
+                requireCurrentPassword(ctx, u, oldPassword);
+            }
             u.passwordHash = PasswordHasher.hash(ModelStore.str(valid.get("password")), iterations(ctx));
         }
         if (valid.get("sysadmin") != null) {
@@ -157,6 +174,23 @@ final class UserActions {
         u.customFields = ModelDicts.customJson(custom, KNOWN);
         store.flush();
         return dicts.userDict(ctx, u);
+    }
+
+    /** The user's current password as {@code old_password}: 409 naming it when missing or wrong (a failure the throttle counts). */
+    private void requireCurrentPassword(ActionContext ctx, UserRecord u, Object given) {
+        if (given == null || (given instanceof String s && s.isEmpty())) {
+            throw ValidationException.of(OLD_PASSWORD, "Missing value: give your current password to change it");
+        }
+        if (!(given instanceof String password)) {
+            throw ValidationException.of(OLD_PASSWORD, "Must be a string");
+        }
+        String address = ctx.attributes().get(ApiTokenAuthenticator.CLIENT_ADDRESS_ATTRIBUTE) instanceof String a ? a : null;
+        AuthenticationThrottle throttle = throttles.get();
+        throttle.check(address, u.name);
+        if (!PasswordHasher.verify(password, u.passwordHash)) {
+            throttle.failed(AuthenticationThrottle.Credential.PASSWORD, address, u.name);
+            throw ValidationException.of(OLD_PASSWORD, "Password entered was incorrect");
+        }
     }
 
     private Object show(ActionContext ctx, Map<String, Object> data) {

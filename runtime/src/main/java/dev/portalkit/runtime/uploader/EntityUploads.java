@@ -37,6 +37,17 @@ public final class EntityUploads {
         return resourceRemover(ctx);
     }
 
+    /**
+     * The storage the portal's own uploader keeps the uploads of {@code role} in; empty when an
+     * enabled {@link IUploader} plugin may keep them elsewhere, or without the files plugin.
+     */
+    public Optional<String> ownStorage(StorageRoles.Role role) {
+        if (!plugins().isEmpty() || portal.plugins().implementing(FilesPlugin.class).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(FilesPlugin.of(portal).storages().roleName(role));
+    }
+
     /** The handler of resource uploads for releasing old files (also when uploads are disabled). */
     public IUploader.Handler resourceRemover(ActionContext ctx) {
         String field = "upload";

@@ -7,6 +7,7 @@ import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.files.IUploader;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.ContentTypes;
+import dev.portalkit.runtime.files.FileNames;
 import dev.portalkit.runtime.files.StorageRoles;
 import dev.portalkit.runtime.files.Storages;
 import dev.portalkit.runtime.files.tracked.FieldFailure;
@@ -93,14 +94,14 @@ final class StorageUploadHandler implements IUploader.Handler {
         }
     }
 
-    /** The client's file name without any folder part; {@code upload} when it gave none. */
+    /**
+     * The client's file name without any folder part and without invisible or text direction
+     * characters ({@link FileNames#clean}); {@code upload} when it gave none (the client did not choose
+     * a name here knowingly, so nothing is refused).
+     */
     static String fileName(String given) {
-        if (given == null) {
-            return "upload";
-        }
-        String name = given.replace('\\', '/');
-        name = name.substring(name.lastIndexOf('/') + 1).strip();
-        return name.isEmpty() || name.equals(".") || name.equals("..") ? "upload" : name;
+        String name = FileNames.clean(given);
+        return name.isEmpty() ? "upload" : name;
     }
 
     /** A failure of the File API call, attributed to this handler's field ({@code upload}, {@code image_upload}). */

@@ -96,12 +96,14 @@ class FilesCliTrackingTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> alice = (Map<String, Object>) portal.call("user_create", TestPortal.SYSADMIN,
                     Map.of("name", "alice", "email", "alice@example.org", "password", "correct horse battery"));
-            create(portal, "a", "tracked.txt", "t");
+            // The default storage (a) stores uploads at a random prefix + the name (uuid_prefix).
+            String trackedAt = (String) create(portal, "a", "tracked.txt", "t").get("location");
+            assertThat(trackedAt).matches("[0-9a-f-]{36}tracked\\.txt");
             Files.writeString(dir.resolve("a/left-1.txt"), "one");
             Files.writeString(dir.resolve("a/left-2.csv"), "a,b\n");
 
             FilesCliTest.Run all = cli(dir, "files", "scan");
-            assertThat(all.out().lines().sorted()).containsExactly("left-1.txt", "left-2.csv", "tracked.txt");
+            assertThat(all.out().lines()).containsExactlyInAnyOrder("left-1.txt", "left-2.csv", trackedAt);
             FilesCliTest.Run untracked = cli(dir, "files", "scan", "-u");
             assertThat(untracked.code()).as(untracked.err()).isZero();
             assertThat(untracked.out().lines().sorted()).containsExactly("left-1.txt", "left-2.csv");
@@ -128,6 +130,16 @@ class FilesCliTrackingTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> orphan = ((List<Map<String, Object>>) orphans.get("results")).get(0);
             assertThat(orphan).containsEntry("owner_type", null).containsEntry("size", 8L);
+
+            // Bytes left at a uuid_prefix location (a lost record): tracked again under the name without the prefix.
+            String lost = "0b7c2a9e-4f1e-4a61-9d3c-2b8e7f6a5d4clost report.csv";
+            Files.writeString(dir.resolve("a").resolve(lost), "x,y\n");
+            assertThat(cli(dir, "files", "scan", "-t").out()).isEqualTo(lost + "\n");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> found = (Map<String, Object>) portal.call("files_file_search", TestPortal.SYSADMIN,
+                    Map.of("storage", "a", "location", lost));
+            assertThat(found).containsEntry("count", 1L);
+            assertThat(((List<Map<String, Object>>) found.get("results")).get(0)).containsEntry("name", "lost report.csv");
 
             assertThat(cli(dir, "files", "scan", "-a", "alice").err()).isEqualTo("error: -a/--adopt-by needs -t/--track\n");
             assertThat(cli(dir, "files", "scan", "-t", "-a", "nobody").err())

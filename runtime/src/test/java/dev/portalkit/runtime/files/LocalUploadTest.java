@@ -151,6 +151,46 @@ class LocalUploadTest {
     }
 
     @Test
+    void aPublicFsStorageLeavesFilesReadableForItsWebServerAndEveryOtherStorageKeepsThemToItsOwner() throws IOException {
+        assumeTrue(portal.dataDir().getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file modes");
+        Path served = folder("served");
+        ManagedStorage web = storage("files:public_fs", "path", served.toString(), "create_path", "true", "recursive", "true",
+                "public_root", "https://cdn.example.org/files");
+        Path kept = folder("kept");
+        ManagedStorage own = storage("files:fs", "path", kept.toString(), "create_path", "true", "recursive", "true");
+        for (ManagedStorage storage : List.of(web, own)) {
+            Path root = storage == web ? served : kept;
+            String file = storage == web ? "rw-r--r--" : "rw-------";
+            String folder = storage == web ? "rwxr-xr-x" : "rwx------";
+            // A spooled request upload, hard-linked into place: it must not keep the spool's 0600.
+            Spooled spooled = Spooled.of(folder("spool"), content(5_000), "linked.bin", null, "md5");
+            storage.uploader().upload(new Location("deep/er/linked.bin"), spooled, false);
+            assertThat(Files.isSameFile(root.resolve("deep/er/linked.bin"), spooled.file())).as("linked, not copied").isTrue();
+            storage.uploader().upload(new Location("streamed.txt"), dev.portalkit.api.files.Upload.of(
+                    "hello".getBytes(StandardCharsets.UTF_8), "streamed.txt", "text/plain"), false);
+            var started = storage.uploader().multipartStart(new dev.portalkit.api.files.MultipartData(new Location("parts/whole.bin"),
+                    3, null, null, Map.of()));
+            var updated = storage.uploader().multipartUpdate(started, 1, dev.portalkit.api.files.Upload.of(
+                    "abc".getBytes(StandardCharsets.UTF_8), "whole.bin", null));
+            Path parts = root.resolve(dev.portalkit.runtime.files.fs.FsStorage.RESERVED).resolve("multipart");
+            assertThat(mode(parts)).as("in-progress parts are nobody else's business").isEqualTo("rwx------");
+            storage.uploader().multipartComplete(updated);
+            for (String f : List.of("deep/er/linked.bin", "streamed.txt", "parts/whole.bin")) {
+                assertThat(mode(root.resolve(f))).as("%s of %s", f, storage).isEqualTo(file);
+            }
+            for (String d : List.of("", "deep", "deep/er", "parts")) {
+                assertThat(mode(root.resolve(d))).as("folder '%s' of %s", d, storage).isEqualTo(folder);
+            }
+            assertThat(mode(root.resolve(dev.portalkit.runtime.files.fs.FsStorage.RESERVED)))
+                    .as("the storage's own folder, also of a public storage").isEqualTo("rwx------");
+        }
+    }
+
+    private static String mode(Path path) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
     void aLinkedUploadStillRefusesAnExistingLocation() throws IOException {
         Path root = folder("existing");
         ManagedStorage fs = storage("files:fs", "path", root.toString(), "create_path", "true");

@@ -168,7 +168,7 @@ class MigrationCliTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> files(TestPortal portal, String storage) {
-        Map<String, Object> found = call(portal, "files_file_search", "storage", storage, "rows", 5000, "sort", "location");
+        Map<String, Object> found = call(portal, "files_file_search", "storage", storage, "rows", 1000, "sort", "location");
         return (List<Map<String, Object>>) found.get("results");
     }
 
@@ -399,13 +399,19 @@ class MigrationCliTest {
             upload = call(portal, "files_multipart_start", "storage", "files", "name", "big.bin", "size", 4);
             call(portal, "files_multipart_update", "id", upload.get("id"), "part", 1, "upload", "ab");
         }
+        // files scan -u shows the upload in progress: its parts are bytes without a record too.
+        FilesCliTest.Run scan = cli(dir, "files", "scan", "-s", "files", "-u");
+        assertThat(scan.code()).as(scan.err()).isZero();
+        assertThat(scan.err()).contains("in progress: " + upload.get("location") + " (multipart upload " + upload.get("id")
+                + " by sysadmin, started ").contains(", 2 of 4 bytes received)")
+                .contains("1 multipart upload(s) in progress in storage files");
         FilesCliTest.Run young = cli(dir, "files", "clean-multipart");
         assertThat(young.code()).as(young.err()).isZero();
         assertThat(young.out()).isEmpty();
         assertThat(young.err()).startsWith("0 multipart upload(s) started before ");
         // A lifetime of 0 days: every upload started before now is stale.
         FilesCliTest.Run dry = cli(dir, "files", "clean-multipart", "-s", "files", "--dry-run", "-o", "portal.files.max_multipart_lifetime=0");
-        assertThat(dry.out()).startsWith(upload.get("id") + " files big.bin (started ");
+        assertThat(dry.out()).startsWith(upload.get("id") + " files " + upload.get("location") + " (started ");
         assertThat(dry.err()).contains("1 multipart upload(s) started before ").contains("would be aborted (dry run)");
         FilesCliTest.Run clean = cli(dir, "files", "clean-multipart", "-o", "portal.files.max_multipart_lifetime=0");
         assertThat(clean.code()).as(clean.err()).isZero();

@@ -35,6 +35,13 @@ class StorageConfigTest {
     }
 
     @Test
+    void theLongestLinkDurationIsAPositiveNumberOfSeconds() {
+        assertConfigError(noDb().option("portal.files.max_link_duration", "0"), "portal.files.max_link_duration: must be at least 1 second");
+        assertConfigError(noDb().option("portal.files.max_link_duration", "3000000000000000"), "portal.files.max_link_duration");
+        assertConfigError(noDb().option("portal.files.max_link_duration", "a week"), "portal.files.max_link_duration");
+    }
+
+    @Test
     void anUnknownAdapterListsTheAvailableOnes() {
         assertConfigError(noDb().option("portal.files.storage.x.type", "files:nope").option("portal.files.storage.x.path", "/tmp"),
                 "portal.files.storage.x.type: unknown adapter 'files:nope' (available: files:db, files:fs, files:memory, files:public_fs)");
@@ -100,6 +107,30 @@ class StorageConfigTest {
     }
 
     @Test
+    void aConfiguredDefaultStorageWithoutTransformersGetsUnguessableLocationsAndSoIsPiped(@TempDir Path dir) throws Exception {
+        try (TestPortal portal = TestPortal.builder().runPendingTasks(false)
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.files.storage.plain.type", "files:memory")
+                .option("portal.files.storage.named.type", "files:memory")
+                .option("portal.files.storage.named.location_transformers", "safe_relative_path").start()) {
+            Storages storages = FilesPlugin.of(portal.portal()).storages();
+            assertThat(storages.get("default").settings().locationTransformers()).containsExactly("uuid_prefix");
+            assertThat(storages.get("plain").settings().locationTransformers()).as("only the default storage").isEmpty();
+            assertThat(storages.get("named").settings().locationTransformers()).as("configured: kept").containsExactly("safe_relative_path");
+            assertThat(storages.get("resources").settings().locationTransformers()).as("derived before").isEmpty();
+            // A large file part is piped into the default storage while it arrives: its location is the upload's alone.
+            Path spool = Files.write(dir.resolve("spool"), new byte[0]);
+            long expected = 9L << 20;
+            var pipe = ((ManagedStorageImpl) storages.get("default")).pipe("big.bin", "big.bin", null, spool, expected);
+            assertThat(pipe).isPresent();
+            assertThat(pipe.get().toString()).matches("pipe of big\\.bin into .* at [0-9a-f-]{36}big\\.bin");
+            pipe.get().abort();
+            assertThat(((ManagedStorageImpl) storages.get("named")).pipe("big.bin", "big.bin", null, spool, expected))
+                    .as("a storage at the names is never piped: a piped file must not replace another").isEmpty();
+        }
+    }
+
+    @Test
     void withoutConfiguredStoragesADefaultFsStorageLivesInTheDataDirectory() throws Exception {
         try (TestPortal portal = TestPortal.builder().runPendingTasks(false).start()) {
             Storages storages = FilesPlugin.of(portal.portal()).storages();
@@ -108,9 +139,14 @@ class StorageConfigTest {
             assertThat(storage.settings().type()).isEqualTo("files:fs");
             assertThat(storage.settings().option("path")).isEqualTo(portal.dataDir().resolve("storage").toString());
             assertThat(portal.dataDir().resolve("storage")).isDirectory();
-            FileData data = storage.uploader().upload(storage.prepareLocation("hello.txt", null),
+            // Unguessable locations: a random prefix in front of the name (location_transformers = uuid_prefix).
+            assertThat(storage.settings().locationTransformers()).containsExactly("uuid_prefix");
+            Location location = storage.prepareLocation("hello.txt", null);
+            assertThat(location.value()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}hello\\.txt");
+            assertThat(storage.prepareLocation("hello.txt", null)).isNotEqualTo(location);
+            FileData data = storage.uploader().upload(location,
                     Upload.of("hello".getBytes(StandardCharsets.UTF_8), "hello.txt", "text/plain"), false);
-            assertThat(Files.readString(portal.dataDir().resolve("storage").resolve("hello.txt"))).isEqualTo("hello");
+            assertThat(Files.readString(portal.dataDir().resolve("storage").resolve(location.value()))).isEqualTo("hello");
             assertThat(data.hash()).isEqualTo("5d41402abc4b2a76b9719d911017c592");
             // The same storages by CDI injection.
             assertThat(portal.container().bean(Storages.class).defaultStorage()).isSameAs(storage);

@@ -82,9 +82,14 @@ class UserActionsTest extends ModelTestBase {
                 .containsEntry("name", dave.get().name());
 
         var authenticator = portal.container().bean(DatabaseApiTokenAuthenticator.class);
-        dict("user_update", dave, map("id", dave.get().id(), "password", "a new password"));
-        assertThat(authenticator.authenticatePassword(dave.get().name(), "a new password")).contains(dave.get());
-        assertThat(authenticator.authenticatePassword(dave.get().name(), "correct horse battery")).isEmpty();
+        assertThat(invalid("user_update", dave, map("id", dave.get().id(), "password", "a new password")))
+                .containsKey("old_password");
+        assertThat(invalid("user_update", dave, map("id", dave.get().id(), "password", "a new password",
+                "old_password", "not my password"))).containsEntry("old_password", List.of("Password entered was incorrect"));
+        assertThat(authenticator.authenticatePassword(dave.get().name(), "correct horse battery", null)).contains(dave.get());
+        dict("user_update", dave, map("id", dave.get().id(), "password", "a new password", "old_password", "correct horse battery"));
+        assertThat(authenticator.authenticatePassword(dave.get().name(), "a new password", null)).contains(dave.get());
+        assertThat(authenticator.authenticatePassword(dave.get().name(), "correct horse battery", null)).isEmpty();
 
         Map<String, Object> promoted = dict("user_update", SYSADMIN, map("id", eve.get().id(), "sysadmin", true));
         assertThat(promoted).containsEntry("sysadmin", true);

@@ -39,6 +39,7 @@ import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.ContainerManagement;
 import dev.portalkit.api.files.Delivery;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -73,6 +74,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -643,6 +645,18 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
         public boolean exists(FileData data) {
             BlobClient blob = blob(data.location());
             return call("check", data.location(), blob::exists);
+        }
+
+        /** The blob's properties: size and Last-Modified (a copy makes a new blob, so it is when the bytes came here). */
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            BlobClient blob = blob(data.location());
+            if (!call("check", data.location(), blob::exists)) {
+                return Optional.empty();
+            }
+            BlobProperties properties = call("stat", data.location(), blob::getProperties);
+            return Optional.of(new FileStat(properties.getBlobSize(),
+                    properties.getLastModified() == null ? null : properties.getLastModified().toInstant()));
         }
 
         @Override

@@ -58,7 +58,10 @@ final class AzureFailures {
         return new FilesException(ErrorKind.TRANSIENT, "storage " + storage + ": cannot " + what + ": " + why, cause);
     }
 
-    /** A short description: HTTP status and Azure error code, or the root cause's class and message. */
+    /**
+     * A short description: HTTP status and Azure error code, or the root cause's message. It reaches API
+     * clients too, so it never names an exception class (the log has the whole chain).
+     */
     static String describe(Throwable e) {
         if (e instanceof BlobStorageException bse) {
             String code = bse.getErrorCode() == null ? "" : " " + bse.getErrorCode();
@@ -71,12 +74,12 @@ final class AzureFailures {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage();
-        String kind = root.getClass().getSimpleName();
-        if (root instanceof java.net.ConnectException || root instanceof java.nio.channels.ClosedChannelException) {
-            return "the service does not answer (" + kind + (message == null ? "" : ": " + message) + ")";
+        String message = root.getMessage() == null || root.getMessage().isBlank() ? null : root.getMessage();
+        if (root instanceof java.net.ConnectException || root instanceof java.nio.channels.ClosedChannelException
+                || root instanceof java.net.SocketException) {
+            return "the service does not answer (" + (message == null ? "connection closed" : message) + ")";
         }
-        return kind + (message == null || message.isBlank() ? "" : ": " + message);
+        return message == null ? "the request failed without a message" : message;
     }
 
     /** {@code text} without the given secrets and without SAS parameters or account keys in any form. */

@@ -37,7 +37,7 @@ final class RedisFailures {
         return new FilesException(ErrorKind.TRANSIENT, what + why, e);
     }
 
-    /** The root cause's class and message. */
+    /** The messages of the failure and its root cause; never an exception's class name (API clients see it; the log has the chain). */
     static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
@@ -47,6 +47,6 @@ final class RedisFailures {
         if (root != e && e.getMessage() != null && !e.getMessage().equals(message)) {
             message = e.getMessage() + ": " + message;
         }
-        return root.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+        return message == null || message.isBlank() ? "connection closed" : message;
     }
 }

@@ -3,6 +3,7 @@ package dev.portalkit.storage.redis;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -605,6 +607,14 @@ final class RedisStorage implements Storage {
         public boolean exists(FileData data) {
             String key = fileKey(data.location());
             return redis("check", data.location(), j -> j.exists(key));
+        }
+
+        /** The stored size; Redis keeps no write time of its own, so the age is unknown. */
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            String key = fileKey(data.location());
+            Map<String, String> fields = redis("stat", data.location(), j -> j.hgetAll(key));
+            return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(new FileStat(Stored.of(fields).size(), null));
         }
 
         @Override

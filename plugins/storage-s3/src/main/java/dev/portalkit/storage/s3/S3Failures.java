@@ -82,7 +82,8 @@ final class S3Failures {
         if (root != e && root.getMessage() != null && (message == null || !message.contains(root.getMessage()))) {
             message = (message == null ? "" : message + ": ") + root.getMessage();
         }
-        return mask(message == null ? e.getClass().getSimpleName() : message);
+        // The message goes to API clients too: never the exception's class name (the log has the whole chain).
+        return mask(message == null ? "the request failed without a message" : message);
     }
 
     String mask(String text) {

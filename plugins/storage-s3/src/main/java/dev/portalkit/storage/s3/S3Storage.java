@@ -5,6 +5,7 @@ import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.ContainerManagement;
 import dev.portalkit.api.files.Delivery;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -29,6 +30,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -234,6 +236,12 @@ final class S3Storage implements Storage, ContainerManagement {
         @Override
         public Set<Capability> capabilities() {
             return EnumSet.of(Capability.CREATE, Capability.MULTIPART);
+        }
+
+        /** S3 completes a multipart upload only when every part but the last has at least 5 MiB. */
+        @Override
+        public long multipartMinPartSize() {
+            return S3Options.MIN_PART_SIZE;
         }
 
         @Override
@@ -703,6 +711,14 @@ final class S3Storage implements Storage, ContainerManagement {
         @Override
         public boolean exists(FileData data) {
             return head(buckets.forRead(data), key(data.location()), data.location()) != null;
+        }
+
+        /** One HEAD: Content-Length and Last-Modified (a copy or move makes a new object, so it is when the bytes came here). */
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            HeadObjectResponse head = head(buckets.forRead(data), key(data.location()), data.location());
+            return head == null ? Optional.empty() : Optional.of(new FileStat(head.contentLength() == null ? -1 : head.contentLength(),
+                    head.lastModified()));
         }
 
         @Override

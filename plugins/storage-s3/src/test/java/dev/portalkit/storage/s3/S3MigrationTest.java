@@ -152,6 +152,11 @@ class S3MigrationTest {
             // (ListMultipartUploads is the proof: S3Proxy accepts parts for any upload id, aborted or not.)
             assertThat(call(portal, "files_multipart_clean")).containsEntry("removed", 0);
             call(portal, "files_multipart_update", "id", fresh.get("id"), "part", 1, "upload", "0123456789");
+            // S3 needs 5 MiB in every part but the last: a 10-byte upload has one part, so part 2 is refused before S3 sees it.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(portal, "files_multipart_update", "id", fresh.get("id"),
+                            "part", 2, "upload", "x"))
+                    .isInstanceOfSatisfying(dev.portalkit.api.ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("part"))
+                    .hasMessageContaining("needs at least 5242880 bytes in every part but the last");
         }
     }
 

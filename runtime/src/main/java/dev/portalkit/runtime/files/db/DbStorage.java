@@ -3,6 +3,7 @@ package dev.portalkit.runtime.files.db;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -30,6 +31,7 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -430,6 +432,25 @@ public final class DbStorage implements Storage {
             return storedSize(data.location()) >= 0;
         }
 
+        /** The content row's size and the time it was written ({@code created_at}; a move sets it). */
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            Object[] key = file(data.location());
+            return inTransaction("cannot read " + data.location(), c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT size, created_at FROM " + FILES + " WHERE "
+                        + ContentColumn.where(FILE_KEY))) {
+                    ContentColumn.bind(ps, 1, key);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.<FileStat>empty();
+                        }
+                        java.time.OffsetDateTime created = rs.getObject(2, java.time.OffsetDateTime.class);
+                        return Optional.of(new FileStat(rs.getLong(1), created == null ? null : created.toInstant()));
+                    }
+                }
+            });
+        }
+
         @Override
         public FileData copy(Location target, FileData source, boolean overwrite) {
             if (!copiesInside) {
@@ -467,7 +488,7 @@ public final class DbStorage implements Storage {
                 } else if (size(c, FILES, FILE_KEY, to) >= 0) {
                     throw FilesException.existingFile(name(), target);
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + FILES + " SET location = ? WHERE storage = ? AND location = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + FILES + " SET location = ?, created_at = CURRENT_TIMESTAMP WHERE storage = ? AND location = ?")) {
                     ps.setString(1, target.value());
                     ps.setString(2, name());
                     ps.setString(3, source.location().value());

@@ -25,24 +25,27 @@ import javax.sql.DataSource;
 
 /**
  * Download links for tracked files, served at {@code <portal.site_url>/files/link/<token>}. A link
- * is the permission: whoever has it may download the file, without the per-user check of
- * {@code /files/download/<id>} (the File API's {@code files_file_link} checks who may make one).
+ * records who made it and the file's link generation; whoever has it may download the file without
+ * sending a token, as long as the file is still there, its generation has not been raised
+ * ({@code files_file_link_revoke}), and the user who made it may still see it (checked when it is
+ * used: {@code FileApi.linkedFile}). A link made by the portal itself (an {@code ignore_auth} call
+ * without a user, or code calling the two-argument methods here) has no maker to check.
  *
  * <ul>
- *   <li>{@link #temporal temporal}: {@code t.<file id>.<expiry>.<signature>}, HMAC-SHA256 over the
- *       kind, the file id and the expiry (epoch seconds); valid until then;</li>
- *   <li>{@link #permanent permanent}: {@code p.<file id>.<signature>}, HMAC-SHA256 over the kind
- *       and the file id; valid as long as the key;</li>
+ *   <li>{@link #temporal temporal}: {@code t.<file id>.<maker>.<generation>.<expiry>.<signature>},
+ *       HMAC-SHA256 over all of them; valid until the expiry (epoch seconds);</li>
+ *   <li>{@link #permanent permanent}: {@code p.<file id>.<maker>.<generation>.<signature>};</li>
  *   <li>{@link #oneTime one-time}: {@code o.<256 random bits>}, recorded by its SHA-256 in
- *       {@code files_one_time_link} with the file id and expiry; the first download consumes it with
- *       one conditional {@code UPDATE ... WHERE used_at IS NULL}, so of concurrent uses exactly one
- *       wins.</li>
+ *       {@code files_one_time_link} with the file id, maker, generation and expiry; the first
+ *       download consumes it with one conditional {@code UPDATE ... WHERE used_at IS NULL}, so of
+ *       concurrent uses exactly one wins.</li>
  * </ul>
  *
- * <p>The key is {@code portal.files.link_secret}, or a random one generated into the data
- * directory. Changing it revokes every temporal and permanent link (one-time links are rows, not
- * signatures). A tampered, expired or used link is refused with PERMISSION_DENIED (403). Links of
- * a deleted file fail with the File API's NOT_FOUND when they are used.
+ * <p>Ids are base64url; a maker of {@code -} is the portal itself. The key is
+ * {@code portal.files.link_secret}, or a random one generated into the data directory; changing it
+ * revokes every temporal and permanent link. Links in the form before makers were recorded
+ * ({@code t.<id>.<expiry>.<sig>}, {@code p.<id>.<sig>}) are refused. A tampered, expired, used or
+ * revoked link is refused with PERMISSION_DENIED (403); links of a deleted file fail with NOT_FOUND.
  */
 public final class DownloadLinks {
     /** The route of links, below the portal's base URL. */
@@ -65,11 +68,20 @@ public final class DownloadLinks {
     /**
      * A verified link.
      *
-     * @param expires   when it stops working; {@code null} for permanent links
-     * @param tokenHash the SHA-256 of a one-time token (what {@link #consume} marks used); null otherwise
+     * @param makerId    the id of the user who made it; {@code null} when the portal itself did
+     * @param generation the file's link generation when it was made
+     * @param expires    when it stops working; {@code null} for permanent links
+     * @param tokenHash  the SHA-256 of a one-time token (what {@link #consume} marks used); null otherwise
      */
-    public record Grant(Kind kind, String fileId, Instant expires, String tokenHash) {
+    public record Grant(Kind kind, String fileId, String makerId, int generation, Instant expires, String tokenHash) {
+        /** Whether the portal itself made the link (no user's permission to check when it is used). */
+        public boolean bySystem() {
+            return makerId == null;
+        }
     }
+
+    /** The maker field of a token made by the portal itself. */
+    private static final String SYSTEM = "-";
 
     private final Supplier<byte[]> key;
     private final DataSource dataSource;
@@ -100,16 +112,32 @@ public final class DownloadLinks {
 
     // ---- minting --------------------------------------------------------------------------------
 
-    /** A link that works until {@code ttl} from now (rounded up to the second). */
+    /** A link made by the portal itself (no maker to check), generation 0, that works until {@code ttl} from now. */
     public URI temporal(String fileId, Duration ttl) {
-        long expiry = expiry(ttl).getEpochSecond();
-        String id = encodeId(fileId);
-        return url(Kind.TEMPORAL.prefix + "." + id + "." + expiry + "." + sign(Kind.TEMPORAL, fileId, Long.toString(expiry)));
+        return temporal(fileId, null, 0, ttl);
     }
 
-    /** A link that works once, within {@code ttl} from now. */
+    /**
+     * A link that works until {@code ttl} from now (rounded up to the second) while the file keeps
+     * {@code generation} and {@code makerId} may see it.
+     */
+    public URI temporal(String fileId, String makerId, int generation, Duration ttl) {
+        long expiry = expiry(ttl).getEpochSecond();
+        String id = encodeId(fileId);
+        String maker = encodeMaker(makerId);
+        return url(Kind.TEMPORAL.prefix + "." + id + "." + maker + "." + generation(generation) + "." + expiry + "."
+                + sign(Kind.TEMPORAL, fileId, maker, generation, Long.toString(expiry)));
+    }
+
+    /** A one-time link made by the portal itself, generation 0. */
     public URI oneTime(String fileId, Duration ttl) {
+        return oneTime(fileId, null, 0, ttl);
+    }
+
+    /** A link that works once, within {@code ttl} from now, while the file keeps {@code generation} and {@code makerId} may see it. */
+    public URI oneTime(String fileId, String makerId, int generation, Duration ttl) {
         checkId(fileId);
+        checkMaker(makerId);
         Instant expires = expiry(ttl);
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
@@ -119,7 +147,7 @@ public final class DownloadLinks {
             c.setAutoCommit(false);
             try (PreparedStatement purge = c.prepareStatement("DELETE FROM files_one_time_link WHERE expires_at < ?");
                  PreparedStatement insert = c.prepareStatement("INSERT INTO files_one_time_link "
-                         + "(token_hash, file_id, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
+                         + "(token_hash, file_id, created_at, expires_at, created_by, link_generation) VALUES (?, ?, ?, ?, ?, ?)")) {
                 // Rows of links that expired a day ago are of no more use (not even for a "used" message).
                 purge.setObject(1, utc(now.minus(Duration.ofDays(1))));
                 purge.executeUpdate();
@@ -127,6 +155,8 @@ public final class DownloadLinks {
                 insert.setString(2, fileId);
                 insert.setObject(3, utc(now));
                 insert.setObject(4, utc(expires));
+                insert.setString(5, makerId);
+                insert.setInt(6, generation(generation));
                 insert.executeUpdate();
                 c.commit();
             } catch (SQLException e) {
@@ -139,9 +169,19 @@ public final class DownloadLinks {
         return url(token);
     }
 
-    /** A link that works as long as the key does (rotate {@code portal.files.link_secret} to revoke). */
+    /** A permanent link made by the portal itself, generation 0. */
     public URI permanent(String fileId) {
-        return url(Kind.PERMANENT.prefix + "." + encodeId(fileId) + "." + sign(Kind.PERMANENT, fileId, ""));
+        return permanent(fileId, null, 0);
+    }
+
+    /**
+     * A link that works while the file keeps {@code generation} ({@code files_file_link_revoke}) and
+     * {@code makerId} may see it, as long as the key does.
+     */
+    public URI permanent(String fileId, String makerId, int generation) {
+        String maker = encodeMaker(makerId);
+        return url(Kind.PERMANENT.prefix + "." + encodeId(fileId) + "." + maker + "." + generation(generation) + "."
+                + sign(Kind.PERMANENT, fileId, maker, generation, ""));
     }
 
     /** The URL of a token: {@code <portal.site_url>/files/link/<token>}. */
@@ -162,29 +202,33 @@ public final class DownloadLinks {
             throw invalid();
         }
         String[] parts = token.split("\\.", -1);
-        if (parts[0].equals(Kind.TEMPORAL.prefix) && parts.length == 4) {
+        if (parts[0].equals(Kind.TEMPORAL.prefix) && parts.length == 6) {
             String fileId = decodeId(parts[1]);
-            if (!parts[2].matches("\\d{1,18}") || !verifySignature(parts[3], Kind.TEMPORAL, fileId, parts[2])) {
+            String makerId = decodeMaker(parts[2]);
+            int generation = parseGeneration(parts[3]);
+            if (!parts[4].matches("\\d{1,18}") || !verifySignature(parts[5], Kind.TEMPORAL, fileId, parts[2], generation, parts[4])) {
                 throw invalid();
             }
-            Instant expires = Instant.ofEpochSecond(Long.parseLong(parts[2]));
+            Instant expires = Instant.ofEpochSecond(Long.parseLong(parts[4]));
             if (!clock.instant().isBefore(expires)) {
                 throw PortalException.denied("This download link has expired");
             }
-            return new Grant(Kind.TEMPORAL, fileId, expires, null);
+            return new Grant(Kind.TEMPORAL, fileId, makerId, generation, expires, null);
         }
-        if (parts[0].equals(Kind.PERMANENT.prefix) && parts.length == 3) {
+        if (parts[0].equals(Kind.PERMANENT.prefix) && parts.length == 5) {
             String fileId = decodeId(parts[1]);
-            if (!verifySignature(parts[2], Kind.PERMANENT, fileId, "")) {
+            String makerId = decodeMaker(parts[2]);
+            int generation = parseGeneration(parts[3]);
+            if (!verifySignature(parts[4], Kind.PERMANENT, fileId, parts[2], generation, "")) {
                 throw invalid();
             }
-            return new Grant(Kind.PERMANENT, fileId, null, null);
+            return new Grant(Kind.PERMANENT, fileId, makerId, generation, null, null);
         }
         if (parts[0].equals(Kind.ONE_TIME.prefix) && parts.length == 2 && parts[1].matches("[A-Za-z0-9_-]{43}")) {
             String tokenHash = hash(token);
             try (Connection c = dataSource.getConnection();
-                 PreparedStatement ps = c.prepareStatement(
-                         "SELECT file_id, expires_at, used_at FROM files_one_time_link WHERE token_hash = ?")) {
+                 PreparedStatement ps = c.prepareStatement("SELECT file_id, expires_at, used_at, created_by, link_generation "
+                         + "FROM files_one_time_link WHERE token_hash = ?")) {
                 ps.setString(1, tokenHash);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -198,7 +242,7 @@ public final class DownloadLinks {
                     if (!clock.instant().isBefore(expires)) {
                         throw PortalException.denied("This download link has expired");
                     }
-                    return new Grant(Kind.ONE_TIME, fileId, expires, tokenHash);
+                    return new Grant(Kind.ONE_TIME, fileId, rs.getString(4), rs.getInt(5), expires, tokenHash);
                 }
             } catch (SQLException e) {
                 throw new PortalException(ErrorKind.TRANSIENT, "cannot check a one-time link: " + e.getMessage(), e);
@@ -250,20 +294,51 @@ public final class DownloadLinks {
         return at.getNano() == 0 ? at : Instant.ofEpochSecond(at.getEpochSecond() + 1);
     }
 
-    private String sign(Kind kind, String fileId, String expiry) {
+    /** HMAC-SHA256 over every field of the token ({@code maker}: as it appears in the token). */
+    private String sign(Kind kind, String fileId, String maker, int generation, String expiry) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.get(), "HmacSHA256"));
-            mac.update(("portalkit-file-link\0" + kind.prefix + "\0" + fileId + "\0" + expiry).getBytes(StandardCharsets.UTF_8));
+            mac.update(("portalkit-file-link-2\0" + kind.prefix + "\0" + fileId + "\0" + maker + "\0" + generation + "\0" + expiry)
+                    .getBytes(StandardCharsets.UTF_8));
             return B64.encodeToString(mac.doFinal());
         } catch (GeneralSecurityException e) {
             throw new PortalException(ErrorKind.INTERNAL, "HMAC-SHA256 is not available", e);
         }
     }
 
-    private boolean verifySignature(String given, Kind kind, String fileId, String expiry) {
-        return MessageDigest.isEqual(sign(kind, fileId, expiry).getBytes(StandardCharsets.US_ASCII),
+    private boolean verifySignature(String given, Kind kind, String fileId, String maker, int generation, String expiry) {
+        return MessageDigest.isEqual(sign(kind, fileId, maker, generation, expiry).getBytes(StandardCharsets.US_ASCII),
                 given.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String encodeMaker(String makerId) {
+        checkMaker(makerId);
+        return makerId == null ? SYSTEM : B64.encodeToString(makerId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void checkMaker(String makerId) {
+        if (makerId != null && (makerId.isBlank() || makerId.length() > MAX_FILE_ID)) {
+            throw PortalException.badRequest("a link's maker needs a user id of 1 to " + MAX_FILE_ID + " characters");
+        }
+    }
+
+    private static String decodeMaker(String encoded) {
+        return SYSTEM.equals(encoded) ? null : decodeId(encoded);
+    }
+
+    private static int generation(int generation) {
+        if (generation < 0) {
+            throw PortalException.badRequest("a link generation is not negative");
+        }
+        return generation;
+    }
+
+    private static int parseGeneration(String text) {
+        if (!text.matches("\\d{1,9}")) {
+            throw invalid();
+        }
+        return Integer.parseInt(text);
     }
 
     private static String encodeId(String fileId) {

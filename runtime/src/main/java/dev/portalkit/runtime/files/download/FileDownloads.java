@@ -8,6 +8,7 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.runtime.files.ContentTypes;
+import dev.portalkit.runtime.files.FileNames;
 import dev.portalkit.runtime.files.LocationRules;
 import java.io.IOException;
 import java.io.InputStream;
@@ -339,15 +340,12 @@ public final class FileDownloads {
 
     /**
      * {@code attachment; filename="ascii"; filename*=UTF-8''percent-encoded} (RFC 6266): the quoted
-     * name is an ASCII fallback, the extended one the real name. Path parts and control characters
-     * are dropped.
+     * name is an ASCII fallback, the extended one the real name. Path parts, control, invisible and
+     * text direction characters are dropped ({@link FileNames#clean}), whatever the stored name holds.
      */
     public static String contentDisposition(String disposition, String filename) {
-        String name = filename == null ? "" : filename;
-        int cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
-        name = name.substring(cut + 1).codePoints().filter(c -> !Character.isISOControl(c))
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
-        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+        String name = FileNames.clean(filename);
+        if (name.isEmpty()) {
             name = "download";
         }
         StringBuilder fallback = new StringBuilder();

@@ -4,6 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -38,7 +39,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -73,6 +79,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
     public static final String RESERVED = ".portalkit";
 
     private static final Set<Capability> WRITES = EnumSet.of(Capability.CREATE, Capability.MULTIPART);
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<Capability> READS = EnumSet.of(Capability.STREAM, Capability.RANGE);
     private static final Set<Capability> MANAGES = EnumSet.of(Capability.REMOVE, Capability.EXISTS, Capability.SCAN,
             Capability.ANALYZE, Capability.COPY, Capability.MOVE, Capability.APPEND, Capability.COMPOSE);
@@ -83,6 +90,9 @@ public class FsStorage implements Storage, LocalFileAdopter {
     private final boolean recursive;
     private final boolean fsync;
     private final String publicRoot;
+    /** Modes of what the storage creates: readable by a web server for files:public_fs, the owner's alone otherwise. */
+    private final Set<PosixFilePermission> fileMode;
+    private final Set<PosixFilePermission> folderMode;
     private final Uploader uploader = new FsUploader();
     private final Reader reader = new FsReader();
     private final Manager manager = new FsManager();
@@ -99,6 +109,8 @@ public class FsStorage implements Storage, LocalFileAdopter {
         this.recursive = settings.flag("recursive");
         this.fsync = settings.flag("fsync");
         this.publicRoot = publicRoot == null ? null : publicRoot.replaceAll("/+$", "");
+        this.fileMode = PosixFilePermissions.fromString(publicRoot == null ? "rw-------" : "rw-r--r--");
+        this.folderMode = PosixFilePermissions.fromString(publicRoot == null ? "rwx------" : "rwxr-xr-x");
         String path = settings.option("path");
         if (path == null || path.isBlank()) {
             throw PortalException.config(settings.key("path") + ": missing value");
@@ -115,7 +127,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
                         + " does not exist (set create_path = true to create it)");
             }
             try {
-                mkdirs(folder, publicRoot == null);
+                makeFolders(folder, folderMode);
             } catch (IOException e) {
                 throw PortalException.config(settings.key("path") + ": cannot create folder " + folder + ": " + e);
             }
@@ -216,20 +228,55 @@ public class FsStorage implements Storage, LocalFileAdopter {
         return file;
     }
 
-    /**
-     * Creates missing folders: {@code 0700} in a private storage ({@code files:fs}), with the
-     * process's defaults in a public one (its web server reads it).
-     */
-    private Path mkdirs(Path dir) throws IOException {
-        return mkdirs(dir, publicRoot == null);
-    }
-
-    private static Path mkdirs(Path dir, boolean privateModes) throws IOException {
-        return privateModes ? PrivateFiles.createDirectories(dir) : Files.createDirectories(dir);
-    }
-
+    /** A folder of the storage's own below {@code .portalkit}: the owner's alone, also in a public storage (parts, temporary files). */
     private Path ownFolder(String sub) throws IOException {
-        return mkdirs(root.resolve(RESERVED).resolve(sub));
+        return makeFolders(root.resolve(RESERVED).resolve(sub), OWNER_ONLY_FOLDER);
+    }
+
+    /**
+     * Creates {@code folder} and its missing parents with {@code mode} (set explicitly: the umask
+     * does not narrow or widen it); folders that exist keep theirs.
+     */
+    private static Path makeFolders(Path folder, Set<PosixFilePermission> mode) throws IOException {
+        Path existing = folder;
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            missing.push(existing);
+            existing = existing.getParent();
+        }
+        for (Path dir : missing) {
+            try {
+                Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException raced) {
+                if (!Files.isDirectory(dir)) {
+                    throw raced;
+                }
+                continue; // made meanwhile by another upload: its mode is set by whoever made it
+            }
+            setMode(dir, mode);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new FileAlreadyExistsException(folder.toString(), null, "not a folder");
+        }
+        return folder;
+    }
+
+    private static void setMode(Path path, Set<PosixFilePermission> mode) throws IOException {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(path, mode);
+        }
+    }
+
+    /**
+     * Sets a moved file's mtime to now: a rename keeps the old one, and maintenance tells bytes
+     * whose record is still being committed from forgotten ones by it (see {@code stat}).
+     */
+    private static void markWritten(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // Best effort: the file is moved either way.
+        }
     }
 
     private Path tempFile() throws IOException {
@@ -243,8 +290,10 @@ public class FsStorage implements Storage, LocalFileAdopter {
     private void publish(Path temp, Path target, Location location, boolean replace) throws IOException {
         try {
             Path existing = fsync ? existingAncestor(target.getParent()) : null;
+            // The mode the published file has (a hard-linked spool keeps the spool's 0600 otherwise).
+            setMode(temp, fileMode);
             try {
-                mkdirs(target.getParent());
+                makeFolders(target.getParent(), folderMode);
             } catch (FileAlreadyExistsException e) {
                 throw new FilesException(ErrorKind.CONFLICT, "cannot store " + location + " in storage " + name()
                         + ": a part of its path is a file");
@@ -358,7 +407,18 @@ public class FsStorage implements Storage, LocalFileAdopter {
         if (e instanceof NoSuchFileException) {
             return FilesException.missingFile(name(), location);
         }
-        return FilesException.backend(name(), what + " " + location + ": " + e.getClass().getSimpleName(), e);
+        return FilesException.backend(name(), what + " " + location + ": " + reason(e), e);
+    }
+
+    /** What went wrong, for messages that reach API clients: the system's reason, never a class or a server path. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return "input/output error";
     }
 
     private static void deleteQuietly(Path path, Throwable cause) {
@@ -428,7 +488,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
             resolve(data.location());
             String id = UUID.randomUUID().toString();
             try {
-                mkdirs(ownFolder("multipart").resolve(id));
+                makeFolders(ownFolder("multipart").resolve(id), OWNER_ONLY_FOLDER);
             } catch (IOException e) {
                 throw failure("cannot start a multipart upload of", data.location(), e);
             }
@@ -643,6 +703,21 @@ public class FsStorage implements Storage, LocalFileAdopter {
             return Files.isRegularFile(resolve(data.location()));
         }
 
+        /** Size and mtime of the file (a move sets the mtime, so it is when the bytes came to this location). */
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            Path file = resolve(data.location());
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return attributes.isRegularFile()
+                        ? Optional.of(new FileStat(attributes.size(), attributes.lastModifiedTime().toInstant())) : Optional.empty();
+            } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw failure("cannot read the attributes of", data.location(), e);
+            }
+        }
+
         @Override
         public FileData copy(Location target, FileData source, boolean overwrite) {
             Path from = existingFile(source.location());
@@ -654,9 +729,6 @@ public class FsStorage implements Storage, LocalFileAdopter {
                 Path temp = tempFile();
                 try {
                     Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
-                    if (publicRoot == null) {
-                        PrivateFiles.makePrivateFile(temp); // a copy carries its source's permissions
-                    }
                 } catch (IOException | RuntimeException e) {
                     deleteQuietly(temp, e);
                     throw e;
@@ -676,10 +748,11 @@ public class FsStorage implements Storage, LocalFileAdopter {
             Path to = resolve(target);
             try {
                 try {
-                    mkdirs(to.getParent());
+                    makeFolders(to.getParent(), folderMode);
                 } catch (FileAlreadyExistsException e) {
                     throw new FilesException(ErrorKind.CONFLICT, "cannot move to " + target + ": a part of its path is a file");
                 }
+                setMode(from, fileMode);
                 long size = Files.size(from);
                 if (overwrite) {
                     try {
@@ -713,6 +786,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
                         }
                     }
                 }
+                markWritten(to);
                 return new FileData(target, size, source.contentType(), source.hash(), source.hashAlgorithm(), Map.of());
             } catch (IOException e) {
                 throw failure("cannot move to", target, e);

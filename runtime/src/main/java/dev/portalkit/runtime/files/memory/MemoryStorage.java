@@ -3,6 +3,7 @@ package dev.portalkit.runtime.files.memory;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -24,6 +25,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -263,6 +265,13 @@ public class MemoryStorage implements Storage {
         @Override
         public boolean exists(FileData data) {
             return files.containsKey(key(data.location()));
+        }
+
+        /** The size; memory keeps no write time. */
+        @Override
+        public Optional<FileStat> stat(FileData data) {
+            Content content = files.get(key(data.location()));
+            return content == null ? Optional.empty() : Optional.of(new FileStat(content.size(), null));
         }
 
         @Override

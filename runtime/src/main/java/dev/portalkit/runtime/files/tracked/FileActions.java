@@ -12,10 +12,13 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.files.FileLinks;
+import dev.portalkit.runtime.files.FileNames;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.LocationRules;
+import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -33,6 +36,7 @@ final class FileActions {
     private static final Logger LOG = Logger.getLogger(FileActions.class.getName());
     static final String REMOVE_CONTENT_TASK = "files_remove_content";
     static final Duration DEFAULT_LINK_TTL = Duration.ofHours(1);
+    static final Duration DEFAULT_ONE_TIME_TTL = Duration.ofDays(1);
 
     static final Schema CREATE = Schema.empty()
             .with("upload", "not_empty", "files_into_upload", "files_ensure_name(name)")
@@ -84,11 +88,14 @@ final class FileActions {
         actions.put("files_file_unpin", (ctx, data) -> pin(ctx, data, false));
         actions.put("files_transfer_ownership", this::transfer);
         actions.put("files_file_link", this::link);
+        actions.put("files_file_link_revoke", this::revokeLinks);
 
         auth.put("files_file_create", (ctx, data) -> permissions.mayCreate(ctx, storageName(ctx, data), data.get("name")));
         auth.put("files_file_register", (ctx, data) -> permissions.mayRegister(ctx, storageName(ctx, data), data.get("location")));
         auth.put("files_file_show", AuthFunction.allowAnonymous((ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "show file")));
+        // Not allowAnonymous: a link must have a maker whose permission it keeps following.
         auth.put("files_file_link", (ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "link file"));
+        auth.put("files_file_link_revoke", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "revoke the links of file"));
         auth.put("files_file_delete", (ctx, data) -> onFile(ctx, data, FilePermissions.DELETE, "delete file"));
         auth.put("files_file_rename", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "rename file"));
         auth.put("files_file_pin", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "pin file"));
@@ -108,13 +115,18 @@ final class FileActions {
         return ctx.config().get(FilesPlugin.DEFAULT_STORAGE).map(String::strip).orElse(FilesPlugin.IMPLICIT_STORAGE);
     }
 
+    /**
+     * {@code operation} on the file {@code data.id}. For the operations that change a file the row is
+     * locked first ({@link FileStore#lockFile}), so that the decision is taken on the current owner and
+     * holds until the action is done.
+     */
     private AuthResult onFile(ActionContext ctx, Map<String, Object> data, String operation, String what) {
-        FileRecord f = store.requireFile(data, "id");
+        FileRecord f = FilePermissions.SHOW.equals(operation) ? store.requireFile(data, "id") : store.lockFile(data, "id");
         return FilePermissions.result(permissions.may(ctx, store.dict(f), operation), ctx, what + " " + f.id);
     }
 
     private AuthResult mayTransfer(ActionContext ctx, Map<String, Object> data) {
-        FileRecord f = store.requireFile(data, "id");
+        FileRecord f = store.lockFile(data, "id");
         FileStore.Owner next = api.resolveOwner(ctx, FileStore.requireString(data, "owner_type"), FileStore.requireString(data, "owner_id"));
         return FilePermissions.result(permissions.mayTransfer(ctx, store.dict(f), next), ctx,
                 "transfer file " + f.id + " to " + next.type() + " " + next.id());
@@ -190,13 +202,19 @@ final class FileActions {
         } catch (PortalException e) {
             throw FieldFailure.on("location", e);
         }
-        String name = valid.get("name") instanceof String n ? n : LocationRules.fileName(location);
+        String name = valid.get("name") instanceof String n ? n : nameOf(location);
         FileStore.Owner owner = callerAsOwner(ctx);
         if (valid.containsKey("owner_type") || valid.containsKey("owner_id")) {
             owner = api.resolveOwner(ctx, FileStore.requireString(valid, "owner_type"), FileStore.requireString(valid, "owner_id"));
         }
         FileRecord f = store.insert(storageName, name, analyzed, owner, ctx);
         return store.dict(f);
+    }
+
+    /** The name of a file registered without one: its location's file name, cleaned, without a uuid_prefix. */
+    static String nameOf(String location) {
+        String name = FileNames.clean(FileNames.fromLocation(location));
+        return name.isEmpty() ? "file" : name;
     }
 
     private Object show(ActionContext ctx, Map<String, Object> data) {
@@ -226,7 +244,7 @@ final class FileActions {
      * record's removal committed (and is retried if it fails).
      */
     private Object delete(ActionContext ctx, Map<String, Object> data) {
-        FileRecord f = store.requireFile(data, "id");
+        FileRecord f = store.lockFile(data, "id");
         Map<String, Object> dict = store.dict(f);
         boolean configured = api.host().storages().configured().containsKey(f.storage);
         if (configured) {
@@ -257,7 +275,7 @@ final class FileActions {
 
     private Object rename(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(RENAME, data);
-        FileRecord f = store.requireFile(valid, "id");
+        FileRecord f = store.lockFile(valid, "id");
         f.name = (String) valid.get("name");
         f.mtime = FileStore.now();
         store.flush();
@@ -265,7 +283,7 @@ final class FileActions {
     }
 
     private Object pin(ActionContext ctx, Map<String, Object> data, boolean pinned) {
-        FileRecord f = store.requireFile(data, "id");
+        FileRecord f = store.lockFile(data, "id");
         FileOwnerRecord o = store.owner(f.id);
         if (o == null) {
             throw ValidationException.of("id", "File " + f.id + " has no owner to be pinned to");
@@ -277,7 +295,7 @@ final class FileActions {
 
     private Object transfer(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(TRANSFER, data);
-        FileRecord f = store.requireFile(valid, "id");
+        FileRecord f = store.lockFile(valid, "id");
         FileStore.Owner next = api.resolveOwner(ctx, (String) valid.get("owner_type"), (String) valid.get("owner_id"));
         FileOwnerRecord current = store.owner(f.id);
         boolean same = current != null && current.ownerType.equals(next.type()) && current.ownerId.equals(next.id());
@@ -294,7 +312,14 @@ final class FileActions {
         Map<String, Object> valid = ctx.validate(LINK, data);
         FileRecord f = store.requireFile(valid, "id");
         FileLinks.Type type = FileLinks.Type.valueOf(((String) valid.get("type")).toUpperCase(java.util.Locale.ROOT));
-        Duration ttl = type == FileLinks.Type.TEMPORAL ? duration(valid.get("duration")) : null;
+        Duration max = Duration.ofSeconds(ctx.config().integer(FileApiConfig.MAX_LINK_DURATION));
+        // A given duration is checked whatever the type, so that garbage is refused and not silently ignored.
+        Duration given = valid.get("duration") == null ? null : duration(valid.get("duration"), max);
+        Duration ttl = switch (type) {
+            case TEMPORAL -> given != null ? given : shorter(DEFAULT_LINK_TTL, max);
+            case ONE_TIME -> given != null ? given : shorter(DEFAULT_ONE_TIME_TTL, max);
+            case PERMANENT, PUBLIC -> null;
+        };
         Map<String, Object> dict = store.dict(f);
         ManagedStorage storage = api.storage(f.storage, "id");
         FileData content = FileStore.fileData(f);
@@ -307,7 +332,9 @@ final class FileActions {
                 case ONE_TIME -> storage.supports(Capability.ONE_TIME_LINK) ? storage.reader().oneTimeLink(content) : null;
             };
             if (url == null) {
-                url = api.host().links().link(ctx, dict, type, ttl);
+                Map<String, Object> file = new LinkedHashMap<>(dict);
+                file.put(FileLinks.LINK_GENERATION, f.linkGeneration);
+                url = api.host().links().link(ctx, file, type, ttl);
             }
         } catch (PortalException e) {
             throw FieldFailure.on("type", e);
@@ -320,25 +347,63 @@ final class FileActions {
         return out;
     }
 
-    /** A link's lifetime: whole seconds, or an ISO-8601 duration ({@code PT15M}); one hour by default. */
-    static Duration duration(Object value) {
-        if (value == null) {
-            return DEFAULT_LINK_TTL;
-        }
-        Duration d;
-        try {
-            if (value instanceof Number n) {
-                d = Duration.ofSeconds(n.longValue());
+    /**
+     * {@code files_file_link_revoke}: every link the portal made for the file so far (temporal,
+     * permanent, one-time) stops working: the file's link generation goes up, and unused one-time
+     * links of the file are deleted. Links made afterwards work. Whoever may update the file may.
+     */
+    private Object revokeLinks(ActionContext ctx, Map<String, Object> data) {
+        FileRecord f = store.lockFile(data, "id");
+        f.linkGeneration++;
+        store.em().createNativeQuery("DELETE FROM files_one_time_link WHERE file_id = ? AND used_at IS NULL")
+                .setParameter(1, f.id).executeUpdate();
+        store.flush();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", f.id);
+        out.put("links_revoked", true);
+        out.put("link_generation", f.linkGeneration);
+        return out;
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
+     * A link's lifetime: a whole number of seconds or an ISO-8601 duration ({@code PT15M}),
+     * positive and at most {@code max} ({@code portal.files.max_link_duration}). Anything else is
+     * a validation error of {@code duration}: fractions and exponents ({@code 1e17}), numbers past
+     * any range, garbage.
+     */
+    static Duration duration(Object value, Duration max) {
+        String format = "Must be a whole number of seconds or an ISO-8601 duration such as PT15M";
+        BigInteger seconds = null;
+        Duration d = null;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+                || value instanceof BigInteger) {
+            seconds = new BigInteger(value.toString());
+        } else if (value instanceof String text) {
+            String s = text.strip();
+            if (s.matches("[+-]?\\d{1,40}")) {
+                seconds = new BigInteger(s);
             } else {
-                String s = String.valueOf(value).strip();
-                d = s.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(s)) : Duration.parse(s);
+                try {
+                    d = Duration.parse(s);
+                } catch (DateTimeParseException | ArithmeticException e) {
+                    throw ValidationException.of("duration", format);
+                }
             }
-        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-            throw ValidationException.of("duration", "Must be a number of seconds or an ISO-8601 duration such as PT15M");
+        } else {
+            throw ValidationException.of("duration", format);
         }
-        if (d.isNegative() || d.isZero()) {
+        boolean notPositive = seconds != null ? seconds.signum() <= 0 : d.isNegative() || d.isZero();
+        if (notPositive) {
             throw ValidationException.of("duration", "Must be positive");
         }
-        return d;
+        boolean tooLong = seconds != null ? seconds.compareTo(BigInteger.valueOf(max.getSeconds())) > 0 : d.compareTo(max) > 0;
+        if (tooLong) {
+            throw ValidationException.of("duration", "Must be at most " + max.getSeconds() + " seconds (" + max + ")");
+        }
+        return seconds != null ? Duration.ofSeconds(seconds.longValueExact()) : d;
     }
 }

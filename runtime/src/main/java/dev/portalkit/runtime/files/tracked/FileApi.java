@@ -4,6 +4,7 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.api.files.Capability;
@@ -49,6 +50,9 @@ public final class FileApi {
         Map<String, OwnerGetter> ownerGetters();
 
         FileLinks links();
+
+        /** A context for a call of the portal itself: no user, auth skipped (checks made for another user start from it). */
+        ActionContext systemContext();
 
         /** The portal's clock (tests move it): multipart start times and their lifetime. */
         default java.time.Clock clock() {
@@ -110,6 +114,74 @@ public final class FileApi {
         return tasks;
     }
 
+    /**
+     * Unfinished multipart uploads as {@code files_multipart_list} shows them (with {@code received}
+     * bytes), oldest first: of {@code storage} ({@code null}: all), started before
+     * {@code startedBefore} ({@code null}: any time), at most {@code max}. For maintenance commands
+     * ({@code files scan -u}, {@code files verify}: stale uploads are those started before now minus
+     * {@code portal.files.max_multipart_lifetime} days).
+     */
+    public List<Map<String, Object>> multipartUploads(String storage, java.time.Instant startedBefore, int max) {
+        return host.inTransaction(() -> store.multipartUploads(storage, startedBefore, 0, max).stream()
+                .map(FileStore::multipartProgress).toList());
+    }
+
+    /** How many unfinished multipart uploads {@link #multipartUploads} would find without a limit. */
+    public long countMultipartUploads(String storage, java.time.Instant startedBefore) {
+        return host.inTransaction(() -> store.countMultipartUploads(storage, startedBefore));
+    }
+
+    /**
+     * The file a verified download link leads to, as {@code files_file_show} describes it, when the
+     * link still holds:
+     * <ul>
+     *   <li>the file exists (else NOT_FOUND);</li>
+     *   <li>its link generation is the link's ({@code files_file_link_revoke} raises it; else 403);</li>
+     *   <li>the user who made the link still exists, is active and may {@code show} the file, by the
+     *       same auth function and hooks as {@code files_file_show} for them now (a dataset turned
+     *       private, a member removed, a deleted user: 403). Not asked for links the portal itself
+     *       made, nor for files of a storage readable by anyone anyway ({@code public}, or one that
+     *       makes public links).</li>
+     * </ul>
+     */
+    public Map<String, Object> linkedFile(dev.portalkit.runtime.files.download.DownloadLinks.Grant grant) {
+        return host.inTransaction(() -> {
+            FileRecord f = store.file(grant.fileId());
+            if (f == null) {
+                throw new FieldFailure(dev.portalkit.api.ErrorKind.NOT_FOUND, "id", "File not found: " + grant.fileId(), null);
+            }
+            if (f.linkGeneration != grant.generation()) {
+                throw PortalException.denied("This download link was revoked");
+            }
+            Map<String, Object> dict = store.dict(f);
+            if (grant.bySystem() || readableByAnyone(f.storage)) {
+                return dict;
+            }
+            ActionContext system = host.systemContext();
+            OwnerGetter users = host.ownerGetters().get(FilePermissions.USER);
+            Optional<Map<String, Object>> maker = users == null ? Optional.empty() : users.find(system, grant.makerId());
+            if (maker.isEmpty() || (maker.get().get("state") != null && !"active".equals(maker.get().get("state")))) {
+                throw PortalException.denied("This download link no longer works: the user who made it is not active any more");
+            }
+            UserRef who = new UserRef(grant.makerId(), String.valueOf(maker.get().get("name")),
+                    Boolean.TRUE.equals(maker.get().get("sysadmin")));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("id", f.id);
+            if (!system.withUser(Optional.of(who)).withIgnoreAuth(false).checkAccess("files_file_show", data).allowed()) {
+                throw PortalException.denied("This download link no longer works: the user who made it may not see the file any more");
+            }
+            return dict;
+        });
+    }
+
+    private boolean readableByAnyone(String storageName) {
+        if (!host.storages().configured().containsKey(storageName)) {
+            return false;
+        }
+        ManagedStorage storage = host.storages().get(storageName);
+        return storage.settings().publicStorage() || storage.supports(Capability.PUBLIC_LINK);
+    }
+
     /** Which of {@code locations} of {@code storage} are tracked (the CLI's {@code scan -u}). */
     public java.util.Set<String> tracked(String storage, java.util.Collection<String> locations) {
         return host.inTransaction(() -> store.trackedAmong(storage, locations));
@@ -127,6 +199,11 @@ public final class FileApi {
 
     Host host() {
         return host;
+    }
+
+    /** Records against bytes: {@code files verify} and the periodic orphan sweep. */
+    public FileVerification verification() {
+        return new FileVerification(this, store);
     }
 
     /** Where tracked files live, for maintenance commands (files transfer). */

@@ -11,6 +11,11 @@ public final class FileApiConfig {
     public static final String CASCADE_ACCESS = "portal.files.owner.cascade_access";
     public static final String TRANSFER_AS_UPDATE = "portal.files.owner.transfer_as_update";
     public static final String MAX_MULTIPART_LIFETIME = "portal.files.max_multipart_lifetime";
+    public static final String MAX_LINK_DURATION = "portal.files.max_link_duration";
+    /** A week: the longest a presigned S3 URL can be valid, too. */
+    static final long DEFAULT_MAX_LINK_DURATION = 7L * 24 * 3600;
+    public static final String ORPHAN_GRACE_PERIOD = "portal.files.orphan_grace_period";
+    public static final String ORPHAN_SWEEP_INTERVAL = "portal.files.orphan_sweep_interval";
 
     private FileApiConfig() {
     }
@@ -31,5 +36,27 @@ public final class FileApiConfig {
         d.option(ConfigOption.of(MAX_MULTIPART_LIFETIME, "Days an unfinished multipart upload may stay open: "
                 + "files_multipart_clean (and the CLI's files clean-multipart) aborts older ones, in the database and at "
                 + "the storage's backend.").type(ConfigType.INT).defaultValue("7"));
+        d.option(ConfigOption.of(MAX_LINK_DURATION, "Longest lifetime in seconds of a temporal or one-time link that "
+                + "files_file_link makes (its duration); a longer one is refused. Permanent links have none: they stop "
+                + "working when the file's links are revoked (files_file_link_revoke), the file is deleted or the user who "
+                + "made the link may no longer see the file.").type(ConfigType.INT)
+                .defaultValue(Long.toString(DEFAULT_MAX_LINK_DURATION)));
+        String max = d.valuesUnder(MAX_LINK_DURATION).get(MAX_LINK_DURATION);
+        if (max != null && max.trim().matches("-?\\d+") && Long.parseLong(max.trim()) < 1) {
+            d.reject(MAX_LINK_DURATION, "must be at least 1 second");
+        }
+        d.option(ConfigOption.of(ORPHAN_GRACE_PERIOD, "Seconds stored bytes without a tracked file must be old before "
+                + "files verify --repair or the server's orphan sweep removes them (an upload in flight writes its bytes before "
+                + "its record commits), and a spooled upload in <data_dir>/tmp before it counts as stale.")
+                .type(ConfigType.INT).defaultValue("3600"));
+        d.option(ConfigOption.of(ORPHAN_SWEEP_INTERVAL, "Seconds between the server's sweeps of orphaned bytes (bytes without a "
+                + "tracked file, older than " + ORPHAN_GRACE_PERIOD + ") in every configured storage; one server process "
+                + "per database runs each sweep. 0 turns the sweep off.").type(ConfigType.INT).defaultValue("3600"));
+        for (String key : new String[] {ORPHAN_GRACE_PERIOD, ORPHAN_SWEEP_INTERVAL}) {
+            String v = d.valuesUnder(key).get(key);
+            if (v != null && v.trim().matches("-\\d+")) {
+                d.reject(key, "must be 0 or more (seconds)");
+            }
+        }
     }
 }

@@ -26,4 +26,9 @@ public class FileRecord {
     public Instant ctime;
     public Instant mtime;
     public Instant atime;
+    /** Raised by {@code files_file_link_revoke}: links made under an older generation stop working. */
+    @Column(name = "link_generation")
+    public int linkGeneration;
+    /** Why {@code files verify --repair} found the file broken (bytes missing or different); null when sound. */
+    public String broken;
 }

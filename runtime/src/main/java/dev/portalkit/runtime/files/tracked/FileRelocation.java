@@ -50,7 +50,7 @@ public final class FileRelocation {
      */
     public boolean relocate(String id, String fromStorage, String fromLocation, String toStorage, FileData to) {
         return host.inTransaction(() -> {
-            FileRecord f = store.file(id);
+            FileRecord f = store.lockedFile(id);
             if (f == null || !f.storage.equals(fromStorage) || !f.location.equals(fromLocation)) {
                 return false;
             }

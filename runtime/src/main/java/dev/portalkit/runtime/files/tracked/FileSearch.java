@@ -2,6 +2,8 @@ package dev.portalkit.runtime.files.tracked;
 
 import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.validation.Invalid;
+import dev.portalkit.runtime.validation.WholeNumbers;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -72,9 +74,8 @@ final class FileSearch {
     Map<String, Object> search(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> errors = new LinkedHashMap<>();
         int rowsMax = ctx.config().get("portal.search.rows_max").map(Integer::parseInt).orElse(1000);
-        int rows = natural(data, "rows", DEFAULT_ROWS, errors);
-        int start = natural(data, "start", 0, errors);
-        rows = Math.min(rows, rowsMax);
+        int rows = whole(data, "rows", Math.min(DEFAULT_ROWS, rowsMax), rowsMax, errors);
+        int start = whole(data, "start", 0, Integer.MAX_VALUE, errors);
         Query q = new Query();
         Map<String, Object> storageData = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : data.entrySet()) {
@@ -174,20 +175,16 @@ final class FileSearch {
         return out.append("f.id ASC").toString();
     }
 
-    private static int natural(Map<String, Object> data, String key, int fallback, Map<String, Object> errors) {
+    /** The paging parameter {@code key}: absent is {@code fallback}; anything but a whole number from 0 to {@code max} an error. */
+    static int whole(Map<String, Object> data, String key, int fallback, int max, Map<String, Object> errors) {
         Object value = data.get(key);
         if (value == null || "".equals(value)) {
             return fallback;
         }
         try {
-            long n = value instanceof Number number && !(value instanceof Double || value instanceof Float)
-                    ? number.longValue() : Long.parseLong(String.valueOf(value).strip());
-            if (n < 0 || n > Integer.MAX_VALUE) {
-                throw new NumberFormatException();
-            }
-            return (int) n;
-        } catch (NumberFormatException e) {
-            errors.put(key, List.of("Must be a natural number"));
+            return (int) WholeNumbers.inRange(value, 0, max);
+        } catch (Invalid e) {
+            errors.put(key, List.of(e.getMessage()));
             return fallback;
         }
     }
@@ -287,9 +284,9 @@ final class FileSearch {
             switch (column.kind()) {
                 case NUMBER -> {
                     try {
-                        return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).strip());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("Must be a whole number");
+                        return WholeNumbers.parse(value);
+                    } catch (Invalid e) {
+                        throw new IllegalArgumentException(e.getMessage());
                     }
                 }
                 case TIME -> {

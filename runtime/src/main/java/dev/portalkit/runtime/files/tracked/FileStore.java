@@ -8,8 +8,10 @@ import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.db.DatabaseFailures;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceException;
+import jakarta.persistence.EntityNotFoundException;
+import jakarta.persistence.LockModeType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * The File API's tables in the current action's transaction: files, owners, transfers, the
@@ -60,19 +61,9 @@ final class FileStore {
         return instant == null ? null : TIMESTAMP.format(instant);
     }
 
-    /** Writes pending changes now, so that a lost race on a unique index is a CONFLICT, not an internal error. */
+    /** Writes pending changes now, so that a lost race (a unique index, a row changed meanwhile) is a CONFLICT, not an internal error. */
     void flush() {
-        try {
-            em().flush();
-        } catch (PersistenceException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConstraintViolationException) {
-                    throw new PortalException(ErrorKind.CONFLICT,
-                            "The change conflicts with a concurrent one (the location is tracked already); try again", e);
-                }
-            }
-            throw e;
-        }
+        DatabaseFailures.flush(em());
     }
 
     // ---- files -----------------------------------------------------------------------------------
@@ -87,6 +78,50 @@ final class FileStore {
         FileRecord f = file(id);
         if (f == null) {
             throw new FieldFailure(ErrorKind.NOT_FOUND, key, "File not found: " + id, null);
+        }
+        return f;
+    }
+
+    /**
+     * The file whose id is {@code data.get(key)}, its row locked until the transaction ends and
+     * re-read, with its owner: every action that changes a file takes this lock first (and the auth
+     * functions of those actions, so that they decide on the current owner), so competing changes of
+     * one file run one after the other and a loser finds the file gone (NOT_FOUND) or changed,
+     * instead of failing on a row that vanished under it.
+     */
+    FileRecord lockFile(Map<String, Object> data, String key) {
+        String id = requireString(data, key);
+        FileRecord f = lockedFile(id);
+        if (f == null) {
+            throw new FieldFailure(ErrorKind.NOT_FOUND, key, "File not found: " + id, null);
+        }
+        return f;
+    }
+
+    /** {@link #lockFile} by id: the locked, re-read file, or {@code null} when there is none (any more). */
+    FileRecord lockedFile(String id) {
+        EntityManager em = em();
+        flush(); // a refresh must not drop this transaction's own pending changes
+        FileRecord f = em.find(FileRecord.class, id);
+        if (f != null) {
+            try {
+                em.refresh(f, LockModeType.PESSIMISTIC_WRITE);
+            } catch (EntityNotFoundException e) {
+                em.detach(f);
+                f = null;
+            }
+        }
+        if (f == null) {
+            return null;
+        }
+        // The owner row changes only under this lock: read it again now that competitors are done.
+        FileOwnerRecord o = em.find(FileOwnerRecord.class, id);
+        if (o != null) {
+            try {
+                em.refresh(o);
+            } catch (EntityNotFoundException e) {
+                em.detach(o);
+            }
         }
         return f;
     }
@@ -196,6 +231,36 @@ final class FileStore {
                 .setParameter("f", fileId).getResultList();
     }
 
+    // ---- verification (files verify, the orphan sweep) ---------------------------------------------
+
+    /** Up to {@code limit} files of {@code storage} with ids after {@code afterId} (null: from the first), by id. */
+    List<FileRecord> filesAfter(String storage, String afterId, int limit) {
+        var query = em().createQuery("SELECT f FROM FileRecord f WHERE f.storage = :s" + (afterId == null ? "" : " AND f.id > :a")
+                + " ORDER BY f.id", FileRecord.class).setParameter("s", storage).setMaxResults(limit);
+        if (afterId != null) {
+            query.setParameter("a", afterId);
+        }
+        return query.getResultList();
+    }
+
+    /** Sets (or with null clears) why a file is broken; false when the file is gone. */
+    boolean markBroken(String fileId, String reason) {
+        return em().createQuery("UPDATE FileRecord f SET f.broken = :b WHERE f.id = :id").setParameter("b", reason)
+                .setParameter("id", fileId).executeUpdate() == 1;
+    }
+
+    /** Unfinished multipart uploads of {@code storages} started before {@code cutoff}, oldest first. */
+    List<MultipartRecord> multipartsBefore(java.time.Instant cutoff, Collection<String> storages) {
+        return em().createQuery("SELECT m FROM MultipartRecord m WHERE m.ctime < :c AND m.storage IN :s ORDER BY m.ctime, m.id",
+                MultipartRecord.class).setParameter("c", cutoff).setParameter("s", storages).getResultList();
+    }
+
+    /** Whether an unfinished multipart upload goes to {@code location} of {@code storage}. */
+    boolean multipartAt(String storage, String location) {
+        return !em().createQuery("SELECT m.id FROM MultipartRecord m WHERE m.storage = :s AND m.location = :l", String.class)
+                .setParameter("s", storage).setParameter("l", location).setMaxResults(1).getResultList().isEmpty();
+    }
+
     // ---- storage data index ----------------------------------------------------------------------
 
     /** Replaces the storage-data index of a file whose storage data changed. */
@@ -264,6 +329,55 @@ final class FileStore {
         return m;
     }
 
+    /**
+     * Unfinished multipart uploads, oldest first: of {@code storage} ({@code null}: every storage),
+     * started before {@code startedBefore} ({@code null}: any time). For operators ({@code
+     * files_multipart_list}, {@code files scan -u}) and maintenance ({@code files verify}).
+     */
+    List<MultipartRecord> multipartUploads(String storage, Instant startedBefore, int first, int max) {
+        var query = em().createQuery("SELECT m FROM MultipartRecord m WHERE 1 = 1" + multipartFilter(storage, startedBefore)
+                + " ORDER BY m.ctime, m.id", MultipartRecord.class).setFirstResult(first).setMaxResults(max);
+        if (storage != null) {
+            query.setParameter("s", storage);
+        }
+        if (startedBefore != null) {
+            query.setParameter("before", startedBefore);
+        }
+        return query.getResultList();
+    }
+
+    /** How many {@link #multipartUploads} there are. */
+    long countMultipartUploads(String storage, Instant startedBefore) {
+        var query = em().createQuery("SELECT COUNT(m) FROM MultipartRecord m WHERE 1 = 1" + multipartFilter(storage, startedBefore), Long.class);
+        if (storage != null) {
+            query.setParameter("s", storage);
+        }
+        if (startedBefore != null) {
+            query.setParameter("before", startedBefore);
+        }
+        return query.getSingleResult();
+    }
+
+    private static String multipartFilter(String storage, Instant startedBefore) {
+        return (storage == null ? "" : " AND m.storage = :s") + (startedBefore == null ? "" : " AND m.ctime < :before");
+    }
+
+    /** The multipart dict with what arrived so far: {@code received} bytes in {@code parts_received} parts. */
+    static Map<String, Object> multipartProgress(MultipartRecord m) {
+        Map<String, Object> d = multipartDict(m);
+        long received = 0;
+        int count = 0;
+        for (Object size : jsonMap(m.parts).values()) {
+            if (size instanceof Number n) {
+                received += n.longValue();
+                count++;
+            }
+        }
+        d.put("received", received);
+        d.put("parts_received", count);
+        return d;
+    }
+
     // ---- dicts -----------------------------------------------------------------------------------
 
     /** The file as clients see it (the seed's file dict, with its owner). */
@@ -288,6 +402,7 @@ final class FileStore {
         d.put("owner_type", o == null ? null : o.ownerType);
         d.put("owner_id", o == null ? null : o.ownerId);
         d.put("pinned", o != null && o.pinned);
+        d.put("broken", f.broken);
         return d;
     }
 

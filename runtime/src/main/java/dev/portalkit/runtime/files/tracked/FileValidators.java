@@ -13,6 +13,8 @@ import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.config.ConfigValues;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.FileLinks;
+import dev.portalkit.runtime.files.FileNames;
+import dev.portalkit.runtime.validation.WholeNumbers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,8 +27,6 @@ import java.util.Map;
  * helpers the File API's own schemas use ({@code files_file_name}, {@code files_storage_name}).
  */
 final class FileValidators {
-    static final int MAX_NAME_BYTES = 255;
-
     private final FileApi api;
     private final FileStore store;
     private final FilePermissions permissions;
@@ -147,8 +147,7 @@ final class FileValidators {
             return;
         }
         try {
-            long size = value instanceof Number n && !(value instanceof Double || value instanceof Float) ? n.longValue()
-                    : ConfigValues.parseSize(String.valueOf(value));
+            long size = value instanceof Number ? WholeNumbers.parse(value) : ConfigValues.parseSize(String.valueOf(value));
             if (size < 0) {
                 throw new IllegalArgumentException();
             }
@@ -158,14 +157,12 @@ final class FileValidators {
         }
     }
 
-    /** The file name of a client's path ({@code C:\fakepath\cv.pdf} gives {@code cv.pdf}). */
+    /**
+     * The file name of a client's path ({@code C:\fakepath\cv.pdf} gives {@code cv.pdf}) without the
+     * invisible and direction characters the client did not choose knowingly ({@link FileNames#clean}).
+     */
     static String baseName(String filename) {
-        if (filename == null) {
-            return "";
-        }
-        String name = filename.strip();
-        int cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
-        return cut < 0 ? name : name.substring(cut + 1);
+        return FileNames.clean(filename);
     }
 
     /**
@@ -193,7 +190,7 @@ final class FileValidators {
 
     // ---- names and storages ----------------------------------------------------------------------
 
-    /** A display name: a plain file name of at most 255 bytes, no separators, NUL or control characters. */
+    /** A display name: a plain file name ({@link FileNames#problem}: no separators, dots only, control or invisible characters). */
     private static void fileName(Field f) {
         if (!(f.value() instanceof String name)) {
             if (f.value() != null) {
@@ -201,26 +198,9 @@ final class FileValidators {
             }
             return;
         }
-        if (name.isBlank()) {
-            throw new Invalid("Missing value");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == 0) {
-                throw new Invalid("Must not contain NUL bytes");
-            }
-            if (Character.isISOControl(c)) {
-                throw new Invalid("Must not contain control characters");
-            }
-            if (c == '/' || c == '\\') {
-                throw new Invalid("Must be a file name, without / or \\");
-            }
-        }
-        if (name.equals(".") || name.equals("..")) {
-            throw new Invalid("Must be a file name, not . or ..");
-        }
-        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new Invalid("Must be at most " + MAX_NAME_BYTES + " bytes long (UTF-8)");
+        String problem = FileNames.problem(name);
+        if (problem != null) {
+            throw new Invalid(problem);
         }
     }
 

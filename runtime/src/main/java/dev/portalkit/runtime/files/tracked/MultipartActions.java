@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Multipart uploads through the File API: start, update (one part), refresh, complete, abort. The
@@ -40,7 +39,7 @@ final class MultipartActions {
             .with("hash", "ignore_empty", "unicode_safe", "strip_value");
     static final Schema UPDATE = Schema.empty()
             .with("id", "not_empty", "unicode_safe")
-            .with("part", "not_missing", "int_validator")
+            .with("part", "not_missing", "int_range(1, " + MultipartData.MAX_PARTS + ")")
             .with("upload", "not_empty", "files_into_upload");
 
     private final FileApi api;
@@ -64,6 +63,9 @@ final class MultipartActions {
         // Sysadmins only: FileApi lets them pass every function before this one is asked.
         auth.put("files_multipart_clean", (ctx, data) -> FilePermissions.result(false, ctx,
                 "clean up multipart uploads (sysadmins only)"));
+        actions.put("files_multipart_list", Action.sideEffectFree(this::list));
+        auth.put("files_multipart_list", (ctx, data) -> FilePermissions.result(false, ctx,
+                "list multipart uploads (sysadmins only)"));
         auth.put("files_multipart_start", (ctx, data) -> permissions.mayCreate(ctx, FileActions.storageName(ctx, data), data.get("name")));
         for (String name : new String[] {"update", "refresh", "complete", "abort"}) {
             auth.put("files_multipart_" + name, (ctx, data) -> onUpload(ctx, data, name));
@@ -132,6 +134,12 @@ final class MultipartActions {
         return FileStore.multipartDict(m);
     }
 
+    /**
+     * Stores one part. An upload never holds more than the size it was started with: a part number
+     * beyond what that size can need (given the storage's smallest part) is refused, and so is a part
+     * that would take the parts past the size, by its declared size before a byte is stored, or from
+     * inside its stream once it passes what is left.
+     */
     private Object update(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(UPDATE, data);
         int part = ((Number) valid.get("part")).intValue();
@@ -140,45 +148,165 @@ final class MultipartActions {
         }
         MultipartRecord m = store.requireMultipart(valid, "id");
         ManagedStorage storage = api.storage(m.storage, "id");
+        long minPart = storage.uploader().multipartMinPartSize();
+        long maxParts = maxParts(m.size, minPart);
+        if (part > maxParts) {
+            throw ValidationException.of("part", "An upload of " + m.size + " bytes has at most " + maxParts + " part(s)"
+                    + (minPart > 1 ? " (storage " + m.storage + " needs at least " + minPart + " bytes in every part but the last)" : "")
+                    + "; part " + part + " is out of range");
+        }
+        long left = m.size - otherParts(m.parts, part);
         Upload upload = (Upload) valid.get("upload");
-        AtomicLong received = new AtomicLong();
-        Upload counted = Upload.of(upload.filename(), upload.contentType(), upload.size(), () -> new FilterInputStream(upload.open()) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    received.incrementAndGet();
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int off, int len) throws IOException {
-                int n = super.read(buffer, off, len);
-                if (n > 0) {
-                    received.addAndGet(n);
-                }
-                return n;
-            }
-        });
+        if (upload.size() > left) {
+            throw pastTheSize(part, upload.size(), m, left);
+        }
+        PartBudget counted = new PartBudget(upload, part, m, left);
         MultipartData updated;
         try {
             updated = storage.uploader().multipartUpdate(data(m), part, counted);
-        } catch (PortalException e) {
-            throw FieldFailure.on(switch (e.kind()) {
-                case BAD_REQUEST -> "part";
-                case NOT_FOUND -> "id";
-                default -> "upload";
-            }, e);
+        } catch (RuntimeException e) {
+            if (counted.refusal != null) {
+                throw counted.refusal;
+            }
+            if (e instanceof PortalException failure) {
+                throw FieldFailure.on(switch (failure.kind()) {
+                    case BAD_REQUEST -> "part";
+                    case NOT_FOUND -> "id";
+                    default -> "upload";
+                }, failure);
+            }
+            throw e;
+        }
+        if (counted.refusal != null) {
+            throw counted.refusal;
         }
         m = lock(m);
+        // Parts sent at the same time were checked against the same parts: the one that now finds the others bigger loses.
+        long leftNow = m.size - otherParts(m.parts, part);
+        if (counted.received > leftNow) {
+            throw pastTheSize(part, counted.received, m, leftNow);
+        }
         m.storageData = Json.write(merge(FileStore.jsonMap(m.storageData), updated.storageData()));
         Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
         parts.putAll(FileStore.jsonMap(m.parts));
-        parts.put(Integer.toString(part), received.get());
+        parts.put(Integer.toString(part), counted.received);
         m.parts = Json.write(parts);
         store.flush();
         return FileStore.multipartDict(m);
+    }
+
+    /** How many parts an upload of {@code size} bytes can need when every part but the last has at least {@code minPart} bytes. */
+    static long maxParts(long size, long minPart) {
+        long min = Math.max(1, minPart);
+        long needed = size / min + (size % min == 0 ? 0 : 1);
+        return Math.min(MultipartData.MAX_PARTS, Math.max(1, needed));
+    }
+
+    /** Bytes the parts other than {@code part} hold, by the record. */
+    static long otherParts(String partsJson, int part) {
+        long sum = 0;
+        for (Map.Entry<String, Object> e : FileStore.jsonMap(partsJson).entrySet()) {
+            if (!e.getKey().equals(Integer.toString(part)) && e.getValue() instanceof Number n) {
+                sum += n.longValue();
+            }
+        }
+        return sum;
+    }
+
+    private static ValidationException pastTheSize(int part, long partSize, MultipartRecord m, long left) {
+        return ValidationException.of("upload", "Part " + part + " has " + (partSize >= 0 ? partSize + " bytes" : "more bytes")
+                + " but the upload was started with a size of " + m.size + " bytes, of which its other parts hold "
+                + (m.size - left) + ": at most " + Math.max(0, left) + " bytes are left for this part");
+    }
+
+    /** A part's content, counted as the storage reads it, failing from inside the stream once it passes what is left. */
+    private static final class PartBudget implements Upload {
+        private final Upload upload;
+        private final int part;
+        private final MultipartRecord m;
+        private final long left;
+        volatile long received;
+        volatile ValidationException refusal;
+
+        PartBudget(Upload upload, int part, MultipartRecord m, long left) {
+            this.upload = upload;
+            this.part = part;
+            this.m = m;
+            this.left = left;
+        }
+
+        @Override
+        public String filename() {
+            return upload.filename();
+        }
+
+        @Override
+        public String contentType() {
+            return upload.contentType();
+        }
+
+        @Override
+        public long size() {
+            return upload.size();
+        }
+
+        @Override
+        public java.io.InputStream open() throws IOException {
+            return new FilterInputStream(upload.open()) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        count(1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int off, int len) throws IOException {
+                    int n = super.read(buffer, off, len);
+                    if (n > 0) {
+                        count(n);
+                    }
+                    return n;
+                }
+            };
+        }
+
+        private void count(int n) {
+            received += n;
+            if (received > left) {
+                if (refusal == null) {
+                    refusal = pastTheSize(part, -1, m, left);
+                }
+                throw refusal;
+            }
+        }
+    }
+
+    /**
+     * {@code files_multipart_list} (sysadmins): the unfinished multipart uploads, oldest first, with
+     * what arrived so far; {@code storage} narrows to one storage, {@code rows} / {@code start} page
+     * (at most 1000 a page).
+     */
+    private Object list(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        int rows = FileSearch.whole(data, "rows", 100, 1000, errors);
+        int start = FileSearch.whole(data, "start", 0, Integer.MAX_VALUE, errors);
+        String storage = null;
+        Object given = data.get("storage");
+        if (given instanceof String s && !s.isBlank()) {
+            storage = s.strip();
+        } else if (given != null && !(given instanceof String)) {
+            errors.put("storage", java.util.List.of("Must be a string"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", store.countMultipartUploads(storage, null));
+        out.put("results", store.multipartUploads(storage, null, start, rows).stream().map(FileStore::multipartProgress).toList());
+        return out;
     }
 
     private Object refresh(ActionContext ctx, Map<String, Object> data) {

@@ -26,7 +26,9 @@ class FileActionsTest extends FileApiTestBase {
     void createStreamsHashesAndTracksTheFileAsTheSeedShows() {
         String name = unique("hello") + ".txt";
         Map<String, Object> file = create(SYSADMIN, "default", name, "hello world");
-        assertThat(file).containsEntry("name", name).containsEntry("location", name).containsEntry("storage", "default")
+        // The default storage stores each file at a random prefix + its name (uuid_prefix, unless configured otherwise).
+        assertThat((String) file.get("location")).matches("[0-9a-f-]{36}" + java.util.regex.Pattern.quote(name));
+        assertThat(file).containsEntry("name", name).containsEntry("storage", "default")
                 .containsEntry("size", 11L).containsEntry("content_type", "text/plain")
                 .containsEntry("hash", "5eb63bbbe01eeed093cb22bb8f5acdc3").containsEntry("hash_algorithm", "md5")
                 .containsEntry("storage_data", Map.of()).containsEntry("mtime", null).containsEntry("atime", null)
@@ -34,7 +36,7 @@ class FileActionsTest extends FileApiTestBase {
         assertThat((String) file.get("ctime")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00");
         assertThat((String) file.get("id")).hasSize(36);
         assertThat(read(file)).isEqualTo("hello world");
-        assertThat(storageDir.resolve("default").resolve(name)).hasContent("hello world");
+        assertThat(storageDir.resolve("default").resolve((String) file.get("location"))).hasContent("hello world");
         assertThat(dict("files_file_show", SYSADMIN, map("id", file.get("id")))).isEqualTo(file);
     }
 
@@ -68,6 +70,78 @@ class FileActionsTest extends FileApiTestBase {
                 .containsExactly(Map.entry("name", List.of("Must not contain control characters")));
         assertThat(invalid("files_file_create", SYSADMIN, map("upload", "x")))
                 .containsExactly(Map.entry("name", List.of("Missing value")));
+    }
+
+    @Test
+    void blankDotAndTraversalNamesAreRefusedNotTurnedIntoUpload() {
+        for (String name : List.of(" ", ".", "..", "...", "..%2f..%2fetc%2fpasswd", "%2E%2E")) {
+            assertThat(invalid("files_file_create", SYSADMIN, map("name", name, "upload", "x"))).as("'%s'", name)
+                    .containsOnlyKeys("name");
+        }
+        // No name, and the client's file name is nothing usable: the name is missing, not "upload".
+        for (String filename : List.of("..", ".", "   ", "C:\\fakepath\\..", "\u202e")) {
+            assertThat(invalid("files_file_create", SYSADMIN, map("upload", upload("x", filename, "text/plain"))))
+                    .as("'%s'", filename).containsExactly(Map.entry("name", List.of("Missing value")));
+        }
+        String id = (String) create(SYSADMIN, "mem", unique("fine") + ".txt", "x").get("id");
+        assertThat(invalid("files_file_rename", SYSADMIN, map("id", id, "name", ".."))).containsOnlyKeys("name");
+        assertThat(invalid("files_multipart_start", SYSADMIN, map("name", "..", "size", 1))).containsOnlyKeys("name");
+    }
+
+    @Test
+    void namesWithTextDirectionOrInvisibleCharactersAreRefusedAndClientNamesCleaned() {
+        assertThat(invalid("files_file_create", SYSADMIN, map("storage", "mem", "name", "a\u202etxt.exe", "upload", "x")))
+                .containsExactly(Map.entry("name", List.of("Must not contain invisible or text direction characters (U+202E)")));
+        assertThat(invalid("files_file_create", SYSADMIN, map("storage", "mem", "name", "pay\u200bpal.pdf", "upload", "x")))
+                .containsExactly(Map.entry("name", List.of("Must not contain invisible or text direction characters (U+200B)")));
+        String id = (String) create(SYSADMIN, "mem", unique("plain") + ".txt", "x").get("id");
+        assertThat(invalid("files_file_rename", SYSADMIN, map("id", id, "name", "x\u2066y.txt")))
+                .containsExactly(Map.entry("name", List.of("Must not contain invisible or text direction characters (U+2066)")));
+        assertThat(invalid("files_multipart_start", SYSADMIN, map("name", "\ufeffbom.txt", "size", 1))).containsOnlyKeys("name");
+        // Joiners stay: Persian and emoji need them.
+        String persian = unique("می\u200cخواهم") + ".txt";
+        assertThat(create(SYSADMIN, "mem", persian, "x")).containsEntry("name", persian);
+        // An upload's own file name was not chosen knowingly: the characters are dropped, not refused.
+        String client = unique("report") + "\u202ecod.exe";
+        Map<String, Object> file = dict("files_file_create", SYSADMIN, map("storage", "mem", "upload", upload("x", client, "text/plain")));
+        assertThat(file).containsEntry("name", client.replace("\u202e", ""));
+    }
+
+    @Test
+    void theDefaultStorageIsNoSharedNameSpaceSoNamesCannotBeProbedOrClaimed() {
+        String name = unique("layoffs-2027") + ".xlsx";
+        Map<String, Object> secret = create(SYSADMIN, "default", name, "private figures");
+        Optional<UserRef> other = newUser("prober");
+        // Another caller uploading the same name learns nothing and claims nothing: a file of its own, elsewhere.
+        Map<String, Object> mine = dict("files_file_create", SYSADMIN, map("name", name, "upload", "mine"));
+        assertThat(mine).containsEntry("name", name);
+        assertThat(mine.get("location")).isNotEqualTo(secret.get("location"));
+        Map<String, Object> started = dict("files_multipart_start", SYSADMIN, map("name", name, "size", 4));
+        assertThat(started.get("location")).isNotEqualTo(secret.get("location")).isNotEqualTo(mine.get("location"));
+        assertThat(read(secret)).isEqualTo("private figures");
+        denied("files_file_show", other, map("id", secret.get("id")));
+        // A storage configured to store at the names keeps doing so (mem): there a name is taken once.
+        create(SYSADMIN, "mem", name, "one");
+        assertThat(invalid("files_file_create", SYSADMIN, map("storage", "mem", "name", name, "upload", "two"))).containsOnlyKeys("name");
+    }
+
+    @Test
+    void publicStoragesRefuseHiddenNamesAndLocationsThatAWebServerWouldHonour() {
+        for (String name : List.of(".htaccess", ".user.ini", ".git")) {
+            for (String storage : List.of("public", "avatars")) {
+                assertThat(invalid("files_file_create", SYSADMIN, map("storage", storage, "name", name, "upload", "x")))
+                        .as("%s in %s", name, storage).containsOnlyKeys("name");
+            }
+            assertThat(invalid("files_multipart_start", SYSADMIN, map("storage", "public", "name", name, "size", 1)))
+                    .containsOnlyKeys("name");
+        }
+        for (String location : List.of(".htaccess", ".git/config", "a/.well-known/x")) {
+            assertThat(invalid("files_file_register", SYSADMIN, map("storage", "public", "location", location)))
+                    .as(location).containsOnlyKeys("location");
+        }
+        assertThat(storageDir.resolve("public").resolve(".htaccess")).doesNotExist();
+        // Private storages serve nothing by themselves: a dot file is just a name there.
+        assertThat(create(SYSADMIN, "mem", ".htaccess", "x")).containsEntry("name", ".htaccess");
     }
 
     @Test

@@ -96,7 +96,8 @@ class FileSearchTest extends FileApiTestBase {
         Map<String, Object> errors = invalid("files_file_search", SYSADMIN, map("colour", "red", "size", "big", "sort", "colour",
                 "rows", -1, "storage_data", "x", "ctime", Map.of("$gt", "yesterday"), "pinned", Map.of("$gt", true)));
         assertThat(errors).containsOnlyKeys("colour", "size", "sort", "rows", "storage_data", "ctime", "pinned");
-        assertThat(errors.get("size")).isEqualTo(List.of("Must be a whole number"));
+        assertThat(errors.get("size")).isEqualTo(List.of("Invalid integer"));
+        assertThat(errors.get("rows")).isEqualTo(List.of("Must be a whole number from 0 to 1000"));
         assertThat(errors.get("sort")).asString().contains("Cannot sort by 'colour'");
         assertThat(invalid("files_file_search", SYSADMIN, map("size", Map.of("$near", 3)))).containsOnlyKeys("size");
     }

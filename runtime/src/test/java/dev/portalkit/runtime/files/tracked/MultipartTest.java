@@ -42,7 +42,10 @@ class MultipartTest extends FileApiTestBase {
             String name = unique("big") + ".txt";
             String content = "first part|second part|third";
             Map<String, Object> upload = start(storageName, name, content.length(), md5(content));
-            assertThat(upload).containsEntry("name", name).containsEntry("location", name).containsEntry("size", (long) content.length())
+            // The default storage puts a random prefix in front of the name (uuid_prefix); the others store at the name.
+            assertThat((String) upload.get("location")).matches((storageName.equals("default") ? "[0-9a-f-]{36}" : "")
+                    + java.util.regex.Pattern.quote(name));
+            assertThat(upload).containsEntry("name", name).containsEntry("size", (long) content.length())
                     .containsEntry("parts", Map.of()).containsEntry("initiator_id", "sysadmin-id").containsEntry("multipart", true);
             Object id = upload.get("id");
             assertThat(part(id, 3, "third").get("parts")).isEqualTo(Map.of("3", 5));
@@ -64,18 +67,71 @@ class MultipartTest extends FileApiTestBase {
     @Test
     void partNumbersOutOfRangeAreFieldErrors() {
         Map<String, Object> upload = start("mem", unique("range") + ".txt", 3, "");
-        for (int n : new int[] {0, -1, 10_001}) {
+        for (long n : new long[] {0, -1, 10_001, 4_294_967_297L}) {
             assertThat(invalid("files_multipart_update", SYSADMIN, map("id", upload.get("id"), "part", n, "upload", "abc")))
-                    .containsExactly(Map.entry("part", List.of("Part numbers run from 1 to 10000 (got " + n + ")")));
+                    .containsExactly(Map.entry("part", List.of("Must be a whole number from 1 to 10000")));
         }
         assertThat(invalid("files_multipart_update", SYSADMIN, map("id", upload.get("id"), "part", "one", "upload", "abc")))
                 .containsExactly(Map.entry("part", List.of("Invalid integer")));
         assertThat(invalid("files_multipart_update", SYSADMIN, map("id", upload.get("id"), "part", 1)))
                 .containsExactly(Map.entry("upload", List.of("Missing value")));
-        assertThat(failure(ErrorKind.TOO_LARGE, "files_multipart_update", SYSADMIN, map("id", upload.get("id"), "part", 1,
-                "upload", "four")).details()).containsOnlyKeys("upload");
+        assertThat(invalid("files_multipart_update", SYSADMIN, map("id", upload.get("id"), "part", 1, "upload", "four")))
+                .containsOnlyKeys("upload");
         assertThat(failure(ErrorKind.NOT_FOUND, "files_multipart_update", SYSADMIN, map("id", "nope", "part", 1, "upload", "abc"))
                 .details()).containsOnlyKeys("id");
+    }
+
+    @Test
+    void anUploadNeverHoldsMoreThanItsDeclaredSize() {
+        // Issue 11: size=10 accepted 29 parts of 10 bytes.
+        Object id = start("mem", unique("bounded") + ".txt", 10, "").get("id");
+        part(id, 1, "0123456789");
+        for (int n = 2; n <= 10; n++) {
+            assertThat(invalid("files_multipart_update", SYSADMIN, map("id", id, "part", n, "upload", "0123456789")))
+                    .containsExactly(Map.entry("upload", List.of("Part " + n + " has 10 bytes but the upload was started with a size "
+                            + "of 10 bytes, of which its other parts hold 10: at most 0 bytes are left for this part")));
+        }
+        assertThat(invalid("files_multipart_update", SYSADMIN, map("id", id, "part", 11, "upload", "x")))
+                .containsExactly(Map.entry("part", List.of("An upload of 10 bytes has at most 10 part(s); part 11 is out of range")));
+        // Sending a part again replaces it: its old size does not count.
+        assertThat(part(id, 1, "01234").get("parts")).isEqualTo(Map.of("1", 5));
+        // A part of unknown length is stopped from inside its stream once it passes what is left.
+        byte[] six = "abcdef".getBytes(StandardCharsets.UTF_8);
+        var unknownLength = dev.portalkit.api.files.Upload.of("p", "text/plain", -1, () -> new java.io.ByteArrayInputStream(six));
+        assertThat(invalid("files_multipart_update", SYSADMIN, map("id", id, "part", 2, "upload", unknownLength)))
+                .containsExactly(Map.entry("upload", List.of("Part 2 has more bytes but the upload was started with a size of 10 "
+                        + "bytes, of which its other parts hold 5: at most 5 bytes are left for this part")));
+        assertThat(dict("files_multipart_refresh", SYSADMIN, map("id", id)).get("parts")).as("nothing of it kept")
+                .isEqualTo(Map.of("1", 5));
+        part(id, 2, "abcde");
+        assertThat(read(dict("files_multipart_complete", SYSADMIN, map("id", id)))).isEqualTo("01234abcde");
+    }
+
+    @Test
+    void partNumbersAreBoundedByWhatTheSizeCanNeed() {
+        assertThat(MultipartActions.maxParts(10, 1)).isEqualTo(10);
+        assertThat(MultipartActions.maxParts(0, 1)).as("an empty file still has a part").isEqualTo(1);
+        assertThat(MultipartActions.maxParts(12L << 20, 5L << 20)).as("S3: 5 MiB parts but the last").isEqualTo(3);
+        assertThat(MultipartActions.maxParts(10L << 20, 5L << 20)).isEqualTo(2);
+        assertThat(MultipartActions.maxParts(1L << 40, 1)).isEqualTo(10_000);
+        assertThat(MultipartActions.maxParts(Long.MAX_VALUE, 5L << 20)).isEqualTo(10_000);
+    }
+
+    @Test
+    void sysadminsSeeTheUploadsInProgress() {
+        String name = unique("listed") + ".txt";
+        Map<String, Object> upload = start("mem", name, 8, "");
+        part(upload.get("id"), 2, "efgh");
+        Map<String, Object> listed = dict("files_multipart_list", SYSADMIN, map("storage", "mem", "rows", 1000));
+        assertThat(listed.get("count")).isInstanceOf(Long.class);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) listed.get("results");
+        assertThat(results).filteredOn(u -> upload.get("id").equals(u.get("id"))).singleElement().satisfies(u -> assertThat(u)
+                .containsEntry("name", name).containsEntry("storage", "mem").containsEntry("size", 8L).containsEntry("received", 4L)
+                .containsEntry("parts_received", 1).containsEntry("initiator_id", "sysadmin-id"));
+        assertThat(results).allSatisfy(u -> assertThat(u).containsEntry("storage", "mem"));
+        denied("files_multipart_list", newUser("curious"), map());
+        assertThat(invalid("files_multipart_list", SYSADMIN, map("rows", -1))).containsOnlyKeys("rows");
     }
 
     @Test
