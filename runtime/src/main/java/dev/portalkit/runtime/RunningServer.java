@@ -24,7 +24,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code serve.lock}: held (an OS file lock, released when the process ends however it
- *       ends) by the one {@code portalkit serve} of the data directory, with its process id;</li>
+ *       ends) by the one {@code portalkit serve} of a data directory on an embedded H2 database,
+ *       with its process id;</li>
  *   <li>{@code cli.sock}: the Unix domain socket (file {@code 0600}) on which a server using an
  *       embedded H2 database runs the commands of {@code portalkit} invocations on its behalf: H2
  *       lets one process open the database file, and the portal opens no network listener for it.</li>
@@ -56,16 +57,28 @@ public final class RunningServer {
      * @return the socket to send the command to, or empty
      */
     public static Optional<Path> commandSocket(PortalConfigImpl config) {
-        if (config.get(CoreConfig.DB_JNDI).filter(s -> !s.isBlank()).isPresent()) {
+        if (!embeddedH2(config)) {
             return Optional.empty();
         }
-        Path dataDir = Portal.dataDir(config);
-        String url = config.get(CoreConfig.DB_URL).orElse(Database.defaultUrl(dataDir));
-        if (!Database.isEmbeddedH2(url)) {
-            return Optional.empty();
-        }
-        Path socket = socket(dataDir);
+        Path socket = socket(Portal.dataDir(config));
         return answers(socket) ? Optional.of(socket) : Optional.empty();
+    }
+
+    /** Whether a portal with {@code config} opens an embedded H2 file database (which one process only may open). */
+    public static boolean embeddedH2(PortalConfigImpl config) {
+        if (config.get(CoreConfig.DB_JNDI).filter(s -> !s.isBlank()).isPresent()) {
+            return false;
+        }
+        return Database.isEmbeddedH2(config.get(CoreConfig.DB_URL).orElse(Database.defaultUrl(Portal.dataDir(config))));
+    }
+
+    /**
+     * {@link #lock} when {@code config}'s database is embedded H2 (a second server could not open it,
+     * and both would claim the command socket); with PostgreSQL several servers may share a data
+     * directory (a rolling restart, two processes behind one proxy), so no lock is taken.
+     */
+    public static Lock lockIfEmbeddedH2(PortalConfigImpl config) {
+        return embeddedH2(config) ? lock(Portal.dataDir(config)) : new Lock(null, null);
     }
 
     /** Whether something accepts connections on the Unix domain socket {@code socket}. */
@@ -135,6 +148,9 @@ public final class RunningServer {
 
         @Override
         public void close() {
+            if (channel == null) {
+                return; // no lock was needed
+            }
             try {
                 lock.release();
                 channel.close();

@@ -3,7 +3,6 @@ package dev.portalkit.integration.standalone;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.BootOptions;
-import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.PortalContainer;
 import dev.portalkit.runtime.RunningServer;
 import dev.portalkit.runtime.cli.CommandServer;
@@ -22,9 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code portalkit serve [--port N] [--host H]}: boots the portal (an empty data directory is
  * initialised on the spot), serves the action API until SIGTERM / Ctrl-C, then stops the server
- * and the container. It holds the data directory's server lock (a second {@code serve} on it fails
- * at once) and, on an embedded H2 database, runs the commands of other {@code portalkit}
- * invocations on the data directory through its command socket ({@link CommandServer}).
+ * and the container. On an embedded H2 database it holds the data directory's server lock (a second
+ * {@code serve} on it fails at once) and runs the commands of other {@code portalkit} invocations on
+ * the data directory through its command socket ({@link CommandServer}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the portal's HTTP server (the action API at /api/action/NAME) until stopped.")
 public final class ServeCommand implements Callable<Integer> {
@@ -51,9 +50,9 @@ public final class ServeCommand implements Callable<Integer> {
             overrides.put(WebPlugin.HTTP_HOST, host);
         }
         boot = boot.withOverrides(overrides);
-        // One server per data directory: a second one fails here, naming the first.
-        RunningServer.Lock lock = RunningServer.lock(Portal.dataDir(PortalConfigImpl.load(boot.effectiveConfigFile(),
-                boot.effectiveOverrides())));
+        // One server per data directory on embedded H2: a second one fails here, naming the first.
+        RunningServer.Lock lock = RunningServer.lockIfEmbeddedH2(PortalConfigImpl.load(boot.effectiveConfigFile(),
+                boot.effectiveOverrides()));
         PortalContainer container;
         try {
             container = PortalContainer.start(boot);
