@@ -9,7 +9,8 @@
 #
 # What is measured (curl's time_total of files_file_create, spool + MD5 + hard link + record):
 #   big     one 1 GiB file per round: fsync = true adds the flush of the spooled bytes to the disk
-#   small   SMALL files of 64 KiB one after the other: fsync = true adds two flushes per file (file, folder)
+#   small   SMALL files of 64 KiB one after the other (the sum of their request times): fsync = true adds two
+#           flushes per file (file, folder)
 # Prints a Markdown table (best and median MB/s or files/s, and the fsync/no-fsync ratio of the medians).
 #
 # Needs: java, curl, python3, head.
@@ -74,10 +75,10 @@ for round in $(seq "$ROUNDS"); do
         t=$(upload "$mode" "$WORK/big.bin" "big-$round.bin"); remove "$mode"
         BIG[$mode]="${BIG[$mode]:-} $t"
         sync
-        start=$(date +%s.%N)
-        for i in $(seq "$SMALL"); do upload "$mode" "$WORK/small.bin" "small-$round-$i.bin" > /dev/null; done
-        end=$(date +%s.%N)
-        SMALLT[$mode]="${SMALLT[$mode]:-} $(python3 -c "print($end - $start)")"
+        # The sum of curl's request times: the clients' own start-up (curl, python3) stays out of it.
+        : > "$WORK/small-times"
+        for i in $(seq "$SMALL"); do upload "$mode" "$WORK/small.bin" "small-$round-$i.bin" >> "$WORK/small-times"; echo >> "$WORK/small-times"; done
+        SMALLT[$mode]="${SMALLT[$mode]:-} $(python3 -c 'import sys; print(sum(float(l) for l in open(sys.argv[1]) if l.strip()))' "$WORK/small-times")"
     done
 done
 
