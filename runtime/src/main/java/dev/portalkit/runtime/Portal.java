@@ -21,7 +21,6 @@ import dev.portalkit.runtime.db.EntityTypes;
 import dev.portalkit.runtime.db.Transactions;
 import dev.portalkit.runtime.plugin.PluginInfo;
 import dev.portalkit.runtime.plugin.PluginSet;
-import dev.portalkit.runtime.plugin.Subsystem;
 import dev.portalkit.runtime.task.TaskRecord;
 import dev.portalkit.runtime.task.TaskRunner;
 import dev.portalkit.runtime.validation.Validation;
@@ -328,5 +327,31 @@ public class Portal {
 
     public BootOptions options() {
         return started().options();
+    }
+
+    /**
+     * Runtime-internal lifecycle hooks for built-in plugins that own a subsystem (files, web):
+     * {@link #pluginsResolved} before config declarations are collected (so declarations can depend
+     * on what other plugins contribute, e.g. storage adapter options), {@link #started} once the
+     * database and registries are ready (before pending tasks run), {@link #stopping} on stop, and
+     * {@link #upkeep} for periodic work of a serving portal.
+     */
+    public interface Subsystem {
+        default void pluginsResolved(PluginSet plugins) {
+        }
+
+        default void started(Portal portal) {
+        }
+
+        default void stopping() {
+        }
+
+        /**
+         * Periodic upkeep of a serving portal (the server's poller calls it every
+         * {@code portal.tasks.poll_interval} seconds, a minute when that is off; command-line runs never
+         * do): the subsystem does what is due, e.g. the files plugin's orphan sweep.
+         */
+        default void upkeep(Portal portal) {
+        }
     }
 }

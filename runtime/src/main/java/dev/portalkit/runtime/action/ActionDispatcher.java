@@ -9,7 +9,6 @@ import dev.portalkit.api.task.Task;
 import dev.portalkit.api.task.TaskQueue;
 import dev.portalkit.runtime.Json;
 import dev.portalkit.runtime.db.Transactions;
-import dev.portalkit.runtime.task.TaskRunner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,7 +27,7 @@ public final class ActionDispatcher {
     private final AuthRegistry auth;
     private final Transactions transactions;
     private final ThreadLocal<CallState> state = new ThreadLocal<>();
-    private TaskRunner tasks;
+    private TaskOutbox tasks;
 
     private static final class Frame {
         final String action;
@@ -53,8 +52,8 @@ public final class ActionDispatcher {
         this.transactions = transactions;
     }
 
-    public void attach(TaskRunner taskRunner) {
-        this.tasks = taskRunner;
+    public void attach(TaskOutbox outbox) {
+        this.tasks = outbox;
     }
 
     public ActionRegistry actions() {

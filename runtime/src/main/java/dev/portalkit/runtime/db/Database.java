@@ -43,7 +43,7 @@ public final class Database implements AutoCloseable {
     /**
      * The default URL: an H2 file database {@code <dataDir>/db/portal} in PostgreSQL mode, opened by
      * one process only (no {@code AUTO_SERVER}: nothing listens on the network; while a server runs,
-     * commands go through its socket, see {@link dev.portalkit.runtime.RunningServer}), with its
+     * commands go through its socket {@code <data-dir>/run/cli.sock}), with its
      * files created {@code 0600} ({@link PrivateH2Files}) and every commit written to the file
      * before it returns ({@code WRITE_DELAY=0}, so a 200 survives {@code kill -9}).
      */
@@ -108,7 +108,7 @@ public final class Database implements AutoCloseable {
                 throw new PortalException(dev.portalkit.api.ErrorKind.CONFIG_INVALID, "portal.db.url: the H2 database is in use by "
                         + "another process (a `portalkit serve` or another command on this data directory; H2 lets one process "
                         + "open it): wait for the command to finish; while a server runs, commands are sent to it through "
-                        + "<data-dir>/" + dev.portalkit.runtime.RunningServer.RUN_DIRECTORY + "/" + dev.portalkit.runtime.RunningServer.SOCKET
+                        + "<data-dir>/run/cli.sock"
                         + " (" + rootMessage(e) + ")");
             }
             throw new PortalException(dev.portalkit.api.ErrorKind.CONFIG_INVALID,

@@ -42,7 +42,6 @@ import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import dev.portalkit.runtime.plugin.Contributions;
 import dev.portalkit.runtime.plugin.PluginSet;
-import dev.portalkit.runtime.plugin.Subsystem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -73,7 +72,7 @@ import javax.sql.DataSource;
  */
 @BuiltIn
 @ApplicationScoped
-public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Subsystem, IActions,
+public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Portal.Subsystem, IActions,
         IAuthFunctions, IValidators, ITasks, IUploadTargets {
     public static final String DEFAULT_STORAGE = "portal.files.default_storage";
     public static final String OPEN_STORAGES = "portal.files.open_storages";

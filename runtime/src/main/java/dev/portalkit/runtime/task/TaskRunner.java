@@ -9,6 +9,7 @@ import dev.portalkit.api.task.TaskHandler;
 import dev.portalkit.api.task.TaskRun;
 import dev.portalkit.runtime.Json;
 import dev.portalkit.runtime.action.ActionDispatcher;
+import dev.portalkit.runtime.action.TaskOutbox;
 import dev.portalkit.runtime.db.Transactions;
 import dev.portalkit.runtime.plugin.Contributions;
 import dev.portalkit.runtime.plugin.PluginSet;
@@ -35,7 +36,7 @@ import java.util.logging.Logger;
  * <p>Several processes may share the database: a task is claimed with a lease
  * ({@code locked_until}) by a conditional update before it runs, so only one of them runs it.
  */
-public final class TaskRunner {
+public final class TaskRunner implements TaskOutbox {
     private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
 
     /** Settings of the queue. */
@@ -66,6 +67,7 @@ public final class TaskRunner {
     }
 
     /** Writes one action's queued tasks to the outbox inside the current transaction; returns the batch id. */
+    @Override
     public String enqueue(String actionName, Object actionResult, Optional<UserRef> user, List<Task> tasks) {
         EntityManager em = transactions.em();
         String batch = UUID.randomUUID().toString();
@@ -98,6 +100,7 @@ public final class TaskRunner {
     }
 
     /** Runs the given batches (just committed) in order, unless tasks only run from {@link #runDue()}. */
+    @Override
     public void runBatches(List<String> batchIds) {
         if (!settings.runAfterCommit()) {
             return;
