@@ -2,14 +2,14 @@ package dev.portalkit.api.files;
 
 /**
  * An operation a storage can perform. A storage's capabilities are the union of what its
- * {@link Uploader}, {@link Reader} and {@link Manager} declare, minus the storage's
+ * {@link Uploader}, {@link StorageReader} and {@link Manager} declare, minus the storage's
  * {@code disabled_capabilities} option. Actions check them before they call a service; callers
  * can too: {@code storage.supports(Capability.STREAM)}.
  */
 public enum Capability {
     /** Create a file as an atomic object ({@link Uploader#upload}). */
     CREATE,
-    /** Return the content as a stream ({@link Reader#stream}). */
+    /** Return the content as a stream ({@link StorageReader#stream}). */
     STREAM,
     /** Copy a file inside the storage ({@link Manager#copy}). */
     COPY,
@@ -27,16 +27,16 @@ public enum Capability {
     APPEND,
     /** Combine files into a new one ({@link Manager#compose}). */
     COMPOSE,
-    /** Return a range of bytes ({@link Reader#range}). */
+    /** Return a range of bytes ({@link StorageReader#range}). */
     RANGE,
     /** Describe a stored file as if it was just uploaded ({@link Manager#analyze}). */
     ANALYZE,
-    /** A permanent download link for a private file ({@link Reader#permanentLink}). */
+    /** A permanent download link for a private file ({@link StorageReader#permanentLink}). */
     PERMANENT_LINK,
-    /** An expiring download link for a private file ({@link Reader#temporalLink}). */
+    /** An expiring download link for a private file ({@link StorageReader#temporalLink}). */
     TEMPORAL_LINK,
-    /** A download link that works once ({@link Reader#oneTimeLink}). */
+    /** A download link that works once ({@link StorageReader#oneTimeLink}). */
     ONE_TIME_LINK,
-    /** A permanent public link ({@link Reader#publicLink}). */
+    /** A permanent public link ({@link StorageReader#publicLink}). */
     PUBLIC_LINK
 }

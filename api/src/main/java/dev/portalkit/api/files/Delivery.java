@@ -4,10 +4,10 @@ import java.net.URI;
 
 /**
  * How the web layer delivers a file to a client that is allowed to read it (the decision about
- * permission is made before; see {@link Reader#delivery}).
+ * permission is made before; see {@link StorageReader#delivery}).
  */
 public sealed interface Delivery {
-    /** Stream the bytes through the portal (with ranges); zero-copy when the reader has a {@link Reader#localFile}. */
+    /** Stream the bytes through the portal (with ranges); zero-copy when the reader has a {@link StorageReader#localFile}. */
     record Stream() implements Delivery {
     }
 

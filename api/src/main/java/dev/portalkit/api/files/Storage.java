@@ -14,7 +14,7 @@ public interface Storage extends AutoCloseable {
 
     Uploader uploader();
 
-    Reader reader();
+    StorageReader reader();
 
     Manager manager();
 

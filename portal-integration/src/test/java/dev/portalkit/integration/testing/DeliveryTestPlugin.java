@@ -6,7 +6,7 @@ import dev.portalkit.api.files.Delivery;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.IFiles;
 import dev.portalkit.api.files.Manager;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
@@ -88,9 +88,9 @@ public class DeliveryTestPlugin implements PortalPlugin, IFiles {
         }
 
         @Override
-        public Reader reader() {
-            Reader inner = memory.reader();
-            return new Reader() {
+        public StorageReader reader() {
+            StorageReader inner = memory.reader();
+            return new StorageReader() {
                 @Override
                 public Set<Capability> capabilities() {
                     return inner.capabilities();

@@ -1,6 +1,6 @@
 package dev.portalkit.runtime.core;
 
-import dev.portalkit.api.validation.Field;
+import dev.portalkit.api.validation.ValidatedField;
 import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
@@ -199,12 +199,12 @@ final class CoreValidators {
             }
         }
 
-        long value(Field f) {
+        long value(ValidatedField f) {
             return fixed != null ? fixed : f.context().config().integer(option);
         }
     }
 
-    static boolean isEmpty(Field f) {
+    static boolean isEmpty(ValidatedField f) {
         Object value = f.value();
         return f.isMissing() || value == null || "".equals(value)
                 || (value instanceof Collection<?> c && c.isEmpty()) || (value instanceof Map<?, ?> m && m.isEmpty());

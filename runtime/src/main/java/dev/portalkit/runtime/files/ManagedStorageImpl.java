@@ -11,7 +11,7 @@ import dev.portalkit.api.files.LocationTransformer;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
@@ -59,7 +59,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
     /** Files are readable without the portal: {@code public = true}, or the backend makes public links (a web server's folder). */
     private final boolean readableByAnyone;
     private final Uploader uploader = new ManagedUploader();
-    private final Reader reader = new ManagedReader();
+    private final StorageReader reader = new ManagedReader();
     private final Manager manager = new ManagedManager();
 
     /**
@@ -118,7 +118,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
     }
 
     @Override
-    public Reader reader() {
+    public StorageReader reader() {
         return reader;
     }
 
@@ -592,7 +592,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
         }
     }
 
-    private final class ManagedReader implements Reader {
+    private final class ManagedReader implements StorageReader {
         @Override
         public Set<Capability> capabilities() {
             return intersect(READER);

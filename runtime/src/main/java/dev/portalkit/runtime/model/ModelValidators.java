@@ -1,7 +1,7 @@
 package dev.portalkit.runtime.model;
 
 import dev.portalkit.api.action.ActionContext;
-import dev.portalkit.api.validation.Field;
+import dev.portalkit.api.validation.ValidatedField;
 import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Validator;
 import java.util.HashSet;
@@ -106,7 +106,7 @@ final class ModelValidators {
      * one unless {@code portal.auth.create_unowned_dataset}; the caller must be allowed to add
      * datasets to a new owner; only sysadmins may remove a dataset from its organization.
      */
-    private void ownerOrg(Field f) {
+    private void ownerOrg(ValidatedField f) {
         ActionContext ctx = f.context();
         boolean unowned = ctx.config().bool(ModelConfig.CREATE_UNOWNED_DATASET);
         Object value = f.value();
@@ -144,7 +144,7 @@ final class ModelValidators {
         f.set(org.id);
     }
 
-    private static String selfId(Field f) {
+    private static String selfId(ValidatedField f) {
         Object id = f.data().get("id");
         return id instanceof String s && !s.isBlank() ? s : null;
     }

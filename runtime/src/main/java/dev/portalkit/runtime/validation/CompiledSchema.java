@@ -3,7 +3,7 @@ package dev.portalkit.runtime.validation;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.ActionContext;
-import dev.portalkit.api.validation.Field;
+import dev.portalkit.api.validation.ValidatedField;
 import dev.portalkit.api.validation.FieldRule;
 import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Schema;
@@ -126,7 +126,7 @@ public final class CompiledSchema {
         return out;
     }
 
-    private static final class FieldState implements Field {
+    private static final class FieldState implements ValidatedField {
         private final String name;
         private final String path;
         private final Map<String, Object> work;

@@ -16,7 +16,7 @@ import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
 import dev.portalkit.api.files.OwnerGetter;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
@@ -162,7 +162,7 @@ public class FilesTestPlugin implements PortalPlugin, IFiles, IAuthFunctions, IA
         }
 
         @Override
-        public Reader reader() {
+        public StorageReader reader() {
             return memory.reader();
         }
 

@@ -10,7 +10,7 @@ import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.LocationTransformer;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
@@ -85,7 +85,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
     }
 
     /** The minimal storage: one file per location in a temporary folder, streamed in and out. */
-    static final class MinimalStorage implements Storage, Uploader, Reader, Manager {
+    static final class MinimalStorage implements Storage, Uploader, StorageReader, Manager {
         private final StorageSettings settings;
         private final Path folder;
 
@@ -113,7 +113,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
         }
 
         @Override
-        public Reader reader() {
+        public StorageReader reader() {
             return this;
         }
 

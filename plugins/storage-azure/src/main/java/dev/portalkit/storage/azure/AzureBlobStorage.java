@@ -44,7 +44,7 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
@@ -115,7 +115,7 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
     private final BlobServiceClient service;
     private final BlobContainerClient container;
     private final Uploader uploader = new BlobUploader();
-    private final Reader reader = new BlobReader();
+    private final StorageReader reader = new BlobReader();
     private final Manager manager = new BlobManager();
 
     AzureBlobStorage(StorageSettings settings, AzureBlobStorageFactory.AzureConnection connection, Clock clock) {
@@ -138,7 +138,7 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
     }
 
     @Override
-    public Reader reader() {
+    public StorageReader reader() {
         return reader;
     }
 
@@ -543,7 +543,7 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
 
     // ---- reads ------------------------------------------------------------------------------------
 
-    private final class BlobReader implements Reader {
+    private final class BlobReader implements StorageReader {
         @Override
         public Set<Capability> capabilities() {
             EnumSet<Capability> caps = EnumSet.of(Capability.STREAM, Capability.RANGE);

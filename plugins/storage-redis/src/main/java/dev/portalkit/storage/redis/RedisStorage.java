@@ -8,7 +8,7 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
@@ -69,7 +69,7 @@ final class RedisStorage implements Storage {
     private final String dataPrefix;
     private final String multipartPrefix;
     private final Uploader uploader = new RedisUploader();
-    private final Reader reader = new RedisReader();
+    private final StorageReader reader = new RedisReader();
     private final Manager manager = new RedisManager();
 
     RedisStorage(StorageSettings settings, RedisStorageFactory.RedisConnection connection, JedisPool pool) {
@@ -92,7 +92,7 @@ final class RedisStorage implements Storage {
     }
 
     @Override
-    public Reader reader() {
+    public StorageReader reader() {
         return reader;
     }
 
@@ -489,7 +489,7 @@ final class RedisStorage implements Storage {
 
     // ---- reads ------------------------------------------------------------------------------------
 
-    private final class RedisReader implements Reader {
+    private final class RedisReader implements StorageReader {
         @Override
         public Set<Capability> capabilities() {
             return EnumSet.of(Capability.STREAM, Capability.RANGE);

@@ -10,7 +10,7 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
@@ -71,7 +71,7 @@ final class S3Storage implements Storage, ContainerManagement {
     private final Buckets buckets;
     private final S3Failures failures;
     private final Uploader uploader = new S3Uploader();
-    private final Reader reader = new S3Reader();
+    private final StorageReader reader = new S3Reader();
     private final Manager manager = new S3Manager();
     /** Sends the parts of the multipart uploads the adapter makes itself, one ahead of the reading thread. */
     private final ExecutorService partSender;
@@ -100,7 +100,7 @@ final class S3Storage implements Storage, ContainerManagement {
     }
 
     @Override
-    public Reader reader() {
+    public StorageReader reader() {
         return reader;
     }
 
@@ -583,7 +583,7 @@ final class S3Storage implements Storage, ContainerManagement {
 
     // ---- reads ----------------------------------------------------------------------------------
 
-    private final class S3Reader implements Reader {
+    private final class S3Reader implements StorageReader {
         @Override
         public Set<Capability> capabilities() {
             EnumSet<Capability> out = EnumSet.of(Capability.STREAM, Capability.RANGE, Capability.TEMPORAL_LINK);

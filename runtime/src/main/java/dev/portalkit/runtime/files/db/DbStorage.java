@@ -8,7 +8,7 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
@@ -65,7 +65,7 @@ public final class DbStorage implements Storage {
     private final ContentColumn column;
     private final boolean copiesInside;
     private final Uploader uploader = new DbUploader();
-    private final Reader reader = new DbReader();
+    private final StorageReader reader = new DbReader();
     private final Manager manager = new DbManager();
 
     DbStorage(StorageSettings settings, DataSource dataSource) {
@@ -90,7 +90,7 @@ public final class DbStorage implements Storage {
     }
 
     @Override
-    public Reader reader() {
+    public StorageReader reader() {
         return reader;
     }
 
@@ -389,7 +389,7 @@ public final class DbStorage implements Storage {
         }
     }
 
-    private final class DbReader implements Reader {
+    private final class DbReader implements StorageReader {
         @Override
         public Set<Capability> capabilities() {
             return EnumSet.of(Capability.STREAM, Capability.RANGE);

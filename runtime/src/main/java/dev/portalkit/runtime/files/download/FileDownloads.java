@@ -47,7 +47,7 @@ import java.util.logging.Logger;
  *   <li>one byte range: 206 with {@code Content-Range}; a malformed or unsatisfiable one: 416 with
  *       {@code Content-Range: bytes *}{@code /size}; several ranges, another unit, or an
  *       {@code If-Range} that does not match: the whole file (RFC 9110 allows ignoring them);</li>
- *   <li>the body is the open local file when the reader has a {@link dev.portalkit.api.files.Reader#localFile
+ *   <li>the body is the open local file when the reader has a {@link dev.portalkit.api.files.StorageReader#localFile
  *       localFile} (the web layer sends it without copying through the heap), else the storage's
  *       {@code range} / {@code stream}.</li>
  * </ul>

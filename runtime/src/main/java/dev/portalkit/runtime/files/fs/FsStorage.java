@@ -9,7 +9,7 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
@@ -94,7 +94,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
     private final Set<PosixFilePermission> fileMode;
     private final Set<PosixFilePermission> folderMode;
     private final Uploader uploader = new FsUploader();
-    private final Reader reader = new FsReader();
+    private final StorageReader reader = new FsReader();
     private final Manager manager = new FsManager();
 
     /**
@@ -154,7 +154,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
     }
 
     @Override
-    public Reader reader() {
+    public StorageReader reader() {
         return reader;
     }
 
@@ -617,7 +617,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
         }
     }
 
-    private final class FsReader implements Reader {
+    private final class FsReader implements StorageReader {
         @Override
         public Set<Capability> capabilities() {
             EnumSet<Capability> caps = EnumSet.copyOf(READS);
@@ -658,7 +658,7 @@ public class FsStorage implements Storage, LocalFileAdopter {
         @Override
         public URI publicLink(FileData data) {
             if (publicRoot == null) {
-                return Reader.super.publicLink(data);
+                return StorageReader.super.publicLink(data);
             }
             resolve(data.location());
             return URI.create(publicRoot + "/" + encodePath(data.location().value()));

@@ -8,7 +8,7 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
-import dev.portalkit.api.files.Reader;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
@@ -65,7 +65,7 @@ public class MemoryStorage implements Storage {
     private final Map<String, Content> files = new ConcurrentSkipListMap<>();
     private final Map<String, Map<Integer, Content>> uploads = new ConcurrentHashMap<>();
     private final Uploader uploader = new MemoryUploader();
-    private final Reader reader = new MemoryReader();
+    private final StorageReader reader = new MemoryReader();
     private final Manager manager = new MemoryManager();
 
     public MemoryStorage(StorageSettings settings) {
@@ -83,7 +83,7 @@ public class MemoryStorage implements Storage {
     }
 
     @Override
-    public Reader reader() {
+    public StorageReader reader() {
         return reader;
     }
 
@@ -233,7 +233,7 @@ public class MemoryStorage implements Storage {
         }
     }
 
-    private final class MemoryReader implements Reader {
+    private final class MemoryReader implements StorageReader {
         @Override
         public Set<Capability> capabilities() {
             return READS;

@@ -6,7 +6,7 @@ import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
-import dev.portalkit.api.validation.Field;
+import dev.portalkit.api.validation.ValidatedField;
 import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
@@ -127,7 +127,7 @@ final class FileValidators {
     // ---- uploads ---------------------------------------------------------------------------------
 
     /** Turns the field's value into an {@link Upload}: an upload stays, text and bytes become content. */
-    private static void intoUpload(Field f) {
+    private static void intoUpload(ValidatedField f) {
         Object value = f.value();
         if (value == null || value instanceof Upload) {
             return;
@@ -141,7 +141,7 @@ final class FileValidators {
         }
     }
 
-    private static void parseFilesize(Field f) {
+    private static void parseFilesize(ValidatedField f) {
         Object value = f.value();
         if (value == null || "".equals(value)) {
             return;
@@ -170,7 +170,7 @@ final class FileValidators {
      * {@code max_size}, and the type (from the declared type and the file name) against
      * {@code supported_types}. The storage checks the content again when it stores it.
      */
-    private void validateWithStorage(Field f, String storageName) {
+    private void validateWithStorage(ValidatedField f, String storageName) {
         if (!(f.value() instanceof Upload upload)) {
             return;
         }
@@ -191,7 +191,7 @@ final class FileValidators {
     // ---- names and storages ----------------------------------------------------------------------
 
     /** A display name: a plain file name ({@link FileNames#problem}: no separators, dots only, control or invisible characters). */
-    private static void fileName(Field f) {
+    private static void fileName(ValidatedField f) {
         if (!(f.value() instanceof String name)) {
             if (f.value() != null) {
                 throw new Invalid("Must be a string");
@@ -205,7 +205,7 @@ final class FileValidators {
     }
 
     /** A configured storage's name; empty means {@code portal.files.default_storage}. */
-    private void storageName(Field f) {
+    private void storageName(ValidatedField f) {
         Object value = f.value();
         String name;
         if (value == null || (value instanceof String s && s.isBlank())) {
@@ -228,7 +228,7 @@ final class FileValidators {
     }
 
     /** Applies {@code check} to every file the field names (an id, or a list of ids); unknown ids are errors. */
-    private void forEachFile(Field f, FileCheck check) {
+    private void forEachFile(ValidatedField f, FileCheck check) {
         for (String id : ids(f)) {
             FileRecord file = store.read(() -> store.file(id));
             if (file == null) {
@@ -238,7 +238,7 @@ final class FileValidators {
         }
     }
 
-    private static List<String> ids(Field f) {
+    private static List<String> ids(ValidatedField f) {
         Object value = f.value();
         List<String> out = new ArrayList<>();
         if (value == null || "".equals(value)) {
@@ -280,7 +280,7 @@ final class FileValidators {
      * pinned to another owner), and queues the transfer to the action's result, pinned, for after
      * the commit: if the action fails, the files stay where they are.
      */
-    private void transferOwnership(Field f, String ownerType, String idField) {
+    private void transferOwnership(ValidatedField f, String ownerType, String idField) {
         ActionContext ctx = f.context();
         Object self = f.data().get(idField);
         for (String id : ids(f)) {
@@ -324,7 +324,7 @@ final class FileValidators {
      * file id into this field, and queues the transfer to the action's result (pinned) and, when
      * the result does not show the URL, a call of {@code patch_action} to set it.
      */
-    private void uploadAs(Field f, List<String> args) {
+    private void uploadAs(ValidatedField f, List<String> args) {
         if (!(f.value() instanceof Upload upload)) {
             return;
         }

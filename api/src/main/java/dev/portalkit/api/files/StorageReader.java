@@ -12,7 +12,7 @@ import java.util.Set;
  * and links the backend can make itself (presigned URLs, public URLs). Declare what you implement
  * in {@link #capabilities()}; the default methods refuse. Streams never load a file whole.
  */
-public interface Reader {
+public interface StorageReader {
     Set<Capability> capabilities();
 
     /** The whole content; the caller closes the stream. @throws FilesException NOT_FOUND when missing */

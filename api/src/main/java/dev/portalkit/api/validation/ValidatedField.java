@@ -7,7 +7,7 @@ import java.util.Map;
  * The field a {@link Validator} works on, inside the object being validated. Validators run in
  * chain order; each may read and convert the value, record errors, or stop the chain.
  */
-public interface Field {
+public interface ValidatedField {
     /** The field's key in its object, e.g. {@code "url"}. */
     String name();
 
