@@ -238,7 +238,7 @@ public final class AzureBlobStorageFactory implements StorageFactory {
             long blockSize = 8L << 20;
             int maxRetries = 3;
             try {
-                blockSize = s.option(BLOCK_SIZE) == null ? blockSize : s.size(BLOCK_SIZE);
+                blockSize = blankToNull(s.option(BLOCK_SIZE)) == null ? blockSize : s.size(BLOCK_SIZE);
                 if (blockSize < 64 * 1024 || blockSize > MAX_BUFFERED_BLOCK) {
                     problems.add(s.key(BLOCK_SIZE) + ": must be between 64KiB and 256MiB");
                 }
@@ -246,7 +246,7 @@ public final class AzureBlobStorageFactory implements StorageFactory {
                 problems.add(e.getMessage());
             }
             try {
-                maxRetries = s.option(MAX_RETRIES) == null ? maxRetries : s.integer(MAX_RETRIES, 0, 20);
+                maxRetries = blankToNull(s.option(MAX_RETRIES)) == null ? maxRetries : s.integer(MAX_RETRIES, 0, 20);
             } catch (PortalException e) {
                 problems.add(e.getMessage());
             }
