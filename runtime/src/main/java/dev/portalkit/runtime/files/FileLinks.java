@@ -10,7 +10,7 @@ import java.util.Map;
  * Runtime-internal seam between the File API and the download routes: links to tracked files
  * that the file's storage cannot make itself.
  *
- * <p>{@code files_file_link} first asks the storage ({@code Reader.publicLink},
+ * <p>{@code files_file_link} first asks the storage ({@code StorageReader.publicLink},
  * {@code temporalLink}, {@code permanentLink}, {@code oneTimeLink}, when the storage has the
  * capability) and only otherwise calls {@link #link}. The files plugin uses the CDI bean of this
  * type with the highest {@link #priority()}: {@link SignedFileLinks} (priority 0: signed and

@@ -35,12 +35,14 @@ import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.azure.storage.common.sas.SasProtocol;
 import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.ContainerManagement;
 import dev.portalkit.api.files.Delivery;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.Hashes;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
@@ -60,7 +62,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -268,18 +269,12 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
         }
     }
 
+    /** The digest of the storage's hashing_algorithm, as the host computes it (the host checked the name at start). */
     private MessageDigest digest() {
-        String name = switch (settings.hashingAlgorithm().toLowerCase(Locale.ROOT)) {
-            case "md5" -> "MD5";
-            case "sha1", "sha-1" -> "SHA-1";
-            case "sha256", "sha-256" -> "SHA-256";
-            case "sha512", "sha-512" -> "SHA-512";
-            default -> settings.hashingAlgorithm();
-        };
         try {
-            return MessageDigest.getInstance(name);
-        } catch (NoSuchAlgorithmException e) {
-            throw new FilesException(ErrorKind.CONFIG_INVALID, settings.key("hashing_algorithm") + ": unknown algorithm " + name);
+            return Hashes.digest(settings.hashingAlgorithm());
+        } catch (PortalException e) {
+            throw new FilesException(ErrorKind.CONFIG_INVALID, settings.key("hashing_algorithm") + ": " + e.getMessage());
         }
     }
 

@@ -160,10 +160,10 @@ public final class AzureBlobStorageFactory implements StorageFactory {
                 problems.add(s.key(CONTAINER) + ": '" + container + "' is not a container name (3-63 lower case letters, digits "
                         + "and single dashes, starting and ending with a letter or digit)");
             }
-            String connectionString = blankToNull(s.option(CONNECTION_STRING));
+            String connectionString = blankToNull(s.secret(CONNECTION_STRING));
             String accountName = blankToNull(s.option(ACCOUNT_NAME));
-            String accountKey = blankToNull(s.option(ACCOUNT_KEY));
-            String sasToken = blankToNull(s.option(SAS_TOKEN));
+            String accountKey = blankToNull(s.secret(ACCOUNT_KEY));
+            String sasToken = blankToNull(s.secret(SAS_TOKEN));
             if (sasToken != null && sasToken.startsWith("?")) {
                 sasToken = sasToken.substring(1);
             }
@@ -234,18 +234,21 @@ public final class AzureBlobStorageFactory implements StorageFactory {
                     problems.add(s.key(PREFIX) + ": '" + s.option(PREFIX) + "' is not a relative folder such as resources/");
                 }
             }
-            long blockSize = parseSize(s.option(BLOCK_SIZE), 8L << 20);
-            if (blockSize < 64 * 1024 || blockSize > MAX_BUFFERED_BLOCK) {
-                problems.add(s.key(BLOCK_SIZE) + ": must be between 64KiB and 256MiB");
-            }
+            // The host applies the declared defaults; the fallbacks serve settings made without it (tests).
+            long blockSize = 8L << 20;
             int maxRetries = 3;
             try {
-                maxRetries = Integer.parseInt(valueOr(s.option(MAX_RETRIES), "3").trim());
-            } catch (NumberFormatException e) {
-                problems.add(s.key(MAX_RETRIES) + ": not a number");
+                blockSize = blankToNull(s.option(BLOCK_SIZE)) == null ? blockSize : s.size(BLOCK_SIZE);
+                if (blockSize < 64 * 1024 || blockSize > MAX_BUFFERED_BLOCK) {
+                    problems.add(s.key(BLOCK_SIZE) + ": must be between 64KiB and 256MiB");
+                }
+            } catch (PortalException e) {
+                problems.add(e.getMessage());
             }
-            if (maxRetries < 0 || maxRetries > 20) {
-                problems.add(s.key(MAX_RETRIES) + ": must be between 0 and 20");
+            try {
+                maxRetries = blankToNull(s.option(MAX_RETRIES)) == null ? maxRetries : s.integer(MAX_RETRIES, 0, 20);
+            } catch (PortalException e) {
+                problems.add(e.getMessage());
             }
             if (!problems.isEmpty()) {
                 throw PortalException.config("invalid configuration: " + String.join("; ", problems));
@@ -303,26 +306,6 @@ public final class AzureBlobStorageFactory implements StorageFactory {
 
         private static String valueOr(String value, String fallback) {
             return value == null || value.isBlank() ? fallback : value;
-        }
-
-        /** Sizes as the host writes them: 42, 42B, 2M (decimal), 24KiB, 1GB. */
-        static long parseSize(String text, long fallback) {
-            if (text == null || text.isBlank()) {
-                return fallback;
-            }
-            String t = text.trim().toUpperCase(Locale.ROOT);
-            long unit = 1;
-            String[][] units = {{"KIB", "1024"}, {"MIB", "1048576"}, {"GIB", "1073741824"}, {"TIB", "1099511627776"},
-                {"KB", "1000"}, {"MB", "1000000"}, {"GB", "1000000000"}, {"TB", "1000000000000"},
-                {"K", "1000"}, {"M", "1000000"}, {"G", "1000000000"}, {"T", "1000000000000"}, {"B", "1"}};
-            for (String[] u : units) {
-                if (t.endsWith(u[0])) {
-                    unit = Long.parseLong(u[1]);
-                    t = t.substring(0, t.length() - u[0].length()).trim();
-                    break;
-                }
-            }
-            return Long.parseLong(t) * unit;
         }
     }
 }

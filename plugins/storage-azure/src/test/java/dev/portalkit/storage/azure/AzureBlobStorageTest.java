@@ -407,6 +407,13 @@ class AzureBlobStorageTest {
         PortalException badName = catchThrowableOfType(PortalException.class, () -> files.openStorage("bad4", Map.of("type",
                 AzureBlobStorageFactory.TYPE, "container", "Not_A_Container", "connection_string", azurite.connectionString())));
         assertThat(badName.getMessage()).contains("portal.files.storage.bad4.container: 'Not_A_Container' is not a container name");
+        // Typed options are read through StorageSettings' accessors; every problem is reported at once, with its key.
+        PortalException badNumbers = catchThrowableOfType(PortalException.class, () -> files.openStorage("bad5", Map.of("type",
+                AzureBlobStorageFactory.TYPE, "container", "c5", "connection_string", azurite.connectionString(),
+                "block_size", "1KiB", "max_retries", "25")));
+        assertThat(badNumbers.kind()).isEqualTo(ErrorKind.CONFIG_INVALID);
+        assertThat(badNumbers.getMessage()).contains("portal.files.storage.bad5.block_size: must be between 64KiB and 256MiB")
+                .contains("portal.files.storage.bad5.max_retries: must be between 0 and 20 (got '25')").doesNotContain(Azurite.KEY);
     }
 
     // ---- container management ---------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 package dev.portalkit.storage.redis;
 
 import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.Hashes;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
@@ -17,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -169,18 +169,12 @@ final class RedisStorage implements Storage {
         return HexFormat.of().formatHex(b);
     }
 
+    /** The digest of the storage's hashing_algorithm, as the host computes it (the host checked the name at start). */
     private MessageDigest digest() {
-        String name = switch (settings.hashingAlgorithm().toLowerCase(Locale.ROOT)) {
-            case "md5" -> "MD5";
-            case "sha1", "sha-1" -> "SHA-1";
-            case "sha256", "sha-256" -> "SHA-256";
-            case "sha512", "sha-512" -> "SHA-512";
-            default -> settings.hashingAlgorithm();
-        };
         try {
-            return MessageDigest.getInstance(name);
-        } catch (NoSuchAlgorithmException e) {
-            throw new FilesException(ErrorKind.CONFIG_INVALID, settings.key("hashing_algorithm") + ": unknown algorithm " + name);
+            return Hashes.digest(settings.hashingAlgorithm());
+        } catch (PortalException e) {
+            throw new FilesException(ErrorKind.CONFIG_INVALID, settings.key("hashing_algorithm") + ": " + e.getMessage());
         }
     }
 

@@ -110,7 +110,7 @@ public final class RedisStorageFactory implements StorageFactory {
         static RedisConnection of(StorageSettings s) {
             List<String> problems = new ArrayList<>();
             URI url = null;
-            String text = value(s.option(URL), "redis://localhost:6379/0");
+            String text = value(s.secret(URL), "redis://localhost:6379/0");
             try {
                 url = new URI(text);
                 String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
@@ -129,19 +129,20 @@ public final class RedisStorageFactory implements StorageFactory {
             if (prefix.chars().anyMatch(Character::isISOControl)) {
                 problems.add(s.key(PREFIX) + ": control characters are not allowed");
             }
-            long chunk = parseSize(value(s.option(CHUNK_SIZE), "1MiB"));
+            // Typed and defaulted by the host (declared SIZE and INT): only the ranges are the adapter's to check.
+            long chunk = s.size(CHUNK_SIZE);
             if (chunk < 64 * 1024 || chunk > 64L * 1024 * 1024) {
                 problems.add(s.key(CHUNK_SIZE) + ": must be between 64KiB and 64MiB");
             }
-            long ttl = parseInt(s, STAGING_TTL, "86400", problems);
+            long ttl = s.integer(STAGING_TTL);
             if (ttl < 60) {
                 problems.add(s.key(STAGING_TTL) + ": at least 60 seconds");
             }
-            long pool = parseInt(s, POOL_SIZE, "16", problems);
+            long pool = s.integer(POOL_SIZE);
             if (pool < 1 || pool > 1024) {
                 problems.add(s.key(POOL_SIZE) + ": between 1 and 1024");
             }
-            long timeout = parseInt(s, TIMEOUT, "10", problems);
+            long timeout = s.integer(TIMEOUT);
             if (timeout < 1 || timeout > 3600) {
                 problems.add(s.key(TIMEOUT) + ": between 1 and 3600 seconds");
             }
@@ -196,29 +197,6 @@ public final class RedisStorageFactory implements StorageFactory {
 
         private static String value(String v, String fallback) {
             return v == null || v.isBlank() ? fallback : v.trim();
-        }
-
-        private static long parseInt(StorageSettings s, String key, String fallback, List<String> problems) {
-            try {
-                return Long.parseLong(value(s.option(key), fallback));
-            } catch (NumberFormatException e) {
-                problems.add(s.key(key) + ": not a number");
-                return Long.parseLong(fallback);
-            }
-        }
-
-        /** Sizes as the host writes them: 42, 42B, 2M (decimal), 24KiB, 1GB. */
-        static long parseSize(String text) {
-            String t = text.trim().toUpperCase(Locale.ROOT);
-            String[][] units = {{"KIB", "1024"}, {"MIB", "1048576"}, {"GIB", "1073741824"},
-                {"KB", "1000"}, {"MB", "1000000"}, {"GB", "1000000000"}, {"K", "1000"}, {"M", "1000000"}, {"G", "1000000000"},
-                {"B", "1"}};
-            for (String[] u : units) {
-                if (t.endsWith(u[0])) {
-                    return Long.parseLong(t.substring(0, t.length() - u[0].length()).trim()) * Long.parseLong(u[1]);
-                }
-            }
-            return Long.parseLong(t);
         }
     }
 }

@@ -59,14 +59,14 @@ public final class S3DynamicStorageFactory implements StorageFactory {
     @Override
     public Storage create(StorageSettings settings) {
         S3Options options = S3Options.parse(settings);
-        String secret = settings.option(BUCKET_SECRET);
+        String secret = settings.secret(BUCKET_SECRET);
         BucketTemplate.Result parsed = BucketTemplate.parse(settings.option(BUCKET_TEMPLATE).trim(), secret);
         if (parsed.problem() != null) {
             throw PortalException.config((parsed.problem().startsWith("bucket_secret") ? settings.key(BUCKET_SECRET)
                     : settings.key(BUCKET_TEMPLATE)) + ": " + parsed.problem());
         }
-        int ahead = Integer.parseInt(settings.option(CREATE_AHEAD).trim());
-        int interval = Integer.parseInt(settings.option(CHECK_INTERVAL).trim());
+        int ahead = settings.integer(CREATE_AHEAD);
+        int interval = settings.integer(CHECK_INTERVAL);
         if (ahead < 0) {
             throw PortalException.config(settings.key(CREATE_AHEAD) + ": must not be negative");
         }

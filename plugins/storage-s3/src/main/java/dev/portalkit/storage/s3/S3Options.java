@@ -52,7 +52,7 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
     /** S3's largest single PUT and part. */
     static final long MAX_PUT_SIZE = 5L * 1024 * 1024 * 1024;
 
-    /** How downloads of a file leave the portal ({@code Reader.delivery}). */
+    /** How downloads of a file leave the portal ({@code StorageReader.delivery}). */
     enum Proxy {
         /** Redirect the client to a presigned URL carrying the file name and type. */
         REDIRECT,
@@ -112,8 +112,8 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
                 problems.add(settings.key(HOST) + ": not a URL");
             }
         }
-        String accessKey = blankToNull(settings.option(ACCESS_KEY));
-        String secretKey = blankToNull(settings.option(SECRET_KEY));
+        String accessKey = blankToNull(settings.secret(ACCESS_KEY));
+        String secretKey = blankToNull(settings.secret(SECRET_KEY));
         if ((accessKey == null) != (secretKey == null)) {
             problems.add(settings.key(accessKey == null ? ACCESS_KEY : SECRET_KEY) + ": set both access_key and secret_key, or neither");
         }
@@ -131,7 +131,7 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
                 problems.add(settings.key(BUCKET_POLICY_FILE) + ": cannot read " + policyFile + " (" + e.getClass().getSimpleName() + ")");
             }
         }
-        Proxy proxy = Proxy.valueOf(settings.option(PROXY).toUpperCase(Locale.ROOT));
+        Proxy proxy = settings.choice(PROXY, Proxy.class);
         String nginx = settings.option(NGINX_LOCATION);
         if (!nginx.startsWith("/")) {
             problems.add(settings.key(NGINX_LOCATION) + ": must start with /");
@@ -147,7 +147,7 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
                 }
             }
         }
-        long partSize = parseSize(settings.option(PART_SIZE));
+        long partSize = settings.size(PART_SIZE);
         if (partSize < MIN_PART_SIZE || partSize > 1024L * 1024 * 1024) {
             problems.add(settings.key(PART_SIZE) + ": must be between 5MiB and 1GiB");
         }
@@ -180,29 +180,5 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    /** Sizes as the host writes them (validated by the host already): 42B, 2M, 24KiB, 1GB. */
-    static long parseSize(String text) {
-        String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
-        int i = 0;
-        while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) {
-            i++;
-        }
-        double number = Double.parseDouble(t.substring(0, i));
-        String unit = t.substring(i);
-        long factor = switch (unit) {
-            case "", "B" -> 1L;
-            case "K", "KB" -> 1000L;
-            case "M", "MB" -> 1000L * 1000;
-            case "G", "GB" -> 1000L * 1000 * 1000;
-            case "T", "TB" -> 1000L * 1000 * 1000 * 1000;
-            case "KIB" -> 1024L;
-            case "MIB" -> 1024L * 1024;
-            case "GIB" -> 1024L * 1024 * 1024;
-            case "TIB" -> 1024L * 1024 * 1024 * 1024;
-            default -> throw new IllegalArgumentException("unknown size unit " + unit);
-        };
-        return (long) (number * factor);
     }
 }
