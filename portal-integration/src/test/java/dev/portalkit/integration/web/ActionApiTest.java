@@ -173,7 +173,7 @@ class ActionApiTest {
         assertError(api.postJson("package_create", "[{\"name\": \"" + name + "\"}]", sysadmin.token()), 400, "Bad Request Error");
         // A private flag that is no boolean must not quietly make the dataset public.
         assertThat(assertInvalid(api.call("package_create", HttpPortal.map("name", name, "owner_org", orgId, "private", Map.of()),
-                sysadmin.token()), "private")).isEqualTo(List.of("Must be a boolean"));
+                sysadmin.token()), "private")).isEqualTo(List.of("Must be a boolean: true or false"));
         assertInvalid(api.call("package_create", HttpPortal.map("name", name, "owner_org", orgId, "private", List.of(true)),
                 sysadmin.token()), "private");
         assertThat(assertInvalid(api.call("package_create", HttpPortal.map("name", List.of(name), "owner_org", orgId),

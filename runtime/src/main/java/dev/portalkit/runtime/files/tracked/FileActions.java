@@ -14,6 +14,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Schema;
+import dev.portalkit.runtime.validation.WholeNumbers;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.FileNames;
 import dev.portalkit.runtime.files.FilesPlugin;
@@ -382,6 +383,13 @@ final class FileActions {
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
                 || value instanceof BigInteger) {
             seconds = new BigInteger(value.toString());
+        } else if (value instanceof Number number) {
+            // A JSON number without a fraction (600.0) is a whole number, as CKAN's int_validator reads it; 1.5 is not.
+            try {
+                seconds = BigInteger.valueOf(WholeNumbers.parse(number));
+            } catch (Invalid e) {
+                throw ValidationException.of("duration", format);
+            }
         } else if (value instanceof String text) {
             String s = text.strip();
             if (s.matches("[+-]?\\d{1,40}")) {
