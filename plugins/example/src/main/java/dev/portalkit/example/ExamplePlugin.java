@@ -13,6 +13,8 @@ import dev.portalkit.api.auth.IAuthFunctions;
 import dev.portalkit.api.config.ConfigDeclaration;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.IConfigDeclarations;
+import dev.portalkit.api.files.IFiles;
+import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.plugin.IMigrations;
 import dev.portalkit.api.plugin.PortalPlugin;
 import dev.portalkit.api.task.ITasks;
@@ -42,7 +44,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IDatasetForm, ITasks,
-        IConfigDeclarations, IMigrations {
+        IConfigDeclarations, IMigrations, IFiles {
 
     static final String GREETING = "portal.example.greeting";
 
@@ -260,5 +262,12 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     private static Schema withExampleFields(Schema schema) {
         return schema.with("example_code", "ignore_missing", "unicode_safe", "example_prefix(\"EX-\")")
                 .with("attachment_id", "ignore_empty", "unicode_safe", "files_file_id_exists", "files_transfer_ownership(package)");
+    }
+
+    // ---- IFiles: a storage adapter (ExampleStorage, one class) ----------------------------------
+
+    @Override
+    public List<StorageFactory> storageFactories() {
+        return List.of(new ExampleStorage.Factory());
     }
 }
