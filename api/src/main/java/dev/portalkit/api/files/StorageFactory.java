@@ -14,7 +14,10 @@ import java.util.List;
  * values in {@link StorageSettings#options()}.
  */
 public interface StorageFactory {
-    /** The adapter type used in {@code portal.files.storage.<name>.type}, e.g. {@code files:fs}. */
+    /**
+     * The adapter type used in {@code portal.files.storage.<name>.type}: always {@code files:<adapter>}
+     * (ckanext-files' convention), e.g. {@code files:fs}, {@code files:s3}.
+     */
     String type();
 
     /** One line for {@code files adapters}. */
