@@ -1,0 +1,95 @@
+package dev.portalkit.storage.redis;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.StorageSettings;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.files.Uploader;
+import dev.portalkit.storage.redis.RedisStorage.Segment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes whole files to a {@code files:redis} storage: the content as one staged segment, committed
+ * with the file's hash by one atomic script. Multipart uploads are {@link RedisMultipart}'s job.
+ */
+final class RedisUploader implements Uploader {
+    private final RedisStorage storage;
+    private final StorageSettings settings;
+    private final RedisStorageFactory.RedisConnection connection;
+    private final RedisMultipart multipart;
+
+    RedisUploader(RedisStorage storage) {
+        this.storage = storage;
+        this.settings = storage.settings();
+        this.connection = storage.connection();
+        this.multipart = new RedisMultipart(storage);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.CREATE, Capability.MULTIPART);
+    }
+
+    @Override
+    public FileData upload(Location location, Upload upload, boolean overwrite) {
+        storage.fileKey(location);
+        MessageDigest digest = storage.digest();
+        Segment segment;
+        try (InputStream in = upload.open()) {
+            segment = storage.writeSegment("upload", location, in, digest);
+        } catch (IOException e) {
+            throw new FilesException(ErrorKind.TRANSIENT, "storage " + settings.name() + ": cannot read the content for "
+                    + location + ": " + e.getMessage(), e);
+        }
+        String hash = HexFormat.of().formatHex(digest.digest());
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("size", String.valueOf(segment.size()));
+        fields.put("content_type", upload.contentType());
+        fields.put("hash", hash);
+        fields.put("hash_algorithm", settings.hashingAlgorithm());
+        long result;
+        try {
+            result = storage.commit("upload", location, overwrite, List.of(segment), fields, null);
+        } catch (RuntimeException e) {
+            storage.unlinkSegments(List.of(segment));
+            throw e;
+        }
+        if (result != 1) {
+            storage.unlinkSegments(List.of(segment));
+            throw result == 0 ? FilesException.existingFile(settings.name(), location) : storage.expired(location);
+        }
+        return new FileData(location, segment.size(), upload.contentType(), hash, settings.hashingAlgorithm(), Map.of());
+    }
+
+    @Override
+    public MultipartData multipartStart(MultipartData data) {
+        return multipart.multipartStart(data);
+    }
+
+    @Override
+    public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+        return multipart.multipartUpdate(data, part, content);
+    }
+
+    @Override
+    public FileData multipartComplete(MultipartData data) {
+        return multipart.multipartComplete(data);
+    }
+
+    @Override
+    public void multipartAbort(MultipartData data) {
+        multipart.multipartAbort(data);
+    }
+}
