@@ -31,7 +31,10 @@ import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** Manages the files of a {@link DbStorage}: remove, exists, stat, copy (inside the database where it can), move, scan, analyze. */
+/**
+ * Manages the files of a {@link DbStorage}: remove, exists, stat, copy (inside the database where
+ * it can), move, scan, analyze.
+ */
 final class DbManager implements Manager {
     private final DbRows db;
     private final boolean copiesInside;

@@ -32,7 +32,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** Writes files of a {@link DbStorage}: whole uploads and multipart uploads (parts in their own table, joined into one row at completion). */
+/**
+ * Writes files of a {@link DbStorage}: whole uploads and multipart uploads (parts in their own
+ * table, joined into one row at completion).
+ */
 final class DbUploader implements Uploader {
     private final DbRows db;
 

@@ -36,7 +36,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Manages the files of an {@link FsStorage}: remove, exists, stat, copy, move, scan, append, compose, analyze. */
+/**
+ * Manages the files of an {@link FsStorage}: remove, exists, stat, copy, move, scan, append,
+ * compose, analyze.
+ */
 final class FsManager implements Manager {
     private static final Set<Capability> MANAGES = EnumSet.of(Capability.REMOVE, Capability.EXISTS, Capability.SCAN,
             Capability.ANALYZE, Capability.COPY, Capability.MOVE, Capability.APPEND, Capability.COMPOSE);

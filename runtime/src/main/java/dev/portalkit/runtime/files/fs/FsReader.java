@@ -17,7 +17,10 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads the files of an {@link FsStorage}: streams, ranges, the local file, and public links for files:public_fs. */
+/**
+ * Reads the files of an {@link FsStorage}: streams, ranges, the local file, and public links for
+ * files:public_fs.
+ */
 final class FsReader implements StorageReader {
     private static final Set<Capability> READS = EnumSet.of(Capability.STREAM, Capability.RANGE);
 
