@@ -1,40 +1,20 @@
 package dev.portalkit.runtime.files.tracked;
 
-import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.ActionContext;
-import dev.portalkit.api.files.Capability;
-import dev.portalkit.api.files.FileData;
-import dev.portalkit.api.files.FileStat;
-import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
-import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.StorageOverlaps;
-import dev.portalkit.runtime.files.Streams;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Whether the File API's records and the storages' bytes agree ({@code portalkit files verify},
@@ -133,39 +113,16 @@ public final class FileVerification {
 
     private final FileApi api;
     private final FileStore store;
+    private final RecordChecks records;
+    private final OrphanChecks orphans;
+    private final LeftoverChecks leftovers;
 
     FileVerification(FileApi api, FileStore store) {
         this.api = api;
         this.store = store;
-    }
-
-    private final class Run {
-        final Options options;
-        final Consumer<Finding> out;
-        final Instant now = api.now();
-        long problems;
-        long repaired;
-        long files;
-        long locations;
-
-        Run(Options options, Consumer<Finding> out) {
-            this.options = options;
-            this.out = out;
-        }
-
-        void report(Kind kind, String where, String detail, String repair, boolean done) {
-            if (kind.problem) {
-                problems++;
-                if (done) {
-                    repaired++;
-                }
-            }
-            out.accept(new Finding(kind, where, detail, repair, done));
-        }
-
-        Summary summary() {
-            return new Summary(problems, repaired, files, locations);
-        }
+        this.records = new RecordChecks(api, store);
+        this.orphans = new OrphanChecks(api, store);
+        this.leftovers = new LeftoverChecks(api, store);
     }
 
     /**
@@ -175,321 +132,28 @@ public final class FileVerification {
      * @param system a context that ignores auth (for files_multipart_clean)
      */
     public Summary verify(Options options, ActionContext system, Consumer<Finding> out) {
-        Run run = new Run(options, out);
+        VerificationRun run = new VerificationRun(options, out, api.now());
         List<String> names = options.storages().isEmpty() ? new ArrayList<>(api.host().storages().configured().keySet())
                 : options.storages();
         for (String name : names) {
             try {
                 ManagedStorage storage = api.host().storages().get(name);
                 if (options.records()) {
-                    checkRecords(run, storage);
+                    records.checkRecords(run, storage);
                 }
-                checkLocations(run, storage);
+                orphans.checkLocations(run, storage);
             } catch (PortalException e) {
                 // A storage that cannot be opened or listed now: the others are still checked.
                 run.report(Kind.UNREADABLE, name, "cannot check the storage: " + e.getMessage(), null, false);
             }
         }
         if (options.multipartLifetime() != null) {
-            checkMultipart(run, names, system);
+            leftovers.checkMultipart(run, names, system);
         }
         if (options.spools() != null) {
-            checkSpools(run, options.spools());
+            leftovers.checkSpools(run, options.spools());
         }
         return run.summary();
-    }
-
-    // ---- records --------------------------------------------------------------------------------
-
-    private void checkRecords(Run run, ManagedStorage storage) {
-        String after = null;
-        while (true) {
-            String from = after;
-            List<FileRecord> batch = api.host().inTransaction(() -> {
-                List<FileRecord> rows = store.filesAfter(storage.name(), from, BATCH);
-                rows.forEach(store.em()::detach);
-                return rows;
-            });
-            for (FileRecord f : batch) {
-                run.files++;
-                checkRecord(run, storage, f);
-            }
-            if (batch.size() < BATCH) {
-                return;
-            }
-            after = batch.get(batch.size() - 1).id;
-        }
-    }
-
-    /** What is wrong with a record's bytes, if anything. */
-    private record Verdict(Kind kind, String detail) {
-    }
-
-    private void checkRecord(Run run, ManagedStorage storage, FileRecord f) {
-        String where = storage.name() + ":" + f.location;
-        Verdict verdict;
-        try {
-            verdict = verdict(run, storage, f);
-        } catch (PortalException e) {
-            verdict = new Verdict(Kind.UNREADABLE, "file " + f.id + ": " + e.getMessage());
-        }
-        if (verdict != null && verdict.kind() != Kind.UNREADABLE && !stillTracked(f)) {
-            return; // deleted or moved while it was checked
-        }
-        if (verdict == null) {
-            if (f.broken == null || (!run.options.hashes() && f.broken.startsWith(Kind.HASH.label))) {
-                if (f.broken != null) {
-                    run.report(Kind.KNOWN_BROKEN, where, "file " + f.id + ": " + f.broken + "; hashes not checked", null, false);
-                }
-                return;
-            }
-            String detail = "file " + f.id + " is marked broken (" + f.broken + ") but its bytes are sound";
-            if (run.options.repair()) {
-                mark(f.id, null);
-                run.report(Kind.HEALED, where, detail, "mark cleared", true);
-            } else {
-                run.report(Kind.HEALED, where, detail, null, false);
-            }
-            return;
-        }
-        String reason = verdict.kind().label + ": " + verdict.detail();
-        if (verdict.kind() == Kind.UNREADABLE) {
-            run.report(Kind.UNREADABLE, where, verdict.detail(), run.options.repair() ? "left as it is (try again)" : null, false);
-            return;
-        }
-        if (reason.equals(f.broken)) {
-            run.report(Kind.KNOWN_BROKEN, where, "file " + f.id + ": " + verdict.detail(), null, false);
-            return;
-        }
-        String detail = "file " + f.id + ": " + verdict.detail();
-        if (run.options.repair()) {
-            boolean marked = mark(f.id, reason);
-            run.report(verdict.kind(), where, detail, marked ? "marked broken" : "not marked: the record is gone", marked);
-        } else {
-            run.report(verdict.kind(), where, detail, null, false);
-        }
-    }
-
-    /** Null when the bytes match the record as far as the checks go. */
-    private Verdict verdict(Run run, ManagedStorage storage, FileRecord f) {
-        FileData data = FileStore.fileData(f);
-        Optional<FileStat> stat = Optional.empty();
-        boolean statKnown = storage.supports(Capability.EXISTS);
-        if (statKnown) {
-            stat = storage.manager().stat(data);
-            if (stat.isEmpty()) {
-                return new Verdict(Kind.MISSING, "no bytes in the storage");
-            }
-            long stored = stat.get().size();
-            if (stored >= 0 && stored != f.size) {
-                return new Verdict(Kind.SIZE, f.size + " bytes recorded, " + stored + " stored");
-            }
-        }
-        boolean hashable = f.hash != null && !f.hash.isEmpty() && f.hashAlgorithm != null && !f.hashAlgorithm.isEmpty();
-        if (run.options.hashes() && storage.supports(Capability.STREAM) && hashable) {
-            MessageDigest digest = Hashing.digest(f.hashAlgorithm);
-            long size;
-            try (InputStream in = storage.reader().stream(data)) {
-                size = Streams.copy(in, OutputStream.nullOutputStream(), digest);
-            } catch (PortalException e) {
-                if (e.kind() == ErrorKind.NOT_FOUND) {
-                    return new Verdict(Kind.MISSING, "no bytes in the storage");
-                }
-                throw e;
-            } catch (IOException e) {
-                throw new PortalException(ErrorKind.TRANSIENT, "cannot read it: " + e.getMessage(), e);
-            }
-            if (size != f.size) {
-                return new Verdict(Kind.SIZE, f.size + " bytes recorded, " + size + " stored");
-            }
-            String hash = Hashing.hex(digest);
-            if (!hash.equalsIgnoreCase(f.hash)) {
-                return new Verdict(Kind.HASH, f.hashAlgorithm + " " + f.hash + " recorded, " + hash + " stored");
-            }
-        }
-        return null;
-    }
-
-    private boolean stillTracked(FileRecord f) {
-        return api.host().inTransaction(() -> {
-            FileRecord now = store.file(f.id);
-            return now != null && now.location.equals(f.location) && now.storage.equals(f.storage);
-        });
-    }
-
-    private boolean mark(String fileId, String reason) {
-        String text = reason != null && reason.length() > 1000 ? reason.substring(0, 997) + "..." : reason;
-        return api.host().inTransaction(() -> store.markBroken(fileId, text));
-    }
-
-    // ---- locations (orphans) --------------------------------------------------------------------
-
-    private void checkLocations(Run run, ManagedStorage storage) {
-        if (!storage.supports(Capability.SCAN)) {
-            return;
-        }
-        Map<String, String> inside = StorageOverlaps.inside(storage.name(), api.host().storages().configured());
-        List<String> nested = new ArrayList<>();
-        List<String> sameRoot = new ArrayList<>();
-        inside.forEach((other, prefix) -> (prefix.isEmpty() ? sameRoot : nested).add(prefix.isEmpty() ? other : prefix));
-        try (Stream<Location> scanned = storage.manager().scan()) {
-            List<String> batch = new ArrayList<>();
-            for (Location location : (Iterable<Location>) scanned::iterator) {
-                String value = location.value();
-                if (nested.stream().anyMatch(value::startsWith)) {
-                    continue; // another storage's file: its own check covers it
-                }
-                run.locations++;
-                batch.add(value);
-                if (batch.size() == BATCH) {
-                    checkBatch(run, storage, sameRoot, batch);
-                    batch.clear();
-                }
-            }
-            checkBatch(run, storage, sameRoot, batch);
-        }
-    }
-
-    private Set<String> tracked(ManagedStorage storage, List<String> sameRoot, List<String> locations) {
-        return api.host().inTransaction(() -> {
-            Set<String> known = new HashSet<>(store.trackedAmong(storage.name(), locations));
-            for (String other : sameRoot) {
-                known.addAll(store.trackedAmong(other, locations));
-            }
-            return known;
-        });
-    }
-
-    private void checkBatch(Run run, ManagedStorage storage, List<String> sameRoot, List<String> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        Set<String> known = tracked(storage, sameRoot, batch);
-        for (String location : batch) {
-            if (!known.contains(location)) {
-                checkOrphan(run, storage, sameRoot, location);
-            }
-        }
-    }
-
-    private void checkOrphan(Run run, ManagedStorage storage, List<String> sameRoot, String location) {
-        String where = storage.name() + ":" + location;
-        Optional<FileStat> stat;
-        try {
-            stat = storage.supports(Capability.EXISTS) ? storage.manager().stat(FileData.of(new Location(location)))
-                    : Optional.of(FileStat.UNKNOWN);
-        } catch (PortalException e) {
-            run.report(Kind.UNREADABLE, where, "bytes without record: " + e.getMessage(), null, false);
-            return;
-        }
-        if (stat.isEmpty()) {
-            return; // removed since the scan listed it
-        }
-        Instant modified = stat.get().modified();
-        String size = stat.get().size() >= 0 ? stat.get().size() + " bytes" : "size unknown";
-        if (modified != null && Duration.between(modified, run.now).compareTo(run.options.grace()) < 0) {
-            run.report(Kind.YOUNG_ORPHAN, where, size + ", written " + modified, null, false);
-            return;
-        }
-        String detail = size + (modified == null ? ", age unknown" : ", written " + modified);
-        if (!run.options.repair()) {
-            run.report(Kind.ORPHAN, where, detail, null, false);
-            return;
-        }
-        if (modified == null) {
-            run.report(Kind.ORPHAN, where, detail, "not removed: the storage cannot tell its age", false);
-            return;
-        }
-        if (!storage.supports(Capability.REMOVE)) {
-            run.report(Kind.ORPHAN, where, detail, "not removed: the storage cannot remove files", false);
-            return;
-        }
-        boolean claimed = api.host().inTransaction(() -> !tracked(storage, sameRoot, List.of(location)).isEmpty()
-                || store.multipartAt(storage.name(), location));
-        if (claimed) {
-            return; // tracked (or an upload's target) by now: not an orphan
-        }
-        try {
-            storage.manager().remove(FileData.of(new Location(location)));
-            run.report(Kind.ORPHAN, where, detail, "removed", true);
-        } catch (PortalException e) {
-            run.report(Kind.ORPHAN, where, detail, "not removed: " + e.getMessage(), false);
-        }
-    }
-
-    // ---- multipart uploads and spools -----------------------------------------------------------
-
-    private void checkMultipart(Run run, List<String> storages, ActionContext system) {
-        Instant cutoff = run.now.minus(run.options.multipartLifetime());
-        List<MultipartRecord> old = api.host().inTransaction(() -> {
-            List<MultipartRecord> rows = store.multipartsBefore(cutoff, storages);
-            rows.forEach(store.em()::detach);
-            return rows;
-        });
-        Map<String, List<MultipartRecord>> byStorage = new LinkedHashMap<>();
-        old.forEach(m -> byStorage.computeIfAbsent(m.storage, k -> new ArrayList<>()).add(m));
-        for (Map.Entry<String, List<MultipartRecord>> e : byStorage.entrySet()) {
-            Map<String, String> failures = new LinkedHashMap<>();
-            if (run.options.repair()) {
-                Object result = system.call("files_multipart_clean", Map.of("storage", e.getKey()));
-                if (result instanceof Map<?, ?> r && r.get("failed") instanceof List<?> failed) {
-                    for (Object f : failed) {
-                        if (f instanceof Map<?, ?> failure) {
-                            failures.put(String.valueOf(failure.get("id")), String.valueOf(failure.get("error")));
-                        }
-                    }
-                }
-            }
-            for (MultipartRecord m : e.getValue()) {
-                String detail = "upload " + m.id + " of " + m.name + ", started " + m.ctime;
-                if (!run.options.repair()) {
-                    run.report(Kind.MULTIPART, e.getKey() + ":" + m.location, detail, null, false);
-                } else if (failures.containsKey(m.id)) {
-                    run.report(Kind.MULTIPART, e.getKey() + ":" + m.location, detail, "not aborted: " + failures.get(m.id), false);
-                } else {
-                    run.report(Kind.MULTIPART, e.getKey() + ":" + m.location, detail, "aborted", true);
-                }
-            }
-        }
-    }
-
-    private void checkSpools(Run run, Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(files::add);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            run.report(Kind.UNREADABLE, dir.toString(), "cannot list the spools: " + e.getMessage(), null, false);
-            return;
-        }
-        for (Path file : files) {
-            BasicFileAttributes attributes;
-            try {
-                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
-                continue; // its request finished meanwhile
-            } catch (IOException e) {
-                run.report(Kind.UNREADABLE, file.toString(), "cannot read its attributes: " + e.getMessage(), null, false);
-                continue;
-            }
-            Instant modified = attributes.lastModifiedTime().toInstant();
-            if (Duration.between(modified, run.now).compareTo(run.options.grace()) < 0) {
-                continue; // an upload being received
-            }
-            String detail = attributes.size() + " bytes, written " + modified;
-            if (!run.options.repair()) {
-                run.report(Kind.SPOOL, file.toString(), detail, null, false);
-                continue;
-            }
-            try {
-                Files.deleteIfExists(file);
-                run.report(Kind.SPOOL, file.toString(), detail, "removed", true);
-            } catch (IOException e) {
-                run.report(Kind.SPOOL, file.toString(), detail, "not removed: " + e.getMessage(), false);
-            }
-        }
     }
 
     // ---- the periodic sweep ---------------------------------------------------------------------
