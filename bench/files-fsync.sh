@@ -11,7 +11,8 @@
 #   big     one 1 GiB file per round: fsync = true adds the flush of the spooled bytes to the disk
 #   small   SMALL files of 64 KiB one after the other (the sum of their request times): fsync = true adds two
 #           flushes per file (file, folder)
-# Prints a Markdown table (best and median MB/s or files/s, and the fsync/no-fsync ratio of the medians).
+# Prints a Markdown table (best and median MB/s or files/s, and the fsync/no-fsync ratio of the medians);
+# docs/bench-fsync.md holds the figures of a run.
 #
 # Needs: java, curl, python3, head.
 set -euo pipefail

@@ -11,7 +11,7 @@ import java.util.List;
 public class FsStorageFactory implements StorageFactory {
     public static final String TYPE = "files:fs";
 
-    /** See docs/bench-files.md, "fsync": what flushing costs an upload. */
+    /** See docs/bench-fsync.md: what flushing costs an upload. */
     static final String FSYNC_DEFAULT = "false";
 
     static final List<ConfigOption> OPTIONS = List.of(
