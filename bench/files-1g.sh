@@ -10,7 +10,8 @@
 #   upload   a) files_file_create: multipart POST; the part is spooled to <data-dir>/tmp while it is
 #               hashed (MD5, on a helper thread) and its head kept; the files:fs storage on the same
 #               file system takes the spooled file by a hard link; the file is recorded;
-#            b) the same POST to status_show, which ignores the part: the spool + MD5 pass alone;
+#            b) the same POST to example_hello, which takes and ignores the part: the spool + MD5 pass alone
+#               (status_show, which the bench used before, takes no files since issue #11);
 #            c) example_upload_digest: the POST, then the spooled copy read again for SHA-256 (the
 #               example plugin's sequential spool + hash).
 #   download /files/public-download/bench/<location> (public storage, no database) and
@@ -139,9 +140,9 @@ digest() { # example_upload_digest FILE: prints seconds
     grep -q "\"sha256\":\"$2\"" "$WORK/digest.json" || { echo "digest mismatch: $(cat "$WORK/digest.json")" >&2; exit 1; }
 }
 get() { curl -sS -o /dev/null -w '%{time_total}\n' "$@"; }
-spool() { # the upload POSTed to status_show (spooled and hashed, then ignored): prints seconds
-    curl -sS -o "$WORK/spool.json" -w '%{time_total}\n' -F "upload=@$1;type=application/octet-stream" "$URL/api/action/status_show"
-    grep -q '"success": *true' "$WORK/spool.json" || { echo "status_show failed: $(cat "$WORK/spool.json")" >&2; exit 1; }
+spool() { # the upload POSTed to example_hello (spooled and hashed, then ignored): prints seconds
+    curl -sS -o "$WORK/spool.json" -w '%{time_total}\n' -F "upload=@$1;type=application/octet-stream" "$URL/api/action/example_hello"
+    grep -q '"success": *true' "$WORK/spool.json" || { echo "example_hello failed: $(cat "$WORK/spool.json")" >&2; exit 1; }
 }
 
 echo "== memory: a fresh portal, 256 MiB up and down"
@@ -302,7 +303,7 @@ shared machine), "median" the middle one. MB/s = 10^6 bytes of file per second.
 $(crow "\`dd if=file of=copy bs=1M\` (same disk, no sync)" "$DD" "$(python3 -c "print(f'{$DD_CPU / $ROUNDS:.3f}')")")
 $(crow "\`md5sum file\`" "$MD5" "$(python3 -c "print(f'{$MD5_CPU / $ROUNDS:.3f}')")")
 $(crow "portal: \`files_file_create\`, multipart POST → spool with MD5 overlapped → hard link into \`files:fs\` → record" "$CREATE" "$(per_gib "$CREATE_C" "$ROUNDS")")
-$(crow "portal: the same POST to \`status_show\` (spool with MD5 overlapped, part ignored)" "$SPOOL" "$(per_gib "$SPOOL_C" "$ROUNDS")")
+$(crow "portal: the same POST to \`example_hello\` (spool with MD5 overlapped, part ignored)" "$SPOOL" "$(per_gib "$SPOOL_C" "$ROUNDS")")
 $(crow "portal: \`example_upload_digest\`, multipart POST → spool (with MD5) → SHA-256 of the spooled copy" "$DIGEST" "$(per_gib "$DIGEST_C" "$ROUNDS")")
 
 - CPU s / GiB: user + system CPU of \`dd\` / \`md5sum\`, or of the portal process (all threads) during its requests;
@@ -310,7 +311,7 @@ $(crow "portal: \`example_upload_digest\`, multipart POST → spool (with MD5) �
 - Target: upload with hashing ≥ 0.85 × min(dd, md5sum): min = $UPLOAD_LIMIT MB/s best, $UPLOAD_LIMIT_MEDIAN MB/s median.
 - Whole request (\`files_file_create\`: multipart over HTTP, spool with MD5, link, record): best $(verdict "$(field "$CREATE" 1)" "$UPLOAD_LIMIT" 0.85),
   median $(verdict "$(field "$CREATE" 2)" "$UPLOAD_LIMIT_MEDIAN" 0.85). See the notes below.
-- \`files_file_create\` against the spool + MD5 pass alone (\`status_show\`): best $(ratio "$(field "$CREATE" 1)" "$(field "$SPOOL" 1)")×,
+- \`files_file_create\` against the spool + MD5 pass alone (\`example_hello\`): best $(ratio "$(field "$CREATE" 1)" "$(field "$SPOOL" 1)")×,
   median $(ratio "$(field "$CREATE" 2)" "$(field "$SPOOL" 2)")× (1.00× = storing and recording cost nothing measurable).
 - First 1 GiB \`files_file_create\` after start (second request, JIT still warming): $(field "$COLD" 1) s.
 - Spooled files left in \`<data-dir>/tmp\` after the uploads: $LEFT.
@@ -380,7 +381,7 @@ The heap is capped at 64 MiB and the RSS does not grow with the file size: uploa
   are known) and needs provisional-location handling in every adapter. Spool + link keeps the
   \`Upload\` in the action's data dict as it was. The provisional-location variant was not built, so
   it is not measured here; what is measured is how close spool + link comes to the floor: the
-  \`status_show\` row (spool + MD5 alone, nothing stored) against the \`files_file_create\` row shows
+  \`example_hello\` row (spool + MD5 alone, nothing stored) against the \`files_file_create\` row shows
   what storing and recording add, and both against \`md5sum\` what the single pass costs.
 - **What is left on the critical path**: the MD5 helper thread (about 2 CPU s per GiB, the same as
   \`md5sum\`) must run beside the request thread (socket read, multipart parsing, spool write) and curl on
