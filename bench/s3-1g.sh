@@ -20,17 +20,17 @@ LAYER_RESULT=$(mktemp "${TMPDIR:-/tmp}/s3-bench.XXXXXX")
 trap 'rm -f "$HTTP_RESULT" "$HTTP_RESULT.64m" "$LAYER_RESULT"' EXIT
 
 cd "$ROOT"
-mvn -B -q -ntp -pl portal-integration -am verify -DskipWildFly -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q -ntp -pl portal-integration -am verify -DskipWildFly -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.skip=true \
     -Dit.test=S3HttpBench -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dbench.s3http.out="$HTTP_RESULT" -Dbench.s3http.rounds="$ROUNDS" -Dbench.s3http.heap=512m
 test -s "$HTTP_RESULT" || { echo "the HTTP bench wrote no figures" >&2; exit 1; }
 # The same with the 64 MiB heap of the files bench: the memory proof, and what a tight heap costs in GC.
-mvn -B -q -ntp -pl portal-integration -am verify -DskipWildFly -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q -ntp -pl portal-integration -am verify -DskipWildFly -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.skip=true \
     -Dit.test=S3HttpBench -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dbench.s3http.out="$HTTP_RESULT.64m" -Dbench.s3http.rounds="$ROUNDS" -Dbench.s3http.heap=64m
 test -s "$HTTP_RESULT.64m" || { echo "the HTTP bench (64 MiB heap) wrote no figures" >&2; exit 1; }
 LOAD_HTTP=$(cut -d' ' -f1-3 /proc/loadavg)
-mvn -B -q -ntp -pl plugins/storage-s3 -am test -Dtest=S3Bench -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q -ntp -pl plugins/storage-s3 -am test -Dtest=S3Bench -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.skip=true \
     -Dbench.s3.out="$LAYER_RESULT" -Dbench.s3.rounds="$ROUNDS" -DargLine="-Xmx1g"
 test -s "$LAYER_RESULT" || { echo "the storage-layer bench wrote no figures" >&2; exit 1; }
 
