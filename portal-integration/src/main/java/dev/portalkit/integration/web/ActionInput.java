@@ -4,64 +4,47 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
-import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.Json;
-import dev.portalkit.runtime.files.ContentTypes;
-import dev.portalkit.runtime.files.Hashing;
-import dev.portalkit.runtime.files.OverlappedDigest;
-import dev.portalkit.runtime.files.UploadPipe;
-import dev.portalkit.runtime.files.tracked.FieldFailure;
-import dev.portalkit.runtime.intake.FilePlan;
 import dev.portalkit.runtime.intake.FileParts;
+import dev.portalkit.runtime.intake.IncomingFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.Optional;
 
 /**
  * The data of one action request, as CKAN reads it: the query parameters of a GET; the JSON
  * object of a POST (also when sent as {@code application/x-www-form-urlencoded}, as
  * {@code curl -d '{...}'} does); the fields of a form; or the parts of a
- * {@code multipart/form-data} POST, whose text fields become strings and whose file parts
- * become {@link dev.portalkit.api.files.Upload}s spooled to {@code <data-dir>/tmp}. Repeated
- * names become lists. Each file part is put to the request's {@link FileParts} (the portal's
- * upload intake) before anything of it is written: refused, or spooled under the plan it answers
- * (hashed, limited, piped). Closing deletes the spooled files.
+ * {@code multipart/form-data} POST, whose text fields become strings and whose file parts are
+ * streamed into the request's {@link FileParts} (the portal's upload intake, which decides each
+ * before anything of it is written and makes it an {@link Upload}). Repeated names become lists.
+ * Closing releases what the file parts left.
  */
 public final class ActionInput implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(ActionInput.class.getName());
     /** What of a body is read after the closing boundary of a multipart body (an epilogue is ignored). */
     private static final int MAX_EPILOGUE = 64 * 1024;
 
     /**
      * Limits and the intake of file parts for reading a request.
      *
-     * @param maxParts     the most parts of a multipart body ({@code portal.http.max_parts})
-     * @param maxFileParts the most file parts of a multipart body ({@code portal.http.max_file_parts})
-     * @param fileParts    decides each file part and gives it its spool file
+     * @param maxParts  the most parts of a multipart body ({@code portal.http.max_parts})
+     * @param fileParts takes each file part (the portal's upload intake); closed with this input
      */
-    public record Limits(long maxBodySize, long maxUploadSize, int maxParts, int maxFileParts, FileParts fileParts) {
+    public record Limits(long maxBodySize, long maxUploadSize, int maxParts, FileParts fileParts) {
     }
 
     private final Map<String, Object> data = new LinkedHashMap<>();
-    private final List<Path> spooled = new ArrayList<>();
-    private final List<UploadPipe> pipes = new ArrayList<>();
-    private int files;
+    private FileParts fileParts;
 
     private ActionInput() {
     }
@@ -88,6 +71,7 @@ public final class ActionInput implements AutoCloseable {
     public static ActionInput fromBody(String contentType, String boundary, String charset, long contentLength,
                                        InputStream body, Limits limits) {
         ActionInput input = new ActionInput();
+        input.fileParts = limits.fileParts();
         try {
             if (contentType != null && contentType.equals("multipart/form-data")) {
                 if (contentLength > limits.maxUploadSize()) {
@@ -275,149 +259,27 @@ public final class ActionInput implements AutoCloseable {
                 long remaining = contentLength < 0 ? -1 : contentLength - reader.bodyOffset();
                 // A part is piped only when its size can be predicted; a wrong prediction only costs the pipe.
                 long expected = contentLength < 0 ? -1 : remaining - reader.closingLength();
-                FilePart spool = new FilePart(name, filename, type, limits, remaining, expected);
-                spool.read(reader);
+                readFilePart(reader, name, filename, type, limits.fileParts(), remaining, expected);
             }
         }
     }
 
     /**
-     * One file part, written to a spool file of the intake, hashed on a helper thread as it goes
-     * (when the target's algorithm is known), its head kept for type detection, refused once it
-     * passes the target storage's {@code max_size} (when the storage is known). The intake decides
-     * the part before its first byte is written: at its start when it names a file; for a part
-     * without a file name (an HTML form's empty file input sends one), at its first byte, so an
-     * empty one is no file and costs nothing. A refused part's file is deleted with the others
-     * when the request ends.
+     * Streams one file part into the {@link IncomingFile} the intake opens for it; a part the
+     * intake refuses ends the request with its error.
      */
-    private final class FilePart implements MultipartReader.Sink {
-        private final String field;
-        private final String filename;
-        private final String uploadName;
-        private final boolean named;
-        private final String contentType;
-        private final Limits limits;
-        private final long remaining;
-        private final long expected;
-        private final byte[] head = new byte[ContentTypes.SNIFF_BYTES];
-        private FilePlan plan;
-        private Path file;
-        private FileChannel channel;
-        private OverlappedDigest digest;
-        private UploadPipe pipe;
-        private long written;
-
-        FilePart(String field, String filename, String type, Limits limits, long remaining, long expected) {
-            this.field = field;
-            this.filename = filename;
-            String clean = baseName(filename);
-            this.named = !clean.isEmpty();
-            this.uploadName = named ? clean : "upload";
-            this.contentType = type == null || type.isBlank() ? "application/octet-stream" : type;
-            this.limits = limits;
-            this.remaining = remaining;
-            this.expected = expected;
+    private void readFilePart(MultipartReader reader, String field, String filename, String type, FileParts fileParts,
+                              long remaining, long expected) throws IOException {
+        IncomingFile file = fileParts.open(field, filename, type, data, remaining, expected);
+        Optional<Upload> upload;
+        try {
+            reader.readBody(file::write);
+            upload = file.finish();
+        } catch (IOException | RuntimeException e) {
+            file.abort();
+            throw e;
         }
-
-        void read(MultipartReader reader) throws IOException {
-            try {
-                if (named) {
-                    open();
-                }
-                reader.readBody(this);
-                if (channel != null) {
-                    channel.close();
-                }
-            } catch (SpoolFailure e) {
-                abandon();
-                // Our disk, not the client's request: e.g. no space left in <data-dir>/tmp.
-                throw new PortalException(ErrorKind.TRANSIENT, "The upload could not be stored for processing", e.getCause());
-            } catch (IOException | RuntimeException e) {
-                abandon();
-                throw e;
-            }
-            if (plan == null) {
-                return; // an empty file input of a form: no file was sent
-            }
-            if (pipe != null) {
-                pipe.ended(written);
-            }
-            String hash = digest == null ? null : digest.finish();
-            add(field, new SpooledUpload(uploadName, contentType, file, written, Arrays.copyOf(head, (int) Math.min(written, head.length)),
-                    plan.hashAlgorithm(), hash, pipe));
-        }
-
-        /** Asks the intake, then makes the spool file (and the pipe, when the plan has one). */
-        private void open() throws IOException {
-            if (files >= limits.maxFileParts()) {
-                throw FieldFailure.of(ErrorKind.BAD_REQUEST, field, "The request has more than " + limits.maxFileParts()
-                        + " files (" + WebPlugin.MAX_FILE_PARTS + ")");
-            }
-            plan = limits.fileParts().filePart(field, filename, data, remaining);
-            files++;
-            try {
-                file = limits.fileParts().newSpool();
-            } catch (IOException e) {
-                throw new SpoolFailure(e);
-            }
-            spooled.add(file);
-            try {
-                channel = FileChannel.open(file, StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                throw new SpoolFailure(e);
-            }
-            if (plan.pipe() != null && expected > 0) {
-                pipe = plan.pipe().start(uploadName, contentType, file, expected).orElse(null);
-                if (pipe != null) {
-                    pipes.add(pipe);
-                }
-            }
-            digest = plan.hashAlgorithm() == null ? null : new OverlappedDigest(Hashing.digest(plan.hashAlgorithm()));
-        }
-
-        @Override
-        public void write(byte[] bytes, int off, int len) throws IOException {
-            if (plan == null) {
-                open();
-            }
-            if (written + len > plan.maxSize()) {
-                throw FieldFailure.on(field, FilesException.tooLarge(plan.storage(), plan.maxSize()));
-            }
-            if (written < head.length) {
-                System.arraycopy(bytes, off, head, (int) written, (int) Math.min(len, head.length - written));
-            }
-            if (digest != null) {
-                digest.update(bytes, off, len);
-            }
-            ByteBuffer chunk = ByteBuffer.wrap(bytes, off, len);
-            try {
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk);
-                }
-            } catch (IOException e) {
-                throw new SpoolFailure(e);
-            }
-            written += len;
-            if (pipe != null) {
-                pipe.grew(written);
-            }
-        }
-
-        private void abandon() {
-            if (digest != null) {
-                digest.abandon();
-            }
-            if (pipe != null) {
-                pipe.abort();
-            }
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    LOG.log(Level.FINE, "cannot close the spool " + file, e);
-                }
-            }
-        }
+        upload.ifPresent(u -> add(field, u));
     }
 
     private static String charsetOf(String contentType) {
@@ -431,19 +293,6 @@ public final class ActionInput implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    /** The last segment of a client's file name (browsers on Windows used to send full paths), without control characters. */
-    static String baseName(String filename) {
-        String name = filename;
-        int cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
-        if (cut >= 0) {
-            name = name.substring(cut + 1);
-        }
-        StringBuilder out = new StringBuilder(name.length());
-        name.codePoints().filter(c -> !Character.isISOControl(c)).forEach(out::appendCodePoint);
-        String clean = out.toString().trim();
-        return clean.equals(".") || clean.equals("..") ? "" : clean;
     }
 
     @SuppressWarnings("unchecked")
@@ -461,35 +310,15 @@ public final class ActionInput implements AutoCloseable {
         }
     }
 
-    /** A failed write of a spooled part, told apart from failed reads of the request. */
-    private static final class SpoolFailure extends RuntimeException {
-        SpoolFailure(IOException cause) {
-            super(cause);
-        }
-    }
-
     /** Values of a repeated name (a list marked as built here, so a JSON list is never appended to). */
     private static final class RepeatedValues extends ArrayList<Object> {
     }
 
-    /** Aborts what was piped and not stored (nothing of a rejected upload stays at a backend), and deletes the spooled files. */
+    /** Releases what the request's file parts left (spools, pipes the action did not keep). */
     @Override
     public void close() {
-        for (UploadPipe pipe : pipes) {
-            try {
-                pipe.abort();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot abort " + pipe + ": " + e.getMessage(), e);
-            }
+        if (fileParts != null) {
+            fileParts.close();
         }
-        pipes.clear();
-        for (Path file : spooled) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot delete spooled upload " + file + ": " + e.getMessage());
-            }
-        }
-        spooled.clear();
     }
 }

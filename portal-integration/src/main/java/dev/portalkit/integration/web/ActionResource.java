@@ -122,7 +122,7 @@ public class ActionResource {
         String charset = type == null ? null : parameter(type.getParameters(), "charset");
         ActionInput.Limits limits = new ActionInput.Limits(portal.config().size(WebPlugin.MAX_BODY_SIZE),
                 portal.config().size(WebPlugin.MAX_UPLOAD_SIZE), portal.config().integer(WebPlugin.MAX_PARTS),
-                portal.config().integer(WebPlugin.MAX_FILE_PARTS), admission);
+                admission.files(portal.config().integer(WebPlugin.MAX_FILE_PARTS), WebPlugin.MAX_FILE_PARTS));
         return ActionInput.fromBody(contentType, boundary, charset, length, body, limits);
     }
 

@@ -58,7 +58,7 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
                 + "<data_dir>/tmp, never held in memory, and deleted when the request ends). A bigger request is "
                 + "refused with 413 before any action runs. In an app server, its own limit applies too "
                 + "(WildFly: max-post-size of the HTTP listener).").type(ConfigType.SIZE).defaultValue("10GiB"));
-        d.option(ConfigOption.of(PIPE_UPLOADS, "Send the file part of a files_file_create request to its storage while the "
+        d.option(ConfigOption.of(PIPE_UPLOADS, "Send the file part of a files_file_create, resource or image upload to its storage while the "
                 + "request is still arriving, instead of after it was spooled whole: for a caller the action's auth check "
                 + "admits, a part of 8 MiB or more whose size the Content-Length tells, into a streaming storage (not "
                 + "files:fs) that is not public and gives every upload a new location (a uuid location transformer). "

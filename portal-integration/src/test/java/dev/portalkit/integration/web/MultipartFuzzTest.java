@@ -7,7 +7,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.ValidationException;
-import dev.portalkit.runtime.intake.FileParts;
+import dev.portalkit.runtime.intake.PartPlanner;
+import dev.portalkit.runtime.intake.SpooledParts;
 import dev.portalkit.runtime.intake.FilePlan;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -58,7 +59,7 @@ class MultipartFuzzTest {
         }
         long declared = body.length % 3 == 0 ? -1 : body.length;
         // Part limits, a refused field, a hashed and size-capped plan: the intake's answers the reader must honour.
-        ActionInput.Limits limits = new ActionInput.Limits(4096, 64 * 1024, 20, 3, new FileParts() {
+        ActionInput.Limits limits = new ActionInput.Limits(4096, 64 * 1024, 20, new SpooledParts(new PartPlanner() {
             @Override
             public FilePlan filePart(String field, String filename, Map<String, Object> fields, long remaining) {
                 if (field.equals("refused")) {
@@ -71,7 +72,7 @@ class MultipartFuzzTest {
             public Path newSpool() throws IOException {
                 return Files.createTempFile(tmp, "upload-", ".part");
             }
-        });
+        }, 3, "portal.http.max_file_parts"));
         try (ActionInput input = ActionInput.fromBody(type, boundary, charset, declared, new ByteArrayInputStream(body), limits)) {
             assertThat(input.data()).isNotNull();
         } catch (PortalException e) {

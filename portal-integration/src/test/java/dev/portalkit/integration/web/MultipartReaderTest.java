@@ -10,7 +10,8 @@ import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.LocalUpload;
 import dev.portalkit.runtime.intake.FilePlan;
-import dev.portalkit.runtime.intake.FileParts;
+import dev.portalkit.runtime.intake.PartPlanner;
+import dev.portalkit.runtime.intake.SpooledParts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,7 +54,7 @@ class MultipartReaderTest {
 
     /** Limits whose intake accepts every file part under the plan {@code plans} gives, spooled to {@link #tmp}. */
     private ActionInput.Limits limits(long maxBody, long maxUpload, Function<Map<String, Object>, FilePlan> plans) {
-        return new ActionInput.Limits(maxBody, maxUpload, 1000, 10, new FileParts() {
+        return new ActionInput.Limits(maxBody, maxUpload, 1000, new SpooledParts(new PartPlanner() {
             @Override
             public FilePlan filePart(String field, String filename, Map<String, Object> fields, long remaining) {
                 return plans.apply(fields);
@@ -63,7 +64,7 @@ class MultipartReaderTest {
             public Path newSpool() throws IOException {
                 return Files.createTempFile(tmp, "upload-", ".part");
             }
-        });
+        }, 10, "portal.http.max_file_parts"));
     }
 
     @Test
@@ -188,7 +189,7 @@ class MultipartReaderTest {
     void extendedFilenameAndBaseName() {
         assertThat(ContentDisposition.parse("form-data; name=\"a\"; filename*=UTF-8''%E2%82%AC%20rates.csv"))
                 .containsEntry("name", "a").containsEntry("filename*", "\u20ac rates.csv");
-        assertThat(ActionInput.baseName("../../etc/passwd")).isEqualTo("passwd");
-        assertThat(ActionInput.baseName("..")).isEmpty();
+        assertThat(SpooledParts.baseName("../../etc/passwd")).isEqualTo("passwd");
+        assertThat(SpooledParts.baseName("..")).isEmpty();
     }
 }

@@ -45,8 +45,10 @@ class PipedS3UploadIT {
     static TestPortal portal;
     static PortalServer server;
     static String adminToken;
+    static String dataset;
 
     @BeforeAll
+    @SuppressWarnings("unchecked")
     static void start() throws Exception {
         tmp = Files.createTempDirectory(Path.of("target"), "piped-s3-").toAbsolutePath();
         Path plugins = Files.createDirectories(tmp.resolve("data/plugins"));
@@ -69,6 +71,7 @@ class PipedS3UploadIT {
         });
         builder.option("portal.files.storage.csvonly.supported_types", "text/csv");
         builder.option("portal.files.storage.capped.max_size", "11MiB");
+        builder.option("portal.files.default_storages.resource", "other");
         portal = builder.start();
         server = PortalServer.start(portal.container());
         portal.call("user_create", TestPortal.SYSADMIN, Map.of("name", "admin", "email", "admin@example.org",
@@ -77,6 +80,9 @@ class PipedS3UploadIT {
         Map<String, Object> token = (Map<String, Object>) portal.call("api_token_create", TestPortal.SYSADMIN,
                 Map.of("user", "admin", "name", "test"));
         adminToken = (String) token.get("token");
+        Map<String, Object> org = (Map<String, Object>) portal.call("organization_create", TestPortal.SYSADMIN, Map.of("name", "pipers"));
+        dataset = (String) ((Map<String, Object>) portal.call("package_create", TestPortal.SYSADMIN,
+                Map.of("name", "piped-resources", "owner_org", org.get("id")))).get("id");
     }
 
     @AfterAll
@@ -113,6 +119,50 @@ class PipedS3UploadIT {
         }
         assertThat(newKeys(before)).as("the piped file, nothing else").hasSize(1);
         assertNothingPending();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aResourceUploadIsPipedIntoTheResourceStorageAndKept() throws Exception {
+        byte[] content = random(9 * MIB + 7, 10);
+        List<String> before = keys("");
+        try (StagedPost post = new StagedPost("resource_create", List.of("package_id", dataset, "name", "Rainfall"), "rain.bin",
+                content, List.of(), "\r\n")) {
+            post.sendAllButTheLast(4);
+            String key = awaitNewObject(before, "o/");
+            assertThat(object(key)).as("the whole part, in the resources' storage before the request ended").isEqualTo(content);
+            post.sendRest();
+            Reply reply = post.reply();
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            Map<String, Object> resource = (Map<String, Object>) reply.result();
+            assertThat(resource).containsEntry("url_type", "upload").containsEntry("size", content.length)
+                    .containsEntry("name", "Rainfall");
+            Map<String, Object> file = (Map<String, Object>) portal.call("files_file_show", TestPortal.SYSADMIN,
+                    Map.of("id", resource.get("file_id")));
+            assertThat(file).containsEntry("storage", "other").containsEntry("location", key.substring(2))
+                    .containsEntry("name", "rain.bin").containsEntry("hash", md5(content));
+        }
+        assertThat(newKeys(before)).as("the piped file, nothing else").hasSize(1);
+        assertNothingPending();
+    }
+
+    @Test
+    void aResourceUploadTheActionRefusesLeavesNothingInTheResourceStorage() throws Exception {
+        byte[] content = random(9 * MIB, 11);
+        List<String> before = keys("");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> taken = (Map<String, Object>) portal.call("resource_create", TestPortal.SYSADMIN,
+                Map.of("package_id", dataset, "url", "https://example.org/a.csv"));
+        // The pipe starts when the part arrives (the auth check passes on the dataset); the action refuses the taken id.
+        try (StagedPost post = new StagedPost("resource_create", List.of("package_id", dataset, "id", String.valueOf(taken.get("id"))),
+                "refused.bin", content, List.of(), "\r\n")) {
+            post.sendAllButTheLast(4);
+            awaitNewObject(before, "o/");
+            post.sendRest();
+            Reply reply = post.reply();
+            assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+        }
+        await("nothing left of the refused resource's file", () -> newKeys(before).isEmpty() && spools().isEmpty());
     }
 
     @Test
@@ -327,8 +377,13 @@ class PipedS3UploadIT {
             this(before, filename, content, after, "\r\n");
         }
 
-        /** @param epilogue what follows the closing delimiter (common clients send CRLF) */
         StagedPost(List<String> before, String filename, byte[] content, List<String> after, String epilogue) throws IOException {
+            this("files_file_create", before, filename, content, after, epilogue);
+        }
+
+        /** @param epilogue what follows the closing delimiter (common clients send CRLF) */
+        StagedPost(String action, List<String> before, String filename, byte[] content, List<String> after, String epilogue)
+                throws IOException {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             fields(b, before);
             b.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"" + filename
@@ -342,7 +397,7 @@ class PipedS3UploadIT {
             URI base = server.uri();
             socket = new Socket(base.getHost(), base.getPort());
             out = socket.getOutputStream();
-            out.write(("POST " + base.getRawPath().replaceAll("/$", "") + "/api/3/action/files_file_create HTTP/1.1\r\n"
+            out.write(("POST " + base.getRawPath().replaceAll("/$", "") + "/api/3/action/" + action + " HTTP/1.1\r\n"
                     + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
                     + "Authorization: " + adminToken + "\r\n"
                     + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\n"

@@ -133,6 +133,15 @@ public final class UploadPipe {
     }
 
     /**
+     * The name the part was piped under when it was piped into the storage named {@code storageName}:
+     * an action that makes its own names (a resource upload's random prefix) stores the part under
+     * it to keep the pipe.
+     */
+    public synchronized Optional<String> nameIn(String storageName) {
+        return !closed && !claimed && storage.settings().name().equals(storageName) ? Optional.of(name) : Optional.empty();
+    }
+
+    /**
      * The location the pipe goes to when {@code target} is its storage and {@code untrusted} the name
      * it was predicted from: the location transformers ran once, for the pipe, and the action gets
      * their result.

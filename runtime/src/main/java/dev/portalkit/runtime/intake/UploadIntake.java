@@ -52,7 +52,7 @@ import java.util.logging.Logger;
  *       its storage's {@code max_size} plus {@link #ALLOWANCE}: TOO_LARGE.</li>
  * </ul>
  *
- * <p>Accepted parts are spooled in this process's {@link SpoolArea}.
+ * <p>Accepted parts are spooled in this process's {@link SpoolArea} ({@link Admission#files}).
  */
 @ApplicationScoped
 public class UploadIntake {
@@ -169,7 +169,7 @@ public class UploadIntake {
     }
 
     /** One admitted request: decides its file parts, gives them spool files. */
-    public final class Admission implements FileParts {
+    public final class Admission implements PartPlanner {
         private final String action;
         private final Action definition;
         private final Optional<UserRef> user;
@@ -197,6 +197,16 @@ public class UploadIntake {
                     throw FieldFailure.on(field, FilesException.tooLarge(s.name(), s.maxSize()));
                 }
             });
+        }
+
+        /**
+         * The file parts of this request, decided here and spooled (see {@link SpooledParts}).
+         *
+         * @param maxFileParts the most file parts of one request
+         * @param option       the option that sets it, for the error
+         */
+        public FileParts files(int maxFileParts, String option) {
+            return new SpooledParts(this, maxFileParts, option);
         }
 
         @Override

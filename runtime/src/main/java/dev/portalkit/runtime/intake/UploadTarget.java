@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Where an upload-taking action keeps the file parts of a request, as far as that is known before
@@ -46,11 +47,20 @@ public interface UploadTarget {
      * fields), e.g. the storage of an upload role; empty when a plugin keeps them elsewhere.
      */
     static UploadTarget fixed(Supplier<Optional<String>> storage, String... fields) {
-        Set<String> names = Set.of(fields);
+        return fixed(storage, null, fields);
+    }
+
+    /**
+     * {@link #fixed(Supplier, String...)}, and parts are piped into that storage under the name
+     * {@code names} makes of the part's file name (the action must store them under it to keep the
+     * pipe; {@code null}: never piped).
+     */
+    static UploadTarget fixed(Supplier<Optional<String>> storage, UnaryOperator<String> names, String... fields) {
+        Set<String> accepted = Set.of(fields);
         return new UploadTarget() {
             @Override
             public Set<String> fileFields() {
-                return names;
+                return accepted;
             }
 
             @Override
@@ -61,6 +71,11 @@ public interface UploadTarget {
             @Override
             public boolean fixedStorage() {
                 return true;
+            }
+
+            @Override
+            public Optional<Destination> predicted(String field, String filename, Map<String, Object> given) {
+                return names == null ? Optional.empty() : storage.get().map(s -> new Destination(s, names.apply(filename)));
             }
         };
     }

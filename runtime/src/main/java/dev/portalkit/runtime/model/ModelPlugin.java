@@ -86,13 +86,16 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         return parts().validators();
     }
 
-    /** Resource files and images go to the storage of their upload role (unless a plugin's uploader keeps them). */
+    /**
+     * Resource files and images go to the storage of their upload role (unless a plugin's uploader
+     * keeps them), piped there while they arrive like {@code files_file_create}'s.
+     */
     @Override
     public Map<String, UploadTarget> uploadTargets() {
         EntityUploads uploads = new EntityUploads(portal);
-        UploadTarget resource = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.RESOURCE), ResourceActions.UPLOAD);
-        UploadTarget group = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.GROUP), EntityUploads.IMAGE_UPLOAD);
-        UploadTarget user = UploadTarget.fixed(() -> uploads.ownStorage(StorageRoles.Role.USER), EntityUploads.IMAGE_UPLOAD);
+        UploadTarget resource = uploads.uploadTarget(StorageRoles.Role.RESOURCE, ResourceActions.UPLOAD);
+        UploadTarget group = uploads.uploadTarget(StorageRoles.Role.GROUP, EntityUploads.IMAGE_UPLOAD);
+        UploadTarget user = uploads.uploadTarget(StorageRoles.Role.USER, EntityUploads.IMAGE_UPLOAD);
         Map<String, UploadTarget> targets = new LinkedHashMap<>();
         for (String action : new String[] {"resource_create", "resource_update", "resource_patch"}) {
             targets.put(action, resource);

@@ -7,6 +7,7 @@ import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.StorageRoles;
+import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.plugin.PluginSet;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,15 @@ public final class EntityUploads {
             return Optional.empty();
         }
         return Optional.of(FilesPlugin.of(portal).storages().roleName(role));
+    }
+
+    /**
+     * Where the parts in {@code field} of an action that uploads for {@code role} go, for the
+     * upload intake: the role's storage when the portal's own uploader keeps them; piped there
+     * while they arrive under the name the portal's uploader will give them (a new random prefix).
+     */
+    public UploadTarget uploadTarget(StorageRoles.Role role, String field) {
+        return UploadTarget.fixed(() -> ownStorage(role), StorageUploadHandler::predictedName, field);
     }
 
     /** The handler of resource uploads for releasing old files (also when uploads are disabled). */

@@ -8,12 +8,14 @@ import dev.portalkit.api.files.IUploader;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.ContentTypes;
 import dev.portalkit.runtime.files.FileNames;
+import dev.portalkit.runtime.files.LocalUpload;
 import dev.portalkit.runtime.files.StorageRoles;
 import dev.portalkit.runtime.files.Storages;
 import dev.portalkit.runtime.files.tracked.FieldFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -45,9 +47,10 @@ final class StorageUploadHandler implements IUploader.Handler {
     public IUploader.Stored store(ActionContext ctx, String ownerId, Upload upload) {
         ActionContext sys = ctx.withIgnoreAuth(true);
         String filename = fileName(upload.filename());
+        String storage = storages.roleName(role);
         Map<String, Object> create = new LinkedHashMap<>();
-        create.put("storage", storages.roleName(role));
-        create.put("name", UUID.randomUUID() + "-" + filename);
+        create.put("storage", storage);
+        create.put("name", uniqueName(upload, storage, filename));
         create.put("upload", upload);
         Map<String, Object> file;
         try {
@@ -102,6 +105,26 @@ final class StorageUploadHandler implements IUploader.Handler {
     static String fileName(String given) {
         String name = FileNames.clean(given);
         return name.isEmpty() ? "upload" : name;
+    }
+
+    /**
+     * The name a new upload is created under: a random prefix in front of the file name; the name
+     * the upload intake predicted ({@link #predictedName}) when the part was piped under it into
+     * {@code storage} while it arrived, so the piped file is kept.
+     */
+    private static String uniqueName(Upload upload, String storage, String filename) {
+        if (upload instanceof LocalUpload local) {
+            Optional<String> piped = local.pipe().flatMap(p -> p.nameIn(storage)).filter(n -> n.endsWith("-" + filename));
+            if (piped.isPresent()) {
+                return piped.get();
+            }
+        }
+        return predictedName(filename);
+    }
+
+    /** A new name for an upload of {@code given} (a client's file name): unique per upload. */
+    static String predictedName(String given) {
+        return UUID.randomUUID() + "-" + fileName(given);
     }
 
     /** A failure of the File API call, attributed to this handler's field ({@code upload}, {@code image_upload}). */

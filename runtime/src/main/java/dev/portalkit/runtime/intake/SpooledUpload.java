@@ -1,4 +1,4 @@
-package dev.portalkit.integration.web;
+package dev.portalkit.runtime.intake;
 
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.LocalUpload;
