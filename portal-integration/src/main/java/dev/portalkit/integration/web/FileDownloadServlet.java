@@ -4,6 +4,7 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.integration.web.ApiResponses.ApiError;
 import dev.portalkit.runtime.files.download.DownloadRequest;
 import dev.portalkit.runtime.files.download.DownloadResponse;
+import dev.portalkit.runtime.files.download.Downloads;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.annotation.WebServlet;
@@ -68,7 +69,7 @@ public class FileDownloadServlet extends HttpServlet {
         }
         DownloadRequest request = new DownloadRequest(head, req.getHeader("Range"), req.getHeader("If-Range"),
                 req.getHeader("If-None-Match"), req.getHeader("If-Modified-Since"));
-        FileDownloadRoutes.Routed routed;
+        Downloads.Answer routed;
         try {
             List<String> datasetPath = segments(req, DATASET_PREFIX);
             ApiTokens.Credentials credentials = new ApiTokens.Credentials(req.getHeader("Authorization"), req.getRemoteAddr());

@@ -17,6 +17,7 @@ import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.Storages;
+import dev.portalkit.runtime.files.download.DownloadableFile;
 import jakarta.persistence.EntityManager;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,7 +145,7 @@ public final class FileApi {
      *       makes public links).</li>
      * </ul>
      */
-    public Map<String, Object> linkedFile(dev.portalkit.runtime.files.download.DownloadLinks.Grant grant) {
+    public DownloadableFile linkedFile(dev.portalkit.runtime.files.download.DownloadLinks.Grant grant) {
         return host.inTransaction(() -> {
             FileRecord f = store.file(grant.fileId());
             if (f == null) {
@@ -153,9 +154,8 @@ public final class FileApi {
             if (f.linkGeneration != grant.generation()) {
                 throw PortalException.denied("This download link was revoked");
             }
-            Map<String, Object> dict = store.dict(f);
             if (grant.bySystem() || readableByAnyone(f.storage)) {
-                return dict;
+                return downloadable(f);
             }
             ActionContext system = host.systemContext();
             OwnerGetter users = host.ownerGetters().get(FilePermissions.USER);
@@ -170,8 +170,28 @@ public final class FileApi {
             if (!system.withUser(Optional.of(who)).withIgnoreAuth(false).checkAccess("files_file_show", data).allowed()) {
                 throw PortalException.denied("This download link no longer works: the user who made it may not see the file any more");
             }
-            return dict;
+            return downloadable(f);
         });
+    }
+
+    /**
+     * The tracked file {@code id} for a download by {@code caller}: {@code files_file_show} for the
+     * caller is the permission check (its auth function and any plugin's chained action or auth),
+     * the file is read as the record it is.
+     */
+    public DownloadableFile downloadable(ActionContext caller, String id) {
+        return host.inTransaction(() -> {
+            caller.call("files_file_show", Map.of("id", id));
+            FileRecord f = store.file(id);
+            if (f == null) {
+                throw new FieldFailure(dev.portalkit.api.ErrorKind.NOT_FOUND, "id", "File not found: " + id, null);
+            }
+            return downloadable(f);
+        });
+    }
+
+    private static DownloadableFile downloadable(FileRecord f) {
+        return new DownloadableFile(f.id, f.storage, FileStore.fileData(f), f.name, f.mtime);
     }
 
     private boolean readableByAnyone(String storageName) {
