@@ -5,6 +5,7 @@ import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.PortalContainer;
 import dev.portalkit.runtime.files.FilesPlugin;
+import dev.portalkit.runtime.files.StorageRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ final class AdaptersCommand implements Callable<Integer> {
         BootOptions boot = common.boot().withDatabase(BootOptions.Database.NONE).withRunPendingTasks(false);
         try (PortalContainer container = PortalContainer.start(boot)) {
             PrintWriter out = spec.commandLine().getOut();
-            for (Map.Entry<String, FilesPlugin.Adapter> e : FilesPlugin.of(container.portal()).adapters().entrySet()) {
+            for (Map.Entry<String, StorageRegistry.Adapter> e : FilesPlugin.of(container.portal()).adapters().entrySet()) {
                 StorageFactory factory = e.getValue().factory();
                 out.printf("%-18s %-10s %s%n", e.getKey(), e.getValue().plugin(), factory.description());
                 if (FilesCommand.verbose(spec)) {

@@ -79,16 +79,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     /** {@link #OPEN_STORAGES} value that opens no storage (commands that open the one they need themselves). */
     public static final String OPEN_NONE = "-";
     /** The name of the storage made when none is configured. */
-    public static final String IMPLICIT_STORAGE = "default";
+    public static final String IMPLICIT_STORAGE = StorageRegistry.IMPLICIT_STORAGE;
     /** The location transformers of the default storage when none are configured: unguessable, per-file locations. */
-    public static final String DEFAULT_LOCATION_TRANSFORMERS = "uuid_prefix";
+    public static final String DEFAULT_LOCATION_TRANSFORMERS = StorageRegistry.DEFAULT_LOCATION_TRANSFORMERS;
 
-    /** A storage adapter and the plugin that contributed it. */
-    public record Adapter(StorageFactory factory, String plugin) {
-    }
-
-    private volatile Map<String, Adapter> adapters = Map.of();
-    private volatile Map<String, LocationTransformer> transformers = Map.of();
+    private final StorageRegistry registry = new StorageRegistry();
     private volatile Portal portal;
     private volatile Storages storages;
     private volatile List<IFiles> hooks = List.of();
@@ -127,42 +122,10 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         return BuiltInTransformers.all();
     }
 
-    /** Owners of the portal model, looked up through its show actions (auth skipped; deleted ones are not found). */
+    /** Owners of the portal model, looked up through its show actions ({@link ModelOwners}). */
     @Override
     public Map<String, OwnerGetter> ownerGetters() {
-        Map<String, OwnerGetter> getters = new LinkedHashMap<>();
-        for (String type : List.of("package", "resource", "group", "organization", "user")) {
-            getters.put(type, viaShowAction(type + "_show"));
-        }
-        // Images of organizations are owned by type "group" (CKAN keeps both in one table).
-        OwnerGetter group = getters.get("group");
-        OwnerGetter organization = getters.get("organization");
-        getters.put("group", (ctx, id) -> {
-            Optional<Map<String, Object>> found = group.find(ctx, id);
-            return found.isPresent() ? found : organization.find(ctx, id);
-        });
-        return getters;
-    }
-
-    private static OwnerGetter viaShowAction(String action) {
-        return (ctx, id) -> {
-            try {
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("id", id);
-                Object found = ctx.withIgnoreAuth(true).call(action, data);
-                if (found instanceof Map<?, ?> m && !"deleted".equals(m.get("state"))) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> owner = (Map<String, Object>) m;
-                    return Optional.of(owner);
-                }
-                return Optional.empty();
-            } catch (PortalException e) {
-                if (e.kind() == ErrorKind.NOT_FOUND) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-        };
+        return ModelOwners.getters();
     }
 
     // ---- the File API ---------------------------------------------------------------------------
@@ -192,41 +155,10 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         return fileApi().taskHandlers();
     }
 
-    /**
-     * Where the File API's file parts go, for the upload intake: {@code files_file_create} into the
-     * storage named by a {@code storage} field sent before the part (else it is not known yet: the
-     * field may follow the part); piped, as a guess, into that storage or else the default one, under
-     * the {@code name} sent before it, else the part's file name. {@code files_multipart_update} into
-     * the storage of its upload (known only to the action).
-     */
+    /** Where the File API's file parts go, for the upload intake ({@link FileUploadTargets}). */
     @Override
     public Map<String, UploadTarget> uploadTargets() {
-        UploadTarget create = new UploadTarget() {
-            @Override
-            public Set<String> fileFields() {
-                return Set.of("upload");
-            }
-
-            @Override
-            public Optional<String> storage(String field, Map<String, Object> fields) {
-                return fields.get("storage") instanceof String s && !s.isBlank() ? Optional.of(s.strip()) : Optional.empty();
-            }
-
-            @Override
-            public boolean fixedStorage() {
-                return false;
-            }
-
-            @Override
-            public Optional<Destination> predicted(String field, String filename, Map<String, Object> fields) {
-                Object given = fields.get("storage");
-                String storage = given instanceof String s && !s.isBlank() ? s.strip()
-                        : given == null || given instanceof String ? storages().defaultName() : null;
-                String name = fields.get("name") instanceof String n && !n.isBlank() ? n.strip() : filename;
-                return storage == null ? Optional.empty() : Optional.of(new Destination(storage, name));
-            }
-        };
-        return Map.of("files_file_create", create, "files_multipart_update", UploadTarget.fixed(Optional::empty, "upload"));
+        return FileUploadTargets.of(this::storages);
     }
 
     /** The File API (built on first use: plugin constructors do no work). */
@@ -328,21 +260,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     @Override
     public void pluginsResolved(PluginSet plugins) {
         List<PluginSet.Named<IFiles>> contributors = plugins.implementing(IFiles.class);
-        Map<String, Adapter> found = new TreeMap<>();
-        Contributions.collect(contributors, p -> {
-            Map<String, StorageFactory> byType = new LinkedHashMap<>();
-            for (StorageFactory f : p.storageFactories()) {
-                if (byType.put(f.type(), f) != null) {
-                    throw PortalException.config("storage adapter '" + f.type() + "' is defined twice by one plugin");
-                }
-            }
-            return byType;
-        }, "storage adapter").forEach((type, entry) -> found.put(type, new Adapter(entry.base(), entry.owner())));
-        Map<String, LocationTransformer> named = new TreeMap<>();
-        Contributions.collect(contributors, IFiles::locationTransformers, "location transformer")
-                .forEach((name, entry) -> named.put(name, entry.base()));
-        adapters = found;
-        transformers = named;
+        registry.resolve(contributors);
         Map<String, OwnerGetter> getters = new TreeMap<>();
         Contributions.collect(contributors, IFiles::ownerGetters, "owner getter")
                 .forEach((type, entry) -> getters.put(type, entry.base()));
@@ -361,7 +279,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                 .defaultValue(""));
         FileApiConfig.declare(d);
         DownloadConfig.declare(d);
-        StorageOptions.declare(d, factories(), transformers.keySet());
+        StorageOptions.declare(d, registry.factories(), registry.transformerNames());
         Map<String, String> raw = new LinkedHashMap<>(d.valuesUnder(StorageOptions.PREFIX));
         raw.putAll(d.valuesUnder(DEFAULT_STORAGE));
         Set<String> names = configuredNames(raw);
@@ -384,11 +302,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     public void started(Portal started) {
         this.portal = started;
         PortalConfigImpl config = started.config();
-        Map<String, StorageSettings> configured = new TreeMap<>();
         String defaultName = config.string(DEFAULT_STORAGE).trim();
-        for (Map.Entry<String, Map<String, String>> e : storageOptions(config, started, defaultName).entrySet()) {
-            configured.put(e.getKey(), StorageOptions.parse(e.getKey(), e.getValue(), factories(), transformers.keySet()));
-        }
+        Map<String, StorageSettings> configured = registry.configured(config, started, defaultName);
         Map<StorageRoles.Role, String> roles = StorageRoles.resolve(key -> config.get(key).orElse(null));
         boolean uploadsEnabled = config.bool(StorageRoles.UPLOADS_ENABLED);
         downloads = new FileDownloads(config.list(DownloadConfig.INLINE_CONTENT_TYPES),
@@ -409,22 +324,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                     roles, uploadsEnabled);
             return;
         }
-        Map<String, ManagedStorage> open = new TreeMap<>();
-        try {
-            // The default storage opens (and, if configured to, creates its bucket or container) first: the role
-            // storages derived from it by key prefix share that container, and a public image storage must never be
-            // the one that creates it — on Azure it would create the container with anonymous read access.
-            List<StorageSettings> inOrder = new ArrayList<>(configured.values());
-            inOrder.sort(Comparator.comparing(settings -> !settings.name().equals(defaultName)));
-            for (StorageSettings settings : inOrder) {
-                if (wanted.isEmpty() || wanted.contains(settings.name())) {
-                    open.put(settings.name(), open(settings));
-                }
-            }
-        } catch (RuntimeException e) {
-            new Storages(configured, open, defaultName, "", roles, uploadsEnabled).close();
-            throw e;
-        }
+        Map<String, ManagedStorage> open = registry.openAll(configured, wanted, defaultName);
         storages = new Storages(configured, open, defaultName,
                 "this process opened only " + String.join(", ", wanted) + " (" + OPEN_STORAGES + ")", roles, uploadsEnabled);
     }
@@ -461,83 +361,6 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         portal = null;
         if (s != null) {
             s.close();
-        }
-    }
-
-    /**
-     * Options of every configured storage (keys relative to it), or of the implicit default storage,
-     * and of the implicit role storages derived from the default one ({@link StorageRoles}).
-     */
-    private Map<String, Map<String, String>> storageOptions(PortalConfigImpl config, Portal portal, String defaultName) {
-        Map<String, Map<String, String>> out = new TreeMap<>();
-        for (String name : StorageOptions.names(config.rawValues())) {
-            String prefix = StorageOptions.PREFIX + name + ".";
-            Map<String, String> given = new LinkedHashMap<>();
-            for (String key : config.rawValues().keySet()) {
-                if (key.startsWith(prefix)) {
-                    config.get(key).ifPresent(v -> given.put(key.substring(prefix.length()), v));
-                }
-            }
-            // Options the listing above cannot see: environment variables (PORTAL_FILES_STORAGE_S3_SECRET_KEY)
-            // are found only by their exact key, so ask for each option the storage's adapter declares.
-            Adapter adapter = adapters.get(given.getOrDefault(StorageOptions.TYPE, "").trim());
-            if (adapter != null) {
-                Set<String> declared = new TreeSet<>(StorageRoles.optionKeys(adapter.factory()));
-                StorageOptions.COMMON.forEach(o -> declared.add(o.key()));
-                for (String option : declared) {
-                    if (!given.containsKey(option)) {
-                        config.get(prefix + option).ifPresent(v -> given.put(option, v));
-                    }
-                }
-            }
-            out.put(name, given);
-        }
-        if (out.isEmpty()) {
-            Map<String, String> implicit = new LinkedHashMap<>();
-            implicit.put(StorageOptions.TYPE, FsStorageFactory.TYPE);
-            implicit.put("path", portal.dataDirectory().resolve("storage").toString());
-            implicit.put("create_path", "true");
-            out.put(IMPLICIT_STORAGE, implicit);
-        }
-        StorageRoles.derive(out, defaultName, type -> {
-            Adapter adapter = adapters.get(type);
-            return adapter == null ? Set.of() : StorageRoles.optionKeys(adapter.factory());
-        }, key -> config.get(key).orElse(null));
-        unguessableByDefault(out.get(defaultName));
-        return out;
-    }
-
-    /**
-     * The default storage, unless its {@code location_transformers} are configured, stores each file
-     * at a location of its own: {@code uuid_prefix} puts a random UUID in front of the file's name
-     * ({@code 0b7c...rivers.csv}; the file's name stays {@code rivers.csv}). Locations taken straight
-     * from names would be one name space for every user: whoever uploads a name first claims it, and
-     * anyone learns from the refusal of a second upload that a private file of that name exists. The
-     * implicit role storages are derived from the default storage before this (their uploads get
-     * unique names of their own).
-     */
-    static void unguessableByDefault(Map<String, String> defaultStorage) {
-        if (defaultStorage != null) {
-            String configured = defaultStorage.get(StorageOptions.LOCATION_TRANSFORMERS);
-            if (configured == null || configured.isBlank()) {
-                defaultStorage.put(StorageOptions.LOCATION_TRANSFORMERS, DEFAULT_LOCATION_TRANSFORMERS);
-            }
-        }
-    }
-
-    private ManagedStorage open(StorageSettings settings) {
-        Adapter adapter = adapters.get(settings.type());
-        Storage storage;
-        try {
-            storage = adapter.factory().create(settings);
-        } catch (RuntimeException e) {
-            throw Storages.cannotOpen(settings, e);
-        }
-        try {
-            return new ManagedStorageImpl(settings, storage, transformers);
-        } catch (RuntimeException e) {
-            storage.close();
-            throw e;
         }
     }
 
@@ -588,7 +411,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
      * @throws PortalException CONFIG_INVALID listing every problem, each naming its full key
      */
     public ManagedStorage openStorage(String name, Map<String, String> options) {
-        return open(StorageOptions.parse(name, options, factories(), transformers.keySet()));
+        return registry.openStorage(name, options);
     }
 
     /**
@@ -601,23 +424,17 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         if (settings == null) {
             storages().get(name);
         }
-        return open(settings);
+        return registry.open(settings);
     }
 
     /** The storage adapters by type, with the plugin that contributed each. */
-    public Map<String, Adapter> adapters() {
-        return adapters;
+    public Map<String, StorageRegistry.Adapter> adapters() {
+        return registry.adapters();
     }
 
     /** Names of the known location transformers. */
     public Set<String> transformerNames() {
-        return transformers.keySet();
-    }
-
-    private Map<String, StorageFactory> factories() {
-        Map<String, StorageFactory> out = new TreeMap<>();
-        adapters.forEach((type, a) -> out.put(type, a.factory()));
-        return out;
+        return registry.transformerNames();
     }
 
     /**
