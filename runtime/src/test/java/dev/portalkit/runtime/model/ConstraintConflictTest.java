@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(TestDb.class)
 class ConstraintConflictTest extends ModelTestBase {
     @Override
-    Map<String, String> options() {
+    protected Map<String, String> options() {
         return Map.of("portal.plugins", "no-name-check");
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(TestDb.class)
 class PostCommitTaskTest extends ModelTestBase {
     @Override
-    Map<String, String> options() {
+    protected Map<String, String> options() {
         return Map.of("portal.plugins", "task-probe");
     }
 

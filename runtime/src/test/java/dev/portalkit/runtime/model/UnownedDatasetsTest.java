@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(TestDb.class)
 class UnownedDatasetsTest extends ModelTestBase {
     @Override
-    Map<String, String> options() {
+    protected Map<String, String> options() {
         return Map.of(ModelConfig.CREATE_UNOWNED_DATASET, "true");
     }
 

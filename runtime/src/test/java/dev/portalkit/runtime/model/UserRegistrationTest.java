@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(TestDb.class)
 class UserRegistrationTest extends ModelTestBase {
     @Override
-    Map<String, String> options() {
+    protected Map<String, String> options() {
         return Map.of(ModelConfig.CREATE_USER_VIA_API, "true", ModelConfig.PUBLIC_USER_DETAILS, "false",
                 ModelConfig.USER_CREATE_ORGANIZATIONS, "false");
     }

@@ -1,18 +1,12 @@
 package dev.portalkit.runtime.files.tracked;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
-import dev.portalkit.api.ErrorKind;
-import dev.portalkit.api.PortalException;
-import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.FilesPlugin;
-import dev.portalkit.runtime.testing.TestDb;
+import dev.portalkit.runtime.testing.PortalTestBase;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 
 /**
  * One real portal per test class and database (subclasses are {@code @ParameterizedClass}) with
@@ -38,16 +27,7 @@ import org.junit.jupiter.params.Parameter;
  * {@code hooked} (no links of its own: the portal signs them), {@code public} and {@code avatars}
  * (files:public_fs, public links), {@code db} (files:db), {@code plain} (no MULTIPART, no ANALYZE), {@code keeper} (no REMOVE).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FileApiTestBase {
-    static final Optional<UserRef> ANONYMOUS = TestPortal.ANONYMOUS;
-    static final Optional<UserRef> SYSADMIN = TestPortal.SYSADMIN;
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-
-    @Parameter
-    TestDb db;
-
-    TestPortal portal;
+abstract class FileApiTestBase extends PortalTestBase {
     Path storageDir;
 
     /** The task queue's clock for this class's portal ({@code null}: the system clock). */
@@ -55,19 +35,11 @@ abstract class FileApiTestBase {
         return null;
     }
 
-    /** Extra config options of this class's portal. */
-    Map<String, String> options() {
-        return Map.of();
-    }
-
-    @BeforeParameterizedClassInvocation
-    void startPortal() throws IOException {
+    @Override
+    protected void configure(TestPortal.Builder builder) throws IOException {
         storageDir = Files.createTempDirectory("files-api-");
-        TestPortal.Builder builder = TestPortal.builder().db(db).plugins("files-test")
-                .option("portal.auth.password_iterations", "1000");
+        builder.plugins("files-test").clock(clock());
         storageOptions(storageDir).forEach(builder::option);
-        options().forEach(builder::option);
-        portal = builder.clock(clock()).start();
     }
 
     static Map<String, String> storageOptions(Path dir) {
@@ -95,57 +67,6 @@ abstract class FileApiTestBase {
         for (int i = 0; i < more.length; i += 2) {
             options.put("portal.files.storage." + name + "." + more[i], more[i + 1]);
         }
-    }
-
-    @AfterParameterizedClassInvocation
-    void stopPortal() {
-        portal.close();
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + COUNTER.incrementAndGet();
-    }
-
-    // ---- calls -----------------------------------------------------------------------------------
-
-    Object call(String action, Optional<UserRef> user, Map<String, Object> data) {
-        return portal.call(action, user, data);
-    }
-
-    @SuppressWarnings("unchecked")
-    Map<String, Object> dict(String action, Optional<UserRef> user, Map<String, Object> data) {
-        return (Map<String, Object>) call(action, user, data);
-    }
-
-    /** A call with a context of the caller's making (e.g. {@code ignore_auth} without a user). */
-    @SuppressWarnings("unchecked")
-    Map<String, Object> dict(String action, dev.portalkit.api.action.ActionContext ctx, Map<String, Object> data) {
-        return (Map<String, Object>) ctx.call(action, data);
-    }
-
-    PortalException failure(String action, Optional<UserRef> user, Map<String, Object> data) {
-        PortalException e = catchThrowableOfType(PortalException.class, () -> call(action, user, data));
-        assertThat(e).as("%s should fail", action).isNotNull();
-        return e;
-    }
-
-    PortalException failure(ErrorKind kind, String action, Optional<UserRef> user, Map<String, Object> data) {
-        PortalException e = failure(action, user, data);
-        assertThat(e.kind()).as("%s: %s", action, e.getMessage()).isEqualTo(kind);
-        return e;
-    }
-
-    PortalException denied(String action, Optional<UserRef> user, Map<String, Object> data) {
-        PortalException e = failure(ErrorKind.PERMISSION_DENIED, action, user, data);
-        assertThat(e.getMessage()).contains("not authorized");
-        return e;
-    }
-
-    /** The per-field errors of a failing call. */
-    Map<String, Object> invalid(String action, Optional<UserRef> user, Map<String, Object> data) {
-        PortalException e = failure(action, user, data);
-        assertThat(e).as("%s: %s", action, e.getMessage()).isInstanceOf(ValidationException.class);
-        return ((ValidationException) e).errors();
     }
 
     // ---- files -----------------------------------------------------------------------------------
@@ -180,24 +101,7 @@ abstract class FileApiTestBase {
 
     // ---- the portal model ------------------------------------------------------------------------
 
-    /** A new active user (created by a sysadmin), as the reference the token authenticator would return. */
-    Optional<UserRef> newUser(String prefix) {
-        String name = unique(prefix);
-        Map<String, Object> u = dict("user_create", SYSADMIN, map("name", name, "email", name + "@example.org",
-                "password", "correct horse battery"));
-        return Optional.of(new UserRef((String) u.get("id"), name, false));
-    }
-
-    /** A new organization whose admin is {@code admin} (the creator). */
-    Map<String, Object> newOrg(Optional<UserRef> admin) {
-        return dict("organization_create", admin, map("name", unique("org"), "title", "An organization"));
-    }
-
-    void addMember(Map<String, Object> org, Optional<UserRef> user, String role) {
-        call("organization_member_create", SYSADMIN, map("id", org.get("id"), "username", user.get().name(), "role", role));
-    }
-
-    Map<String, Object> newDataset(Map<String, Object> org, boolean isPrivate) {
+    protected Map<String, Object> newDataset(Map<String, Object> org, boolean isPrivate) {
         return dict("package_create", SYSADMIN, map("name", unique("ds"), "title", "A dataset", "owner_org", org.get("id"),
                 "private", isPrivate));
     }
@@ -205,14 +109,5 @@ abstract class FileApiTestBase {
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> results(Map<String, Object> search) {
         return (List<Map<String, Object>>) search.get("results");
-    }
-
-    /** A mutable map of alternating keys and values (values may be null). */
-    static Map<String, Object> map(Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return m;
     }
 }

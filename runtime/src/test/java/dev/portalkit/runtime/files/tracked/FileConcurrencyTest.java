@@ -35,7 +35,7 @@ class FileConcurrencyTest extends FileApiTestBase {
     private static final int ROUNDS = 6;
 
     @Override
-    Map<String, String> options() {
+    protected Map<String, String> options() {
         // As many connections as callers: the callers meet in the database, not in the pool.
         return Map.of("portal.db.pool_size", String.valueOf(CALLERS));
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(value = TestDb.class, names = "H2")
 class FilePermissionOptionsTest extends FileApiTestBase {
     @Override
-    Map<String, String> options() {
+    protected Map<String, String> options() {
         return Map.of("portal.files.authenticated_uploads.allow", "true",
                 "portal.files.authenticated_uploads.storages", "mem uuid",
                 "portal.files.owner.cascade_access", "organization widget",

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(TestDb.class)
 class FileValidatorsTest extends FileApiTestBase {
     @Override
-    Map<String, String> options() {
+    protected Map<String, String> options() {
         return Map.of("portal.files.authenticated_uploads.allow", "true", "portal.files.authenticated_uploads.storages", "mem");
     }
 

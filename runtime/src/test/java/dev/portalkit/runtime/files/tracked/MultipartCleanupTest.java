@@ -33,7 +33,7 @@ class MultipartCleanupTest extends FileApiTestBase {
     }
 
     @Override
-    Map<String, String> options() {
+    protected Map<String, String> options() {
         return Map.of("portal.files.max_multipart_lifetime", "7");
     }
 
