@@ -2,7 +2,7 @@ package dev.portalkit.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portalkit.runtime.CliTest.Run;
+import dev.portalkit.runtime.testing.CliRun;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +30,7 @@ import org.w3c.dom.Document;
 class GeneratePluginTest {
     @Test
     void theGeneratedPluginCompilesAndWorksOnARealPortal(@TempDir Path work) throws Exception {
-        Run run = CliTest.run("generate", "plugin", "acme_notes", "--output-dir", work.toString(), "--package", "com.acme.notes");
+        CliRun run = CliRun.of("generate", "plugin", "acme_notes", "--output-dir", work.toString(), "--package", "com.acme.notes");
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("Generated plugin 'acme_notes'").contains("[actions, auth, config, validators, dataset-form, "
                 + "tasks, migrations]");
@@ -75,7 +75,7 @@ class GeneratePluginTest {
 
     @Test
     void onlyTheExtensionPointsAskedFor(@TempDir Path work) throws Exception {
-        Run run = CliTest.run("generate", "plugin", "tiny", "--output-dir", work.toString(), "--with", "config");
+        CliRun run = CliRun.of("generate", "plugin", "tiny", "--output-dir", work.toString(), "--with", "config");
         assertThat(run.code()).as(run.err()).isZero();
         Path project = work.resolve("tiny");
         String plugin = Files.readString(project.resolve("src/main/java/com/example/portalkit/tiny/TinyPlugin.java"));
@@ -94,19 +94,19 @@ class GeneratePluginTest {
 
     @Test
     void badInputIsOneLineAndWritesNothing(@TempDir Path work) throws Exception {
-        Run badName = CliTest.run("generate", "plugin", "Acme-Notes", "--output-dir", work.toString());
+        CliRun badName = CliRun.of("generate", "plugin", "Acme-Notes", "--output-dir", work.toString());
         assertThat(badName.code()).isNotZero();
         assertThat(badName.err().strip()).startsWith("error: NAME: must start with a lower case letter").doesNotContain("\n");
-        Run badPoint = CliTest.run("generate", "plugin", "acme", "--output-dir", work.toString(), "--with", "actions,storage");
+        CliRun badPoint = CliRun.of("generate", "plugin", "acme", "--output-dir", work.toString(), "--with", "actions,storage");
         assertThat(badPoint.err().strip()).isEqualTo("error: --with: unknown extension point 'storage' (one of [actions, auth, config, "
                 + "validators, dataset-form, tasks, migrations])");
-        Run badPackage = CliTest.run("generate", "plugin", "acme", "--output-dir", work.toString(), "--package", "Com.Acme");
+        CliRun badPackage = CliRun.of("generate", "plugin", "acme", "--output-dir", work.toString(), "--package", "Com.Acme");
         assertThat(badPackage.err()).startsWith("error: --package: must be a Java package");
         try (Stream<Path> files = Files.list(work)) {
             assertThat(files.toList()).isEmpty();
         }
         Files.writeString(Files.createDirectories(work.resolve("taken")).resolve("keep.txt"), "mine");
-        Run taken = CliTest.run("generate", "plugin", "taken", "--output-dir", work.toString());
+        CliRun taken = CliRun.of("generate", "plugin", "taken", "--output-dir", work.toString());
         assertThat(taken.err()).contains("exists and is not empty: nothing was written");
         try (Stream<Path> files = Files.list(work.resolve("taken"))) {
             assertThat(files.toList()).containsExactly(work.resolve("taken/keep.txt"));

@@ -2,49 +2,18 @@ package dev.portalkit.runtime.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portalkit.runtime.cli.PortalCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.portalkit.runtime.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code portalkit files adapters | storages | scan}. */
 class FilesCliTest {
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(Path dir, String... args) {
-        CommandLine cli = PortalCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--data-dir");
-        all.add(dir.toString());
-        int code = cli.execute(all.toArray(new String[0]));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    /** A run with {@code options} given as {@code -o KEY=VALUE} after {@code args} (the portal's configuration). */
-    static Run run(Path dir, Map<String, String> options, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        options.forEach((k, v) -> {
-            all.add("-o");
-            all.add(k + "=" + v);
-        });
-        return run(dir, all.toArray(new String[0]));
-    }
 
     @Test
     void adaptersAreListedWithTheirOptionsWhenVerbose(@TempDir Path dir) {
-        Run plain = run(dir, "files", "adapters", "-o", "portal.plugins=minimal-files");
+        CliRun plain = CliRun.in(dir, "files", "adapters", "-o", "portal.plugins=minimal-files");
         assertThat(plain.code()).as(plain.err()).isZero();
         assertThat(plain.out().lines()).hasSize(5);
         assertThat(plain.out()).contains("files:db           files      File content in the portal database")
@@ -52,7 +21,7 @@ class FilesCliTest {
                 .contains("files:memory       files").contains("files:public_fs    files")
                 .contains("test:minimal       minimal-files A file per location in a temporary folder; creates")
                 .doesNotContain("create_path");
-        Run verbose = run(dir, "files", "adapters", "-v", "-o", "portal.plugins=minimal-files");
+        CliRun verbose = CliRun.in(dir, "files", "adapters", "-v", "-o", "portal.plugins=minimal-files");
         assertThat(verbose.code()).isZero();
         assertThat(verbose.out()).contains("    path               (path, required)\n                       Folder where the files are stored.")
                 .contains("    create_path        (boolean, optional, default false)")
@@ -68,14 +37,14 @@ class FilesCliTest {
                 "-o", "portal.files.storage.main.create_path=true", "-o", "portal.files.storage.main.max_size=1MiB",
                 "-o", "portal.files.storage.cloud.type=test:minimal", "-o", "portal.files.storage.cloud.token=hunter2",
                 "-o", "portal.files.default_storage=main"};
-        Run plain = run(dir, concat(new String[] {"files", "storages"}, config));
+        CliRun plain = CliRun.in(dir, concat(new String[] {"files", "storages"}, config));
         assertThat(plain.code()).as(plain.err()).isZero();
         assertThat(plain.out()).contains("cloud: test:minimal\n    capabilities: CREATE, STREAM, COPY (emulated), REMOVE, MULTIPART, MOVE (emulated), "
                         + "EXISTS, SCAN, COMPOSE (emulated), RANGE (emulated)\n")
                 .contains("main: files:fs (default)\n    capabilities: CREATE, STREAM, COPY, REMOVE, MULTIPART, MOVE, EXISTS, SCAN, "
                         + "APPEND, COMPOSE, RANGE, ANALYZE\n")
                 .doesNotContain("max_size");
-        Run verbose = run(dir, concat(new String[] {"files", "storages", "-v"}, config));
+        CliRun verbose = CliRun.in(dir, concat(new String[] {"files", "storages", "-v"}, config));
         assertThat(verbose.code()).isZero();
         assertThat(verbose.out()).contains("    max_size                   1048576 bytes")
                 .contains("    hashing_algorithm          md5")
@@ -94,25 +63,25 @@ class FilesCliTest {
         String[] config = {"-o", "portal.files.storage.a.type=files:fs", "-o", "portal.files.storage.a.path=" + dir.resolve("a"),
                 "-o", "portal.files.storage.b.type=files:fs", "-o", "portal.files.storage.b.path=" + dir.resolve("b"),
                 "-o", "portal.files.storage.b.create_path=true", "-o", "portal.files.default_storage=a"};
-        Run scan = run(dir, concat(new String[] {"files", "scan", "-s", "a"}, config));
+        CliRun scan = CliRun.in(dir, concat(new String[] {"files", "scan", "-s", "a"}, config));
         assertThat(scan.code()).as(scan.err()).isZero();
         assertThat(scan.out().lines().sorted()).containsExactly("one.txt", "two.txt");
         assertThat(scan.err()).isEqualTo("2 file(s) in storage a\n");
         assertThat(dir.resolve("b")).as("storage b was not opened, so its folder was not created").doesNotExist();
 
-        Run byDefault = run(dir, concat(new String[] {"files", "scan", "--progress"}, config));
+        CliRun byDefault = CliRun.in(dir, concat(new String[] {"files", "scan", "--progress"}, config));
         assertThat(byDefault.code()).as(byDefault.err()).isZero();
         assertThat(byDefault.out().lines().sorted()).containsExactly("one.txt", "two.txt");
         assertThat(byDefault.err()).contains("scan a").endsWith("2 file(s) in storage a\n");
 
-        Run unknown = run(dir, concat(new String[] {"files", "scan", "-s", "nosuch"}, config));
+        CliRun unknown = CliRun.in(dir, concat(new String[] {"files", "scan", "-s", "nosuch"}, config));
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err()).isEqualTo("error: -s/--storage: unknown storage 'nosuch' (configured: a, admin, b, groups, resources, users)\n");
     }
 
     @Test
     void scanRefusesAStorageThatCannotList(@TempDir Path dir) {
-        Run run = run(dir, "files", "scan", "-o", "portal.files.storage.default.type=files:memory",
+        CliRun run = CliRun.in(dir, "files", "scan", "-o", "portal.files.storage.default.type=files:memory",
                 "-o", "portal.files.storage.default.disabled_capabilities=SCAN");
         assertThat(run.code()).isNotZero();
         assertThat(run.err()).isEqualTo("error: storage default cannot list its files (no SCAN capability)\n");
@@ -122,16 +91,16 @@ class FilesCliTest {
     void containerCommandsNameAStorageWithoutContainersInOneLine(@TempDir Path dir) {
         String[] config = {"-o", "portal.files.storage.main.type=files:fs", "-o", "portal.files.storage.main.path=" + dir.resolve("main"),
                 "-o", "portal.files.storage.main.create_path=true", "-o", "portal.files.default_storage=main"};
-        Run create = run(dir, concat(new String[] {"files", "create-container", "-s", "main"}, config));
+        CliRun create = CliRun.in(dir, concat(new String[] {"files", "create-container", "-s", "main"}, config));
         assertThat(create.code()).isNotZero();
         assertThat(create.err()).isEqualTo("error: storage main (files:fs) has no container to manage: create-container works with "
                 + "adapters such as files:s3 whose storages keep files in a bucket\n");
-        Run cors = run(dir, concat(new String[] {"files", "fix-cors", "-s", "main", "https://portal.example.org"}, config));
+        CliRun cors = CliRun.in(dir, concat(new String[] {"files", "fix-cors", "-s", "main", "https://portal.example.org"}, config));
         assertThat(cors.code()).isNotZero();
         assertThat(cors.err()).startsWith("error: storage main (files:fs) has no container to manage: fix-cors works").hasLineCount(1);
-        Run unknown = run(dir, concat(new String[] {"files", "create-container", "-s", "nosuch"}, config));
+        CliRun unknown = CliRun.in(dir, concat(new String[] {"files", "create-container", "-s", "nosuch"}, config));
         assertThat(unknown.err()).isEqualTo("error: -s/--storage: unknown storage 'nosuch' (configured: admin, groups, main, resources, users)\n");
-        Run badOrigin = run(dir, concat(new String[] {"files", "fix-cors", "-s", "main", "portal.example.org/x"}, config));
+        CliRun badOrigin = CliRun.in(dir, concat(new String[] {"files", "fix-cors", "-s", "main", "portal.example.org/x"}, config));
         assertThat(badOrigin.err()).startsWith("error: 'portal.example.org/x' is not an origin");
     }
 

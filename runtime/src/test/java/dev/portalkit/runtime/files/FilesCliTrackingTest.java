@@ -2,6 +2,7 @@ package dev.portalkit.runtime.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portalkit.runtime.testing.CliRun;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -42,8 +43,8 @@ class FilesCliTrackingTest {
     }
 
     /** A CLI run with the same configuration as the portal, with the options after {@code args}. */
-    private static FilesCliTest.Run cli(Path dir, String... args) {
-        return FilesCliTest.run(dir.resolve("data"), options(dir), args);
+    private static CliRun cli(Path dir, String... args) {
+        return CliRun.in(dir.resolve("data"), options(dir), args);
     }
 
     @SuppressWarnings("unchecked")
@@ -58,13 +59,13 @@ class FilesCliTrackingTest {
             String id = (String) create(portal, "a", "hello.txt", "hello world").get("id");
             deleteTree(dir.resolve("b"));
             Path out = dir.resolve("out.bin");
-            FilesCliTest.Run whole = cli(dir, "files", "stream", id, "--output", out.toString());
+            CliRun whole = cli(dir, "files", "stream", id, "--output", out.toString());
             assertThat(whole.code()).as(whole.err()).isZero();
             assertThat(out).hasContent("hello world");
             assertThat(whole.err()).isEqualTo("11 byte(s) written to " + out + "\n");
             assertThat(dir.resolve("b")).as("storage b was not opened").doesNotExist();
 
-            FilesCliTest.Run range = cli(dir, "files", "stream", id, "--start", "6", "--end", "11", "--output", out.toString());
+            CliRun range = cli(dir, "files", "stream", id, "--start", "6", "--end", "11", "--output", out.toString());
             assertThat(range.code()).as(range.err()).isZero();
             assertThat(out).hasContent("world");
             cli(dir, "files", "stream", id, "--start", "4", "--output", out.toString());
@@ -73,7 +74,7 @@ class FilesCliTrackingTest {
             PrintStream stdout = System.out;
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            FilesCliTest.Run toStdout;
+            CliRun toStdout;
             try {
                 toStdout = cli(dir, "files", "stream", id, "--end", "5");
             } finally {
@@ -82,10 +83,10 @@ class FilesCliTrackingTest {
             assertThat(toStdout.code()).as(toStdout.err()).isZero();
             assertThat(captured.toString(StandardCharsets.UTF_8)).isEqualTo("hello");
 
-            FilesCliTest.Run missing = cli(dir, "files", "stream", "no-such-id");
+            CliRun missing = cli(dir, "files", "stream", "no-such-id");
             assertThat(missing.code()).isNotZero();
             assertThat(missing.err()).isEqualTo("error: File not found: no-such-id\n");
-            FilesCliTest.Run badRange = cli(dir, "files", "stream", id, "--start", "9", "--end", "3");
+            CliRun badRange = cli(dir, "files", "stream", id, "--start", "9", "--end", "3");
             assertThat(badRange.err()).isEqualTo("error: --start 9 --end 3 is not a byte range of this 11-byte file\n");
         }
     }
@@ -102,14 +103,14 @@ class FilesCliTrackingTest {
             Files.writeString(dir.resolve("a/left-1.txt"), "one");
             Files.writeString(dir.resolve("a/left-2.csv"), "a,b\n");
 
-            FilesCliTest.Run all = cli(dir, "files", "scan");
+            CliRun all = cli(dir, "files", "scan");
             assertThat(all.out().lines()).containsExactlyInAnyOrder("left-1.txt", "left-2.csv", trackedAt);
-            FilesCliTest.Run untracked = cli(dir, "files", "scan", "-u");
+            CliRun untracked = cli(dir, "files", "scan", "-u");
             assertThat(untracked.code()).as(untracked.err()).isZero();
             assertThat(untracked.out().lines().sorted()).containsExactly("left-1.txt", "left-2.csv");
             assertThat(untracked.err()).isEqualTo("2 untracked file(s) in storage a\n");
 
-            FilesCliTest.Run track = cli(dir, "files", "scan", "-s", "a", "-t", "-a", "alice");
+            CliRun track = cli(dir, "files", "scan", "-s", "a", "-t", "-a", "alice");
             assertThat(track.code()).as(track.err()).isZero();
             assertThat(track.out().lines().sorted()).containsExactly("left-1.txt", "left-2.csv");
             assertThat(track.err()).isEqualTo("2 file(s) tracked in storage a\n");
@@ -121,7 +122,7 @@ class FilesCliTrackingTest {
             assertThat(cli(dir, "files", "scan", "-t").err()).isEqualTo("0 file(s) tracked in storage a\n");
 
             Files.writeString(dir.resolve("a/orphan.txt"), "nobody's");
-            FilesCliTest.Run unowned = cli(dir, "files", "scan", "-t");
+            CliRun unowned = cli(dir, "files", "scan", "-t");
             assertThat(unowned.out()).isEqualTo("orphan.txt\n");
             @SuppressWarnings("unchecked")
             Map<String, Object> orphans = (Map<String, Object>) portal.call("files_file_search", TestPortal.SYSADMIN,

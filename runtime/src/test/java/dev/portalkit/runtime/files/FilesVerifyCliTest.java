@@ -3,7 +3,7 @@ package dev.portalkit.runtime.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portalkit.api.files.Upload;
-import dev.portalkit.runtime.files.FilesCliTest.Run;
+import dev.portalkit.runtime.testing.CliRun;
 import dev.portalkit.runtime.testing.MutableClock;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.io.IOException;
@@ -51,7 +51,7 @@ class FilesVerifyCliTest {
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(by)));
     }
 
-    static List<String> problems(Run run) {
+    static List<String> problems(CliRun run) {
         return run.out().lines().filter(l -> !l.startsWith("bytes without record, younger") && !l.startsWith("known broken")).toList();
     }
 
@@ -78,14 +78,14 @@ class FilesVerifyCliTest {
         assertThat(resourceBytes).exists();
         Files.createDirectories(storage.resolve("deep"));
         Files.writeString(storage.resolve("deep/orphan.bin"), "no record");
-        Run found = FilesCliTest.run(dir, options, "files", "verify");
+        CliRun found = CliRun.in(dir, options, "files", "verify");
         assertThat(found.code()).isEqualTo(1);
         assertThat(problems(found)).singleElement().asString().startsWith("bytes without record: default:deep/orphan.bin (9 bytes, written ");
-        Run repaired = FilesCliTest.run(dir, options, "files", "verify", "--repair");
+        CliRun repaired = CliRun.in(dir, options, "files", "verify", "--repair");
         assertThat(repaired.code()).as(repaired.out() + repaired.err()).isZero();
         assertThat(storage.resolve("deep/orphan.bin")).doesNotExist();
         assertThat(resourceBytes).exists();
-        assertThat(FilesCliTest.run(dir, options, "files", "verify", "--hashes").code()).isZero();
+        assertThat(CliRun.in(dir, options, "files", "verify", "--hashes").code()).isZero();
     }
 
     static TestPortal start(Path dir, Map<String, String> options) {
@@ -119,7 +119,7 @@ class FilesVerifyCliTest {
         }
 
         // Only the old upload is wrong: the resource file inside the default storage's folder is not an orphan of it.
-        Run first = FilesCliTest.run(dir, "files", "verify");
+        CliRun first = CliRun.in(dir, "files", "verify");
         assertThat(first.code()).as(first.out() + first.err()).isEqualTo(1);
         // The default storage puts a random prefix before a name (uuid_prefix): default:<uuid>abandoned.bin.
         assertThat(problems(first)).singleElement().asString().startsWith("old multipart upload: default:")
@@ -145,7 +145,7 @@ class FilesVerifyCliTest {
         Path youngSpool = dir.resolve("tmp/upload-2.part");
         Files.writeString(youngSpool, "a spool of a request being received");
 
-        Run found = FilesCliTest.run(dir, "files", "verify");
+        CliRun found = CliRun.in(dir, "files", "verify");
         assertThat(found.code()).as(found.out() + found.err()).isEqualTo(1);
         assertThat(found.out()).contains("record without bytes: default:" + missing.get("location") + " (file " + missing.get("id")
                         + ": no bytes in the storage)")
@@ -160,20 +160,20 @@ class FilesVerifyCliTest {
         assertThat(problems(found)).hasSize(6);
 
         // --hashes reads the files: the altered one (same size) differs.
-        Run hashed = FilesCliTest.run(dir, "files", "verify", "--hashes");
+        CliRun hashed = CliRun.in(dir, "files", "verify", "--hashes");
         assertThat(hashed.out()).contains("hash mismatch: default:" + altered.get("location") + " (file " + altered.get("id") + ": md5 ");
         assertThat(problems(hashed)).hasSize(7);
 
         // -s limits the check to one storage (and spools and multipart uploads, which are the portal's).
-        Run resources = FilesCliTest.run(dir, "files", "verify", "-s", "resources");
+        CliRun resources = CliRun.in(dir, "files", "verify", "-s", "resources");
         assertThat(resources.out()).contains("resources:old-resource.bin").doesNotContain("default:");
         assertThat(resources.err()).contains("1 file(s)");
-        Run unknown = FilesCliTest.run(dir, "files", "verify", "-s", "nowhere");
+        CliRun unknown = CliRun.in(dir, "files", "verify", "-s", "nowhere");
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err()).contains("-s/--storage: unknown storage 'nowhere'");
 
         // --repair: orphans past the grace period, the stale spool and the old upload go; broken records are marked.
-        Run repaired = FilesCliTest.run(dir, "files", "verify", "--hashes", "--repair");
+        CliRun repaired = CliRun.in(dir, "files", "verify", "--hashes", "--repair");
         assertThat(repaired.code()).as(repaired.out() + repaired.err()).isZero();
         assertThat(repaired.out()).contains("bytes without record: default:forgotten.bin (15 bytes, written ")
                 .contains("): removed").contains("): marked broken").contains("): aborted");
@@ -184,7 +184,7 @@ class FilesVerifyCliTest {
         assertThat(youngSpool).exists();
 
         // A clean verify: the marked records are known, nothing else is wrong.
-        Run after = FilesCliTest.run(dir, "files", "verify", "--hashes");
+        CliRun after = CliRun.in(dir, "files", "verify", "--hashes");
         assertThat(after.code()).as(after.out() + after.err()).isZero();
         assertThat(problems(after)).isEmpty();
         assertThat(after.out()).contains("known broken record: default:" + missing.get("location"))
@@ -201,11 +201,11 @@ class FilesVerifyCliTest {
 
         // Bytes restored: the mark is reported until a repair clears it.
         Files.writeString(storage.resolve((String) missing.get("location")), CSV);
-        Run healed = FilesCliTest.run(dir, "files", "verify");
+        CliRun healed = CliRun.in(dir, "files", "verify");
         assertThat(healed.code()).isEqualTo(1);
         assertThat(healed.out()).contains("marked broken but sound: default:" + missing.get("location"));
-        assertThat(FilesCliTest.run(dir, "files", "verify", "--repair").code()).isZero();
-        Run sound = FilesCliTest.run(dir, "files", "verify");
+        assertThat(CliRun.in(dir, "files", "verify", "--repair").code()).isZero();
+        CliRun sound = CliRun.in(dir, "files", "verify");
         assertThat(sound.code()).isZero();
         assertThat(sound.out()).doesNotContain(":" + missing.get("location"));
     }

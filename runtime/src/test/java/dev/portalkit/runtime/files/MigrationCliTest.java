@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.model.ResourceRecord;
 import dev.portalkit.runtime.model.UserRecord;
+import dev.portalkit.runtime.testing.CliRun;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,8 +64,8 @@ class MigrationCliTest {
         return builder.start();
     }
 
-    private static FilesCliTest.Run cli(Path dir, String... args) {
-        return FilesCliTest.run(dir.resolve("data"), options(dir), args);
+    private static CliRun cli(Path dir, String... args) {
+        return CliRun.in(dir.resolve("data"), options(dir), args);
     }
 
     @SuppressWarnings("unchecked")
@@ -182,14 +183,14 @@ class MigrationCliTest {
         Map<String, String> before = hashes(classic);
         assertThat(before).hasSize(1000);
 
-        FilesCliTest.Run dry = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files", "--dry-run");
+        CliRun dry = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files", "--dry-run");
         assertThat(dry.code()).as(dry.err()).isZero();
         assertThat(dry.out().lines().filter(l -> l.startsWith("would migrate "))).hasSize(1000);
         assertThat(dry.err()).contains("1000 file(s) migrated, 0 already done");
         assertThat(dir.resolve("data/migrations")).doesNotExist();
         assertThat(dir.resolve("files")).satisfiesAnyOf(f -> assertThat(f).doesNotExist(), f -> assertThat(tree(f)).isEmpty());
 
-        FilesCliTest.Run half = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files", "--limit", "500");
+        CliRun half = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files", "--limit", "500");
         assertThat(half.code()).as(half.err()).isZero();
         assertThat(half.err()).contains("500 file(s) migrated, 0 already done (stopped at --limit; run again to continue)");
         // An interruption between the database commit and the log: the last "done" line is lost, and a line is torn.
@@ -199,7 +200,7 @@ class MigrationCliTest {
         lines.remove(lines.size() - 1);
         Files.writeString(log, String.join("\n", lines) + "\n{\"op\":\"begin\",\"key\":\"resou", StandardCharsets.UTF_8);
 
-        FilesCliTest.Run resumed = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files");
+        CliRun resumed = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files");
         assertThat(resumed.code()).as(resumed.err()).isZero();
         assertThat(resumed.err()).contains("501 file(s) migrated, 499 already done").doesNotContain("error");
 
@@ -207,11 +208,11 @@ class MigrationCliTest {
             checkMigrated(portal, classic, made, before);
         }
 
-        FilesCliTest.Run again = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files");
+        CliRun again = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files");
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.err()).contains("0 file(s) migrated, 1000 already done");
 
-        FilesCliTest.Run revert = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files", "--revert");
+        CliRun revert = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files", "--revert");
         assertThat(revert.code()).as(revert.err()).isZero();
         assertThat(revert.err()).contains("1000 item(s) set back");
         try (TestPortal portal = portal(dir)) {
@@ -227,7 +228,7 @@ class MigrationCliTest {
         }
         assertThat(hashes(classic)).as("the source is never touched").isEqualTo(before);
 
-        FilesCliTest.Run redo = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files");
+        CliRun redo = cli(dir, "files", "migrate", "local-filestore", classic.toString(), "-s", "files");
         assertThat(redo.err()).contains("1000 file(s) migrated, 0 already done");
         try (TestPortal portal = portal(dir)) {
             checkMigrated(portal, classic, made, before);
@@ -299,16 +300,16 @@ class MigrationCliTest {
             made = classicPortal(portal, classic);
         }
         for (String storage : List.of("classicres", "classicgroups", "classicusers")) {
-            FilesCliTest.Run scan = cli(dir, "files", "scan", "-s", storage, "-t");
+            CliRun scan = cli(dir, "files", "scan", "-s", storage, "-t");
             assertThat(scan.code()).as(scan.err()).isZero();
         }
-        FilesCliTest.Run groups = cli(dir, "files", "migrate", "groups", "classicgroups", "--yes");
+        CliRun groups = cli(dir, "files", "migrate", "groups", "classicgroups", "--yes");
         assertThat(groups.code()).as(groups.err()).isZero();
         assertThat(groups.out()).contains("Found 3 files.").contains("Located owners for 2 files out of 3.");
         assertThat(groups.err()).contains("2 file(s) migrated, 0 already done");
-        FilesCliTest.Run users = cli(dir, "files", "migrate", "users", "classicusers", "-y");
+        CliRun users = cli(dir, "files", "migrate", "users", "classicusers", "-y");
         assertThat(users.out()).contains("Located owners for 2 files out of 3.");
-        FilesCliTest.Run resources = cli(dir, "files", "migrate", "local-resources", "classicres", "--yes");
+        CliRun resources = cli(dir, "files", "migrate", "local-resources", "classicres", "--yes");
         assertThat(resources.code()).as(resources.err()).isZero();
         assertThat(resources.out()).contains("Found " + (RESOURCES + ORPHAN_RESOURCE_FILES) + " files.")
                 .contains("Located owners for " + RESOURCES + " files");
@@ -331,7 +332,7 @@ class MigrationCliTest {
             made.users().forEach((id, image) -> assertThat(call(portal, "user_show", "id", id).get("image_url")).isEqualTo(image));
         }
 
-        FilesCliTest.Run revert = cli(dir, "files", "migrate", "groups", "classicgroups", "--revert");
+        CliRun revert = cli(dir, "files", "migrate", "groups", "classicgroups", "--revert");
         assertThat(revert.err()).contains("2 item(s) set back");
         try (TestPortal portal = portal(dir)) {
             made.groups().forEach((id, image) -> assertThat(groupImage(portal, id)).isEqualTo(image));
@@ -339,7 +340,7 @@ class MigrationCliTest {
 
         // Asked (no --yes): show the owners, show the orphans, then decline the transfer.
         java.io.InputStream stdin = System.in;
-        FilesCliTest.Run declined;
+        CliRun declined;
         try {
             System.setIn(new java.io.ByteArrayInputStream("y\ny\nn\n".getBytes(StandardCharsets.UTF_8)));
             declined = cli(dir, "files", "migrate", "groups", "classicgroups");
@@ -363,9 +364,9 @@ class MigrationCliTest {
             }
             call(portal, "files_file_create", "storage", "other", "name", "stays.txt", "upload", "already there");
         }
-        FilesCliTest.Run copy = cli(dir, "files", "transfer", "files", "other", "--copy-only", "--limit", "10");
+        CliRun copy = cli(dir, "files", "transfer", "files", "other", "--copy-only", "--limit", "10");
         assertThat(copy.err()).contains("10 file(s) copied to other, 0 already done (stopped at --limit");
-        FilesCliTest.Run rest = cli(dir, "files", "transfer", "files", "other");
+        CliRun rest = cli(dir, "files", "transfer", "files", "other");
         assertThat(rest.code()).as(rest.err()).isZero();
         assertThat(rest.err()).contains("20 file(s) copied to other, 10 already done").contains("30 record(s) pointed at other");
         try (TestPortal portal = portal(dir)) {
@@ -381,7 +382,7 @@ class MigrationCliTest {
         }
         assertThat(cli(dir, "files", "transfer", "files", "other").err()).contains("0 file(s) copied to other, 0 already done")
                 .contains("0 record(s) pointed at other");
-        FilesCliTest.Run back = cli(dir, "files", "transfer", "files", "other", "--revert");
+        CliRun back = cli(dir, "files", "transfer", "files", "other", "--revert");
         assertThat(back.err()).contains("30 record(s) pointed back at files");
         try (TestPortal portal = portal(dir)) {
             assertThat(files(portal, "files")).hasSize(30);
@@ -400,20 +401,20 @@ class MigrationCliTest {
             call(portal, "files_multipart_update", "id", upload.get("id"), "part", 1, "upload", "ab");
         }
         // files scan -u shows the upload in progress: its parts are bytes without a record too.
-        FilesCliTest.Run scan = cli(dir, "files", "scan", "-s", "files", "-u");
+        CliRun scan = cli(dir, "files", "scan", "-s", "files", "-u");
         assertThat(scan.code()).as(scan.err()).isZero();
         assertThat(scan.err()).contains("in progress: " + upload.get("location") + " (multipart upload " + upload.get("id")
                 + " by sysadmin, started ").contains(", 2 of 4 bytes received)")
                 .contains("1 multipart upload(s) in progress in storage files");
-        FilesCliTest.Run young = cli(dir, "files", "clean-multipart");
+        CliRun young = cli(dir, "files", "clean-multipart");
         assertThat(young.code()).as(young.err()).isZero();
         assertThat(young.out()).isEmpty();
         assertThat(young.err()).startsWith("0 multipart upload(s) started before ");
         // A lifetime of 0 days: every upload started before now is stale.
-        FilesCliTest.Run dry = cli(dir, "files", "clean-multipart", "-s", "files", "--dry-run", "-o", "portal.files.max_multipart_lifetime=0");
+        CliRun dry = cli(dir, "files", "clean-multipart", "-s", "files", "--dry-run", "-o", "portal.files.max_multipart_lifetime=0");
         assertThat(dry.out()).startsWith(upload.get("id") + " files " + upload.get("location") + " (started ");
         assertThat(dry.err()).contains("1 multipart upload(s) started before ").contains("would be aborted (dry run)");
-        FilesCliTest.Run clean = cli(dir, "files", "clean-multipart", "-o", "portal.files.max_multipart_lifetime=0");
+        CliRun clean = cli(dir, "files", "clean-multipart", "-o", "portal.files.max_multipart_lifetime=0");
         assertThat(clean.code()).as(clean.err()).isZero();
         assertThat(clean.err()).contains("1 multipart upload(s) started before ").contains(" aborted");
         try (TestPortal portal = portal(dir)) {
@@ -429,16 +430,16 @@ class MigrationCliTest {
         try (TestPortal portal = portal(dir)) {
             call(portal, "files_file_create", "storage", "files", "name", "a.txt", "upload", "a");
         }
-        FilesCliTest.Run same = cli(dir, "files", "transfer", "files", "files");
+        CliRun same = cli(dir, "files", "transfer", "files", "files");
         assertThat(same.code()).isNotZero();
         assertThat(same.err()).isEqualTo("error: DEST_STORAGE: the source and the destination are both storage files\n");
-        FilesCliTest.Run unknownSource = cli(dir, "files", "transfer", "nosuch", "files");
+        CliRun unknownSource = cli(dir, "files", "transfer", "nosuch", "files");
         assertThat(unknownSource.err()).startsWith("error: SRC_STORAGE: unknown storage 'nosuch' (configured: ");
-        FilesCliTest.Run unknownDest = cli(dir, "files", "transfer", "files", "nosuch");
+        CliRun unknownDest = cli(dir, "files", "transfer", "files", "nosuch");
         assertThat(unknownDest.err()).startsWith("error: DEST_STORAGE: unknown storage 'nosuch'");
-        FilesCliTest.Run noLog = cli(dir, "files", "transfer", "files", "other", "--revert");
+        CliRun noLog = cli(dir, "files", "transfer", "files", "other", "--revert");
         assertThat(noLog.err()).startsWith("error: --revert: nothing to revert, change log ");
-        FilesCliTest.Run missing = cli(dir, "files", "migrate", "local-filestore", dir.resolve("nowhere").toString(), "-s", "files");
+        CliRun missing = cli(dir, "files", "migrate", "local-filestore", dir.resolve("nowhere").toString(), "-s", "files");
         assertThat(missing.code()).isNotZero();
         assertThat(missing.err()).isEqualTo("error: PATH: " + dir.resolve("nowhere") + " is not a directory\n");
         Files.createDirectories(dir.resolve("empty"));

@@ -8,6 +8,7 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.testing.CliRun;
 import dev.portalkit.runtime.testing.TestDb;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ class Seed003WalkthroughTest {
 
             // ckan files stream ID
             Path out = dir.resolve("streamed.txt");
-            FilesCliTest.Run stream = cli(dir, options, "files", "stream", (String) hello.get("id"), "--output", out.toString());
+            CliRun stream = cli(dir, options, "files", "stream", (String) hello.get("id"), "--output", out.toString());
             assertThat(stream.code()).as(stream.err()).isZero();
             assertThat(out).hasContent("hello world");
 
@@ -110,7 +111,7 @@ class Seed003WalkthroughTest {
             assertThat(cli(dir, options, "files", "scan").out().lines()).containsExactlyInAnyOrder("file.txt", (String) tracked.get("location"));
             assertThat((String) tracked.get("location")).matches("[0-9a-f-]{36}tracked\\.txt");
             assertThat(cli(dir, options, "files", "scan", "-u").out()).isEqualTo("file.txt\n");
-            FilesCliTest.Run track = cli(dir, options, "files", "scan", "-t");
+            CliRun track = cli(dir, options, "files", "scan", "-t");
             assertThat(track.code()).as(track.err()).isZero();
             assertThat(cli(dir, options, "files", "scan", "-u").out()).isEmpty();
             Map<String, Object> registered = (Map<String, Object>) ((List<?>) call(portal, "files_file_search", admin, "storage", "default",
@@ -141,12 +142,12 @@ class Seed003WalkthroughTest {
         }
     }
 
-    private static FilesCliTest.Run cli(Path dir, Map<String, String> options, String... args) {
+    private static CliRun cli(Path dir, Map<String, String> options, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         options.forEach((k, v) -> {
             all.add("-o");
             all.add(k + "=" + v);
         });
-        return FilesCliTest.run(dir.resolve("data"), all.toArray(new String[0]));
+        return CliRun.in(dir.resolve("data"), all.toArray(new String[0]));
     }
 }
