@@ -23,39 +23,14 @@
 # Needs: java (with jar), curl, python3, md5sum, sha256sum, dd; installs nginx with apt-get when it is missing (root).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$ROOT/portal-integration/target/portalkit.jar
+. "$(dirname "$0")/lib.sh"
+bench_init portalkit-files-bench
+ensure_nginx
 TEST_CLASSES=$ROOT/portal-integration/target/test-classes
 OUT=$ROOT/docs/bench-files.md
 ROUNDS=${ROUNDS:-5}
 GIB=$((1024 * 1024 * 1024))
 
-if [ ! -f "$JAR" ]; then
-    (cd "$ROOT" && mvn -B -q -pl portal-integration -am package -DskipTests)
-fi
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/portalkit-files-bench.XXXXXX")
-PORTAL_PID=
-cleanup() {
-    [ -n "$PORTAL_PID" ] && kill "$PORTAL_PID" 2>/dev/null && wait "$PORTAL_PID" 2>/dev/null || true
-    [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# stats SIZE TIMES...: "best median" as MB/s (10^6 bytes/s)
-stats() {
-    python3 - "$@" <<'PY'
-import statistics, sys
-size = int(sys.argv[1]); times = sorted(float(t) for t in sys.argv[2:])
-print(f"{size / times[0] / 1e6:.0f} {size / statistics.median(times) / 1e6:.0f} {times[0]:.3f} {statistics.median(times):.3f}")
-PY
-}
 field() { echo "$1" | cut -d' ' -f"$2"; }
 TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system CPU of a process, all threads
@@ -104,21 +79,6 @@ PK=(java -jar "$JAR")
 "${PK[@]}" user add bench --email bench@example.org --password 'bench bench bench' --sysadmin "${PORTAL_OPTS[@]}" >/dev/null
 TOKEN=$("${PK[@]}" token create bench "${PORTAL_OPTS[@]}" | tail -n 1)
 
-start_portal() { # start_portal [JVM option...]
-    PORT=$(free_port)
-    java -Xmx64m "$@" -jar "$JAR" serve --port "$PORT" "${PORTAL_OPTS[@]}" > "$WORK/portal.out" 2> "$WORK/portal.err" &
-    PORTAL_PID=$!
-    for _ in $(seq 1 240); do
-        grep -q "Portalkit is running at" "$WORK/portal.out" && break
-        kill -0 "$PORTAL_PID" 2>/dev/null || { cat "$WORK/portal.err"; exit 1; }
-        sleep 0.5
-    done
-    grep -q "Portalkit is running at" "$WORK/portal.out" || { echo "portal did not start"; cat "$WORK/portal.err"; exit 1; }
-    URL=http://127.0.0.1:$PORT
-}
-stop_portal() {
-    kill "$PORTAL_PID"; wait "$PORTAL_PID" 2>/dev/null || true; PORTAL_PID=
-}
 peak_rss_mib() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$PORTAL_PID/status"; }
 # create FILE: files_file_create (the File API); prints "seconds seconds id location hash"
 create() {
@@ -146,7 +106,7 @@ spool() { # the upload POSTed to example_hello (spooled and hashed, then ignored
 }
 
 echo "== memory: a fresh portal, 256 MiB up and down"
-start_portal
+start_portal portal -- "${PORTAL_OPTS[@]}"
 digest "$SMALL" "$(sha256sum "$SMALL" | cut -d' ' -f1)" > /dev/null
 read -r _ _ SMALL_ID SMALL_LOC _ <<< "$(create "$SMALL")"
 get "$URL/files/public-download/bench/$SMALL_LOC" > /dev/null
@@ -155,7 +115,7 @@ RSS_256=$(peak_rss_mib)
 stop_portal
 
 echo "== memory: a fresh portal, 1 GiB up and down; then the timed uploads in the same portal"
-start_portal
+start_portal portal -- "${PORTAL_OPTS[@]}"
 digest "$FILE" "$EXPECTED_SHA" > /dev/null   # the first 1 GiB request after start (cold JIT)
 COLD=$(create "$FILE")
 read -r _ _ COLD_ID COLD_LOC _ <<< "$COLD"
@@ -255,7 +215,7 @@ echo "== Jetty sending modes (public download, with nginx sendfile alongside)"
 declare -A MODE_STATS MODE_CPU
 MODES="buffered direct mapped sendfile"
 for mode in $MODES; do
-    start_portal "-Dportalkit.download.local_files=$mode"
+    start_portal portal "-Dportalkit.download.local_files=$mode" -- "${PORTAL_OPTS[@]}"
     get "$URL/files/public-download/bench/$BIG_LOC" > /dev/null   # warm-up
     M_T=(); N_T=(); M_C=0; N_C=0
     for _ in $(seq 1 "$ROUNDS"); do

@@ -17,22 +17,11 @@
 # Needs: java, curl, python3, head.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$ROOT/portal-integration/target/portalkit.jar
+. "$(dirname "$0")/lib.sh"
+bench_init portalkit-fsync-bench
 ROUNDS=${ROUNDS:-5}
 SMALL=${SMALL:-200}
 GIB=$((1024 * 1024 * 1024))
-
-if [ ! -f "$JAR" ]; then
-    (cd "$ROOT" && mvn -B -q -pl portal-integration -am package -DskipTests)
-fi
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/portalkit-fsync-bench.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 head -c "$GIB" /dev/urandom > "$WORK/big.bin"
 head -c 65536 /dev/urandom > "$WORK/small.bin"
@@ -49,10 +38,9 @@ portal.files.storage.default.create_path = true
 portal.files.storage.default.max_size = 0
 portal.files.storage.default.fsync = $mode
 EOF
-    java -Xmx64m -jar "$JAR" serve --port 0 --data-dir "$data" --config "$WORK/$mode.properties" > "$WORK/$mode.out" 2> "$WORK/$mode.err" &
-    PIDS+=($!)
-    for _ in $(seq 600); do grep -q "running at" "$WORK/$mode.out" && break; sleep 0.2; done
-    URL[$mode]=$(sed -n 's/Portalkit is running at //p' "$WORK/$mode.out")
+    start_portal "$mode" -- --data-dir "$data" --config "$WORK/$mode.properties"
+    PORTAL_PID=  # both stay up until the end (the exit trap stops them)
+    URL[$mode]=$URL/
     java -jar "$JAR" user add admin --email admin@example.org --password 'a long secret' --sysadmin \
         --data-dir "$data" --config "$WORK/$mode.properties" > /dev/null
     TOKEN[$mode]=$(java -jar "$JAR" token create admin --data-dir "$data" --config "$WORK/$mode.properties" | tail -n 1)

@@ -8,29 +8,12 @@
 # Needs: java, curl, python3, sha256sum, openssl; installs nginx with apt-get when it is missing (root).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$ROOT/portal-integration/target/portalkit.jar
+. "$(dirname "$0")/lib.sh"
+bench_init portalkit-bench
+ensure_nginx
 OUT=$ROOT/docs/bench.md
 SIZE=$((1024 * 1024 * 1024))
 
-if [ ! -f "$JAR" ]; then
-    (cd "$ROOT" && mvn -B -q -pl portal-integration -am -DskipTests package)
-fi
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/portalkit-bench.XXXXXX")
-PORTAL_PID=
-cleanup() {
-    [ -n "$PORTAL_PID" ] && kill "$PORTAL_PID" 2>/dev/null && wait "$PORTAL_PID" 2>/dev/null || true
-    [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 mbps() { python3 -c "print(f'{$SIZE / $1 / 1e6:.0f}')"; }
 
 echo "== 1 GiB of random data"
@@ -43,17 +26,7 @@ T0=$(date +%s.%N); cp "$FILE" "$WORK/copy.bin"; T1=$(date +%s.%N); rm "$WORK/cop
 CP_S=$(python3 -c "print(f'{$T1 - $T0:.2f}')")
 
 echo "== portal (java -Xmx64m -jar portalkit.jar serve)"
-PORT=$(free_port)
-java -Xmx64m -jar "$JAR" serve --port "$PORT" --data-dir "$WORK/portal-data" -o portal.plugins=example \
-    > "$WORK/portal.out" 2> "$WORK/portal.err" &
-PORTAL_PID=$!
-for _ in $(seq 1 240); do
-    grep -q "Portalkit is running at" "$WORK/portal.out" && break
-    kill -0 "$PORTAL_PID" 2>/dev/null || { cat "$WORK/portal.err"; exit 1; }
-    sleep 0.5
-done
-grep -q "Portalkit is running at" "$WORK/portal.out" || { echo "portal did not start"; cat "$WORK/portal.err"; exit 1; }
-URL=http://127.0.0.1:$PORT
+start_portal portal -- --data-dir "$WORK/portal-data" -o portal.plugins=example
 
 digest() { # the required case: example_upload_digest reads the spooled part again and hashes it (SHA-256)
     local seconds
@@ -85,7 +58,7 @@ SPOOL_S=$(curl -sS -o "$WORK/hello.json" -w '%{time_total}' -F "upload=@$FILE;ty
 grep -q '"success":true' "$WORK/hello.json" || { cat "$WORK/hello.json"; exit 1; }
 PEAK_RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$PORTAL_PID/status")
 LEFT=$(find "$WORK/portal-data/tmp" -type f -name '*.part' | wc -l)
-kill "$PORTAL_PID"; wait "$PORTAL_PID" 2>/dev/null || true; PORTAL_PID=
+stop_portal
 
 echo "== nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
 NPORT=$(free_port)
