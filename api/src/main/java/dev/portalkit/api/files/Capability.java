@@ -15,7 +15,7 @@ public enum Capability {
     COPY,
     /** Remove a file ({@link Manager#remove}). */
     REMOVE,
-    /** Create a file in stages: start, update (repeatable), complete ({@link Uploader#multipartStart} ...). */
+    /** Create a file in stages: start, update (repeatable), complete ({@link Uploader#multipart()}: {@link MultipartUploads}). */
     MULTIPART,
     /** Move a file inside the storage ({@link Manager#move}). */
     MOVE,

@@ -194,7 +194,6 @@ public abstract class StorageContractTest {
         calls.put(Capability.MOVE, () -> storage.manager().move(at("other.txt"), some, false));
         calls.put(Capability.APPEND, () -> storage.manager().append(some, bytes("x", "x", null)));
         calls.put(Capability.COMPOSE, () -> storage.manager().compose(at("other.txt"), List.of(some), false));
-        calls.put(Capability.MULTIPART, () -> storage.uploader().multipartStart(new MultipartData(at("m.txt"), 1, null, null, null)));
         calls.put(Capability.PUBLIC_LINK, () -> storage.reader().publicLink(some));
         calls.put(Capability.TEMPORAL_LINK, () -> storage.reader().temporalLink(some, java.time.Duration.ofMinutes(1), "x"));
         calls.put(Capability.PERMANENT_LINK, () -> storage.reader().permanentLink(some));
@@ -204,6 +203,8 @@ public abstract class StorageContractTest {
                 assertFails(ErrorKind.UNSUPPORTED, call);
             }
         });
+        assertThat(storage.uploader().multipart().isPresent()).as("multipart() is there exactly when MULTIPART is")
+                .isEqualTo(have.contains(Capability.MULTIPART));
         Set<Capability> services = java.util.EnumSet.noneOf(Capability.class);
         services.addAll(storage.uploader().capabilities());
         services.addAll(storage.reader().capabilities());
@@ -655,19 +656,19 @@ public abstract class StorageContractTest {
         ManagedStorage storage = storage();
         assumeTrue(storage.supports(Capability.MULTIPART, Capability.STREAM), "the storage has no multipart uploads");
         byte[] content = multipartContent();
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(at("big.txt"), content.length, "text/plain",
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(at("big.txt"), content.length, "text/plain",
                 md5(content), Map.of()));
-        upload = storage.uploader().multipartUpdate(upload, 3, part(content, 3));
-        upload = storage.uploader().multipartUpdate(upload, 1, Upload.of("wrong first part".getBytes(StandardCharsets.UTF_8), "p", null));
-        upload = storage.uploader().multipartUpdate(upload, 2, part(content, 2));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 3, part(content, 3));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 1, Upload.of("wrong first part".getBytes(StandardCharsets.UTF_8), "p", null));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 2, part(content, 2));
         // Part 1 sent again replaces what came before.
-        upload = storage.uploader().multipartUpdate(upload, 1, part(content, 1));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 1, part(content, 1));
         MultipartData state = upload;
-        assertFails(ErrorKind.BAD_REQUEST, () -> storage.uploader().multipartUpdate(state, 0, part(content, 1)));
-        assertFails(ErrorKind.BAD_REQUEST, () -> storage.uploader().multipartUpdate(state, MultipartData.MAX_PARTS + 1, part(content, 1)));
-        assertFails(ErrorKind.TOO_LARGE, () -> storage.uploader().multipartUpdate(state, 4,
+        assertFails(ErrorKind.BAD_REQUEST, () -> storage.uploader().multipart().orElseThrow().update(state, 0, part(content, 1)));
+        assertFails(ErrorKind.BAD_REQUEST, () -> storage.uploader().multipart().orElseThrow().update(state, MultipartData.MAX_PARTS + 1, part(content, 1)));
+        assertFails(ErrorKind.TOO_LARGE, () -> storage.uploader().multipart().orElseThrow().update(state, 4,
                 Upload.of(new byte[content.length + 1], "p", null)));
-        FileData data = storage.uploader().multipartComplete(upload);
+        FileData data = storage.uploader().multipart().orElseThrow().complete(upload);
         assertThat(data.size()).isEqualTo(content.length);
         assertThat(data.hash()).isEqualTo(md5(content));
         assertThat(data.contentType()).isEqualTo("text/plain");
@@ -682,13 +683,13 @@ public abstract class StorageContractTest {
         ManagedStorage storage = storage();
         assumeTrue(storage.supports(Capability.MULTIPART), "the storage has no multipart uploads");
         byte[] content = multipartContent();
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(at("short.txt"), content.length + 1, "text/plain",
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(at("short.txt"), content.length + 1, "text/plain",
                 "", Map.of()));
         for (int n = 1; n <= 3; n++) {
-            upload = storage.uploader().multipartUpdate(upload, n, part(content, n));
+            upload = storage.uploader().multipart().orElseThrow().update(upload, n, part(content, n));
         }
         MultipartData done = upload;
-        assertFails(ErrorKind.BAD_REQUEST, () -> storage.uploader().multipartComplete(done));
+        assertFails(ErrorKind.BAD_REQUEST, () -> storage.uploader().multipart().orElseThrow().complete(done));
         assertNothingAt(storage, "short.txt");
     }
 
@@ -697,13 +698,13 @@ public abstract class StorageContractTest {
         ManagedStorage storage = storage();
         assumeTrue(storage.supports(Capability.MULTIPART), "the storage has no multipart uploads");
         byte[] content = multipartContent();
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(at("tampered.txt"), content.length, "text/plain",
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(at("tampered.txt"), content.length, "text/plain",
                 md5("something else".getBytes(StandardCharsets.UTF_8)), Map.of()));
         for (int n = 1; n <= 3; n++) {
-            upload = storage.uploader().multipartUpdate(upload, n, part(content, n));
+            upload = storage.uploader().multipart().orElseThrow().update(upload, n, part(content, n));
         }
         MultipartData done = upload;
-        assertFails(ErrorKind.CONFLICT, () -> storage.uploader().multipartComplete(done));
+        assertFails(ErrorKind.CONFLICT, () -> storage.uploader().multipart().orElseThrow().complete(done));
         assertNothingAt(storage, "tampered.txt");
     }
 
@@ -712,13 +713,13 @@ public abstract class StorageContractTest {
         ManagedStorage storage = storage();
         assumeTrue(storage.supports(Capability.MULTIPART), "the storage has no multipart uploads");
         byte[] content = multipartContent();
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(at("gap.txt"), content.length, null, "", Map.of()));
-        upload = storage.uploader().multipartUpdate(upload, 1, part(content, 1));
-        upload = storage.uploader().multipartUpdate(upload, 3, part(content, 3));
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(at("gap.txt"), content.length, null, "", Map.of()));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 1, part(content, 1));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 3, part(content, 3));
         MultipartData gap = upload;
-        assertFails(ErrorKind.BAD_REQUEST, () -> storage.uploader().multipartComplete(gap));
-        storage.uploader().multipartAbort(gap);
-        assertFails(ErrorKind.NOT_FOUND, () -> storage.uploader().multipartUpdate(gap, 2, part(content, 2)));
+        assertFails(ErrorKind.BAD_REQUEST, () -> storage.uploader().multipart().orElseThrow().complete(gap));
+        storage.uploader().multipart().orElseThrow().abort(gap);
+        assertFails(ErrorKind.NOT_FOUND, () -> storage.uploader().multipart().orElseThrow().update(gap, 2, part(content, 2)));
         assertNothingAt(storage, "gap.txt");
     }
 
@@ -726,11 +727,11 @@ public abstract class StorageContractTest {
     void multipartUploadsAreTypeCheckedAndSizeLimited() {
         ManagedStorage storage = storage("supported_types", "image", "max_size", "1KiB");
         assumeTrue(storage.supports(Capability.MULTIPART), "the storage has no multipart uploads");
-        assertFails(ErrorKind.TOO_LARGE, () -> storage.uploader().multipartStart(new MultipartData(at("huge.png"), 4096, "image/png",
+        assertFails(ErrorKind.TOO_LARGE, () -> storage.uploader().multipart().orElseThrow().start(new MultipartData(at("huge.png"), 4096, "image/png",
                 "", Map.of())));
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(at("evil.png"), HTML.length, "image/png", "", Map.of()));
-        assertFails(ErrorKind.WRONG_TYPE, () -> storage.uploader().multipartUpdate(upload, 1, Upload.of(HTML, "evil.png", "image/png")));
-        storage.uploader().multipartAbort(upload);
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(at("evil.png"), HTML.length, "image/png", "", Map.of()));
+        assertFails(ErrorKind.WRONG_TYPE, () -> storage.uploader().multipart().orElseThrow().update(upload, 1, Upload.of(HTML, "evil.png", "image/png")));
+        storage.uploader().multipart().orElseThrow().abort(upload);
         assertNothingAt(storage, "evil.png");
     }
 

@@ -2,9 +2,12 @@ package dev.portalkit.runtime.files;
 
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
+import java.util.Optional;
 
 /**
  * The adapter as the layers of a managed storage call it besides their operation: whether a file
@@ -14,11 +17,14 @@ final class AdapterAccess {
     private final StorageSettings settings;
     private final Storage adapter;
     private final CapabilityGate gate;
+    private final Optional<MultipartUploads> multipart;
 
+    /** @throws FilesException when the adapter declares MULTIPART without multipart uploads ({@link CapabilityGate#multipart}) */
     AdapterAccess(StorageSettings settings, Storage adapter, CapabilityGate gate) {
         this.settings = settings;
         this.adapter = adapter;
         this.gate = gate;
+        this.multipart = gate.multipart(adapter.uploader());
     }
 
     StorageSettings settings() {
@@ -27,6 +33,11 @@ final class AdapterAccess {
 
     Storage adapter() {
         return adapter;
+    }
+
+    /** The adapter's multipart uploads; UNSUPPORTED when the storage does not offer MULTIPART. */
+    MultipartUploads multipart() {
+        return multipart.orElseThrow(() -> FilesException.unsupported(name(), Capability.MULTIPART));
     }
 
     /** The storage's name, for messages. */

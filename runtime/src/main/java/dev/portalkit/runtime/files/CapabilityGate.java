@@ -1,9 +1,13 @@
 package dev.portalkit.runtime.files;
 
+import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.MultipartUploads;
+import dev.portalkit.api.files.Uploader;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -74,6 +78,27 @@ final class CapabilityGate {
     /** Whether the adapter does {@code capability} itself (and it is not disabled). */
     boolean adapterHas(Capability capability) {
         return own.contains(capability);
+    }
+
+    /**
+     * The adapter's multipart uploads, asked once when the storage opens: present when the adapter
+     * does MULTIPART itself (and it is not disabled), empty otherwise.
+     *
+     * @param adapter the adapter's uploader
+     * @throws FilesException INTERNAL, naming the storage, when the adapter declares MULTIPART but
+     *     its {@link Uploader#multipart()} is empty: the storage does not open
+     */
+    Optional<MultipartUploads> multipart(Uploader adapter) {
+        if (!own.contains(Capability.MULTIPART)) {
+            return Optional.empty();
+        }
+        Optional<MultipartUploads> given = adapter.multipart();
+        if (given == null || given.isEmpty()) {
+            throw new FilesException(ErrorKind.INTERNAL, "storage " + storage + " cannot open: its adapter declares MULTIPART"
+                    + " but its uploader's multipart() is empty (a fault of the adapter; disabled_capabilities = MULTIPART"
+                    + " opens it without multipart uploads)");
+        }
+        return given;
     }
 
     /** Fails with UNSUPPORTED unless the managed storage offers {@code capability}. */

@@ -26,8 +26,8 @@ import java.util.Set;
  * <li>{@link MultipartVerification}: the checks of a multipart upload, and of the assembled file;</li>
  * <li>{@link LocalIntake}: spooled local uploads adopted by a hard link or kept from their {@link UploadPipe}.</li>
  * </ol>
- * The services {@link ManagedUploader}, {@link ManagedReader} and {@link ManagedManager} pass each
- * call through them. See {@link ManagedStorage} for the rules.
+ * The services {@link ManagedUploader} (with {@link ManagedMultipart}), {@link ManagedReader} and
+ * {@link ManagedManager} pass each call through them. See {@link ManagedStorage} for the rules.
  */
 public final class ManagedStorageImpl implements ManagedStorage {
     private final StorageSettings settings;

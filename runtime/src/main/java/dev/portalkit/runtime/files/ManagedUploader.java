@@ -4,7 +4,7 @@ import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
-import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * The managed storage's {@link Uploader}: each operation passes the capability gate and the
- * location rules, then goes to local intake, measured streaming or multipart verification.
+ * location rules, then goes to local intake or measured streaming; multipart uploads go through
+ * {@link ManagedMultipart}, present when the storage offers MULTIPART.
  */
 final class ManagedUploader implements Uploader {
     private final StorageSettings settings;
@@ -22,7 +23,7 @@ final class ManagedUploader implements Uploader {
     private final LocationGuard locations;
     private final UploadMeasuring measuring;
     private final LocalIntake intake;
-    private final MultipartVerification multipart;
+    private final Optional<MultipartUploads> multipart;
 
     ManagedUploader(AdapterAccess access, CapabilityGate gate, LocationGuard locations, UploadMeasuring measuring,
                     LocalIntake intake, MultipartVerification multipart) {
@@ -32,7 +33,8 @@ final class ManagedUploader implements Uploader {
         this.locations = locations;
         this.measuring = measuring;
         this.intake = intake;
-        this.multipart = multipart;
+        this.multipart = gate.all().contains(Capability.MULTIPART)
+                ? Optional.of(new ManagedMultipart(access, locations, multipart)) : Optional.empty();
     }
 
     @Override
@@ -67,42 +69,7 @@ final class ManagedUploader implements Uploader {
     }
 
     @Override
-    public MultipartData multipartStart(MultipartData data) {
-        gate.require(Capability.MULTIPART);
-        locations.check(data.location());
-        return multipart.start(data);
-    }
-
-    @Override
-    public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
-        gate.require(Capability.MULTIPART);
-        locations.check(data.location());
-        return multipart.update(data, part, content);
-    }
-
-    @Override
-    public long multipartMinPartSize() {
-        return Math.max(1, access.adapter().uploader().multipartMinPartSize());
-    }
-
-    @Override
-    public MultipartData multipartRefresh(MultipartData data) {
-        gate.require(Capability.MULTIPART);
-        locations.check(data.location());
-        return access.adapter().uploader().multipartRefresh(data);
-    }
-
-    @Override
-    public FileData multipartComplete(MultipartData data) {
-        gate.require(Capability.MULTIPART);
-        Location location = locations.check(data.location());
-        return multipart.complete(data, location);
-    }
-
-    @Override
-    public void multipartAbort(MultipartData data) {
-        gate.require(Capability.MULTIPART);
-        LocationGuard.checkAny(data.location());
-        access.adapter().uploader().multipartAbort(data);
+    public Optional<MultipartUploads> multipart() {
+        return multipart;
     }
 }

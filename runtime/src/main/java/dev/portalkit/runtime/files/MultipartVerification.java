@@ -38,7 +38,7 @@ final class MultipartVerification {
         if (!settings.overwriteExisting() && access.exists(data.location())) {
             throw FilesException.existingFile(access.name(), data.location());
         }
-        return access.adapter().uploader().multipartStart(data);
+        return access.multipart().start(data);
     }
 
     MultipartData update(MultipartData data, int part, Upload content) {
@@ -74,12 +74,12 @@ final class MultipartVerification {
         };
         MeasuredUpload measured = new MeasuredUpload(named, limit, measuring::tooLarge, null,
                 part == 1 ? measuring.typeCheck() : null);
-        return measured.hand(() -> access.adapter().uploader().multipartUpdate(data, part, measured));
+        return measured.hand(() -> access.multipart().update(data, part, measured));
     }
 
     /** Completes the upload at the adapter and verifies what it assembled at {@code location}. */
     FileData complete(MultipartData data, Location location) {
-        FileData assembled = access.adapter().uploader().multipartComplete(data);
+        FileData assembled = access.multipart().complete(data);
         try {
             long size;
             String hash;

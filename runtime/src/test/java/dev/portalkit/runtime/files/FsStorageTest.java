@@ -174,12 +174,12 @@ class FsStorageTest {
         try (Stream<Location> all = storage.manager().scan()) {
             assertThat(all.map(Location::value)).containsExactly("kept.txt");
         }
-        var upload = storage.uploader().multipartStart(new dev.portalkit.api.files.MultipartData(new Location("m.txt"), 3, null, "", null));
-        storage.uploader().multipartUpdate(upload, 1, text("abc"));
+        var upload = storage.uploader().multipart().orElseThrow().start(new dev.portalkit.api.files.MultipartData(new Location("m.txt"), 3, null, "", null));
+        storage.uploader().multipart().orElseThrow().update(upload, 1, text("abc"));
         try (Stream<Location> all = storage.manager().scan()) {
             assertThat(all.map(Location::value)).as("parts are not files yet").containsExactly("kept.txt");
         }
-        storage.uploader().multipartAbort(upload);
+        storage.uploader().multipart().orElseThrow().abort(upload);
         try (Stream<Path> uploads = Files.list(dir.resolve("r/.portalkit/multipart"))) {
             assertThat(uploads).isEmpty();
         }

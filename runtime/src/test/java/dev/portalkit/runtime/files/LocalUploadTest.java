@@ -168,13 +168,13 @@ class LocalUploadTest {
             assertThat(Files.isSameFile(root.resolve("deep/er/linked.bin"), spooled.file())).as("linked, not copied").isTrue();
             storage.uploader().upload(new Location("streamed.txt"), dev.portalkit.api.files.Upload.of(
                     "hello".getBytes(StandardCharsets.UTF_8), "streamed.txt", "text/plain"), false);
-            var started = storage.uploader().multipartStart(new dev.portalkit.api.files.MultipartData(new Location("parts/whole.bin"),
+            var started = storage.uploader().multipart().orElseThrow().start(new dev.portalkit.api.files.MultipartData(new Location("parts/whole.bin"),
                     3, null, null, Map.of()));
-            var updated = storage.uploader().multipartUpdate(started, 1, dev.portalkit.api.files.Upload.of(
+            var updated = storage.uploader().multipart().orElseThrow().update(started, 1, dev.portalkit.api.files.Upload.of(
                     "abc".getBytes(StandardCharsets.UTF_8), "whole.bin", null));
             Path parts = root.resolve(dev.portalkit.runtime.files.fs.FsStorage.RESERVED).resolve("multipart");
             assertThat(mode(parts)).as("in-progress parts are nobody else's business").isEqualTo("rwx------");
-            storage.uploader().multipartComplete(updated);
+            storage.uploader().multipart().orElseThrow().complete(updated);
             for (String f : List.of("deep/er/linked.bin", "streamed.txt", "parts/whole.bin")) {
                 assertThat(mode(root.resolve(f))).as("%s of %s", f, storage).isEqualTo(file);
             }

@@ -15,6 +15,7 @@ import dev.portalkit.api.files.IFiles;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.OwnerGetter;
 import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
@@ -135,28 +136,38 @@ public class FilesTestPlugin implements PortalPlugin, IFiles, IAuthFunctions, IA
                 }
 
                 @Override
-                public MultipartData multipartStart(MultipartData data) {
-                    return inner.multipartStart(data);
-                }
+                public Optional<MultipartUploads> multipart() {
+                    return inner.multipart().map(parts -> new MultipartUploads() {
+                        @Override
+                        public MultipartData start(MultipartData data) {
+                            return parts.start(data);
+                        }
 
-                @Override
-                public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
-                    return inner.multipartUpdate(data, part, content);
-                }
+                        @Override
+                        public MultipartData update(MultipartData data, int part, Upload content) {
+                            return parts.update(data, part, content);
+                        }
 
-                @Override
-                public MultipartData multipartRefresh(MultipartData data) {
-                    return inner.multipartRefresh(data);
-                }
+                        @Override
+                        public long minPartSize() {
+                            return parts.minPartSize();
+                        }
 
-                @Override
-                public FileData multipartComplete(MultipartData data) {
-                    return tag(inner.multipartComplete(data));
-                }
+                        @Override
+                        public MultipartData refresh(MultipartData data) {
+                            return parts.refresh(data);
+                        }
 
-                @Override
-                public void multipartAbort(MultipartData data) {
-                    inner.multipartAbort(data);
+                        @Override
+                        public FileData complete(MultipartData data) {
+                            return tag(parts.complete(data));
+                        }
+
+                        @Override
+                        public void abort(MultipartData data) {
+                            parts.abort(data);
+                        }
+                    });
                 }
             };
         }

@@ -10,6 +10,7 @@ import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.LocationTransformer;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageFactory;
@@ -32,6 +33,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -85,7 +87,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
     }
 
     /** The minimal storage: one file per location in a temporary folder, streamed in and out. */
-    static final class MinimalStorage implements Storage, Uploader, StorageReader, Manager {
+    static final class MinimalStorage implements Storage, Uploader, StorageReader, Manager, MultipartUploads {
         private final StorageSettings settings;
         private final Path folder;
 
@@ -113,6 +115,11 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
         }
 
         @Override
+        public Optional<MultipartUploads> multipart() {
+            return Optional.of(this);
+        }
+
+        @Override
         public StorageReader reader() {
             return this;
         }
@@ -137,7 +144,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
         }
 
         @Override
-        public MultipartData multipartStart(MultipartData data) {
+        public MultipartData start(MultipartData data) {
             String id = UUID.randomUUID().toString();
             try {
                 Files.createDirectories(folder.resolve(".parts-" + id));
@@ -148,7 +155,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
         }
 
         @Override
-        public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+        public MultipartData update(MultipartData data, int part, Upload content) {
             try (InputStream in = content.open()) {
                 Files.copy(in, parts(data).resolve(Integer.toString(part)), StandardCopyOption.REPLACE_EXISTING);
                 return data;
@@ -159,7 +166,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
 
         /** Concatenates the parts and reports no hash: the host reads the file back to verify it. */
         @Override
-        public FileData multipartComplete(MultipartData data) {
+        public FileData complete(MultipartData data) {
             Path parts = parts(data);
             try (Stream<Path> list = Files.list(parts)) {
                 List<Path> sorted = list.sorted(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString()))).toList();
@@ -174,7 +181,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
                         Files.copy(p, out);
                     }
                 }
-                multipartAbort(data);
+                abort(data);
                 return new FileData(data.location(), Files.size(target), data.contentType(), "", "", Map.of());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -182,7 +189,7 @@ public class MinimalFilesPlugin implements PortalPlugin, IFiles {
         }
 
         @Override
-        public void multipartAbort(MultipartData data) {
+        public void abort(MultipartData data) {
             try (Stream<Path> list = Files.list(parts(data))) {
                 for (Path p : list.toList()) {
                     Files.delete(p);

@@ -24,6 +24,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import java.io.IOException;
@@ -43,7 +44,7 @@ import java.util.TreeMap;
  * made of the upload's id and the part number, committed as the block list at completion; the
  * upload's marker blob tells live uploads from completed or aborted ones.
  */
-final class AzureBlobMultipart {
+final class AzureBlobMultipart implements MultipartUploads {
     private static final String UPLOAD_ID = "upload_id";
 
     private final AzureBlobStorage storage;
@@ -56,7 +57,8 @@ final class AzureBlobMultipart {
         this.connection = storage.connection();
     }
 
-    MultipartData multipartStart(MultipartData data) {
+    @Override
+    public MultipartData start(MultipartData data) {
         storage.blobName(data.location());
         String id = randomToken();
         BlockBlobClient marker = storage.containerClient().getBlobClient(connection.prefix() + MULTIPART_MARKERS + id).getBlockBlobClient();
@@ -87,7 +89,8 @@ final class AzureBlobMultipart {
         }
     }
 
-    MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+    @Override
+    public MultipartData update(MultipartData data, int part, Upload content) {
         String id = uploadId(data);
         BlockBlobClient blob = storage.blockBlob(data.location());
         requireOpen(data, id);
@@ -131,7 +134,8 @@ final class AzureBlobMultipart {
         }
     }
 
-    FileData multipartComplete(MultipartData data) {
+    @Override
+    public FileData complete(MultipartData data) {
         String id = uploadId(data);
         BlockBlobClient blob = storage.blockBlob(data.location());
         requireOpen(data, id);
@@ -171,7 +175,8 @@ final class AzureBlobMultipart {
         return new FileData(data.location(), size, data.contentType(), "", "", Map.of());
     }
 
-    void multipartAbort(MultipartData data) {
+    @Override
+    public void abort(MultipartData data) {
         String id = uploadId(data);
         BlockBlobClient blob = storage.blockBlob(data.location());
         storage.call("abort the multipart upload of", data.location(), () -> marker(id).deleteIfExists());

@@ -14,7 +14,7 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
-import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -97,22 +98,7 @@ final class AzureBlobUploader implements Uploader {
     }
 
     @Override
-    public MultipartData multipartStart(MultipartData data) {
-        return multipart.multipartStart(data);
-    }
-
-    @Override
-    public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
-        return multipart.multipartUpdate(data, part, content);
-    }
-
-    @Override
-    public FileData multipartComplete(MultipartData data) {
-        return multipart.multipartComplete(data);
-    }
-
-    @Override
-    public void multipartAbort(MultipartData data) {
-        multipart.multipartAbort(data);
+    public Optional<MultipartUploads> multipart() {
+        return Optional.of(multipart);
     }
 }

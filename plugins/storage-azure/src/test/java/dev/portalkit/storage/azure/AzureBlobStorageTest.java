@@ -203,9 +203,9 @@ class AzureBlobStorageTest {
         for (int i = 0; i < content.length; i++) {
             content[i] = (byte) (i * 7 + i / 1000);
         }
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(new Location("big/data.bin"), content.length,
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(new Location("big/data.bin"), content.length,
                 "application/octet-stream", md5(content), Map.of()));
-        upload = storage.uploader().multipartUpdate(upload, 1, Upload.of(slice(content, 0, partSize), "p1", null));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 1, Upload.of(slice(content, 0, partSize), "p1", null));
         // Part 2's first attempt breaks off mid-stream (a client gone): it fails and leaves no usable block.
         MultipartData state = upload;
         InputStream broken = new InputStream() {
@@ -219,13 +219,13 @@ class AzureBlobStorageTest {
                 return 1;
             }
         };
-        assertThatThrownBy(() -> storage.uploader().multipartUpdate(state, 2, Upload.of(broken, "p2", null, partSize)))
+        assertThatThrownBy(() -> storage.uploader().multipart().orElseThrow().update(state, 2, Upload.of(broken, "p2", null, partSize)))
                 .isInstanceOf(PortalException.class);
         // Sent again, unsized (spooled to disk: larger than a block buffer), it replaces whatever was there.
-        upload = storage.uploader().multipartUpdate(upload, 2, Upload.of(new ByteArrayInputStream(slice(content, partSize, partSize)),
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 2, Upload.of(new ByteArrayInputStream(slice(content, partSize, partSize)),
                 "p2", null, -1));
-        upload = storage.uploader().multipartUpdate(upload, 3, Upload.of(slice(content, 2 * partSize, content.length - 2 * partSize), "p3", null));
-        FileData data = storage.uploader().multipartComplete(upload);
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 3, Upload.of(slice(content, 2 * partSize, content.length - 2 * partSize), "p3", null));
+        FileData data = storage.uploader().multipart().orElseThrow().complete(upload);
         assertThat(data.size()).isEqualTo(content.length);
         assertThat(data.hash()).isEqualTo(md5(content));
         try (InputStream in = storage.reader().stream(data)) {
@@ -241,7 +241,7 @@ class AzureBlobStorageTest {
             assertThat(all.map(Location::value)).containsExactly("big/data.bin");
         }
         MultipartData done = upload;
-        assertThatThrownBy(() -> storage.uploader().multipartUpdate(done, 1, Upload.of(new byte[1], "p", null)))
+        assertThatThrownBy(() -> storage.uploader().multipart().orElseThrow().update(done, 1, Upload.of(new byte[1], "p", null)))
                 .isInstanceOfSatisfying(FilesException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
         storage.close();
     }
@@ -249,16 +249,16 @@ class AzureBlobStorageTest {
     @Test
     void abortingAMultipartUploadDiscardsItsStagedBlocks() throws Exception {
         ManagedStorage storage = managed();
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(new Location("staged/abandoned.bin"), 8,
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(new Location("staged/abandoned.bin"), 8,
                 "application/octet-stream", "", Map.of()));
-        upload = storage.uploader().multipartUpdate(upload, 1, Upload.of(new byte[] {1, 2, 3, 4}, "p1", null));
-        upload = storage.uploader().multipartUpdate(upload, 2, Upload.of(new byte[] {5, 6, 7, 8}, "p2", null));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 1, Upload.of(new byte[] {1, 2, 3, 4}, "p1", null));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 2, Upload.of(new byte[] {5, 6, 7, 8}, "p2", null));
         BlobServiceClient admin = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
         var blob = admin.getBlobContainerClient(storage.settings().option("container")).getBlobClient("staged/abandoned.bin")
                 .getBlockBlobClient();
         assertThat(blob.listBlocks(BlockListType.UNCOMMITTED).getUncommittedBlocks()).hasSize(2);
 
-        storage.uploader().multipartAbort(upload);
+        storage.uploader().multipart().orElseThrow().abort(upload);
         // Nothing is left at the location: no committed blob, and no staged blocks .
         assertThat(blob.exists()).isFalse();
         List<com.azure.storage.blob.models.Block> left;
@@ -270,9 +270,9 @@ class AzureBlobStorageTest {
         }
         assertThat(left).as("staged blocks after the abort").isEmpty();
         MultipartData aborted = upload;
-        assertThatThrownBy(() -> storage.uploader().multipartComplete(aborted))
+        assertThatThrownBy(() -> storage.uploader().multipart().orElseThrow().complete(aborted))
                 .isInstanceOfSatisfying(FilesException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
-        storage.uploader().multipartAbort(upload); // again: nothing there, no error
+        storage.uploader().multipart().orElseThrow().abort(upload); // again: nothing there, no error
         try (Stream<Location> all = storage.manager().scan()) {
             assertThat(all).isEmpty();
         }
@@ -295,7 +295,7 @@ class AzureBlobStorageTest {
         }
         other.uploader().upload(new Location("f0001.txt"), text("other", "f.txt", null), false);
         // An open multipart upload keeps a marker under .portalkit/: it is not a file.
-        mine.uploader().multipartStart(new MultipartData(new Location("pending.bin"), 10, null, null, Map.of()));
+        mine.uploader().multipart().orElseThrow().start(new MultipartData(new Location("pending.bin"), 10, null, null, Map.of()));
         try (Stream<Location> all = mine.manager().scan()) {
             List<String> names = all.map(Location::value).toList();
             assertThat(names).hasSize(1_100).doesNotHaveDuplicates().first().isEqualTo("f0000.txt");

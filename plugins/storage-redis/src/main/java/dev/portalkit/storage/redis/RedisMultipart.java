@@ -6,6 +6,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.storage.redis.RedisStorage.Segment;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  * Multipart uploads to a {@code files:redis} storage: each part is a staged segment recorded in the
  * upload's state hash, and completion commits the parts in order as the file, writing no content.
  */
-final class RedisMultipart {
+final class RedisMultipart implements MultipartUploads {
     private static final String UPLOAD_ID = "upload_id";
 
     private final RedisStorage storage;
@@ -34,7 +35,8 @@ final class RedisMultipart {
         this.connection = storage.connection();
     }
 
-    MultipartData multipartStart(MultipartData data) {
+    @Override
+    public MultipartData start(MultipartData data) {
         storage.fileKey(data.location());
         String id = randomId();
         String key = storage.stateKey(id);
@@ -68,7 +70,8 @@ final class RedisMultipart {
         return state;
     }
 
-    MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+    @Override
+    public MultipartData update(MultipartData data, int part, Upload content) {
         String id = uploadId(data);
         Map<String, String> state = state(data, id, "upload part " + part + " of");
         if (!String.valueOf(connection.chunkSize()).equals(state.get("chunk_size"))) {
@@ -92,7 +95,8 @@ final class RedisMultipart {
         return data;
     }
 
-    FileData multipartComplete(MultipartData data) {
+    @Override
+    public FileData complete(MultipartData data) {
         String id = uploadId(data);
         Map<String, String> state = state(data, id, "complete the multipart upload of");
         TreeMap<Integer, Segment> parts = new TreeMap<>();
@@ -133,7 +137,8 @@ final class RedisMultipart {
         return new FileData(data.location(), size, type, "", "", Map.of());
     }
 
-    void multipartAbort(MultipartData data) {
+    @Override
+    public void abort(MultipartData data) {
         String id = uploadId(data);
         storage.fileKey(data.location());
         storage.redis("abort the multipart upload of", data.location(), j -> storage.script(j, RedisScripts.ABORT, List.of(storage.stateKey(id)),

@@ -180,14 +180,14 @@ class RedisStorageTest {
         ManagedStorage storage = storage();
         byte[] data = content(170_005);
         storage.uploader().upload(new Location("plain.bin"), Upload.of(data, "plain.bin", null), false);
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(new Location("parts.bin"), data.length, null,
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(new Location("parts.bin"), data.length, null,
                 md5(data), Map.of()));
         int[][] parts = {{0, 100_000}, {100_000, 70_000}, {170_000, 5}};
         for (int p = parts.length; p >= 1; p--) {
-            upload = storage.uploader().multipartUpdate(upload, p, Upload.of(Arrays.copyOfRange(data, parts[p - 1][0],
+            upload = storage.uploader().multipart().orElseThrow().update(upload, p, Upload.of(Arrays.copyOfRange(data, parts[p - 1][0],
                     parts[p - 1][0] + parts[p - 1][1]), "p", null));
         }
-        FileData assembled = storage.uploader().multipartComplete(upload);
+        FileData assembled = storage.uploader().multipart().orElseThrow().complete(upload);
         assertThat(assembled.hash()).isEqualTo(md5(data));
         long[][] ranges = {{0, 10}, {65_530, 65_542}, {99_990, 100_010}, {131_000, 131_100}, {169_990, 170_005}, {65_536, 131_072},
             {0, 170_005}, {170_004, 200_000}, {170_005, 170_006}};
@@ -214,20 +214,20 @@ class RedisStorageTest {
         ManagedStorage storage = storage();
         String prefix = prefix(storage);
         byte[] data = content(150_000);
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(new Location("m.bin"), data.length, null, "", Map.of()));
-        upload = storage.uploader().multipartUpdate(upload, 1, Upload.of(Arrays.copyOf(data, 100_000), "p1", null));
-        upload = storage.uploader().multipartUpdate(upload, 2, Upload.of(new byte[120_000], "p2", null));
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(new Location("m.bin"), data.length, null, "", Map.of()));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 1, Upload.of(Arrays.copyOf(data, 100_000), "p1", null));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 2, Upload.of(new byte[120_000], "p2", null));
         assertThat(keys(4, prefix + "/data/")).hasSize(2 + 2);
-        upload = storage.uploader().multipartUpdate(upload, 2, Upload.of(new ByteArrayInputStream(Arrays.copyOfRange(data, 100_000,
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 2, Upload.of(new ByteArrayInputStream(Arrays.copyOfRange(data, 100_000,
                 150_000)), "p2", null, -1));
         assertThat(keys(4, prefix + "/data/")).as("the first part 2 is gone").hasSize(2 + 1);
-        FileData done = storage.uploader().multipartComplete(upload);
+        FileData done = storage.uploader().multipart().orElseThrow().complete(upload);
         assertThat(read(storage.reader().stream(done))).isEqualTo(data);
         assertThat(keys(4, prefix + "/multipart/")).isEmpty();
 
-        MultipartData other = storage.uploader().multipartStart(new MultipartData(new Location("n.bin"), 10, null, "", Map.of()));
-        other = storage.uploader().multipartUpdate(other, 1, Upload.of(new byte[10], "p1", null));
-        storage.uploader().multipartAbort(other);
+        MultipartData other = storage.uploader().multipart().orElseThrow().start(new MultipartData(new Location("n.bin"), 10, null, "", Map.of()));
+        other = storage.uploader().multipart().orElseThrow().update(other, 1, Upload.of(new byte[10], "p1", null));
+        storage.uploader().multipart().orElseThrow().abort(other);
         assertThat(keys(4, prefix + "/multipart/")).isEmpty();
         assertThat(keys(4, prefix + "/data/")).hasSize(3);
         storage.close();
@@ -260,7 +260,7 @@ class RedisStorageTest {
             mine.uploader().upload(new Location(String.format("f%04d.txt", i)), Upload.of(new byte[] {1}, "f", null), false);
         }
         other.uploader().upload(new Location("f0001.txt"), Upload.of(new byte[] {2}, "f", null), false);
-        mine.uploader().multipartStart(new MultipartData(new Location("pending.bin"), 10, null, null, Map.of()));
+        mine.uploader().multipart().orElseThrow().start(new MultipartData(new Location("pending.bin"), 10, null, null, Map.of()));
         try (Stream<Location> all = mine.manager().scan()) {
             List<String> names = all.map(Location::value).sorted().toList();
             assertThat(names).hasSize(1_100).doesNotHaveDuplicates().startsWith("f0000.txt").endsWith("f1099.txt");

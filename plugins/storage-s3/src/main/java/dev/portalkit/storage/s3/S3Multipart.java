@@ -8,6 +8,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.s3.model.Part;
  * multipart upload, and the upload's bucket, id and the ETags of the parts received live in the
  * upload's {@code storageData}.
  */
-final class S3Multipart {
+final class S3Multipart implements MultipartUploads {
     /** storageData keys of a multipart upload: its id and the ETag of each part received, by part number. */
     static final String UPLOAD_ID = "upload_id";
     static final String PARTS = "parts";
@@ -52,7 +53,14 @@ final class S3Multipart {
         this.failures = storage.failures();
     }
 
-    MultipartData multipartStart(MultipartData data) {
+    /** S3 completes a multipart upload only when every part but the last has at least 5 MiB. */
+    @Override
+    public long minPartSize() {
+        return S3Options.MIN_PART_SIZE;
+    }
+
+    @Override
+    public MultipartData start(MultipartData data) {
         String key = storage.key(data.location());
         String bucket = buckets.forWrite();
         try {
@@ -68,7 +76,8 @@ final class S3Multipart {
         }
     }
 
-    MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+    @Override
+    public MultipartData update(MultipartData data, int part, Upload content) {
         String key = storage.key(data.location());
         String bucket = bucketOf(data);
         String uploadId = uploadId(data);
@@ -143,7 +152,8 @@ final class S3Multipart {
         }
     }
 
-    MultipartData multipartRefresh(MultipartData data) {
+    @Override
+    public MultipartData refresh(MultipartData data) {
         String bucket = bucketOf(data);
         String uploadId = uploadId(data);
         try {
@@ -159,7 +169,8 @@ final class S3Multipart {
         }
     }
 
-    FileData multipartComplete(MultipartData data) {
+    @Override
+    public FileData complete(MultipartData data) {
         String key = storage.key(data.location());
         String bucket = bucketOf(data);
         String uploadId = uploadId(data);
@@ -198,7 +209,8 @@ final class S3Multipart {
         return new FileData(data.location(), head.contentLength(), head.contentType(), "", "", storage.bucketData(bucket));
     }
 
-    void multipartAbort(MultipartData data) {
+    @Override
+    public void abort(MultipartData data) {
         String bucket = bucketOf(data);
         try {
             connection.client.abortMultipartUpload(a -> a.bucket(bucket).key(storage.key(data.location())).uploadId(uploadId(data)));

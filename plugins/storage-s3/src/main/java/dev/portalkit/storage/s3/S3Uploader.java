@@ -9,6 +9,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -56,12 +58,6 @@ final class S3Uploader implements Uploader {
         return EnumSet.of(Capability.CREATE, Capability.MULTIPART);
     }
 
-    /** S3 completes a multipart upload only when every part but the last has at least 5 MiB. */
-    @Override
-    public long multipartMinPartSize() {
-        return S3Options.MIN_PART_SIZE;
-    }
-
     @Override
     public FileData upload(Location location, Upload upload, boolean overwrite) {
         String key = storage.key(location);
@@ -87,7 +83,7 @@ final class S3Uploader implements Uploader {
                 }
                 size = declared;
             } else {
-                size = multipart(bucket, key, type, in, declared);
+                size = uploadInParts(bucket, key, type, in, declared);
             }
         } catch (IOException e) {
             throw FilesException.backend(settings.name(), what + " failed: cannot read the upload: " + e.getMessage(), e);
@@ -106,7 +102,7 @@ final class S3Uploader implements Uploader {
      * size. Two part buffers: while one part is sent (on the storage's part thread), the next is
      * read from the upload, so reading (and the host's hashing) overlaps the network.
      */
-    private long multipart(String bucket, String key, String type, InputStream in, long declared) throws IOException {
+    private long uploadInParts(String bucket, String key, String type, InputStream in, long declared) throws IOException {
         long partSize = declared > 0 ? Math.max(options.partSize(), -Math.floorDiv(-declared, MultipartData.MAX_PARTS))
                 : options.partSize();
         if (partSize > S3Options.MAX_PUT_SIZE) {
@@ -188,27 +184,7 @@ final class S3Uploader implements Uploader {
     }
 
     @Override
-    public MultipartData multipartStart(MultipartData data) {
-        return multipart.multipartStart(data);
-    }
-
-    @Override
-    public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
-        return multipart.multipartUpdate(data, part, content);
-    }
-
-    @Override
-    public MultipartData multipartRefresh(MultipartData data) {
-        return multipart.multipartRefresh(data);
-    }
-
-    @Override
-    public FileData multipartComplete(MultipartData data) {
-        return multipart.multipartComplete(data);
-    }
-
-    @Override
-    public void multipartAbort(MultipartData data) {
-        multipart.multipartAbort(data);
+    public Optional<MultipartUploads> multipart() {
+        return Optional.of(multipart);
     }
 }

@@ -94,11 +94,11 @@ class S3PluginJarIT {
 
                 byte[] big = new byte[6 * 1024 * 1024];
                 new Random(1).nextBytes(big);
-                MultipartData upload = cloud.uploader().multipartStart(new MultipartData(new Location("big.bin"), big.length + 3L,
+                MultipartData upload = cloud.uploader().multipart().orElseThrow().start(new MultipartData(new Location("big.bin"), big.length + 3L,
                         null, "", Map.of()));
-                upload = cloud.uploader().multipartUpdate(upload, 1, Upload.of(big, "p1", null));
-                upload = cloud.uploader().multipartUpdate(upload, 2, Upload.of(new byte[] {1, 2, 3}, "p2", null));
-                assertThat(cloud.uploader().multipartComplete(upload).size()).isEqualTo(big.length + 3L);
+                upload = cloud.uploader().multipart().orElseThrow().update(upload, 1, Upload.of(big, "p1", null));
+                upload = cloud.uploader().multipart().orElseThrow().update(upload, 2, Upload.of(new byte[] {1, 2, 3}, "p2", null));
+                assertThat(cloud.uploader().multipart().orElseThrow().complete(upload).size()).isEqualTo(big.length + 3L);
                 try (Stream<Location> all = cloud.manager().scan()) {
                     assertThat(all.map(Location::value)).containsExactly("big.bin", "hello.txt");
                 }

@@ -170,10 +170,10 @@ class S3StorageTest extends S3Fixture {
         int partSize = 5 * 1024 * 1024;
         byte[] content = new byte[partSize * 3 + 12345];
         new Random(7).nextBytes(content);
-        MultipartData upload = storage.uploader().multipartStart(new MultipartData(new Location("big/parts.bin"), content.length,
+        MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(new Location("big/parts.bin"), content.length,
                 "application/octet-stream", md5(content), Map.of()));
         assertThat(upload.storageData()).containsKeys("bucket", "upload_id");
-        upload = storage.uploader().multipartUpdate(upload, 1, slice(content, 0, partSize));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 1, slice(content, 0, partSize));
         // Part 2 fails half-way (the client's connection breaks) ...
         MultipartData state = upload;
         Upload broken = Upload.of("part2", "application/octet-stream", partSize, () -> new InputStream() {
@@ -187,14 +187,14 @@ class S3StorageTest extends S3Fixture {
                 return 0;
             }
         });
-        assertThatThrownBy(() -> storage.uploader().multipartUpdate(state, 2, broken)).isInstanceOf(PortalException.class);
+        assertThatThrownBy(() -> storage.uploader().multipart().orElseThrow().update(state, 2, broken)).isInstanceOf(PortalException.class);
         // ... and is sent again; the others arrive out of order.
-        upload = storage.uploader().multipartUpdate(upload, 4, slice(content, partSize * 3, content.length));
-        upload = storage.uploader().multipartUpdate(upload, 2, slice(content, partSize, partSize * 2));
-        upload = storage.uploader().multipartUpdate(upload, 3, slice(content, partSize * 2, partSize * 3));
-        assertThat(storage.uploader().multipartRefresh(upload).storageData().get("parts")).asInstanceOf(
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 4, slice(content, partSize * 3, content.length));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 2, slice(content, partSize, partSize * 2));
+        upload = storage.uploader().multipart().orElseThrow().update(upload, 3, slice(content, partSize * 2, partSize * 3));
+        assertThat(storage.uploader().multipart().orElseThrow().refresh(upload).storageData().get("parts")).asInstanceOf(
                 org.assertj.core.api.InstanceOfAssertFactories.MAP).containsOnlyKeys("1", "2", "3", "4");
-        FileData data = storage.uploader().multipartComplete(upload);
+        FileData data = storage.uploader().multipart().orElseThrow().complete(upload);
         assertThat(data.size()).isEqualTo(content.length);
         assertThat(data.hash()).as("the host's hash, not the multipart ETag").isEqualTo(md5(content));
         assertThat(read(storage.reader().stream(data))).isEqualTo(content);

@@ -13,6 +13,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
 import dev.portalkit.runtime.files.Hashing;
@@ -28,6 +29,7 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -36,7 +38,7 @@ import java.util.UUID;
  * Writes files of a {@link DbStorage}: whole uploads and multipart uploads (parts in their own
  * table, joined into one row at completion).
  */
-final class DbUploader implements Uploader {
+final class DbUploader implements Uploader, MultipartUploads {
     private final DbRows db;
 
     DbUploader(DbRows db) {
@@ -64,8 +66,14 @@ final class DbUploader implements Uploader {
         return new FileData(location, size, upload.contentType(), "", "", Map.of());
     }
 
+    /** The multipart uploads are this class's own. */
     @Override
-    public MultipartData multipartStart(MultipartData data) {
+    public Optional<MultipartUploads> multipart() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public MultipartData start(MultipartData data) {
         String id = UUID.randomUUID().toString();
         Object[] key = db.file(data.location());
         db.inTransaction("cannot start a multipart upload of " + data.location(), c -> {
@@ -80,7 +88,7 @@ final class DbUploader implements Uploader {
     }
 
     @Override
-    public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+    public MultipartData update(MultipartData data, int part, Upload content) {
         String id = uploadId(data);
         db.inTransaction("cannot store part " + part + " of " + data.location(), c -> {
             requireUpload(c, data, id);
@@ -90,11 +98,11 @@ final class DbUploader implements Uploader {
                 return db.column().insert(c, PARTS, PART_KEY, key, in);
             }
         });
-        return multipartRefresh(data);
+        return refresh(data);
     }
 
     @Override
-    public MultipartData multipartRefresh(MultipartData data) {
+    public MultipartData refresh(MultipartData data) {
         String id = uploadId(data);
         Map<Integer, Long> parts = db.inTransaction("cannot read the parts of " + data.location(), c -> {
             requireUpload(c, data, id);
@@ -108,7 +116,7 @@ final class DbUploader implements Uploader {
     }
 
     @Override
-    public FileData multipartComplete(MultipartData data) {
+    public FileData complete(MultipartData data) {
         String id = uploadId(data);
         Object[] target = db.file(data.location());
         MessageDigest digest = Hashing.digest(db.settings().hashingAlgorithm());
@@ -158,7 +166,7 @@ final class DbUploader implements Uploader {
     }
 
     @Override
-    public void multipartAbort(MultipartData data) {
+    public void abort(MultipartData data) {
         String id = uploadId(data);
         db.inTransaction("cannot abort the multipart upload of " + data.location(), c -> {
             db.column().delete(c, PARTS, UPLOAD_KEY, new Object[] {db.name(), id});

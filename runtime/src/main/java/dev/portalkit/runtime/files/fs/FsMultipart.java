@@ -4,6 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.files.Hashing;
 import dev.portalkit.runtime.files.Streams;
@@ -26,14 +27,15 @@ import java.util.stream.Stream;
  * Multipart uploads of an {@link FsStorage}: parts are files in {@code <path>/.portalkit/multipart/<upload id>/},
  * concatenated and published at completion.
  */
-final class FsMultipart {
+final class FsMultipart implements MultipartUploads {
     private final FsPaths paths;
 
     FsMultipart(FsPaths paths) {
         this.paths = paths;
     }
 
-    MultipartData multipartStart(MultipartData data) {
+    @Override
+    public MultipartData start(MultipartData data) {
         paths.resolve(data.location());
         String id = UUID.randomUUID().toString();
         try {
@@ -44,7 +46,8 @@ final class FsMultipart {
         return data.withStorageData(Map.of("upload_id", id, "parts", Map.of()));
     }
 
-    MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+    @Override
+    public MultipartData update(MultipartData data, int part, Upload content) {
         Path dir = partsFolder(data);
         Path temp = null;
         try {
@@ -53,7 +56,7 @@ final class FsMultipart {
                 Streams.copy(in, out, null);
             }
             Files.move(temp, dir.resolve(Integer.toString(part)), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return multipartRefresh(data);
+            return refresh(data);
         } catch (IOException e) {
             FsPaths.deleteQuietly(temp, e);
             throw paths.failure("cannot store part " + part + " of", data.location(), e);
@@ -63,7 +66,8 @@ final class FsMultipart {
         }
     }
 
-    MultipartData multipartRefresh(MultipartData data) {
+    @Override
+    public MultipartData refresh(MultipartData data) {
         Map<String, Object> parts = new LinkedHashMap<>();
         parts(partsFolder(data)).forEach((n, p) -> {
             try {
@@ -77,7 +81,8 @@ final class FsMultipart {
         return data.withStorageData(state);
     }
 
-    FileData multipartComplete(MultipartData data) {
+    @Override
+    public FileData complete(MultipartData data) {
         Path dir = partsFolder(data);
         Map<Integer, Path> parts = parts(dir);
         if (parts.isEmpty()) {
@@ -118,7 +123,8 @@ final class FsMultipart {
         }
     }
 
-    void multipartAbort(MultipartData data) {
+    @Override
+    public void abort(MultipartData data) {
         try {
             FsPaths.deleteTree(partsFolder(data));
         } catch (IOException e) {

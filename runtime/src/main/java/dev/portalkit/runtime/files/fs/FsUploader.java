@@ -4,7 +4,7 @@ import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
-import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Writes whole files to an {@link FsStorage}'s folder and hands multipart uploads to {@link FsMultipart}. */
@@ -49,27 +50,7 @@ final class FsUploader implements Uploader {
     }
 
     @Override
-    public MultipartData multipartStart(MultipartData data) {
-        return multipart.multipartStart(data);
-    }
-
-    @Override
-    public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
-        return multipart.multipartUpdate(data, part, content);
-    }
-
-    @Override
-    public MultipartData multipartRefresh(MultipartData data) {
-        return multipart.multipartRefresh(data);
-    }
-
-    @Override
-    public FileData multipartComplete(MultipartData data) {
-        return multipart.multipartComplete(data);
-    }
-
-    @Override
-    public void multipartAbort(MultipartData data) {
-        multipart.multipartAbort(data);
+    public Optional<MultipartUploads> multipart() {
+        return Optional.of(multipart);
     }
 }

@@ -8,6 +8,7 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
@@ -153,7 +154,7 @@ public class MemoryStorage implements Storage {
         return new FileData(location, content.size(), contentType, Hashing.hex(digest), settings.hashingAlgorithm(), Map.of());
     }
 
-    private final class MemoryUploader implements Uploader {
+    private final class MemoryUploader implements Uploader, MultipartUploads {
         @Override
         public Set<Capability> capabilities() {
             return WRITES;
@@ -171,7 +172,12 @@ public class MemoryStorage implements Storage {
         }
 
         @Override
-        public MultipartData multipartStart(MultipartData data) {
+        public Optional<MultipartUploads> multipart() {
+            return Optional.of(this);
+        }
+
+        @Override
+        public MultipartData start(MultipartData data) {
             key(data.location());
             String id = UUID.randomUUID().toString();
             uploads.put(id, new ConcurrentHashMap<>());
@@ -179,13 +185,13 @@ public class MemoryStorage implements Storage {
         }
 
         @Override
-        public MultipartData multipartUpdate(MultipartData data, int part, Upload content) {
+        public MultipartData update(MultipartData data, int part, Upload content) {
             parts(data).put(part, read(content));
-            return multipartRefresh(data);
+            return refresh(data);
         }
 
         @Override
-        public MultipartData multipartRefresh(MultipartData data) {
+        public MultipartData refresh(MultipartData data) {
             Map<String, Object> parts = new LinkedHashMap<>();
             new TreeMap<>(parts(data)).forEach((n, c) -> parts.put(Integer.toString(n), c.size()));
             Map<String, Object> state = new LinkedHashMap<>(data.storageData());
@@ -194,7 +200,7 @@ public class MemoryStorage implements Storage {
         }
 
         @Override
-        public FileData multipartComplete(MultipartData data) {
+        public FileData complete(MultipartData data) {
             Map<Integer, Content> parts = new TreeMap<>(parts(data));
             if (parts.isEmpty()) {
                 throw new FilesException(ErrorKind.BAD_REQUEST, "multipart upload of " + data.location() + " has no parts");
@@ -214,7 +220,7 @@ public class MemoryStorage implements Storage {
         }
 
         @Override
-        public void multipartAbort(MultipartData data) {
+        public void abort(MultipartData data) {
             Object id = data.storageData().get("upload_id");
             if (id != null) {
                 uploads.remove(id.toString());

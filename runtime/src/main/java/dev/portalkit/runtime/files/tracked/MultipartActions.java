@@ -10,9 +10,11 @@ import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.Json;
@@ -107,7 +109,7 @@ final class MultipartActions {
         }
         MultipartData started;
         try {
-            started = storage.uploader().multipartStart(new MultipartData(location, size, contentType, (String) valid.get("hash"), Map.of()));
+            started = multipart(storage).start(new MultipartData(location, size, contentType, (String) valid.get("hash"), Map.of()));
         } catch (PortalException e) {
             throw FieldFailure.on(switch (e.kind()) {
                 case TOO_LARGE -> "size";
@@ -115,7 +117,7 @@ final class MultipartActions {
                 default -> "storage";
             }, e);
         }
-        api.host().onRollback(() -> storage.uploader().multipartAbort(started));
+        api.host().onRollback(() -> multipart(storage).abort(started));
         MultipartRecord m = new MultipartRecord();
         m.id = UUID.randomUUID().toString();
         m.storage = storageName;
@@ -148,7 +150,7 @@ final class MultipartActions {
         }
         MultipartRecord m = store.requireMultipart(valid, "id");
         ManagedStorage storage = api.storage(m.storage, "id");
-        long minPart = storage.uploader().multipartMinPartSize();
+        long minPart = storage.uploader().multipart().map(MultipartUploads::minPartSize).orElse(1L);
         long maxParts = maxParts(m.size, minPart);
         if (part > maxParts) {
             throw ValidationException.of("part", "An upload of " + m.size + " bytes has at most " + maxParts + " part(s)"
@@ -163,7 +165,7 @@ final class MultipartActions {
         PartBudget counted = new PartBudget(upload, part, m, left);
         MultipartData updated;
         try {
-            updated = storage.uploader().multipartUpdate(data(m), part, counted);
+            updated = multipart(storage).update(data(m), part, counted);
         } catch (RuntimeException e) {
             if (counted.refusal != null) {
                 throw counted.refusal;
@@ -314,7 +316,7 @@ final class MultipartActions {
         ManagedStorage storage = api.storage(m.storage, "id");
         MultipartData refreshed;
         try {
-            refreshed = storage.uploader().multipartRefresh(data(m));
+            refreshed = multipart(storage).refresh(data(m));
         } catch (PortalException e) {
             throw FieldFailure.on("id", e);
         }
@@ -350,7 +352,7 @@ final class MultipartActions {
         }
         FileData done;
         try {
-            done = storage.uploader().multipartComplete(data(m));
+            done = multipart(storage).complete(data(m));
         } catch (PortalException e) {
             throw FieldFailure.on(switch (e.kind()) {
                 case CONFLICT -> "hash";
@@ -383,7 +385,7 @@ final class MultipartActions {
     static void abortAtBackend(FileApi api, MultipartRecord m) {
         if (api.host().storages().configured().containsKey(m.storage)) {
             try {
-                api.storage(m.storage, "id").uploader().multipartAbort(data(m));
+                multipart(api.storage(m.storage, "id")).abort(data(m));
             } catch (PortalException e) {
                 if (e.kind() != ErrorKind.NOT_FOUND) {
                     throw e;
@@ -399,6 +401,11 @@ final class MultipartActions {
         } catch (EntityNotFoundException e) {
             throw new FieldFailure(ErrorKind.NOT_FOUND, "id", "Multipart upload not found: " + m.id + " (completed or aborted meanwhile)", e);
         }
+    }
+
+    /** The storage's multipart uploads; UNSUPPORTED when it does not offer them (any more). */
+    private static MultipartUploads multipart(ManagedStorage storage) {
+        return storage.uploader().multipart().orElseThrow(() -> FilesException.unsupported(storage.name(), Capability.MULTIPART));
     }
 
     private static MultipartData data(MultipartRecord m) {

@@ -49,7 +49,7 @@ class MultipartCleanupTest extends FileApiTestBase {
         MultipartData data = new MultipartData(new Location((String) upload.get("location")), 10, "text/plain", "",
                 (Map<String, Object>) upload.get("storage_data"));
         try {
-            storage((String) upload.get("storage")).uploader().multipartRefresh(data);
+            storage((String) upload.get("storage")).uploader().multipart().orElseThrow().refresh(data);
         } catch (PortalException e) {
             assertThat(e.kind()).as(e.getMessage()).isEqualTo(ErrorKind.NOT_FOUND);
             return false;
