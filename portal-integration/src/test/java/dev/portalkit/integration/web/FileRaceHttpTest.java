@@ -12,7 +12,7 @@ import dev.portalkit.integration.testing.HttpPortal;
 import dev.portalkit.integration.testing.HttpPortal.Account;
 import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.files.FilesPlugin;
-import dev.portalkit.runtime.files.ManagedStorageImpl;
+import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import dev.portalkit.runtime.files.fs.FsStorage;
 import dev.portalkit.runtime.files.tracked.FileApiConfig;
 import dev.portalkit.runtime.task.TaskRecord;

@@ -5,7 +5,7 @@ import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.PortalContainer;
 import dev.portalkit.runtime.files.FilesPlugin;
-import dev.portalkit.runtime.files.StorageRegistry;
+import dev.portalkit.runtime.files.registry.StorageRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.PortalContainer;
 import dev.portalkit.runtime.files.FilesPlugin;
-import dev.portalkit.runtime.files.ManagedStorageImpl;
+import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

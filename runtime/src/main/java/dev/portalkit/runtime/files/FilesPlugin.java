@@ -1,5 +1,10 @@
 package dev.portalkit.runtime.files;
 
+import dev.portalkit.runtime.files.registry.BuiltInTransformers;
+import dev.portalkit.runtime.files.registry.StorageOptions;
+import dev.portalkit.runtime.files.registry.StorageRegistry;
+import dev.portalkit.runtime.files.registry.StorageRoles;
+import dev.portalkit.runtime.files.registry.Storages;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.Action;

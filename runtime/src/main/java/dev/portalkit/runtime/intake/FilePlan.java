@@ -1,6 +1,6 @@
 package dev.portalkit.runtime.intake;
 
-import dev.portalkit.runtime.files.UploadPipe;
+import dev.portalkit.runtime.files.managed.UploadPipe;
 import java.nio.file.Path;
 import java.util.Optional;
 

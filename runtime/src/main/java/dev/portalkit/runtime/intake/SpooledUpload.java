@@ -1,8 +1,8 @@
 package dev.portalkit.runtime.intake;
 
-import dev.portalkit.runtime.files.Hashing;
-import dev.portalkit.runtime.files.LocalUpload;
-import dev.portalkit.runtime.files.UploadPipe;
+import dev.portalkit.runtime.files.content.Hashing;
+import dev.portalkit.runtime.files.managed.LocalUpload;
+import dev.portalkit.runtime.files.managed.UploadPipe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -31,7 +31,7 @@ public interface UploadTarget {
 
     /**
      * Where a part in {@code field} is likely to go (a field sent later may still change it), for
-     * piping it into that storage while it arrives (see {@link dev.portalkit.runtime.files.UploadPipe}:
+     * piping it into that storage while it arrives (see {@link dev.portalkit.runtime.files.managed.UploadPipe}:
      * a wrong guess costs only the pipe); empty: never piped.
      */
     default Optional<Destination> predicted(String field, String filename, Map<String, Object> fields) {

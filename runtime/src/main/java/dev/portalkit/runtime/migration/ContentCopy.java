@@ -7,7 +7,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
-import dev.portalkit.runtime.files.Hashing;
+import dev.portalkit.runtime.files.content.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

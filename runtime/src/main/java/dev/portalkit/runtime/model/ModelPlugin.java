@@ -17,7 +17,7 @@ import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.runtime.db.Transactions;
-import dev.portalkit.runtime.files.StorageRoles;
+import dev.portalkit.runtime.files.registry.StorageRoles;
 import dev.portalkit.runtime.intake.IUploadTargets;
 import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.uploader.EntityUploads;

@@ -7,7 +7,7 @@ import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.files.IUploader;
 import dev.portalkit.api.files.Upload;
-import dev.portalkit.runtime.files.ContentTypes;
+import dev.portalkit.runtime.files.content.ContentTypes;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import java.time.Instant;
 import java.util.LinkedHashMap;

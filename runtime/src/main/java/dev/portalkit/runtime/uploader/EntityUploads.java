@@ -6,7 +6,7 @@ import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.FilesPlugin;
-import dev.portalkit.runtime.files.StorageRoles;
+import dev.portalkit.runtime.files.registry.StorageRoles;
 import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.plugin.PluginSet;
 import java.net.URLEncoder;

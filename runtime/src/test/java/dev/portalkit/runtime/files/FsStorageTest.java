@@ -3,6 +3,7 @@ package dev.portalkit.runtime.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.Capability;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.portalkit.runtime.files.content.ContentTypes;
+import dev.portalkit.runtime.files.content.Hashing;
+import dev.portalkit.runtime.files.managed.LocalUpload;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.FileData;

@@ -2,6 +2,8 @@ package dev.portalkit.runtime.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portalkit.runtime.files.content.LocationRules;
+import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.portalkit.api.ErrorKind;

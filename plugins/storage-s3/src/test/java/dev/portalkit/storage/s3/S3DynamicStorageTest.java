@@ -10,7 +10,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
-import dev.portalkit.runtime.files.ManagedStorageImpl;
+import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import dev.portalkit.runtime.testing.MutableClock;
 import dev.portalkit.storage.s3.testing.S3Fixture;
 import java.io.IOException;

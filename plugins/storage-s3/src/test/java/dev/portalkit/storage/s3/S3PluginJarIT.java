@@ -10,7 +10,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.MultipartData;
 import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
-import dev.portalkit.runtime.files.ManagedStorageImpl;
+import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import dev.portalkit.runtime.testing.CliRun;
 import dev.portalkit.runtime.testing.PluginJarContract;
 import dev.portalkit.testservers.S3ProxyServer;

@@ -44,7 +44,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
-import software.amazon.awssdk.services.s3.model.CORSRule;
 
 /** files:s3 beyond the contract: links, delivery modes, multipart, buckets, paging, faults, secrets. */
 class S3StorageTest extends S3Fixture {
@@ -249,7 +248,7 @@ class S3StorageTest extends S3Fixture {
             open(options);
             assertThat(client.getBucketVersioning(v -> v.bucket(existing)).status()).isNull();
             assertThat(versioned.subresources().policy(existing)).isEmpty();
-            assertThat(((dev.portalkit.runtime.files.ManagedStorageImpl) storage).adapterAs(dev.portalkit.api.files.ContainerManagement.class)
+            assertThat(((dev.portalkit.runtime.files.managed.ManagedStorageImpl) storage).adapterAs(dev.portalkit.api.files.ContainerManagement.class)
                     .orElseThrow().createContainer()).as("it exists now").isFalse();
         }
     }

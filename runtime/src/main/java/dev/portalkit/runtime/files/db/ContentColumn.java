@@ -1,6 +1,6 @@
 package dev.portalkit.runtime.files.db;
 
-import dev.portalkit.runtime.files.Streams;
+import dev.portalkit.runtime.files.content.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Blob;

@@ -4,7 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.StorageSettings;
-import dev.portalkit.runtime.files.LocationRules;
+import dev.portalkit.runtime.files.content.LocationRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;

@@ -16,7 +16,7 @@ import dev.portalkit.api.files.MultipartData;
 import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
-import dev.portalkit.runtime.files.Hashing;
+import dev.portalkit.runtime.files.content.Hashing;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.security.DigestInputStream;

@@ -9,7 +9,7 @@ import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.files.FilesPlugin;
-import dev.portalkit.runtime.files.LocationRules;
+import dev.portalkit.runtime.files.content.LocationRules;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;

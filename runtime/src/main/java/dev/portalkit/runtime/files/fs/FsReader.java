@@ -3,7 +3,7 @@ package dev.portalkit.runtime.files.fs;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.StorageReader;
-import dev.portalkit.runtime.files.Streams;
+import dev.portalkit.runtime.files.content.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -9,7 +9,7 @@ import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Uploader;
-import dev.portalkit.runtime.files.LocalFileAdopter;
+import dev.portalkit.runtime.files.managed.LocalFileAdopter;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import dev.portalkit.api.task.TaskHandler;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.files.FileLinks;
-import dev.portalkit.runtime.files.Storages;
+import dev.portalkit.runtime.files.registry.Storages;
 import dev.portalkit.runtime.files.download.DownloadableFile;
 import jakarta.persistence.EntityManager;
 import java.util.LinkedHashMap;

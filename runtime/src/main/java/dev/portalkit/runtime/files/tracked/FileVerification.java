@@ -3,7 +3,7 @@ package dev.portalkit.runtime.files.tracked;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.files.ManagedStorage;
-import dev.portalkit.runtime.files.StorageOverlaps;
+import dev.portalkit.runtime.files.registry.StorageOverlaps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

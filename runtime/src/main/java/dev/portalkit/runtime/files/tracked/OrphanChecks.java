@@ -6,7 +6,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FileStat;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
-import dev.portalkit.runtime.files.StorageOverlaps;
+import dev.portalkit.runtime.files.registry.StorageOverlaps;
 import dev.portalkit.runtime.files.tracked.FileVerification.Kind;
 import java.time.Duration;
 import java.time.Instant;

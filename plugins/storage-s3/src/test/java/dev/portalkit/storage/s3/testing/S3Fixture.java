@@ -5,7 +5,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.runtime.files.FilesPlugin;
-import dev.portalkit.runtime.files.ManagedStorageImpl;
+import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import dev.portalkit.runtime.testing.TestPortal;
 import dev.portalkit.testservers.S3ProxyServer;
 import java.io.IOException;
