@@ -4,7 +4,7 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
 import dev.portalkit.runtime.files.download.DownloadRequest;
-import dev.portalkit.runtime.files.download.Downloads;
+import dev.portalkit.runtime.files.Downloads;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;

@@ -4,7 +4,7 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.integration.web.ApiResponses.ApiError;
 import dev.portalkit.runtime.files.download.DownloadRequest;
 import dev.portalkit.runtime.files.download.DownloadResponse;
-import dev.portalkit.runtime.files.download.Downloads;
+import dev.portalkit.runtime.files.Downloads;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.annotation.WebServlet;

@@ -26,7 +26,7 @@ class FilesFacadeBoundaryTest {
             "dev.portalkit.runtime.intake.UploadIntake",
             "dev.portalkit.runtime.intake.FileParts",
             "dev.portalkit.runtime.intake.IncomingFile",
-            "dev.portalkit.runtime.files.download.Downloads",
+            "dev.portalkit.runtime.files.Downloads",
             "dev.portalkit.runtime.files.download.DownloadRequest",
             "dev.portalkit.runtime.files.download.DownloadResponse");
     private static final Pattern FILES_IMPORT = Pattern.compile(

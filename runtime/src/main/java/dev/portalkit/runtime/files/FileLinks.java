@@ -13,8 +13,8 @@ import java.util.Map;
  * <p>{@code files_file_link} first asks the storage ({@code StorageReader.publicLink},
  * {@code temporalLink}, {@code permanentLink}, {@code oneTimeLink}, when the storage has the
  * capability) and only otherwise calls {@link #link}. The files plugin uses the CDI bean of this
- * type with the highest {@link #priority()}: {@link SignedFileLinks} (priority 0: signed and
- * one-time links to the portal's own download routes) unless a plugin's bean has a higher one.
+ * type with the highest {@link #priority()} above 0, else its own {@code download.SignedFileLinks}
+ * (signed and one-time links to the portal's own download routes).
  *
  * <p>Permission to link the file has been checked before {@link #link} is called (the caller may
  * {@code show} the file), so implementations make the URL. A link should stop working when the
@@ -45,7 +45,7 @@ public interface FileLinks {
         }
     }
 
-    /** Higher wins among the beans of this type; the built-in {@link SignedFileLinks} has 0. */
+    /** Higher wins among the beans of this type; above 0 replaces the portal's own {@code SignedFileLinks}. */
     default int priority() {
         return 0;
     }

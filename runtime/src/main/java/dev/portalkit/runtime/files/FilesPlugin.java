@@ -36,6 +36,7 @@ import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.files.db.DbStorageFactory;
 import dev.portalkit.runtime.files.download.DownloadConfig;
 import dev.portalkit.runtime.files.download.FileDownloads;
+import dev.portalkit.runtime.files.download.SignedFileLinks;
 import dev.portalkit.runtime.files.download.DownloadLinks;
 import dev.portalkit.runtime.files.fs.FsStorageFactory;
 import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
@@ -79,7 +80,7 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Portal.Subsystem, IActions,
         IAuthFunctions, IValidators, ITasks, IUploadTargets {
-    public static final String DEFAULT_STORAGE = "portal.files.default_storage";
+    public static final String DEFAULT_STORAGE = StorageRegistry.DEFAULT_STORAGE;
     public static final String OPEN_STORAGES = "portal.files.open_storages";
     /** {@link #OPEN_STORAGES} value that opens no storage (commands that open the one they need themselves). */
     public static final String OPEN_NONE = "-";
@@ -225,7 +226,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
         return api;
     }
 
-    /** The {@link FileLinks} bean with the highest priority (the download layer's, else the refusing default). */
+    /** The {@link FileLinks} bean with the highest priority above 0, else the portal's own {@link SignedFileLinks}. */
     public FileLinks links() {
         FileLinks chosen = links;
         if (chosen == null) {
@@ -233,7 +234,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             if (fileLinks != null) {
                 fileLinks.forEach(all::add);
             }
-            chosen = all.stream().max(Comparator.comparingInt(FileLinks::priority)).orElseGet(SignedFileLinks::new);
+            chosen = all.stream().max(Comparator.comparingInt(FileLinks::priority)).filter(l -> l.priority() > 0)
+                    .orElseGet(() -> new SignedFileLinks(this::downloadLinks, this::storages));
             links = chosen;
         }
         return chosen;

@@ -8,7 +8,7 @@ import dev.portalkit.runtime.files.content.ContentTypes;
 import dev.portalkit.runtime.files.content.Hashing;
 import dev.portalkit.runtime.files.content.OverlappedDigest;
 import dev.portalkit.runtime.files.managed.UploadPipe;
-import dev.portalkit.runtime.files.tracked.FieldFailure;
+import dev.portalkit.runtime.action.FieldFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

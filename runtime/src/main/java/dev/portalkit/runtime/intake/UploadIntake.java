@@ -12,7 +12,7 @@ import dev.portalkit.runtime.action.ActionRegistry;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import dev.portalkit.runtime.files.registry.Storages;
-import dev.portalkit.runtime.files.tracked.FieldFailure;
+import dev.portalkit.runtime.action.FieldFailure;
 import dev.portalkit.runtime.plugin.PluginSet;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -11,7 +11,7 @@ import dev.portalkit.runtime.files.content.FileNames;
 import dev.portalkit.runtime.files.managed.LocalUpload;
 import dev.portalkit.runtime.files.registry.StorageRoles;
 import dev.portalkit.runtime.files.registry.Storages;
-import dev.portalkit.runtime.files.tracked.FieldFailure;
+import dev.portalkit.runtime.action.FieldFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -33,6 +33,8 @@ public final class StorageRegistry {
     public record Adapter(StorageFactory factory, String plugin) {
     }
 
+    /** The option naming the storage used when a caller names none. */
+    public static final String DEFAULT_STORAGE = "portal.files.default_storage";
     /** The name of the storage made when none is configured. */
     public static final String IMPLICIT_STORAGE = "default";
     /** The location transformers of the default storage when none are configured: unguessable, per-file locations. */

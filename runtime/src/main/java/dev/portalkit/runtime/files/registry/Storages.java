@@ -1,6 +1,5 @@
 package dev.portalkit.runtime.files.registry;
 
-import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.FilesException;
@@ -53,7 +52,7 @@ public final class Storages implements AutoCloseable {
      */
     public void requireUploads(String field) {
         if (!uploadsEnabled) {
-            throw dev.portalkit.runtime.files.tracked.FieldFailure.of(ErrorKind.PERMISSION_DENIED, field,
+            throw dev.portalkit.runtime.action.FieldFailure.of(ErrorKind.PERMISSION_DENIED, field,
                     "Uploads are disabled on this portal (" + StorageRoles.UPLOADS_ENABLED + " = false)");
         }
     }

@@ -14,11 +14,12 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Schema;
-import dev.portalkit.runtime.validation.WholeNumbers;
+import dev.portalkit.runtime.action.FieldFailure;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.content.FileNames;
-import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.content.LocationRules;
+import dev.portalkit.runtime.files.registry.StorageRegistry;
+import dev.portalkit.runtime.validation.WholeNumbers;
 import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
@@ -113,7 +114,7 @@ final class FileActions {
         if (given instanceof String s && !s.isBlank()) {
             return s.strip();
         }
-        return ctx.config().get(FilesPlugin.DEFAULT_STORAGE).map(String::strip).orElse(FilesPlugin.IMPLICIT_STORAGE);
+        return ctx.config().get(StorageRegistry.DEFAULT_STORAGE).map(String::strip).orElse(StorageRegistry.IMPLICIT_STORAGE);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.portalkit.api.files.OwnerGetter;
 import dev.portalkit.api.task.TaskHandler;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
+import dev.portalkit.runtime.action.FieldFailure;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.registry.Storages;
 import dev.portalkit.runtime.files.download.DownloadableFile;

@@ -8,6 +8,7 @@ import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.action.FieldFailure;
 import dev.portalkit.runtime.db.DatabaseFailures;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityNotFoundException;

@@ -18,6 +18,7 @@ import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.action.FieldFailure;
 import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
 import java.io.FilterInputStream;

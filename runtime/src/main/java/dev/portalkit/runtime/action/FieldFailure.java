@@ -1,4 +1,4 @@
-package dev.portalkit.runtime.files.tracked;
+package dev.portalkit.runtime.action;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
@@ -15,7 +15,7 @@ import java.util.Map;
 public final class FieldFailure extends FilesException {
     private final Map<String, Object> details;
 
-    FieldFailure(ErrorKind kind, String field, String message, Throwable cause) {
+    public FieldFailure(ErrorKind kind, String field, String message, Throwable cause) {
         super(kind, message, cause);
         this.details = Map.of(field, List.of(message));
     }

@@ -1,33 +1,38 @@
-package dev.portalkit.runtime.files;
+package dev.portalkit.runtime.files.download;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.files.FilesException;
-import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
-import dev.portalkit.runtime.files.download.DownloadLinks;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import dev.portalkit.runtime.files.FileLinks;
+import dev.portalkit.runtime.files.registry.Storages;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The portal's own links for {@code files_file_link}, for storages that cannot make them: signed
  * permanent and temporal links and database-backed one-time links to {@code /files/link/<token>}
  * ({@link DownloadLinks}), and public links to {@code /files/public-download/<storage>/<location>}
- * for public storages. Download URLs point at {@code /files/download/<id>}.
+ * for public storages. Download URLs point at {@code /files/download/<id>}. The files plugin uses
+ * it unless a {@link FileLinks} bean of a higher priority is there.
  */
-@ApplicationScoped
-public class SignedFileLinks implements FileLinks {
+public final class SignedFileLinks implements FileLinks {
     /** How long a one-time link stays usable when the caller gives no duration. */
     static final Duration ONE_TIME_DEFAULT = Duration.ofDays(1);
 
-    @Inject
-    Portal portal;
+    private final Supplier<DownloadLinks> links;
+    private final Supplier<Storages> storages;
+
+    /** @param links the portal's download links; {@code storages} the running portal's storages */
+    public SignedFileLinks(Supplier<DownloadLinks> links, Supplier<Storages> storages) {
+        this.links = links;
+        this.storages = storages;
+    }
 
     /**
      * The link records its maker — the calling user, or nobody for an {@code ignore_auth} call (the
@@ -39,7 +44,7 @@ public class SignedFileLinks implements FileLinks {
         String id = String.valueOf(file.get("id"));
         String maker = context.ignoreAuth() ? null : context.user().map(UserRef::id).orElse(null);
         int generation = file.get(LINK_GENERATION) instanceof Number n ? n.intValue() : 0;
-        DownloadLinks links = FilesPlugin.of(portal).downloadLinks();
+        DownloadLinks links = this.links.get();
         return switch (type) {
             case PERMANENT -> links.permanent(id, maker, generation);
             case TEMPORAL -> links.temporal(id, maker, generation, ttl);
@@ -50,7 +55,7 @@ public class SignedFileLinks implements FileLinks {
 
     private URI publicLink(ActionContext context, Map<String, Object> file) {
         String storage = String.valueOf(file.get("storage"));
-        if (!FilesPlugin.of(portal).storages().get(storage).settings().publicStorage()) {
+        if (!storages.get().get(storage).settings().publicStorage()) {
             throw new FilesException(ErrorKind.UNSUPPORTED, "storage " + storage + " is not public: no public link for its files");
         }
         StringBuilder path = new StringBuilder();

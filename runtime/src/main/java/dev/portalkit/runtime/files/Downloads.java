@@ -1,4 +1,4 @@
-package dev.portalkit.runtime.files.download;
+package dev.portalkit.runtime.files;
 
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
@@ -8,8 +8,14 @@ import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.runtime.Portal;
-import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.content.LocationRules;
+import dev.portalkit.runtime.files.download.DownloadConfig;
+import dev.portalkit.runtime.files.download.DownloadLinks;
+import dev.portalkit.runtime.files.download.DownloadRequest;
+import dev.portalkit.runtime.files.download.DownloadResponse;
+import dev.portalkit.runtime.files.download.DownloadTarget;
+import dev.portalkit.runtime.files.download.DownloadableFile;
+import dev.portalkit.runtime.files.download.FileDownloads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
