@@ -82,6 +82,10 @@ class StorageConfigTest {
                 "portal.files.storage.m.disabled_capabilities: unknown capability 'FLY'");
         assertConfigError(noDb().option("portal.files.storage.m.type", "files:memory").option("portal.files.storage.m.hashing_algorithm", "crc64"),
                 "portal.files.storage.m.hashing_algorithm: unknown hashing algorithm 'crc64'");
+        assertConfigError(noDb().option("portal.files.storage.m.type", "files:memory").option("portal.files.storage.m.retries", "11"),
+                "portal.files.storage.m.retries: value must be between 0 and 10 (got '11')");
+        assertConfigError(noDb().option("portal.files.storage.m.type", "files:memory").option("portal.files.storage.m.retry_delay_ms", "soon"),
+                "portal.files.storage.m.retry_delay_ms: ");
         assertConfigError(noDb().option("portal.files.storage.m.type", "files:memory").option("portal.files.default_storage", "other"),
                 "portal.files.default_storage: no storage is called 'other' (configured: m)");
         assertConfigError(noDb().option("portal.files.storage.m.type", "files:memory").option("portal.files.open_storages", "m other"),

@@ -4,9 +4,12 @@ import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
+import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Storage;
+import dev.portalkit.api.files.StorageReader;
 import dev.portalkit.api.files.StorageSettings;
+import dev.portalkit.api.files.Uploader;
 import java.util.Optional;
 
 /**
@@ -18,21 +21,44 @@ final class AdapterAccess {
     private final Storage adapter;
     private final CapabilityGate gate;
     private final Optional<MultipartUploads> multipart;
+    private final StorageReader reader;
+    private final Manager manager;
 
-    /** @throws FilesException when the adapter declares MULTIPART without multipart uploads ({@link CapabilityGate#multipart}) */
-    AdapterAccess(StorageSettings settings, Storage adapter, CapabilityGate gate) {
+    /**
+     * @param retries the retry layer between the managed storage and the adapter's reader and manager
+     * @throws FilesException when the adapter declares MULTIPART without multipart uploads ({@link CapabilityGate#multipart})
+     */
+    AdapterAccess(StorageSettings settings, Storage adapter, CapabilityGate gate, RetryLayer retries) {
         this.settings = settings;
         this.adapter = adapter;
         this.gate = gate;
         this.multipart = gate.multipart(adapter.uploader());
+        this.reader = retries.reader(settings.name(), adapter.reader());
+        this.manager = retries.manager(settings.name(), adapter.manager());
     }
 
     StorageSettings settings() {
         return settings;
     }
 
+    /** The adapter itself (what it is: a {@link LocalFileAdopter}, a container manager); its services through {@link #reader()} and the others. */
     Storage adapter() {
         return adapter;
+    }
+
+    /** The adapter's reader, behind the retry layer. */
+    StorageReader reader() {
+        return reader;
+    }
+
+    /** The adapter's manager, behind the retry layer. */
+    Manager manager() {
+        return manager;
+    }
+
+    /** The adapter's uploader (writes are not retried: their content streams once). */
+    Uploader uploader() {
+        return adapter.uploader();
     }
 
     /** The adapter's multipart uploads; UNSUPPORTED when the storage does not offer MULTIPART. */
@@ -52,7 +78,7 @@ final class AdapterAccess {
 
     /** Whether a file is at {@code location}; false when the adapter cannot tell. */
     boolean exists(Location location) {
-        return has(Capability.EXISTS) && adapter.manager().exists(FileData.of(location));
+        return has(Capability.EXISTS) && manager.exists(FileData.of(location));
     }
 
     void removeQuietly(Location location, Throwable cause) {
@@ -65,7 +91,7 @@ final class AdapterAccess {
             return;
         }
         try {
-            adapter.manager().remove(data);
+            manager.remove(data);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

@@ -60,7 +60,7 @@ final class LocalIntake {
         } catch (RuntimeException e) {
             return Optional.empty(); // the action refuses the name with its own message
         }
-        return Optional.of(new UploadPipe(storage, access.adapter().uploader(), access::removeQuietly, name, location, filename,
+        return Optional.of(new UploadPipe(storage, access.uploader(), access::removeQuietly, name, location, filename,
                 contentType, spool, expected, measuring.typeCheck()));
     }
 

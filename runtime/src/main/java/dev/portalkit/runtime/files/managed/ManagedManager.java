@@ -38,7 +38,7 @@ final class ManagedManager implements Manager {
     }
 
     private Manager adapter() {
-        return access.adapter().manager();
+        return access.manager();
     }
 
     @Override

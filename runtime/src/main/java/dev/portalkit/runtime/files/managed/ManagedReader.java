@@ -31,7 +31,7 @@ final class ManagedReader implements StorageReader {
     }
 
     private StorageReader adapter() {
-        return access.adapter().reader();
+        return access.reader();
     }
 
     @Override

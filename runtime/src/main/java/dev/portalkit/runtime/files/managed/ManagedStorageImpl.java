@@ -25,7 +25,8 @@ import java.util.Set;
  * <li>{@link UploadMeasuring}: size, hash, {@code max_size}, detected type and {@code supported_types} while streaming;</li>
  * <li>{@link StreamingEmulation}: COPY / MOVE / COMPOSE / RANGE by streaming, up to {@code inefficient_operation_cap};</li>
  * <li>{@link MultipartVerification}: the checks of a multipart upload, and of the assembled file;</li>
- * <li>{@link LocalIntake}: spooled local uploads adopted by a hard link or kept from their {@link UploadPipe}.</li>
+ * <li>{@link LocalIntake}: spooled local uploads adopted by a hard link or kept from their {@link UploadPipe};</li>
+ * <li>{@link RetryLayer}: calls the adapter fails as TRANSIENT made again where that changes nothing else.</li>
  * </ol>
  * The services {@link ManagedUploader} (with {@link ManagedMultipart}), {@link ManagedReader} and
  * {@link ManagedManager} pass each call through them. See {@link ManagedStorage} for the rules.
@@ -44,11 +45,20 @@ public final class ManagedStorageImpl implements ManagedStorage {
      * @param available every known transformer by name (the configured ones were validated at start)
      */
     public ManagedStorageImpl(StorageSettings settings, Storage adapter, Map<String, LocationTransformer> available) {
+        this(settings, adapter, available, RetryLayer.DEFAULT);
+    }
+
+    /**
+     * @param available every known transformer by name (the configured ones were validated at start)
+     * @param retries   the retry layer in front of the adapter (the storage's {@code retries} and {@code retry_delay_ms})
+     */
+    public ManagedStorageImpl(StorageSettings settings, Storage adapter, Map<String, LocationTransformer> available,
+                              RetryLayer retries) {
         this.settings = settings;
         this.adapter = adapter;
         this.locations = new LocationGuard(settings, adapter.capabilities(), available);
         this.gate = new CapabilityGate(settings.name(), adapter.capabilities(), settings.disabledCapabilities());
-        AdapterAccess access = new AdapterAccess(settings, adapter, gate);
+        AdapterAccess access = new AdapterAccess(settings, adapter, gate, retries);
         UploadMeasuring measuring = new UploadMeasuring(access);
         StreamingEmulation emulation = new StreamingEmulation(access, measuring);
         this.intake = new LocalIntake(this, access, gate, locations, measuring);

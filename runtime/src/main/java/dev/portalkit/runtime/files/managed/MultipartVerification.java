@@ -95,7 +95,7 @@ final class MultipartVerification {
             } else {
                 // Read the file back once: size, hash and head together.
                 MessageDigest digest = measuring.digest();
-                try (InputStream in = access.adapter().reader().stream(assembled)) {
+                try (InputStream in = access.reader().stream(assembled)) {
                     head = in.readNBytes(ContentTypes.SNIFF_BYTES);
                     digest.update(head);
                     size = head.length + Streams.copy(in, OutputStream.nullOutputStream(), digest);
@@ -128,8 +128,8 @@ final class MultipartVerification {
 
     /** The stored file's first bytes, for type detection. */
     private byte[] head(FileData data) {
-        try (InputStream in = access.has(Capability.RANGE) ? access.adapter().reader().range(data, 0, ContentTypes.SNIFF_BYTES)
-                : access.adapter().reader().stream(data)) {
+        try (InputStream in = access.has(Capability.RANGE) ? access.reader().range(data, 0, ContentTypes.SNIFF_BYTES)
+                : access.reader().stream(data)) {
             return in.readNBytes(ContentTypes.SNIFF_BYTES);
         } catch (IOException e) {
             throw FilesException.backend(access.name(), "cannot read " + data.location(), e);

@@ -40,7 +40,7 @@ final class StreamingEmulation {
         if (start > settings.inefficientOperationCap()) {
             throw capExceeded("read a range starting at byte " + start, 0);
         }
-        InputStream in = access.adapter().reader().stream(data);
+        InputStream in = access.reader().stream(data);
         try {
             Streams.skip(in, start);
             return Streams.limited(in, end - start);
@@ -58,14 +58,14 @@ final class StreamingEmulation {
         if (!replace && access.exists(target)) {
             throw FilesException.existingFile(access.name(), target);
         }
-        return store("copy files", target, access.adapter().reader().stream(source), source.contentType(), replace);
+        return store("copy files", target, access.reader().stream(source), source.contentType(), replace);
     }
 
     /** Moves {@code source} to {@code target}: the adapter's own or an emulated copy, then the source removed. */
     FileData move(Location target, FileData source, boolean replace) {
-        FileData copied = access.has(Capability.COPY) ? access.adapter().manager().copy(target, source, replace)
+        FileData copied = access.has(Capability.COPY) ? access.manager().copy(target, source, replace)
                 : copy(target, source, replace);
-        access.adapter().manager().remove(source);
+        access.manager().remove(source);
         return copied;
     }
 
@@ -83,7 +83,7 @@ final class StreamingEmulation {
         }
         if (access.has(Capability.EXISTS)) {
             for (FileData source : sources) {
-                if (!access.adapter().manager().exists(source)) {
+                if (!access.manager().exists(source)) {
                     throw FilesException.missingFile(access.name(), source.location());
                 }
             }
@@ -97,7 +97,7 @@ final class StreamingEmulation {
 
             @Override
             public InputStream nextElement() {
-                return access.adapter().reader().stream(next.next());
+                return access.reader().stream(next.next());
             }
         };
         return store("compose files", target, new SequenceInputStream(parts), sources.get(0).contentType(), replace);

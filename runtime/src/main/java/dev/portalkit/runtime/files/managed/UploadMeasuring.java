@@ -70,7 +70,7 @@ final class UploadMeasuring {
     FileData store(Location location, MeasuredUpload measured, boolean replace) {
         FileData stored;
         try {
-            stored = access.adapter().uploader().upload(location, measured, replace);
+            stored = access.uploader().upload(location, measured, replace);
         } catch (RuntimeException e) {
             throw measured.failureOr(e);
         }

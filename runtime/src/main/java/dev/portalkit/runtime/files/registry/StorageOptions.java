@@ -1,6 +1,7 @@
 package dev.portalkit.runtime.files.registry;
 
 import dev.portalkit.runtime.files.content.Hashing;
+import dev.portalkit.runtime.files.managed.RetryLayer;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.config.ConfigDeclaration;
 import dev.portalkit.api.config.ConfigOption;
@@ -9,6 +10,7 @@ import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.runtime.config.ConfigValues;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -39,6 +41,10 @@ public final class StorageOptions {
     static final String HASHING_ALGORITHM = "hashing_algorithm";
     static final String INEFFICIENT_OPERATION_CAP = "inefficient_operation_cap";
     static final String NAME = "name";
+    static final String RETRIES = "retries";
+    static final String RETRY_DELAY = "retry_delay_ms";
+    private static final int MAX_RETRIES = 10;
+    private static final int MAX_RETRY_DELAY = 60_000;
 
     /** The common options, keys relative to the storage. */
     static final List<ConfigOption> COMMON = List.of(
@@ -63,6 +69,11 @@ public final class StorageOptions {
                     .defaultValue("md5"),
             ConfigOption.of(INEFFICIENT_OPERATION_CAP, "Largest file for which COPY, MOVE, COMPOSE and RANGE the adapter lacks "
                     + "are emulated by streaming the content through the portal.").type(ConfigType.SIZE).defaultValue("10MiB"),
+            ConfigOption.of(RETRIES, "How many more times a call the backend fails as unavailable is made (opening a stream or "
+                    + "range, links, exists, stat, analyze, scan, remove; never a write), 0 to " + MAX_RETRIES + ".")
+                    .type(ConfigType.INT).defaultValue("2"),
+            ConfigOption.of(RETRY_DELAY, "Milliseconds before the first retry; each further one waits twice as long (0 to "
+                    + MAX_RETRY_DELAY + ").").type(ConfigType.INT).defaultValue("200"),
             ConfigOption.of(NAME, "Descriptive name of the storage for logs and `files storages`; default: the configured name."));
 
     private StorageOptions() {
@@ -172,6 +183,35 @@ public final class StorageOptions {
         if (algorithm != null && Hashing.jcaName(algorithm) == null) {
             problems.add(key(name, HASHING_ALGORITHM) + ": unknown hashing algorithm '" + algorithm + "' (e.g. md5, sha1, sha256, sha512)");
         }
+        checkBounded(name, given, RETRIES, MAX_RETRIES, problems);
+        checkBounded(name, given, RETRY_DELAY, MAX_RETRY_DELAY, problems);
+    }
+
+    /** A whole number of {@code option} (checked as an INT already) that is not within 0 and {@code max}. */
+    private static void checkBounded(String name, Map<String, String> given, String option, int max, List<String> problems) {
+        String value = given.get(option);
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n < 0 || n > max) {
+                problems.add(key(name, option) + ": value must be between 0 and " + max + " (got '" + value.trim() + "')");
+            }
+        } catch (NumberFormatException e) {
+            // reported as not a whole number by the type check
+        }
+    }
+
+    /**
+     * The retry layer of a storage from its options ({@code given}: keys relative to the storage,
+     * checked by {@link #parse}); the defaults where they are not set.
+     */
+    public static RetryLayer retries(Map<String, String> given) {
+        String retries = given.get(RETRIES);
+        String delay = given.get(RETRY_DELAY);
+        return new RetryLayer(retries == null || retries.isBlank() ? RetryLayer.DEFAULT.retries() : Integer.parseInt(retries.trim()),
+                delay == null || delay.isBlank() ? RetryLayer.DEFAULT.firstDelay() : Duration.ofMillis(Long.parseLong(delay.trim())));
     }
 
     private static Capability capability(String name) {

@@ -1,6 +1,7 @@
 package dev.portalkit.runtime.files.registry;
 
 import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
+import dev.portalkit.runtime.files.managed.RetryLayer;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.IFiles;
 import dev.portalkit.api.files.LocationTransformer;
@@ -41,6 +42,8 @@ public final class StorageRegistry {
     public static final String DEFAULT_LOCATION_TRANSFORMERS = "uuid_prefix";
 
     private volatile Map<String, Adapter> adapters = Map.of();
+    /** The retry layer of each configured storage ({@link #configured}), by name. */
+    private volatile Map<String, RetryLayer> retries = Map.of();
     private volatile Map<String, LocationTransformer> transformers = Map.of();
 
     /** Takes the adapters and location transformers of {@code contributors}; a type or name given twice is refused. */
@@ -65,9 +68,12 @@ public final class StorageRegistry {
     /** The settings of every configured storage (and the implicit ones), validated. */
     public Map<String, StorageSettings> configured(PortalConfigImpl config, Portal portal, String defaultName) {
         Map<String, StorageSettings> configured = new TreeMap<>();
+        Map<String, RetryLayer> layers = new TreeMap<>();
         for (Map.Entry<String, Map<String, String>> e : storageOptions(config, portal, defaultName).entrySet()) {
             configured.put(e.getKey(), StorageOptions.parse(e.getKey(), e.getValue(), factories(), transformers.keySet()));
+            layers.put(e.getKey(), StorageOptions.retries(e.getValue()));
         }
+        retries = layers;
         return configured;
     }
 
@@ -155,7 +161,12 @@ public final class StorageRegistry {
         }
     }
 
+    /** Opens a configured storage (with the retry layer its options say). */
     public ManagedStorage open(StorageSettings settings) {
+        return open(settings, retries.getOrDefault(settings.name(), RetryLayer.DEFAULT));
+    }
+
+    private ManagedStorage open(StorageSettings settings, RetryLayer retryLayer) {
         Adapter adapter = adapters.get(settings.type());
         Storage storage;
         try {
@@ -164,7 +175,7 @@ public final class StorageRegistry {
             throw Storages.cannotOpen(settings, e);
         }
         try {
-            return new ManagedStorageImpl(settings, storage, transformers);
+            return new ManagedStorageImpl(settings, storage, transformers, retryLayer);
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -173,7 +184,7 @@ public final class StorageRegistry {
 
     /** Opens a storage from options as they would be configured (keys relative to the storage). */
     public ManagedStorage openStorage(String name, Map<String, String> options) {
-        return open(StorageOptions.parse(name, options, factories(), transformers.keySet()));
+        return open(StorageOptions.parse(name, options, factories(), transformers.keySet()), StorageOptions.retries(options));
     }
 
     public Map<String, Adapter> adapters() {

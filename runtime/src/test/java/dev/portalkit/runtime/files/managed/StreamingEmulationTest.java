@@ -30,7 +30,8 @@ class StreamingEmulationTest {
     private final MemoryStorage adapter = new MemoryStorage(settings);
     /** The adapter as the layers see it without its own COPY, so that MOVE copies by streaming. */
     private final AdapterAccess access = new AdapterAccess(settings, adapter,
-            new CapabilityGate("emu", EnumSet.of(Capability.CREATE, Capability.STREAM, Capability.REMOVE, Capability.EXISTS), Set.of()));
+            new CapabilityGate("emu", EnumSet.of(Capability.CREATE, Capability.STREAM, Capability.REMOVE, Capability.EXISTS), Set.of()),
+            RetryLayer.NONE);
     private final StreamingEmulation emulation = new StreamingEmulation(access, new UploadMeasuring(access));
 
     @AfterEach

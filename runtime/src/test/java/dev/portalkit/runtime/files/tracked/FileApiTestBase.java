@@ -50,7 +50,7 @@ abstract class FileApiTestBase extends PortalTestBase {
         storage(o, "uuid", "files:memory", "location_transformers", "uuid_with_extension");
         storage(o, "tagged", "test:tagged", "bucket", "b1");
         storage(o, "tagged2", "test:tagged", "bucket", "b2", "region", "us");
-        storage(o, "flaky", "test:flaky");
+        storage(o, "flaky", "test:flaky", "retries", "0"); // the task queue retries here, not the storage
         storage(o, "hooked", "files:memory");
         storage(o, "public", "files:public_fs", "path", dir.resolve("public").toString(), "create_path", "true",
                 "public_root", "https://cdn.example.org/pub");
