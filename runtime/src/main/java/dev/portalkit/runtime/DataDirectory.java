@@ -30,7 +30,9 @@ import java.util.stream.Stream;
 public final class DataDirectory {
     private static final Logger LOG = Logger.getLogger(DataDirectory.class.getName());
     /** The folders below the data directory whose files are looked at every start. */
-    static final List<String> OWN_FOLDERS = List.of("db", "tmp", RunningServer.RUN_DIRECTORY, "secrets", "migrations");
+    /** The folder of a running server's lock and command socket. */
+    public static final String RUN_DIRECTORY = "run";
+    static final List<String> OWN_FOLDERS = List.of("db", "tmp", RUN_DIRECTORY, "secrets", "migrations");
     private static final Pattern STORAGE_TYPE = Pattern.compile("portal\\.files\\.storage\\.([^.]+)\\.type");
 
     private DataDirectory() {

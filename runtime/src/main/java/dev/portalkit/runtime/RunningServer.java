@@ -33,7 +33,7 @@ import java.util.Optional;
  */
 public final class RunningServer {
     /** The folder of the lock and the socket, below the data directory. */
-    public static final String RUN_DIRECTORY = "run";
+    public static final String RUN_DIRECTORY = DataDirectory.RUN_DIRECTORY;
     public static final String SOCKET = "cli.sock";
     public static final String LOCK = "serve.lock";
 

@@ -1,7 +1,6 @@
 package dev.portalkit.runtime.files;
 
 import dev.portalkit.runtime.files.registry.Storages;
-import dev.portalkit.runtime.intake.UploadTarget;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

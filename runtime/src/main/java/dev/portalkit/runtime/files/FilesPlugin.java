@@ -43,8 +43,6 @@ import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
 import dev.portalkit.runtime.files.memory.MemoryStorageFactory;
 import dev.portalkit.runtime.files.tracked.FileApi;
 import dev.portalkit.runtime.files.tracked.FileApiConfig;
-import dev.portalkit.runtime.intake.IUploadTargets;
-import dev.portalkit.runtime.intake.UploadTarget;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import dev.portalkit.runtime.plugin.Contributions;
 import dev.portalkit.runtime.plugin.PluginSet;

@@ -10,6 +10,8 @@ import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.action.ActionRegistry;
 import dev.portalkit.runtime.files.FilesPlugin;
+import dev.portalkit.runtime.files.IUploadTargets;
+import dev.portalkit.runtime.files.UploadTarget;
 import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
 import dev.portalkit.runtime.files.registry.Storages;
 import dev.portalkit.runtime.action.FieldFailure;

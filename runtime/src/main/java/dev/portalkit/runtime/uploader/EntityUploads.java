@@ -7,7 +7,7 @@ import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.registry.StorageRoles;
-import dev.portalkit.runtime.intake.UploadTarget;
+import dev.portalkit.runtime.files.UploadTarget;
 import dev.portalkit.runtime.plugin.PluginSet;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.portalkit.runtime.intake;
+package dev.portalkit.runtime.files;
 
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Where an upload-taking action keeps the file parts of a request, as far as that is known before
- * the action runs: the {@link UploadIntake} asks it while the request arrives, to refuse a part
+ * the action runs: the upload intake ({@code runtime.intake.UploadIntake}) asks it while the request arrives, to refuse a part
  * the action could not take before its bytes are written anywhere, to apply the target storage's
  * {@code max_size} while the part is spooled, to hash it with the storage's algorithm, and to pipe
  * it into the storage. Contributed next to the actions themselves ({@link IUploadTargets}); an

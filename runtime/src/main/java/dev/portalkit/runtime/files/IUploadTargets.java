@@ -1,4 +1,4 @@
-package dev.portalkit.runtime.intake;
+package dev.portalkit.runtime.files;
 
 import java.util.Map;
 
