@@ -137,7 +137,7 @@ public class Downloads {
                     + "https or ftp link to redirect to");
         }
         FilesPlugin files = fileApi();
-        DownloadableFile file = portal.inTransaction(() -> files.fileApi().downloadable(system, String.valueOf(fileId)));
+        DownloadableFile file = files.fileApi().downloadable(system, String.valueOf(fileId));
         ManagedStorage storage = files.storages().get(file.storage());
         if (Boolean.TRUE.equals(owner.get("private")) && portal.config().bool(DownloadConfig.USE_SECURE_URLS)
                 && storage.supports(Capability.TEMPORAL_LINK)) {

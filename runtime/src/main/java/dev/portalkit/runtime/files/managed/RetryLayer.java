@@ -52,9 +52,9 @@ public record RetryLayer(int retries, Duration firstDelay) {
      * Runs {@code call}; a TRANSIENT {@link FilesException} is retried as this layer says. The last
      * failure is thrown, with the earlier ones suppressed in it; any other failure at once.
      *
-     * @param what the call, for the log: "exists of a.csv in storage s3"
+     * @param what the call, for the log: "exists of a.csv in storage s3" (made only when it is retried)
      */
-    <T> T call(String what, Supplier<T> call) {
+    <T> T call(Supplier<String> what, Supplier<T> call) {
         FilesException first = null;
         long delay = firstDelay.toMillis();
         for (int attempt = 0; ; attempt++) {
@@ -72,7 +72,7 @@ public record RetryLayer(int retries, Duration firstDelay) {
                 } else {
                     first.addSuppressed(e);
                 }
-                LOG.log(Level.INFO, what + " failed (" + e.getMessage() + "); retrying in " + delay + " ms");
+                LOG.log(Level.INFO, what.get() + " failed (" + e.getMessage() + "); retrying in " + delay + " ms");
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
@@ -86,25 +86,25 @@ public record RetryLayer(int retries, Duration firstDelay) {
 
     /** {@code reader} with this layer's retries. */
     StorageReader reader(String storage, StorageReader reader) {
-        return retries == 0 ? reader : new Reader(storage, reader);
+        return retries == 0 ? reader : new RetryingReader(storage, reader);
     }
 
     /** {@code manager} with this layer's retries. */
     Manager manager(String storage, Manager manager) {
-        return retries == 0 ? manager : new Retrying(storage, manager);
+        return retries == 0 ? manager : new RetryingManager(storage, manager);
     }
 
-    private final class Reader implements StorageReader {
+    private final class RetryingReader implements StorageReader {
         private final String storage;
         private final StorageReader adapter;
 
-        Reader(String storage, StorageReader adapter) {
+        RetryingReader(String storage, StorageReader adapter) {
             this.storage = storage;
             this.adapter = adapter;
         }
 
         private <T> T retried(String call, FileData data, Supplier<T> op) {
-            return call(call + " of " + data.location().value() + " in storage " + storage, op);
+            return call(() -> call + " of " + data.location().value() + " in storage " + storage, op);
         }
 
         @Override
@@ -153,17 +153,17 @@ public record RetryLayer(int retries, Duration firstDelay) {
         }
     }
 
-    private final class Retrying implements Manager {
+    private final class RetryingManager implements Manager {
         private final String storage;
         private final Manager adapter;
 
-        Retrying(String storage, Manager adapter) {
+        RetryingManager(String storage, Manager adapter) {
             this.storage = storage;
             this.adapter = adapter;
         }
 
         private <T> T retried(String call, Location location, Supplier<T> op) {
-            return call(call + " of " + location.value() + " in storage " + storage, op);
+            return call(() -> call + " of " + location.value() + " in storage " + storage, op);
         }
 
         @Override
@@ -198,7 +198,7 @@ public record RetryLayer(int retries, Duration firstDelay) {
 
         @Override
         public Stream<Location> scan() {
-            return call("scan of storage " + storage, adapter::scan);
+            return call(() -> "scan of storage " + storage, adapter::scan);
         }
 
         @Override

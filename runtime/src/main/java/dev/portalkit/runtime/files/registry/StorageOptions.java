@@ -71,9 +71,9 @@ public final class StorageOptions {
                     + "are emulated by streaming the content through the portal.").type(ConfigType.SIZE).defaultValue("10MiB"),
             ConfigOption.of(RETRIES, "How many more times a call the backend fails as unavailable is made (opening a stream or "
                     + "range, links, exists, stat, analyze, scan, remove; never a write), 0 to " + MAX_RETRIES + ".")
-                    .type(ConfigType.INT).defaultValue("2"),
+                    .type(ConfigType.INT).defaultValue(String.valueOf(RetryLayer.DEFAULT.retries())),
             ConfigOption.of(RETRY_DELAY, "Milliseconds before the first retry; each further one waits twice as long (0 to "
-                    + MAX_RETRY_DELAY + ").").type(ConfigType.INT).defaultValue("200"),
+                    + MAX_RETRY_DELAY + ").").type(ConfigType.INT).defaultValue(String.valueOf(RetryLayer.DEFAULT.firstDelay().toMillis())),
             ConfigOption.of(NAME, "Descriptive name of the storage for logs and `files storages`; default: the configured name."));
 
     private StorageOptions() {
