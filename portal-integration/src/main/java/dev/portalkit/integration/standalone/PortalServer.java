@@ -9,6 +9,8 @@ import dev.portalkit.integration.web.FileDownloadServlet;
 import dev.portalkit.integration.web.RequestSizeFilter;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.integration.web.WebPlugin;
+import dev.portalkit.integration.web.WebIdentity;
+import dev.portalkit.integration.pages.PageServlet;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.PortalContainer;
 import dev.portalkit.runtime.intake.UploadIntake;
@@ -101,12 +103,18 @@ public final class PortalServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.setAttribute(ResteasyDeployment.class.getName(), deployment);
-        context.addServlet(new ServletHolder("action-api", new HttpServlet30Dispatcher()), "/*");
+        ServletHolder api = new ServletHolder("action-api", new HttpServlet30Dispatcher());
+        api.setInitParameter("resteasy.servlet.mapping.prefix", "/api");
+        context.addServlet(api, "/api/*");
+        WebIdentity identities = container.bean(WebIdentity.class);
+        // The HTML pages take every path the API and the downloads do not (the default servlet).
+        context.getServletHandler().addServletWithMapping(new ServletHolder(FileDownloadServlet.PAGES,
+                new PageServlet(portal, identities, container.bean(UploadIntake.class))), "/");
         // An oversized action request is refused by its Content-Length before RESTEasy touches the body (no 100 Continue).
         context.addFilter(new FilterHolder(new RequestSizeFilter(portal)), "/api/*", EnumSet.of(DispatcherType.REQUEST));
         // Downloads are a servlet in front of the REST application, so that Jetty can send files with sendfile.
         ServletHolder downloads = new ServletHolder("files", new FileDownloadServlet(container.bean(FileDownloadRoutes.class),
-                JettyFileSender.fromSystemProperty()));
+                identities, JettyFileSender.fromSystemProperty()));
         context.getServletHandler().addServletWithMapping(downloads, "/files/*");
         context.getServletHandler().addServletWithMapping(downloads, "/dataset/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());

@@ -28,7 +28,9 @@ import java.util.Optional;
 
 /**
  * CKAN's action API: {@code GET|POST /api/action/NAME} and {@code /api/3/action/NAME}. One
- * request runs one action through {@link Portal#call}: the token check, then the portal's upload
+ * request runs one action through {@link Portal#call}: who it is ({@link WebIdentity}: the token,
+ * else a plugin's authenticator or the pages' session cookie, whose POSTs must carry the CSRF token
+ * in {@code X-CSRFToken}), then the portal's upload
  * intake admits the request by its head ({@link UploadIntake#admit}: the action exists, GET and
  * HEAD only for side-effect-free actions, the caller is not refused whatever the data, the
  * declared length fits), then the body is read (each file part put to the intake before it is
@@ -36,7 +38,7 @@ import java.util.Optional;
  * the body was read to its end closes the connection ({@code Connection: close}): what is left of
  * the body cannot be told from a next request.
  */
-@Path("/api")
+@Path("/")
 @Dependent
 public class ActionResource {
     @Inject
@@ -47,6 +49,9 @@ public class ActionResource {
 
     @Inject
     UploadIntake intake;
+
+    @Inject
+    WebIdentity identities;
 
     /** For CDI. */
     public ActionResource() {
@@ -86,13 +91,22 @@ public class ActionResource {
 
     /** @param body the POST body, or {@code null} for GET and HEAD */
     private Response handle(String name, HttpHeaders headers, UriInfo uri, HttpServletRequest request, Body body) {
-        String help = ApiResponses.helpUrl(uri.getBaseUri(), name);
+        String help = ApiResponses.helpUrl(uri.getBaseUri().resolve(".."), name);
         ActionInput input = null;
         try {
             // The client's address: failed token checks are throttled per address (and the action may throttle passwords).
             String client = request == null ? null : request.getRemoteAddr();
-            Optional<UserRef> user = ApiTokens.user(new ApiTokens.Credentials(headers.getHeaderString(HttpHeaders.AUTHORIZATION), client),
-                    authenticators);
+            Optional<UserRef> user;
+            if (request != null && identities != null) {
+                // A token, a plugin's authenticator or the pages' session cookie; a browser's POST needs its CSRF token.
+                WebIdentity.Identity identity = identities.identify(request);
+                if (body != null && identity.ambient()) {
+                    identities.checkCsrf(identity, request, request.getHeader(WebIdentity.CSRF_HEADER));
+                }
+                user = identity.user();
+            } else {
+                user = ApiTokens.user(new ApiTokens.Credentials(headers.getHeaderString(HttpHeaders.AUTHORIZATION), client), authenticators);
+            }
             MediaType type = body == null ? null : mediaType(headers);
             long length = body == null ? -1 : contentLength(headers.getHeaderString(HttpHeaders.CONTENT_LENGTH));
             UploadIntake.Admission admission = intake.admit(name, user, body == null, length, "multipart/form-data".equals(baseType(type)),

@@ -19,7 +19,7 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable failure) {
         String help;
         try {
-            help = ApiResponses.helpUrl(uriInfo.getBaseUri(), null);
+            help = ApiResponses.helpUrl(uriInfo.getBaseUri().resolve(".."), null);
         } catch (RuntimeException e) {
             help = ApiResponses.helpUrl(null, null);
         }

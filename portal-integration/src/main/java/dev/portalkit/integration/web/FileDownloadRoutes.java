@@ -2,14 +2,13 @@ package dev.portalkit.integration.web;
 
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.UserRef;
-import dev.portalkit.runtime.ApiTokenAuthenticator;
 import dev.portalkit.runtime.files.download.DownloadRequest;
 import dev.portalkit.runtime.files.Downloads;
 import jakarta.enterprise.context.Dependent;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The download routes below {@code /files/}, whatever serves them (the standalone server or a
@@ -17,16 +16,14 @@ import java.util.Optional;
  * {@link Downloads} decides what each hands out ({@code public-download/<storage>/<location...>},
  * {@code download/<id>}, {@code link/<token>}), and, below {@code /dataset/}, a resource's uploaded
  * file, {@code <dataset>/resource/<resource id>/download/<file name>} (CKAN's route; the name is
- * for the browser, the resource says which file). The {@code Authorization} header is read as in
- * the action API (anonymous without).
+ * for the browser, the resource says which file). The user is the request's {@link WebIdentity}
+ * (an API token, a plugin's authenticator or the session cookie; anonymous without), asked only
+ * when a route needs it.
  */
 @Dependent
 public class FileDownloadRoutes {
     @Inject
     Downloads downloads;
-
-    @Inject
-    Instance<ApiTokenAuthenticator> authenticators;
 
     /** For CDI. */
     public FileDownloadRoutes() {
@@ -37,7 +34,7 @@ public class FileDownloadRoutes {
      * @param credentials the {@code Authorization} header (or null) and the client's address
      * @throws PortalException NOT_FOUND, PERMISSION_DENIED, BAD_REQUEST, ... (rendered as API error envelopes)
      */
-    public Downloads.Answer route(List<String> segments, ApiTokens.Credentials credentials, DownloadRequest request) {
+    public Downloads.Answer route(List<String> segments, Supplier<Optional<UserRef>> user, DownloadRequest request) {
         String route = segments.isEmpty() ? "" : segments.get(0);
         switch (route) {
             case "public-download":
@@ -47,7 +44,7 @@ public class FileDownloadRoutes {
                 break;
             case "download":
                 if (segments.size() == 2) {
-                    return downloads.trackedFile(segments.get(1), () -> user(credentials), request);
+                    return downloads.trackedFile(segments.get(1), user, request);
                 }
                 break;
             case "link":
@@ -64,14 +61,15 @@ public class FileDownloadRoutes {
     /**
      * @param segments the decoded path segments after {@code /dataset/}
      */
-    public Downloads.Answer resource(List<String> segments, ApiTokens.Credentials credentials, DownloadRequest request) {
-        if (segments.size() < 5 || !"resource".equals(segments.get(1)) || !"download".equals(segments.get(3))) {
+    public Downloads.Answer resource(List<String> segments, Supplier<Optional<UserRef>> user, DownloadRequest request) {
+        if (!isResourceDownload(segments)) {
             throw PortalException.notFound("Not found");
         }
-        return downloads.resourceFile(segments.get(0), segments.get(2), user(credentials), request);
+        return downloads.resourceFile(segments.get(0), segments.get(2), user.get(), request);
     }
 
-    private Optional<UserRef> user(ApiTokens.Credentials credentials) {
-        return ApiTokens.user(credentials, authenticators);
+    /** Whether the path below {@code /dataset/} is a resource download ({@code <id>/resource/<rid>/download/<name>}); else it is a page. */
+    public static boolean isResourceDownload(List<String> segments) {
+        return segments.size() >= 5 && "resource".equals(segments.get(1)) && "download".equals(segments.get(3));
     }
 }

@@ -1,11 +1,13 @@
 package dev.portalkit.integration.web;
 
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.UserRef;
 import dev.portalkit.integration.web.ApiResponses.ApiError;
 import dev.portalkit.runtime.files.download.DownloadRequest;
 import dev.portalkit.runtime.files.download.DownloadResponse;
 import dev.portalkit.runtime.files.Downloads;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -21,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,9 +44,14 @@ public class FileDownloadServlet extends HttpServlet {
     private static final String PREFIX = "/files/";
     /** Resource downloads, {@code /dataset/<id>/resource/<rid>/download/<name>} (CKAN's route). */
     private static final String DATASET_PREFIX = "/dataset/";
+    /** The servlet of the HTML pages, by name. */
+    public static final String PAGES = "pages";
 
     @Inject
     transient FileDownloadRoutes routes;
+
+    @Inject
+    transient WebIdentity identities;
 
     private final transient LocalFileSender sender;
 
@@ -52,13 +61,21 @@ public class FileDownloadServlet extends HttpServlet {
     }
 
     /** For the standalone server. */
-    public FileDownloadServlet(FileDownloadRoutes routes, LocalFileSender sender) {
+    public FileDownloadServlet(FileDownloadRoutes routes, WebIdentity identities, LocalFileSender sender) {
         this.routes = routes;
+        this.identities = identities;
         this.sender = sender;
     }
 
     @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+        List<String> pagePath = segments(req, DATASET_PREFIX);
+        boolean datasetPage = pagePath != null ? !FileDownloadRoutes.isResourceDownload(pagePath) : segments(req, "/files/") == null;
+        if (datasetPage) {
+            // The dataset pages share /dataset/ with the resource downloads.
+            getServletContext().getNamedDispatcher(PAGES).forward(req, resp);
+            return;
+        }
         resp.setHeader("X-Content-Type-Options", "nosniff");
         String method = req.getMethod();
         boolean head = "HEAD".equals(method);
@@ -72,9 +89,9 @@ public class FileDownloadServlet extends HttpServlet {
         Downloads.Answer routed;
         try {
             List<String> datasetPath = segments(req, DATASET_PREFIX);
-            ApiTokens.Credentials credentials = new ApiTokens.Credentials(req.getHeader("Authorization"), req.getRemoteAddr());
-            routed = datasetPath != null ? routes.resource(datasetPath, credentials, request)
-                    : routes.route(segments(req), credentials, request);
+            Supplier<Optional<UserRef>> user = () -> identities.identify(req).user();
+            routed = datasetPath != null ? routes.resource(datasetPath, user, request)
+                    : routes.route(segments(req), user, request);
         } catch (RuntimeException e) {
             writeError(req, resp, ApiResponses.describe(e), head);
             return;

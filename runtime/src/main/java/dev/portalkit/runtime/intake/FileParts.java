@@ -31,6 +31,22 @@ public interface FileParts extends AutoCloseable {
     IncomingFile open(String field, String filename, String contentType, Map<String, Object> fields, long remaining,
                       long expected);
 
+    /** Parts for a request that takes no files (a plain form): a file part is refused (400) naming its field. */
+    static FileParts none() {
+        return new FileParts() {
+            @Override
+            public IncomingFile open(String field, String filename, String contentType, Map<String, Object> fields, long remaining,
+                                     long expected) {
+                throw dev.portalkit.runtime.action.FieldFailure.of(dev.portalkit.api.ErrorKind.BAD_REQUEST, field,
+                        "This form takes no files, but the part '" + field + "' is one");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     /** Releases what the request received and the action did not keep. */
     @Override
     void close();

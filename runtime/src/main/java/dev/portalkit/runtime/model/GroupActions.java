@@ -71,6 +71,10 @@ final class GroupActions {
         actions.put(prefix + "_list", Action.sideEffectFree(this::list));
         actions.put(prefix + "_delete", this::delete);
         actions.put(prefix + "_member_create", this::memberCreate);
+        if (organization) {
+            actions.put("organization_list_for_user", Action.sideEffectFree(this::listForUser));
+            auth.put("organization_list_for_user", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
+        }
         actions.put(prefix + "_member_delete", this::memberDelete);
         auth.put(prefix + "_create", this::mayCreate);
         auth.put(prefix + "_update", (ctx, data) -> requirePermission(ctx, data, "update", "edit"));
@@ -163,6 +167,36 @@ final class GroupActions {
         Map<String, Object> params = ctx.validate(SHOW, data);
         return showDict(ctx, g, Boolean.TRUE.equals(params.get("include_users")),
                 Boolean.TRUE.equals(params.get("include_datasets")));
+    }
+
+    private static final Schema LIST_FOR_USER = Schema.empty()
+            .with("permission", "default(manage_group)", "one_of(read, manage_group, create_dataset, update_dataset, delete_dataset, membership, update, delete)");
+
+    /**
+     * CKAN's {@code organization_list_for_user}: the active organizations in which the caller has
+     * {@code permission} (default {@code manage_group}: any membership), every one for a sysadmin,
+     * none for a visitor; by title.
+     */
+    private Object listForUser(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> params = ctx.validate(LIST_FOR_USER, data);
+        if (ctx.user().isEmpty()) {
+            return List.of();
+        }
+        boolean all = Permissions.isSysadmin(ctx);
+        java.util.Set<String> ids = all ? java.util.Set.of() : permissions.orgsWith(ctx, ModelStore.str(params.get("permission")));
+        if (!all && ids.isEmpty()) {
+            return List.of();
+        }
+        var query = store.em().createQuery("SELECT g FROM GroupRecord g WHERE g.isOrganization = true AND g.state = :s"
+                + (all ? "" : " AND g.id IN :ids") + " ORDER BY g.title, g.name", GroupRecord.class).setParameter("s", ModelStore.ACTIVE);
+        if (!all) {
+            query.setParameter("ids", ids);
+        }
+        List<Object> out = new ArrayList<>();
+        for (GroupRecord g : query.getResultList()) {
+            out.add(showDict(ctx, g, false, false));
+        }
+        return out;
     }
 
     private Object list(ActionContext ctx, Map<String, Object> data) {

@@ -20,6 +20,7 @@ public final class ModelConfig {
     public static final String CREATE_USER_VIA_WEB = "portal.auth.create_user_via_web";
     public static final String PUBLIC_USER_DETAILS = "portal.auth.public_user_details";
     public static final String PASSWORD_ITERATIONS = "portal.auth.password_iterations";
+    public static final String SESSION_LIFETIME = "portal.auth.session_lifetime";
     public static final String SEARCH_ROWS_MAX = "portal.search.rows_max";
 
     /**
@@ -27,7 +28,7 @@ public final class ModelConfig {
      * {@code true} so that {@code user_create} is judged by {@link #CREATE_USER_VIA_WEB}; every
      * other call counts as an API call ({@link #CREATE_USER_VIA_API}).
      */
-    public static final String VIA_WEB_ATTRIBUTE = "portal.via_web";
+    public static final String VIA_WEB_ATTRIBUTE = dev.portalkit.runtime.WebSessions.VIA_WEB_ATTRIBUTE;
 
     /** The lowest accepted PBKDF2 iteration count (tests use it; production wants the default). */
     public static final int MIN_PASSWORD_ITERATIONS = 1000;
@@ -59,6 +60,8 @@ public final class ModelConfig {
         d.option(ConfigOption.of(PASSWORD_ITERATIONS, "PBKDF2-HMAC-SHA256 iterations for new password hashes (at least "
                 + MIN_PASSWORD_ITERATIONS + "). Existing hashes keep the count they were made with, so raising it is safe.")
                 .type(ConfigType.INT).defaultValue("600000"));
+        d.option(ConfigOption.of(SESSION_LIFETIME, "Seconds a web login session lives after its last use (the pages' "
+                + "session cookie; logging out ends it at once). At least 60.").type(ConfigType.INT).defaultValue("86400"));
         d.option(ConfigOption.of(SEARCH_ROWS_MAX, "Largest page package_search and files_file_search return and largest limit of user_list, group_list and "
                 + "organization_list (a larger rows or limit is refused naming the field), and most "
                 + "datasets organization_show / group_show list. CKAN: ckan.search.rows_max.").type(ConfigType.INT).defaultValue("1000"));

@@ -10,6 +10,6 @@ public class ModelEntities implements EntityTypes {
     @Override
     public List<Class<?>> entityClasses() {
         return List.of(UserRecord.class, ApiTokenRecord.class, GroupRecord.class, MemberRecord.class,
-                PackageRecord.class, PackageExtraRecord.class, ResourceRecord.class);
+                PackageRecord.class, PackageExtraRecord.class, ResourceRecord.class, WebSessionRecord.class);
     }
 }

@@ -29,14 +29,28 @@ final class PackageSearch {
             .with("start", "default(0)", "int_range(0, " + Integer.MAX_VALUE + ")")
             .with("sort", "ignore_missing", "unicode_safe")
             .with("include_private", "default(false)", "boolean_validator")
-            .with("include_drafts", "default(false)", "boolean_validator");
+            .with("include_drafts", "default(false)", "boolean_validator")
+            .with("facet.field", "ignore_missing")
+            .with("facet.limit", "default(50)", "int_range(-1, 1000)")
+            .with("facet", "ignore_missing", "unicode_safe");
+    /** What {@code facet.field} can count: CKAN's names (tags come with vocabularies). */
+    private static final Map<String, String> FACETS = Map.of(
+            "organization", "SELECT g.name, g.title, COUNT(p) FROM PackageRecord p, GroupRecord g WHERE g.id = p.ownerOrg AND %s"
+                    + " GROUP BY g.name, g.title",
+            "groups", "SELECT g.name, g.title, COUNT(DISTINCT p.id) FROM PackageRecord p, MemberRecord m, GroupRecord g WHERE"
+                    + " m.tableId = p.id AND m.tableName = 'package' AND m.state = 'active' AND g.id = m.groupId"
+                    + " AND g.isOrganization = false AND g.state = 'active' AND %s GROUP BY g.name, g.title",
+            "license_id", "SELECT p.licenseId, p.licenseId, COUNT(p) FROM PackageRecord p WHERE p.licenseId IS NOT NULL AND %s"
+                    + " GROUP BY p.licenseId",
+            "res_format", "SELECT r.format, r.format, COUNT(DISTINCT p.id) FROM PackageRecord p, ResourceRecord r WHERE"
+                    + " r.packageId = p.id AND r.state = 'active' AND r.format IS NOT NULL AND r.format <> '' AND %s GROUP BY r.format");
     private static final Map<String, String> SORTABLE = Map.of("name", "p.name", "title", "p.title",
             "metadata_modified", "p.metadataModified", "metadata_created", "p.metadataCreated");
     private static final String DEFAULT_SORT = "metadata_modified desc";
     /** CKAN's default page (10 rows, fewer when {@code portal.search.rows_max} is lower). */
     private static final int DEFAULT_ROWS = 10;
     private static final Set<String> FILTERS = Set.of("owner_org", "organization", "groups", "name", "id", "type",
-            "license_id", "private", "state", "title", "notes");
+            "license_id", "private", "state", "title", "notes", "res_format");
 
     private final ModelStore store;
     private final Permissions permissions;
@@ -110,8 +124,30 @@ final class PackageSearch {
         out.put("count", total);
         out.put("results", dicts.showPackages(ctx, found));
         out.put("sort", sort);
-        out.put("facets", Map.of());
-        out.put("search_facets", Map.of());
+        Map<String, Object> facets = new LinkedHashMap<>();
+        Map<String, Object> searchFacets = new LinkedHashMap<>();
+        int facetLimit = ((Number) params.get("facet.limit")).intValue();
+        for (String field : facetFields(params.get("facet.field"))) {
+            TypedQuery<Object[]> q = store.em().createQuery(FACETS.get(field).formatted(jpqlWhere), Object[].class);
+            values.forEach(q::setParameter);
+            List<Object[]> counted = new ArrayList<>(q.getResultList());
+            counted.sort((a, b) -> {
+                int c = Long.compare(((Number) b[2]).longValue(), ((Number) a[2]).longValue());
+                return c != 0 ? c : String.valueOf(a[0]).compareTo(String.valueOf(b[0]));
+            });
+            Map<String, Object> counts = new LinkedHashMap<>();
+            List<Object> items = new ArrayList<>();
+            for (Object[] row : facetLimit < 0 ? counted : counted.subList(0, Math.min(facetLimit, counted.size()))) {
+                long hits = ((Number) row[2]).longValue();
+                counts.put(String.valueOf(row[0]), hits);
+                String display = row[1] == null || String.valueOf(row[1]).isBlank() ? String.valueOf(row[0]) : String.valueOf(row[1]);
+                items.add(Map.of("name", String.valueOf(row[0]), "display_name", display, "count", hits));
+            }
+            facets.put(field, counts);
+            searchFacets.put(field, Map.of("title", field, "items", items));
+        }
+        out.put("facets", facets);
+        out.put("search_facets", searchFacets);
         return out;
     }
 
@@ -135,6 +171,7 @@ final class PackageSearch {
             case "id" -> "p.id = :" + v;
             case "type" -> "p.type = :" + v;
             case "license_id" -> "p.licenseId = :" + v;
+            case "res_format" -> "p.id IN (SELECT r.packageId FROM ResourceRecord r WHERE r.state = 'active' AND LOWER(r.format) = LOWER(:" + v + "))";
             case "state" -> "p.state = :" + v;
             case "private" -> {
                 values.put(v, Boolean.parseBoolean(term.value()));
@@ -192,6 +229,36 @@ final class PackageSearch {
             }
         }
         return out;
+    }
+
+    /** {@code facet.field}: a JSON list (CKAN's form, {@code ["organization","groups"]}), a list, or one name. */
+    private static List<String> facetFields(Object value) {
+        List<String> fields = new ArrayList<>();
+        if (value instanceof List<?> l) {
+            l.forEach(o -> fields.add(String.valueOf(o)));
+        } else if (value instanceof String text && !text.isBlank()) {
+            String t = text.strip();
+            if (t.startsWith("[")) {
+                try {
+                    for (Object o : dev.portalkit.runtime.Json.MAPPER.readValue(t, List.class)) {
+                        fields.add(String.valueOf(o));
+                    }
+                } catch (Exception e) {
+                    throw ValidationException.of("facet.field", "Not a JSON list of field names: " + t);
+                }
+            } else {
+                fields.add(t);
+            }
+        } else if (value != null) {
+            throw ValidationException.of("facet.field", "Must be a list of field names");
+        }
+        for (String f : fields) {
+            if (!FACETS.containsKey(f)) {
+                throw ValidationException.of("facet.field", "Cannot facet on '" + f + "' (supported: "
+                        + String.join(", ", FACETS.keySet().stream().sorted().toList()) + ")");
+            }
+        }
+        return fields;
     }
 
     private static String orderBy(String sort) {

@@ -91,6 +91,7 @@ final class FileActions {
         actions.put("files_transfer_ownership", this::transfer);
         actions.put("files_file_link", this::link);
         actions.put("files_file_link_revoke", this::revokeLinks);
+        actions.put("files_storage_list", Action.sideEffectFree(new StorageList(api.host())::list));
 
         auth.put("files_file_create", (ctx, data) -> permissions.mayCreate(ctx, storageName(ctx, data), data.get("name")));
         auth.put("files_file_register", (ctx, data) -> permissions.mayRegister(ctx, storageName(ctx, data), data.get("location")));
@@ -98,6 +99,7 @@ final class FileActions {
         // Not allowAnonymous: a link must have a maker whose permission it keeps following.
         auth.put("files_file_link", (ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "link file"));
         auth.put("files_file_link_revoke", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "revoke the links of file"));
+        auth.put("files_storage_list", (ctx, data) -> AuthResult.deny("Only sysadmins may list the storages"));
         auth.put("files_file_delete", (ctx, data) -> onFile(ctx, data, FilePermissions.DELETE, "delete file"));
         auth.put("files_file_rename", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "rename file"));
         auth.put("files_file_pin", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "pin file"));
