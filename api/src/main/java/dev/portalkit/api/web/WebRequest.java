@@ -1,5 +1,7 @@
 package dev.portalkit.api.web;
 
+import dev.portalkit.api.config.PortalConfig;
+
 /** The parts of an HTTP request an {@link IAuthenticator} may look at. */
 public interface WebRequest {
     /** A header's first value, or null. */
@@ -10,4 +12,7 @@ public interface WebRequest {
 
     /** The client's address (the proxy's, unless it is a trusted proxy). */
     String remoteAddress();
+
+    /** The portal's configuration (an authenticator reads its own options here). */
+    PortalConfig config();
 }

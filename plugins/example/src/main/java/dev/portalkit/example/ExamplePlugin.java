@@ -24,6 +24,13 @@ import dev.portalkit.api.validation.IValidators;
 import dev.portalkit.api.validation.Invalid;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.api.validation.ValidatorFactory;
+import dev.portalkit.api.web.IAuthenticator;
+import dev.portalkit.api.web.IBlueprint;
+import dev.portalkit.api.web.ITemplateHelpers;
+import dev.portalkit.api.web.ITemplates;
+import dev.portalkit.api.web.Routes;
+import dev.portalkit.api.web.TemplateHelper;
+import dev.portalkit.api.web.WebRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -44,7 +52,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IDatasetForm, ITasks,
-        IConfigDeclarations, IMigrations, IFiles {
+        IConfigDeclarations, IMigrations, IFiles, ITemplates, ITemplateHelpers, IBlueprint, IAuthenticator {
 
     static final String GREETING = "portal.example.greeting";
 
@@ -66,6 +74,8 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     public void declareConfig(ConfigDeclaration declaration) {
         declaration.namespace("portal.example.");
         declaration.option(ConfigOption.of(GREETING, "Greeting used by the example_hello action.").defaultValue("Hello"));
+        declaration.option(ConfigOption.of(ExampleWeb.TRUSTED_HEADER, "A request header that names the signed-in user "
+                + "(single sign-on by a proxy that sets it and strips it from clients' requests). Empty: off.").defaultValue(""));
     }
 
     // ---- IMigrations: our own tables -----------------------------------------------------------
@@ -269,5 +279,32 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     @Override
     public List<StorageFactory> storageFactories() {
         return List.of(new ExampleStorage.Factory());
+    }
+
+    // ---- The web face: templates, a helper, a page, an authenticator (see ExampleWeb) ----------
+
+    @Override
+    public String templateDirectory() {
+        return "example-templates";
+    }
+
+    @Override
+    public String publicDirectory() {
+        return "example-public";
+    }
+
+    @Override
+    public Map<String, TemplateHelper> templateHelpers() {
+        return ExampleWeb.helpers("Hello");
+    }
+
+    @Override
+    public void routes(Routes routes) {
+        ExampleWeb.routes(routes);
+    }
+
+    @Override
+    public Optional<String> identify(WebRequest request) {
+        return ExampleWeb.identify(request);
     }
 }

@@ -2,6 +2,7 @@ package dev.portalkit.integration.web;
 
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.UserRef;
+import dev.portalkit.api.config.PortalConfig;
 import dev.portalkit.api.web.IAuthenticator;
 import dev.portalkit.api.web.WebRequest;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
@@ -83,7 +84,7 @@ public class WebIdentity {
         if (authorization != null && !authorization.isBlank()) {
             return new Identity(ApiTokens.user(new ApiTokens.Credentials(authorization, req.getRemoteAddr()), tokens), Optional.empty(), false);
         }
-        WebRequest view = view(req);
+        WebRequest view = view(req, portal.portalConfig());
         for (PluginSet.Named<IAuthenticator> a : portal.plugins().implementing(IAuthenticator.class)) {
             Optional<String> name = a.plugin().identify(view);
             if (name.isPresent()) {
@@ -191,7 +192,7 @@ public class WebIdentity {
         return null;
     }
 
-    private static WebRequest view(HttpServletRequest req) {
+    private static WebRequest view(HttpServletRequest req, PortalConfig config) {
         return new WebRequest() {
             @Override
             public String header(String name) {
@@ -206,6 +207,11 @@ public class WebIdentity {
             @Override
             public String remoteAddress() {
                 return req.getRemoteAddr();
+            }
+
+            @Override
+            public PortalConfig config() {
+                return config;
             }
         };
     }
