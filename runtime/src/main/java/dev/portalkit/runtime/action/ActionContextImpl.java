@@ -63,7 +63,10 @@ public final class ActionContextImpl implements ActionContext {
 
     @Override
     public AuthResult checkAccess(String name, Map<String, Object> data) {
-        return dispatcher.auth().check(name, this, data == null ? Map.of() : data);
+        Map<String, Object> given = data == null ? Map.of() : data;
+        // Auth functions read the database: outside an action (a page asking whether to show a button) in a transaction of its own.
+        return dispatcher.transactions() == null ? dispatcher.auth().check(name, this, given)
+                : dispatcher.transactions().required(() -> dispatcher.auth().check(name, this, given));
     }
 
     @Override
