@@ -25,7 +25,8 @@ import dev.portalkit.api.action.ActionContext;
  * <h2>{@link #after}: after commit, never for a rolled-back change</h2>
  * Called once the transaction of the outermost call that made the change committed; never when it
  * rolled back (a failed action, or an outer call that failed after this action succeeded), so an
- * after hook only ever sees changes that are saved. Each plugin's hook runs in a new transaction of
+ * after hook only ever sees changes that are saved (nor when the database did not confirm the
+ * commit: the change may then be saved without its event). Each plugin's hook runs in a new transaction of
  * its own ({@link ActionContext#jdbc()} works; its writes commit when the hook returns, roll back
  * when it throws; actions it calls through {@link ActionContext#call} join it, and their own after
  * events come when it committed). The context is the changing action's (its user and
