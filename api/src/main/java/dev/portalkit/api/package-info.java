@@ -10,6 +10,8 @@
  *   <li>{@link dev.portalkit.api.validation.IDatasetForm}, {@link dev.portalkit.api.validation.IGroupForm},
  *       {@link dev.portalkit.api.validation.IUserForm} – schema modifiers;</li>
  *   <li>{@link dev.portalkit.api.task.ITasks} – post-commit task handlers;</li>
+ *   <li>{@link dev.portalkit.api.event.IEntityHooks} – lifecycle hooks before and after (commit of) the
+ *       changes of datasets, resources, organizations, groups and files: the event API;</li>
  *   <li>{@link dev.portalkit.api.config.IConfigDeclarations} – declared, validated config options;</li>
  *   <li>{@link dev.portalkit.api.plugin.IMigrations} – the plugin's own database migrations.</li>
  * </ul>

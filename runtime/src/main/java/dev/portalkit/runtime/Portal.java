@@ -19,6 +19,7 @@ import dev.portalkit.runtime.core.CoreSchemas;
 import dev.portalkit.runtime.db.Database;
 import dev.portalkit.runtime.db.EntityTypes;
 import dev.portalkit.runtime.db.Transactions;
+import dev.portalkit.runtime.event.EntityHookDispatcher;
 import dev.portalkit.runtime.plugin.PluginInfo;
 import dev.portalkit.runtime.plugin.PluginSet;
 import dev.portalkit.runtime.task.TaskRecord;
@@ -64,7 +65,7 @@ public class Portal {
     /** Everything {@link #start} builds. */
     private record State(BootOptions options, PortalConfigImpl config, PluginSet plugins, Path dataDir,
                          Database database, Transactions transactions, Validation validation,
-                         ActionDispatcher dispatcher, TaskRunner tasks) {
+                         ActionDispatcher dispatcher, TaskRunner tasks, EntityHookDispatcher entityHooks) {
     }
 
     /** Resolves the data directory from the loaded config (before the container starts, too). */
@@ -123,7 +124,8 @@ public class Portal {
             TaskRunner tasks = new TaskRunner(plugins, transactions, dispatcher, settings, options.clock(),
                     user -> new ActionContextImpl(dispatcher, validation, config, user, true));
             dispatcher.attach(tasks);
-            state = new State(options, config, plugins, dataDir, database, transactions, validation, dispatcher, tasks);
+            state = new State(options, config, plugins, dataDir, database, transactions, validation, dispatcher, tasks,
+                    new EntityHookDispatcher(plugins, dispatcher));
             for (PluginSet.Named<Subsystem> s : subsystems) {
                 s.plugin().started(this);
             }
@@ -323,6 +325,11 @@ public class Portal {
 
     public TaskRunner tasks() {
         return started().tasks();
+    }
+
+    /** The enabled plugins' lifecycle hooks ({@link dev.portalkit.api.event.IEntityHooks}), for the model's and files' actions. */
+    public EntityHookDispatcher entityHooks() {
+        return started().entityHooks();
     }
 
     public BootOptions options() {

@@ -13,6 +13,9 @@ import dev.portalkit.api.auth.IAuthFunctions;
 import dev.portalkit.api.config.ConfigDeclaration;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.IConfigDeclarations;
+import dev.portalkit.api.ValidationException;
+import dev.portalkit.api.event.EntityEvent;
+import dev.portalkit.api.event.IEntityHooks;
 import dev.portalkit.api.files.IFiles;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.plugin.IMigrations;
@@ -52,9 +55,10 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IDatasetForm, ITasks,
-        IConfigDeclarations, IMigrations, IFiles, ITemplates, ITemplateHelpers, IBlueprint, IAuthenticator {
+        IConfigDeclarations, IMigrations, IFiles, IEntityHooks, ITemplates, ITemplateHelpers, IBlueprint, IAuthenticator {
 
     static final String GREETING = "portal.example.greeting";
+    static final String REFUSED_TITLE_WORD = "portal.example.refused_title_word";
 
     // ---- PortalPlugin ------------------------------------------------------------------------
 
@@ -76,6 +80,8 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         declaration.option(ConfigOption.of(GREETING, "Greeting used by the example_hello action.").defaultValue("Hello"));
         declaration.option(ConfigOption.of(ExampleWeb.TRUSTED_HEADER, "A request header that names the signed-in user "
                 + "(single sign-on by a proxy that sets it and strips it from clients' requests). Empty: off.").defaultValue(""));
+        declaration.option(ConfigOption.of(REFUSED_TITLE_WORD, "The example plugin's before hook refuses datasets whose title"
+                + " contains this word (any case); empty: refuses none.").defaultValue("embargoed"));
     }
 
     // ---- IMigrations: our own tables -----------------------------------------------------------
@@ -100,6 +106,7 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         actions.put("example_note_add", Action.withTaskQueue(this::addNote));
         actions.put("example_note_list", Action.sideEffectFree((ctx, data) -> listNotes(ctx)));
         actions.put("example_upload_digest", Action.acceptingUploads((ctx, data) -> UploadDigest.of(data.get("upload"))));
+        actions.put("example_event_list", Action.sideEffectFree((ctx, data) -> listEvents(ctx)));
         return actions;
     }
 
@@ -200,6 +207,8 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         auth.put("example_note_add", (ctx, data) -> AuthResult.allow());
         auth.put("example_note_list", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         auth.put("example_upload_digest", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
+        // Sysadmins pass every auth function unless it is registered forSysadminsToo: this one lets only them in.
+        auth.put("example_event_list", (ctx, data) -> AuthResult.deny("Only sysadmins may list the example plugin's events"));
         return auth;
     }
 
@@ -272,6 +281,66 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     private static Schema withExampleFields(Schema schema) {
         return schema.with("example_code", "ignore_missing", "unicode_safe", "example_prefix(\"EX-\")")
                 .with("attachment_id", "ignore_empty", "unicode_safe", "files_file_id_exists", "files_transfer_ownership(package)");
+    }
+
+    // ---- IEntityHooks: lifecycle hooks (the event API) -------------------------------------------
+
+    /**
+     * Inside the action, before the change is written: refuse datasets whose title holds the
+     * configured word. A ValidationException names the field: the caller gets a 409 with the message
+     * at {@code title}, and nothing is saved.
+     */
+    @Override
+    public void before(ActionContext ctx, EntityEvent event) {
+        if (event.entity() != EntityEvent.Entity.PACKAGE
+                || (event.operation() != EntityEvent.Operation.CREATE && event.operation() != EntityEvent.Operation.UPDATE)) {
+            return;
+        }
+        String word = ctx.config().get(REFUSED_TITLE_WORD).map(String::strip).orElse("");
+        if (!word.isEmpty() && event.data().get("title") instanceof String title
+                && title.toLowerCase(Locale.ROOT).contains(word.toLowerCase(Locale.ROOT))) {
+            throw ValidationException.of("title", "The example plugin refuses titles containing \"" + word + "\"");
+        }
+    }
+
+    /**
+     * After the change committed (never for a rolled-back one): record it in our table. The hook
+     * runs in a transaction of its own, so ctx.jdbc() works and the row commits when we return.
+     */
+    @Override
+    public void after(ActionContext ctx, EntityEvent event) {
+        try (PreparedStatement ps = ctx.jdbc().prepareStatement("INSERT INTO example_event"
+                + " (entity, operation, action, entity_id, user_name, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, event.entity().name());
+            ps.setString(2, event.operation().name());
+            ps.setString(3, event.action());
+            ps.setString(4, event.id());
+            ps.setString(5, event.user().map(u -> u.name()).orElse(null));
+            ps.setTimestamp(6, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new PortalException(ErrorKind.TRANSIENT, "cannot record the event: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Map<String, Object>> listEvents(ActionContext ctx) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        try (PreparedStatement ps = ctx.jdbc().prepareStatement(
+                "SELECT entity, operation, action, entity_id, user_name FROM example_event ORDER BY seq");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("entity", rs.getString(1));
+                event.put("operation", rs.getString(2));
+                event.put("action", rs.getString(3));
+                event.put("entity_id", rs.getString(4));
+                event.put("user", rs.getString(5));
+                events.add(event);
+            }
+        } catch (SQLException e) {
+            throw new PortalException(ErrorKind.TRANSIENT, "cannot read events: " + e.getMessage(), e);
+        }
+        return events;
     }
 
     // ---- IFiles: a storage adapter (ExampleStorage, one class) ----------------------------------

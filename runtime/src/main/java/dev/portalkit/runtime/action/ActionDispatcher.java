@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Runs actions: the outermost call opens the transaction; each call goes through its chain of
@@ -23,6 +26,7 @@ import java.util.function.Supplier;
  * same transaction, and run after the outermost transaction commits.
  */
 public final class ActionDispatcher {
+    private static final Logger LOG = Logger.getLogger(ActionDispatcher.class.getName());
     private final ActionRegistry actions;
     private final AuthRegistry auth;
     private final Transactions transactions;
@@ -44,6 +48,7 @@ public final class ActionDispatcher {
         final Deque<Frame> frames = new ArrayDeque<>();
         final List<String> batches = new ArrayList<>();
         final List<Runnable> undo = new ArrayList<>();
+        final List<Runnable> afterCommit = new ArrayList<>();
     }
 
     public ActionDispatcher(ActionRegistry actions, AuthRegistry auth, Transactions transactions) {
@@ -100,10 +105,45 @@ public final class ActionDispatcher {
         } finally {
             state.remove();
         }
+        runAfterCommit(call);
         if (!call.batches.isEmpty() && tasks != null) {
             tasks.runBatches(call.batches);
         }
         return result;
+    }
+
+    /**
+     * Runtime-internal: registers work to run once the outermost transaction of the running call
+     * committed (never when it rolls back or its commit failed), in order, in the calling thread,
+     * before the call's post-commit tasks. Each step is on its own: a failing one is logged and
+     * does not stop the others nor fail the committed call. Steps run outside the call's
+     * transaction; one that needs a transaction opens its own ({@link #outermost}).
+     *
+     * @return false when no call is running (nothing would run the step)
+     */
+    public boolean afterCommit(Runnable step) {
+        CallState call = state.get();
+        if (call == null) {
+            return false;
+        }
+        call.afterCommit.add(step);
+        return true;
+    }
+
+    private static void runAfterCommit(CallState call) {
+        for (Runnable step : call.afterCommit) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a step after the commit failed (the change stays committed): " + e, e);
+            }
+        }
+    }
+
+    /** The name of the innermost running action of this thread's call, if any. */
+    public Optional<String> currentAction() {
+        CallState call = state.get();
+        return call == null || call.frames.isEmpty() ? Optional.empty() : Optional.of(call.frames.peek().action);
     }
 
     /**

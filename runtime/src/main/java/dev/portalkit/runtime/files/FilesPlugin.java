@@ -213,6 +213,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                         }
 
                         @Override
+                        public dev.portalkit.runtime.event.EntityHookDispatcher entityHooks() {
+                            return running().entityHooks();
+                        }
+
+                        @Override
                         public java.time.Clock clock() {
                             return running().options().clock();
                         }

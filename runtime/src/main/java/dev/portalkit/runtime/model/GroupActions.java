@@ -9,6 +9,9 @@ import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.files.IUploader;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.event.EntityEvent.Entity;
+import dev.portalkit.api.event.EntityEvent.Operation;
+import dev.portalkit.runtime.event.EntityHookDispatcher;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.api.validation.Schema;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * {@code organization_*} or {@code group_*} (one instance each): create, show, list, update,
@@ -53,8 +57,13 @@ final class GroupActions {
     private final boolean organization;
     private final String prefix;
     private final String noun;
+    private final Entity entity;
+    private final Supplier<EntityHookDispatcher> hooks;
 
-    GroupActions(ModelStore store, Permissions permissions, ModelDicts dicts, EntityUploads uploads, boolean organization) {
+    GroupActions(ModelStore store, Permissions permissions, ModelDicts dicts, EntityUploads uploads, boolean organization,
+                 Supplier<EntityHookDispatcher> hooks) {
+        this.entity = organization ? Entity.ORGANIZATION : Entity.GROUP;
+        this.hooks = hooks;
         this.store = store;
         this.permissions = permissions;
         this.dicts = dicts;
@@ -129,6 +138,7 @@ final class GroupActions {
         Upload image = EntityUploads.takeUpload(input, EntityUploads.IMAGE_UPLOAD);
         boolean clear = EntityUploads.takeFlag(input, EntityUploads.CLEAR_UPLOAD);
         Map<String, Object> valid = ctx.validate(prefix + "_create", input);
+        hooks.get().before(ctx, entity, Operation.CREATE, () -> valid);
         GroupRecord g = new GroupRecord();
         g.id = UUID.randomUUID().toString();
         g.created = ModelStore.now();
@@ -144,7 +154,9 @@ final class GroupActions {
             g.imageUrl = uploads.updateImage(ctx, IUploader.ImageOwner.GROUP, g.id, null, g.imageUrl, image, clear);
             store.flush();
         }
-        return showDict(ctx, g, true, false);
+        Map<String, Object> created = showDict(ctx, g, true, false);
+        hooks.get().after(ctx, entity, Operation.CREATE, () -> created);
+        return created;
     }
 
     /** A full update of the group's own fields (members and datasets are managed by their own actions). */
@@ -155,11 +167,14 @@ final class GroupActions {
         Upload image = EntityUploads.takeUpload(input, EntityUploads.IMAGE_UPLOAD);
         boolean clear = EntityUploads.takeFlag(input, EntityUploads.CLEAR_UPLOAD);
         Map<String, Object> valid = ctx.validate(prefix + "_update", input);
+        hooks.get().before(ctx, entity, Operation.UPDATE, () -> valid);
         String current = g.imageUrl;
         apply(g, valid);
         g.imageUrl = uploads.updateImage(ctx, IUploader.ImageOwner.GROUP, g.id, current, g.imageUrl, image, clear);
         store.flush();
-        return showDict(ctx, g, true, false);
+        Map<String, Object> updated = showDict(ctx, g, true, false);
+        hooks.get().after(ctx, entity, Operation.UPDATE, () -> updated);
+        return updated;
     }
 
     private Object show(ActionContext ctx, Map<String, Object> data) {
@@ -236,6 +251,7 @@ final class GroupActions {
      */
     private Object delete(ActionContext ctx, Map<String, Object> data) {
         GroupRecord g = store.requireGroup(data, "id", organization);
+        hooks.get().before(ctx, entity, Operation.DELETE, () -> showDict(ctx, g, false, false));
         if (organization) {
             List<PackageRecord> owned = store.em().createQuery("SELECT p FROM PackageRecord p WHERE p.ownerOrg = :g AND p.state <> :d",
                     PackageRecord.class).setParameter("g", g.id).setParameter("d", ModelStore.DELETED).getResultList();
@@ -255,6 +271,8 @@ final class GroupActions {
                     .executeUpdate();
         }
         g.state = ModelStore.DELETED;
+        store.flush();
+        hooks.get().after(ctx, entity, Operation.DELETE, () -> showDict(ctx, g, false, false));
         return null;
     }
 

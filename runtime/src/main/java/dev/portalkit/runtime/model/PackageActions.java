@@ -5,6 +5,9 @@ import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.event.EntityEvent.Entity;
+import dev.portalkit.api.event.EntityEvent.Operation;
+import dev.portalkit.runtime.event.EntityHookDispatcher;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * {@code package_create/show/update/patch/delete} with CKAN's semantics and default auth rules.
@@ -30,12 +34,15 @@ final class PackageActions {
     private final Permissions permissions;
     private final ModelDicts dicts;
     private final ResourceActions resources;
+    private final Supplier<EntityHookDispatcher> hooks;
 
-    PackageActions(ModelStore store, Permissions permissions, ModelDicts dicts, ResourceActions resources) {
+    PackageActions(ModelStore store, Permissions permissions, ModelDicts dicts, ResourceActions resources,
+                   Supplier<EntityHookDispatcher> hooks) {
         this.store = store;
         this.permissions = permissions;
         this.dicts = dicts;
         this.resources = resources;
+        this.hooks = hooks;
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
@@ -132,6 +139,7 @@ final class PackageActions {
 
     private Object create(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate("package_create", data);
+        hooks.get().before(ctx, Entity.PACKAGE, Operation.CREATE, () -> valid);
         Instant now = ModelStore.now();
         PackageRecord p = new PackageRecord();
         p.id = UUID.randomUUID().toString();
@@ -146,7 +154,9 @@ final class PackageActions {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
         }
         store.flush();
-        return dicts.showPackage(ctx, p);
+        Map<String, Object> created = dicts.showPackage(ctx, p);
+        hooks.get().after(ctx, Entity.PACKAGE, Operation.CREATE, () -> created);
+        return created;
     }
 
     /**
@@ -159,6 +169,7 @@ final class PackageActions {
         Map<String, Object> input = new LinkedHashMap<>(data);
         input.put("id", p.id);
         Map<String, Object> valid = ctx.validate("package_update", input);
+        hooks.get().before(ctx, Entity.PACKAGE, Operation.UPDATE, () -> valid);
         Instant now = ModelStore.now();
         apply(p, valid);
         p.metadataModified = now;
@@ -170,7 +181,9 @@ final class PackageActions {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
         }
         store.flush();
-        return dicts.showPackage(ctx, p);
+        Map<String, Object> updated = dicts.showPackage(ctx, p);
+        hooks.get().after(ctx, Entity.PACKAGE, Operation.UPDATE, () -> updated);
+        return updated;
     }
 
     /** CKAN's {@code package_patch}: the current dataset with the given top-level fields replaced, through package_update. */
@@ -189,8 +202,11 @@ final class PackageActions {
     /** Marks the dataset deleted (CKAN keeps the row and its resources). */
     private Object delete(ActionContext ctx, Map<String, Object> data) {
         PackageRecord p = store.requirePackage(data, "id");
+        hooks.get().before(ctx, Entity.PACKAGE, Operation.DELETE, () -> dicts.showPackage(ctx, p));
         p.state = ModelStore.DELETED;
         p.metadataModified = ModelStore.now();
+        store.flush();
+        hooks.get().after(ctx, Entity.PACKAGE, Operation.DELETE, () -> dicts.showPackage(ctx, p));
         return null;
     }
 

@@ -7,6 +7,9 @@ import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.files.IUploader;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.event.EntityEvent.Entity;
+import dev.portalkit.api.event.EntityEvent.Operation;
+import dev.portalkit.runtime.event.EntityHookDispatcher;
 import dev.portalkit.runtime.files.content.ContentTypes;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import java.time.Instant;
@@ -16,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * {@code resource_create/show/update/patch/delete}. A resource's permissions are its dataset's:
@@ -36,11 +40,13 @@ final class ResourceActions {
     private final ModelStore store;
     private final ModelDicts dicts;
     private final EntityUploads uploads;
+    private final Supplier<EntityHookDispatcher> hooks;
 
-    ResourceActions(ModelStore store, ModelDicts dicts, EntityUploads uploads) {
+    ResourceActions(ModelStore store, ModelDicts dicts, EntityUploads uploads, Supplier<EntityHookDispatcher> hooks) {
         this.store = store;
         this.dicts = dicts;
         this.uploads = uploads;
+        this.hooks = hooks;
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
@@ -133,6 +139,7 @@ final class ResourceActions {
         if (id != null && store.em().find(ResourceRecord.class, id) != null) {
             throw ValidationException.of("id", "Resource id already exists: " + id);
         }
+        hooks.get().before(ctx, Entity.RESOURCE, Operation.CREATE, () -> valid);
         Instant now = ModelStore.now();
         ResourceRecord r = newResource(id, p.id, now);
         apply(r, valid);
@@ -145,7 +152,9 @@ final class ResourceActions {
             attach(r, handler.store(ctx, r.id, upload));
             store.flush();
         }
-        return dicts.resourceDict(r);
+        Map<String, Object> created = dicts.resourceDict(r);
+        hooks.get().after(ctx, Entity.RESOURCE, Operation.CREATE, () -> created);
+        return created;
     }
 
     /** A full update of the resource's fields (its dataset and position stay). */
@@ -158,6 +167,7 @@ final class ResourceActions {
         boolean clear = EntityUploads.takeFlag(input, CLEAR_UPLOAD);
         IUploader.Handler handler = upload == null ? null : uploads.resources(ctx, UPLOAD);
         Map<String, Object> valid = ctx.validate("resource_update", input);
+        hooks.get().before(ctx, Entity.RESOURCE, Operation.UPDATE, () -> valid);
         Instant now = ModelStore.now();
         IUploader.Stored previous = stored(r);
         apply(r, valid);
@@ -183,7 +193,9 @@ final class ResourceActions {
         r.metadataModified = now;
         touch(r.packageId, now);
         store.flush();
-        return dicts.resourceDict(r);
+        Map<String, Object> updated = dicts.resourceDict(r);
+        hooks.get().after(ctx, Entity.RESOURCE, Operation.UPDATE, () -> updated);
+        return updated;
     }
 
     /** The current resource with the given fields replaced, through resource_update. */
@@ -202,11 +214,13 @@ final class ResourceActions {
     /** Marks the resource deleted; the dataset's other resources close ranks. */
     private Object delete(ActionContext ctx, Map<String, Object> data) {
         ResourceRecord r = store.requireResource(data, "id");
+        hooks.get().before(ctx, Entity.RESOURCE, Operation.DELETE, () -> dicts.resourceDict(r));
         Instant now = ModelStore.now();
         remove(ctx, r, now);
         store.flush();
         store.renumberResources(r.packageId);
         touch(r.packageId, now);
+        hooks.get().after(ctx, Entity.RESOURCE, Operation.DELETE, () -> dicts.resourceDict(r));
         return null;
     }
 

@@ -7,6 +7,8 @@ import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.event.EntityEvent.Entity;
+import dev.portalkit.api.event.EntityEvent.Operation;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
@@ -257,8 +259,10 @@ final class FileActions {
                 throw new FieldFailure(ErrorKind.UNSUPPORTED, "id", "Storage " + f.storage + " cannot remove files", null);
             }
         }
+        api.host().entityHooks().before(ctx, Entity.FILE, Operation.DELETE, () -> dict);
         FileData content = FileStore.fileData(f);
         store.delete(f);
+        api.host().entityHooks().after(ctx, Entity.FILE, Operation.DELETE, () -> dict);
         if (configured) {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("file_id", f.id);
@@ -280,10 +284,17 @@ final class FileActions {
     private Object rename(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(RENAME, data);
         FileRecord f = store.lockFile(valid, "id");
+        api.host().entityHooks().before(ctx, Entity.FILE, Operation.RENAME, () -> {
+            Map<String, Object> renamed = store.dict(f);
+            renamed.put("name", valid.get("name"));
+            return renamed;
+        });
         f.name = (String) valid.get("name");
         f.mtime = FileStore.now();
         store.flush();
-        return store.dict(f);
+        Map<String, Object> dict = store.dict(f);
+        api.host().entityHooks().after(ctx, Entity.FILE, Operation.RENAME, () -> dict);
+        return dict;
     }
 
     private Object pin(ActionContext ctx, Map<String, Object> data, boolean pinned) {
@@ -292,9 +303,17 @@ final class FileActions {
         if (o == null) {
             throw ValidationException.of("id", "File " + f.id + " has no owner to be pinned to");
         }
+        Operation operation = pinned ? Operation.PIN : Operation.UNPIN;
+        api.host().entityHooks().before(ctx, Entity.FILE, operation, () -> {
+            Map<String, Object> changed = store.dict(f);
+            changed.put("pinned", pinned);
+            return changed;
+        });
         o.pinned = pinned;
         store.flush();
-        return store.dict(f);
+        Map<String, Object> dict = store.dict(f);
+        api.host().entityHooks().after(ctx, Entity.FILE, operation, () -> dict);
+        return dict;
     }
 
     private Object transfer(ActionContext ctx, Map<String, Object> data) {
@@ -308,8 +327,18 @@ final class FileActions {
             throw ValidationException.of("id", "File " + f.id + " is pinned to " + current.ownerType + " " + current.ownerId
                     + ": unpin it first (files_file_unpin) or pass force=true");
         }
-        store.setOwner(f, next, same ? current.pinned || pin : pin, ctx);
-        return store.dict(f);
+        boolean pinned = same ? current.pinned || pin : pin;
+        api.host().entityHooks().before(ctx, Entity.FILE, Operation.TRANSFER, () -> {
+            Map<String, Object> moved = store.dict(f);
+            moved.put("owner_type", next.type());
+            moved.put("owner_id", next.id());
+            moved.put("pinned", pinned);
+            return moved;
+        });
+        store.setOwner(f, next, pinned, ctx);
+        Map<String, Object> dict = store.dict(f);
+        api.host().entityHooks().after(ctx, Entity.FILE, Operation.TRANSFER, () -> dict);
+        return dict;
     }
 
     private Object link(ActionContext ctx, Map<String, Object> data) {

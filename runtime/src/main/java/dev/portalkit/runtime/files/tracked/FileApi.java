@@ -16,6 +16,7 @@ import dev.portalkit.api.task.TaskHandler;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.action.FieldFailure;
+import dev.portalkit.runtime.event.EntityHookDispatcher;
 import dev.portalkit.runtime.files.FileLinks;
 import dev.portalkit.runtime.files.registry.Storages;
 import dev.portalkit.runtime.files.download.DownloadableFile;
@@ -55,6 +56,9 @@ public final class FileApi {
 
         /** A context for a call of the portal itself: no user, auth skipped (checks made for another user start from it). */
         ActionContext systemContext();
+
+        /** The enabled plugins' lifecycle hooks: file created, deleted, transferred, renamed, pinned. */
+        EntityHookDispatcher entityHooks();
 
         /** The portal's clock (tests move it): multipart start times and their lifetime. */
         default java.time.Clock clock() {

@@ -6,6 +6,8 @@ import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.event.EntityEvent.Entity;
+import dev.portalkit.api.event.EntityEvent.Operation;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.runtime.Json;
 import dev.portalkit.runtime.action.FieldFailure;
@@ -156,6 +158,18 @@ final class FileStore {
             throw ValidationException.of("location", "Location " + data.location() + " of storage " + storage
                     + " is tracked already");
         }
+        host.entityHooks().before(ctx, Entity.FILE, Operation.CREATE, () -> {
+            Map<String, Object> planned = new LinkedHashMap<>();
+            planned.put("storage", storage);
+            planned.put("name", name);
+            planned.put("location", data.location().value());
+            planned.put("size", data.size());
+            planned.put("content_type", data.contentType());
+            planned.put("hash", data.hash());
+            planned.put("owner_type", owner == null ? null : owner.type());
+            planned.put("owner_id", owner == null ? null : owner.id());
+            return planned;
+        });
         FileRecord f = new FileRecord();
         f.id = UUID.randomUUID().toString();
         f.name = name;
@@ -174,6 +188,7 @@ final class FileStore {
             setOwner(f, owner, false, ctx);
         }
         flush();
+        host.entityHooks().after(ctx, Entity.FILE, Operation.CREATE, () -> dict(f));
         return f;
     }
 
