@@ -161,8 +161,11 @@ final class DatasetPages {
         var schema = portal.validation().schema("resource_create");
         Set<String> drawn = Set.of("url", "upload", "file_id");
         List<Map<String, Object>> fields = SchemaForm.fields(schema, drawn, values, errors, templates);
+        List<String> uploadErrors = new ArrayList<>(SchemaForm.messages(errors.get("upload")));
+        uploadErrors.addAll(SchemaForm.messages(errors.get("file_id")));
         return Page.render(errors.isEmpty() ? 200 : 409, "package/resource_form.html", model("pkg", pkg, "fields", fields,
-                "values", values, "url_errors", SchemaForm.messages(errors.get("url")), "upload_errors", SchemaForm.messages(errors.get("upload")),
+                "values", values, "url_errors", SchemaForm.messages(errors.get("url")), "upload_errors", uploadErrors,
+                "resumable", PageCalls.may(r, "files_multipart_start", Map.of()), "earlier_files", FilePages.unattachedFiles(r),
                 "other_errors", SchemaForm.otherErrors(errors, fields, drawn),
                 "form_action", "/dataset/" + r.pathParam("id") + "/resource/new"));
     }

@@ -48,9 +48,29 @@ final class FilePages {
         Map<String, Object> m = model("files", found.get("results"), "count", count, "q", q, "message", message,
                 "pages", new SearchLinks("/dashboard/files", q, null, Map.of()).pages(page, count, PAGE_SIZE),
                 "can_upload", PageCalls.may(r, "files_file_create", Map.of()),
+                "resumable", PageCalls.may(r, "files_multipart_start", Map.of()),
                 "datasets", myDatasets(r));
         m.putAll(extra);
         return Page.render(extra.containsKey("errors") ? 409 : 200, "dashboard/files.html", m);
+    }
+
+    /**
+     * The user's own files, which no resource uses (a resource's file belongs to the resource): what the
+     * resource form offers as "a file you uploaded before"; empty for a visitor or when the search is not allowed.
+     */
+    static List<Object> unattachedFiles(PageRequest r) {
+        if (r.user().isEmpty()) {
+            return List.of();
+        }
+        try {
+            Map<String, Object> found = callMap(r, "files_file_search", model("owner_type", "user", "owner_id", r.user().get().id(),
+                    "rows", 50, "sort", "ctime desc"));
+            @SuppressWarnings("unchecked")
+            List<Object> files = (List<Object>) found.get("results");
+            return files;
+        } catch (PortalException e) {
+            return List.of();
+        }
     }
 
     /** Datasets the user may add resources to (for "attach"). */

@@ -35,6 +35,8 @@ final class ResourceActions {
 
     static final String UPLOAD = "upload";
     static final String CLEAR_UPLOAD = "clear_upload";
+    /** resource_create: the id of a file the caller uploaded earlier, to become the resource's file. */
+    static final String FILE_ID = "file_id";
     static final String URL_TYPE_UPLOAD = "upload";
 
     private final ModelStore store;
@@ -133,6 +135,10 @@ final class ResourceActions {
         input.put("package_id", p.id);
         Upload upload = EntityUploads.takeUpload(input, UPLOAD);
         EntityUploads.takeFlag(input, CLEAR_UPLOAD);
+        Object fileId = input.remove(FILE_ID);
+        if (fileId != null && upload != null) {
+            throw ValidationException.of(FILE_ID, "Give either an upload or the id of a file uploaded earlier, not both");
+        }
         IUploader.Handler handler = upload == null ? null : uploads.resources(ctx, UPLOAD);
         Map<String, Object> valid = ctx.validate("resource_create", input);
         String id = ModelStore.str(valid.get("id"));
@@ -150,6 +156,9 @@ final class ResourceActions {
         if (handler != null) {
             // The resource exists in this transaction: the file can be owned by it.
             attach(r, handler.store(ctx, r.id, upload));
+            store.flush();
+        } else if (fileId != null) {
+            attach(r, adopt(ctx, fileId, r.id));
             store.flush();
         }
         Map<String, Object> created = dicts.resourceDict(r);
@@ -248,6 +257,35 @@ final class ResourceActions {
     }
 
     /** Records a stored upload on the resource (CKAN: url_type upload, url the file name, size, mimetype, format). */
+    /**
+     * {@code file_id} on resource_create: a file the caller uploaded earlier (owned by them, used by
+     * no resource) becomes the new resource's file, as an upload would: moved to the resource and
+     * pinned, through {@code files_transfer_ownership} (so the File API's permission rules and
+     * hooks apply). A file owned by anything else is refused naming {@code file_id}.
+     */
+    private static IUploader.Stored adopt(ActionContext ctx, Object fileId, String resourceId) {
+        if (!(fileId instanceof String id) || id.isBlank()) {
+            throw ValidationException.of(FILE_ID, "Must be the id of a file");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> file;
+        try {
+            file = (Map<String, Object>) ctx.call("files_file_show", new LinkedHashMap<>(Map.of("id", id)));
+        } catch (dev.portalkit.api.PortalException e) {
+            throw ValidationException.of(FILE_ID, "No file " + id + " you may use: " + e.getMessage());
+        }
+        Object owner = file.get("owner_type");
+        boolean mine = "user".equals(owner) && ctx.user().map(u -> u.id().equals(file.get("owner_id"))).orElse(false);
+        if (!mine && !("user".equals(owner) && ctx.user().map(dev.portalkit.api.action.UserRef::sysadmin).orElse(false))) {
+            throw ValidationException.of(FILE_ID, "File " + id + " is not one of your own files that no resource uses yet"
+                    + " (it belongs to " + owner + " " + file.get("owner_id") + ")");
+        }
+        ctx.call("files_transfer_ownership", new LinkedHashMap<>(Map.of("id", id, "owner_type", "resource", "owner_id", resourceId,
+                "pin", true)));
+        return new IUploader.Stored((String) file.get("name"), id, ((Number) file.get("size")).longValue(),
+                (String) file.get("content_type"), (String) file.get("hash"));
+    }
+
     static void attach(ResourceRecord r, IUploader.Stored stored) {
         r.urlType = URL_TYPE_UPLOAD;
         r.url = stored.url();

@@ -1,0 +1,168 @@
+/*
+ * The upload widget: Uppy's Dashboard (drag and drop, progress, cancel, retry) on every
+ * [data-upload-widget] field whose page says the user may use the File API's multipart uploads
+ * (data-resumable="true"). Files go to the portal in 8 MiB parts through the files_multipart_*
+ * actions, so a dropped connection resumes at the first part the portal does not have
+ * (files_multipart_refresh tells which) when the user presses retry. The finished file's id goes
+ * into the form as file_id (resource_create adopts it), or the page reloads (the file dashboard).
+ * Without this script, or where multipart uploads are not allowed, the plain file input stays.
+ */
+(function () {
+  'use strict';
+  var U = window.Uppy;
+  if (!U || !U.Uppy || !U.Dashboard || !U.BasePlugin) { return; }
+  var csrf = document.body.getAttribute('data-csrf-token');
+  var API = '/api/3/action/';
+  var PART = 8 * 1024 * 1024;
+
+  function failure(reply, status) {
+    var e = reply && reply.error ? reply.error : {};
+    var fields = Object.keys(e).filter(function (k) { return k !== '__type' && k !== 'message'; });
+    var detail = fields.map(function (k) { return k + ': ' + [].concat(e[k]).join(' '); }).join('; ');
+    var err = new Error((e.message || ('HTTP ' + status)) + (detail ? ' (' + detail + ')' : ''));
+    err.status = status;
+    return err;
+  }
+
+  function action(name, data, signal) {
+    return fetch(API + name, {
+      method: 'POST', credentials: 'same-origin', signal: signal,
+      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf },
+      body: JSON.stringify(data)
+    }).then(function (r) {
+      return r.json().catch(function () { return null; }).then(function (j) {
+        if (!r.ok || !j || !j.success) { throw failure(j, r.status); }
+        return j.result;
+      });
+    });
+  }
+
+  // One part as multipart/form-data, with upload progress (fetch cannot report it).
+  function sendPart(form, onProgress, signal) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', API + 'files_multipart_update');
+      xhr.setRequestHeader('X-CSRFToken', csrf);
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable) { onProgress(e.loaded); } };
+      xhr.onload = function () {
+        var j = null;
+        try { j = JSON.parse(xhr.responseText); } catch (ignored) { /* not JSON */ }
+        if (xhr.status >= 200 && xhr.status < 300 && j && j.success) { resolve(j.result); } else { reject(failure(j, xhr.status)); }
+      };
+      xhr.onerror = function () { reject(new Error('The connection to the portal was lost: press retry to resume')); };
+      xhr.onabort = function () { reject(new DOMException('Cancelled', 'AbortError')); };
+      if (signal) { signal.addEventListener('abort', function () { xhr.abort(); }); }
+      xhr.send(form);
+    });
+  }
+
+  class PortalMultipart extends U.BasePlugin {
+    constructor(uppy, opts) {
+      super(uppy, opts);
+      this.id = 'PortalMultipart';
+      this.type = 'uploader';
+      this.upload = this.upload.bind(this);
+    }
+
+    install() {
+      this.uppy.addUploader(this.upload);
+      this.uppy.setState({ capabilities: Object.assign({}, this.uppy.getState().capabilities, { resumableUploads: true }) });
+    }
+
+    uninstall() { this.uppy.removeUploader(this.upload); }
+
+    upload(ids) {
+      var self = this;
+      return Promise.allSettled(ids.map(function (id) { return self.uploadOne(self.uppy.getFile(id)); }));
+    }
+
+    async uploadOne(file) {
+      var uppy = this.uppy;
+      var opts = this.opts;
+      var controller = new AbortController();
+      var removed = function (f) { if (f.id === file.id) { controller.abort(); } };
+      uppy.on('file-removed', removed);
+      uppy.on('cancel-all', function () { controller.abort(); });
+      var started = Date.now();
+      uppy.emit('upload-start', [file]);
+      var state = file.portalMultipart;
+      try {
+        if (!state) {
+          var start = { name: file.name, size: file.size, content_type: file.type || '' };
+          if (opts.storage) { start.storage = opts.storage; }
+          var made = await action('files_multipart_start', start, controller.signal);
+          state = { id: made.id };
+          uppy.setFileState(file.id, { portalMultipart: state });
+        }
+        var known = await action('files_multipart_refresh', { id: state.id }, controller.signal);
+        var have = known.parts || {};
+        var count = Math.max(1, Math.ceil(file.size / PART));
+        var sent = 0;
+        for (var n = 1; n <= count; n++) {
+          var from = (n - 1) * PART;
+          var to = Math.min(n * PART, file.size);
+          if (have[String(n)] !== undefined) { sent += to - from; continue; }
+          var form = new FormData();
+          form.append('id', state.id);
+          form.append('part', String(n));
+          form.append('upload', file.data.slice(from, to), file.name);
+          var before = sent;
+          await sendPart(form, function (loaded) {
+            uppy.emit('upload-progress', uppy.getFile(file.id), { uploadStarted: started, bytesUploaded: before + loaded, bytesTotal: file.size });
+          }, controller.signal);
+          sent += to - from;
+        }
+        var done = await action('files_multipart_complete', { id: state.id }, controller.signal);
+        uppy.emit('upload-success', uppy.getFile(file.id), { status: 200, body: done, uploadURL: '/files/download/' + done.id });
+        return done;
+      } catch (err) {
+        if (controller.signal.aborted) {
+          if (state && uppy.getFile(file.id) === undefined) {
+            action('files_multipart_abort', { id: state.id }).catch(function () { /* the cleanup task finds it */ });
+          }
+          return null;
+        }
+        uppy.emit('upload-error', uppy.getFile(file.id), err);
+        throw err;
+      } finally {
+        uppy.off('file-removed', removed);
+      }
+    }
+  }
+
+  document.querySelectorAll('[data-upload-widget][data-resumable="true"]').forEach(function (box) {
+    var input = box.querySelector('input[type=file]');
+    if (!input) { return; }
+    var form = box.closest('form');
+    var target = document.createElement('div');
+    target.className = 'upload-widget';
+    input.parentNode.insertBefore(target, input);
+    input.hidden = true;
+    input.disabled = true;
+    var fileId = document.createElement('input');
+    fileId.type = 'hidden';
+    fileId.name = box.getAttribute('data-file-id-field') || 'file_id';
+    box.appendChild(fileId);
+    var uppy = new U.Uppy({ id: 'upload-' + (box.getAttribute('data-upload-field') || 'file'), autoProceed: true,
+      restrictions: { maxNumberOfFiles: box.hasAttribute('data-reload-on-success') ? 20 : 1 } });
+    uppy.use(U.Dashboard, { inline: true, target: target, height: 280, proudlyDisplayPoweredByUppy: false,
+      showRemoveButtonAfterComplete: true, note: box.getAttribute('data-note') || null });
+    uppy.use(PortalMultipart, { storage: box.getAttribute('data-storage') || null });
+    var earlier = form ? form.querySelector('select[name="file_id"]') : null;
+    uppy.on('upload-success', function (file, response) {
+      fileId.value = response.body.id;
+      if (earlier) { earlier.disabled = true; }
+      box.setAttribute('data-file-id', response.body.id);
+      var name = form ? form.querySelector('input[name="name"]') : null;
+      if (name && !name.value) { name.value = file.name; }
+    });
+    uppy.on('file-removed', function () {
+      fileId.value = '';
+      if (earlier) { earlier.disabled = false; }
+    });
+    if (box.hasAttribute('data-reload-on-success')) {
+      uppy.on('complete', function (result) { if (result.failed.length === 0 && result.successful.length > 0) { window.location.reload(); } });
+    }
+    box.uppy = uppy;
+  });
+})();
