@@ -12,7 +12,8 @@
   var U = window.Uppy;
   if (!U || !U.Uppy || !U.Dashboard || !U.BasePlugin) { return; }
   var csrf = document.body.getAttribute('data-csrf-token');
-  var API = '/api/3/action/';
+  var base = document.body.getAttribute('data-base') || '';
+  var API = base + '/api/3/action/';
   var PART = 8 * 1024 * 1024;
 
   function failure(reply, status) {
@@ -113,7 +114,7 @@
           sent += to - from;
         }
         var done = await action('files_multipart_complete', { id: state.id }, controller.signal);
-        uppy.emit('upload-success', uppy.getFile(file.id), { status: 200, body: done, uploadURL: '/files/download/' + done.id });
+        uppy.emit('upload-success', uppy.getFile(file.id), { status: 200, body: done, uploadURL: base + '/files/download/' + done.id });
         return done;
       } catch (err) {
         if (controller.signal.aborted) {

@@ -29,7 +29,8 @@ final class CoreFunctions {
                     + Html.escape(token == null ? "" : token.toString()) + "\">");
         }));
         functions.put("local_url", new PageTemplates.Positional((args, context) ->
-                args.isEmpty() || args.get(0) == null ? "" : templates.localUrl(String.valueOf(args.get(0)))));
+                args.isEmpty() || args.get(0) == null ? "" : templates.localUrl(String.valueOf(args.get(0)),
+                        context.getVariable("base") instanceof String b ? b : "")));
         functions.put("format_size", new PageTemplates.Positional((args, context) -> formatSize(args.isEmpty() ? null : args.get(0))));
     }
 

@@ -128,9 +128,13 @@ final class PageRequestImpl implements PageRequest, AutoCloseable {
         return resp;
     }
 
-    /** The variables every template gets: {@code user}, {@code csrf_token}, {@code request_path}. */
+    /**
+     * The variables every template gets: {@code user}, {@code csrf_token}, {@code request_path} (below
+     * the portal's root) and {@code base} (the context path, "" standalone: every link starts with it).
+     */
     Map<String, Object> common() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("base", req.getContextPath() == null ? "" : req.getContextPath());
         m.put("user", identity.user().map(u -> Map.<String, Object>of("id", u.id(), "name", u.name(), "sysadmin", u.sysadmin())).orElse(null));
         m.put("csrf_token", csrf);
         m.put("request_path", path);

@@ -216,6 +216,7 @@ public class PageServlet extends HttpServlet {
         model.put("message", error.message());
         model.put("user", identity.user().map(u -> Map.of("name", u.name(), "sysadmin", u.sysadmin())).orElse(null));
         model.put("request_path", path(req));
+        model.put("base", req.getContextPath() == null ? "" : req.getContextPath());
         ApiResponses.retryAfter(error.status(), error.details()).ifPresent(s -> resp.setHeader("Retry-After", s));
         try {
             render(resp, site, error.status(), "error.html", model, request, req.getMethod().equals("HEAD"));

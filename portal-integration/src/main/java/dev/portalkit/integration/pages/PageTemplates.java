@@ -111,15 +111,20 @@ public final class PageTemplates {
     }
 
     /**
-     * A link of this portal as a path ({@code portal.site_url} removed), so that it works on whatever
-     * host name the browser used (the session cookie belongs to that host); other links unchanged.
+     * A link of this portal as a path ({@code portal.site_url} replaced by the context path), so that
+     * it works on whatever host name the browser used (the session cookie belongs to that host);
+     * other links unchanged.
      */
-    String localUrl(String url) {
+    String localUrl(String url, String contextPath) {
         if (url == null || siteUrl == null || siteUrl.isBlank()) {
             return url;
         }
-        String base = siteUrl.endsWith("/") ? siteUrl.substring(0, siteUrl.length() - 1) : siteUrl;
-        return url.startsWith(base + "/") ? url.substring(base.length()) : url;
+        String site = siteUrl.endsWith("/") ? siteUrl.substring(0, siteUrl.length() - 1) : siteUrl;
+        if (!url.startsWith(site + "/")) {
+            return url;
+        }
+        // The site URL names the context path too (http://host/portal): what follows it is portal-relative.
+        return (contextPath == null ? "" : contextPath) + url.substring(site.length());
     }
 
     /** A message of the bundle, formatted with {@code args}; the key itself when the bundle lacks it. */

@@ -47,12 +47,17 @@ public final class PageClient {
         }
     }
 
+    /** A portal path ({@code /dataset}) as a URI below the base (which may carry a context path). */
+    private URI uri(String path) {
+        return base.resolve(path.startsWith("/") ? path.substring(1) : path);
+    }
+
     public Answer get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+        return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
     public Answer get(String path, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
         headers.forEach(b::header);
         return send(b);
     }
@@ -66,7 +71,7 @@ public final class PageClient {
     public Answer postRaw(String path, Map<String, String> fields, Map<String, String> headers) {
         StringJoiner body = new StringJoiner("&");
         fields.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         headers.forEach(b::header);
         return send(b);
@@ -77,12 +82,12 @@ public final class PageClient {
         if (csrf != null) {
             form.field("_csrf_token", csrf);
         }
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", form.contentType()).POST(form.publisher()));
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", form.contentType()).POST(form.publisher()));
     }
 
     /** A JSON action call with the session cookie and the given headers. */
     public Answer postJson(String path, String json, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(b::header);
         return send(b);

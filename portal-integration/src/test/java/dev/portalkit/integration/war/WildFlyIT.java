@@ -13,6 +13,7 @@ import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
 import dev.portalkit.integration.testing.PortalkitCli;
 import dev.portalkit.integration.testing.HttpProbe;
+import dev.portalkit.integration.testing.PageClient;
 import dev.portalkit.integration.testing.RawHttp;
 import dev.portalkit.integration.testing.WildFlyServer;
 import dev.portalkit.runtime.testing.PostgresServer;
@@ -139,6 +140,30 @@ class WildFlyIT {
         assertThat(denied.error()).containsEntry("__type", "Authorization Error");
         // The model's token authenticator refuses a token that is no one's.
         assertThat(api.get("status_show", Map.of(), "Bearer not-a-token").status()).isEqualTo(403);
+    }
+
+    @Test
+    void thePagesRunInTheWarUnderItsContextPath() {
+        PageClient b = new PageClient(api.base());
+        PageClient.Answer home = b.get("/");
+        assertThat(home.status()).isEqualTo(200);
+        assertThat(home.header("Content-Security-Policy")).isPresent();
+        assertThat(home.body()).contains("href=\"/portalkit/dataset\"", "/portalkit/assets/vendor/uppy/uppy.min.js");
+        assertThat(b.get("/assets/vendor/uppy/uppy.min.js").status()).isEqualTo(200);
+        assertThat(b.get("/dataset").body()).contains("result-count");
+        b.get("/user/login");
+        PageClient.Answer login = b.post("/user/login", Map.of("login", ADMIN, "password", "a long secret"));
+        assertThat(login.status()).as(login.body()).isEqualTo(303);
+        assertThat(login.location()).isEqualTo("/portalkit/user/" + ADMIN);
+        assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("portal_session=").contains("Path=/portalkit"));
+        String org = "war-pages-org";
+        api.call("organization_create", map("name", org), adminToken);
+        assertThat(b.get("/dataset/new").status()).isEqualTo(200);
+        PageClient.Answer created = b.post("/dataset/new", Map.of("name", "war-page-data", "title", "From the WAR", "owner_org", org));
+        assertThat(created.status()).as(created.body()).isEqualTo(303);
+        assertThat(created.location()).isEqualTo("/portalkit/dataset/war-page-data/resource/new");
+        PageClient.Answer page = b.get("/dataset/war-page-data");
+        assertThat(page.body()).contains("From the WAR", "id=\"example-greeting\"");
     }
 
     @Test
