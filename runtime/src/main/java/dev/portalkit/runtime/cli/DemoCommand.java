@@ -63,8 +63,9 @@ public final class DemoCommand implements Runnable {
                     }
                     out.printf("created organization %s with %d datasets%n", org.name(), org.datasets().size());
                 }
-                out.printf("%d datasets created; open %s/api/3/action/package_search to see them%n", created,
-                        container.portal().config().string(dev.portalkit.runtime.core.CoreConfig.SITE_URL));
+                String site = container.portal().config().string(dev.portalkit.runtime.core.CoreConfig.SITE_URL);
+                out.printf("%d datasets created; open %s/ to see them (or %s/api/3/action/package_search)%n", created, site, site);
+                demoUser(ctx, out, site);
                 out.flush();
             }
             return 0;
@@ -102,6 +103,27 @@ public final class DemoCommand implements Runnable {
             }
         }
 
+        /**
+         * The demo's editor account, {@value DemoContent#USER}: an editor of the demo organizations, with
+         * a random password printed once (never stored in clear). Run again, it is left as it is.
+         */
+        private static void demoUser(ActionContext ctx, PrintWriter out, String site) {
+            if (exists(ctx, "user_show", DemoContent.USER)) {
+                out.printf("user %s exists already: left as it is%n", DemoContent.USER);
+                return;
+            }
+            byte[] random = new byte[12];
+            new java.security.SecureRandom().nextBytes(random);
+            String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            ctx.call("user_create", Map.of("name", DemoContent.USER, "email", DemoContent.USER + "@example.org",
+                    "fullname", "Demo editor", "password", password));
+            for (DemoOrganization org : DemoContent.ORGANIZATIONS) {
+                ctx.call("organization_member_create", Map.of("id", org.name(), "username", DemoContent.USER, "role", "editor"));
+            }
+            out.printf("log in at %s/user/login as %s with the password %s (an editor of the demo organizations)%n", site,
+                    DemoContent.USER, password);
+        }
+
         private static boolean exists(ActionContext ctx, String action, String id) {
             try {
                 ctx.call(action, Map.of("id", id));
@@ -136,6 +158,7 @@ public final class DemoCommand implements Runnable {
     /** The example content: small, made up, but shaped like a real portal's. */
     static final class DemoContent {
         static final String GROUP_NAME = "demo-environment";
+        static final String USER = "demo";
         static final String GROUP_TITLE = "Environment";
         static final String GROUP_DESCRIPTION = "Datasets about water, air and land.";
 

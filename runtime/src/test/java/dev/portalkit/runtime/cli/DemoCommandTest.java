@@ -41,9 +41,20 @@ class DemoCommandTest {
     @SuppressWarnings("unchecked")
     void fillsAFreshPortalAndAddsNothingTheSecondTime() throws Exception {
         String[] fileId = new String[1];
-        assertThat(seed()).contains("created organization demo-hydrology with 2 datasets", "5 datasets created");
+        String first = seed();
+        assertThat(first).contains("created organization demo-hydrology with 2 datasets", "5 datasets created");
+        java.util.regex.Matcher login = java.util.regex.Pattern.compile("log in at \\S+/user/login as demo with the password (\\S+) ")
+                .matcher(first);
+        assertThat(login.find()).as(first).isTrue();
 
         try (TestPortal portal = TestPortal.builder().dataDir(dataDir).start()) {
+            // The printed password signs the demo editor in; they edit the demo organizations' datasets.
+            dev.portalkit.runtime.WebSessions sessions = portal.container().bean(dev.portalkit.runtime.WebSessions.class);
+            assertThat(sessions.checkPassword("demo", login.group(1), null)).isPresent();
+            Map<String, Object> hydrology = (Map<String, Object>) portal.call("organization_show", TestPortal.SYSADMIN,
+                    Map.of("id", "demo-hydrology"));
+            assertThat((List<Map<String, Object>>) hydrology.get("users")).anySatisfy(u ->
+                    assertThat(u).containsEntry("name", "demo").containsEntry("capacity", "editor"));
             Map<String, Object> everyone = (Map<String, Object>) portal.call("package_search", TestPortal.ANONYMOUS,
                     Map.of("q", "", "rows", 100));
             assertThat(everyone.get("count")).as("the private dataset is hidden from anonymous users").isEqualTo(4L);
@@ -76,7 +87,8 @@ class DemoCommandTest {
         assertThat(Files.readString(copy)).startsWith("river,length_km,basin_km2,mouth\n");
 
         String again = seed();
-        assertThat(again).contains("organization demo-hydrology exists already", "0 datasets created");
+        assertThat(again).contains("organization demo-hydrology exists already", "0 datasets created", "user demo exists already")
+                .doesNotContain("with the password");
         try (TestPortal portal = TestPortal.builder().dataDir(dataDir).start()) {
             Map<String, Object> all = (Map<String, Object>) portal.call("package_search", TestPortal.SYSADMIN,
                     Map.of("q", "", "rows", 100, "include_private", true));
