@@ -131,6 +131,27 @@
     }
   }
 
+  // Image fields: Uppy's Dashboard picks the file (drag and drop, a preview); the form sends it.
+  document.querySelectorAll('[data-upload-widget][data-upload-mode="form"]').forEach(function (box) {
+    var input = box.querySelector('input[type=file]');
+    if (!input || typeof DataTransfer === 'undefined') { return; }
+    var target = document.createElement('div');
+    target.className = 'upload-widget';
+    input.parentNode.insertBefore(target, input);
+    input.hidden = true;
+    var uppy = new U.Uppy({ id: 'pick-' + (box.getAttribute('data-upload-field') || 'file'), autoProceed: false,
+      restrictions: { maxNumberOfFiles: 1, allowedFileTypes: ['image/*'] } });
+    uppy.use(U.Dashboard, { inline: true, target: target, height: 220, proudlyDisplayPoweredByUppy: false,
+      hideUploadButton: true, hideProgressDetails: true });
+    uppy.on('file-added', function (file) {
+      var chosen = new DataTransfer();
+      chosen.items.add(new File([file.data], file.name, { type: file.type }));
+      input.files = chosen.files;
+    });
+    uppy.on('file-removed', function () { input.value = ''; });
+    box.uppy = uppy;
+  });
+
   document.querySelectorAll('[data-upload-widget][data-resumable="true"]').forEach(function (box) {
     var input = box.querySelector('input[type=file]');
     if (!input) { return; }

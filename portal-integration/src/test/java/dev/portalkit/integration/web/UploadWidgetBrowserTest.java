@@ -59,6 +59,32 @@ class UploadWidgetBrowserTest {
     }
 
     @Test
+    void anOrganizationImageIsDroppedIntoTheWidgetAndSentWithTheForm(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("logo.png");
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.setRGB(3, 4, 0x1f5f99);
+        javax.imageio.ImageIO.write(image, "png", png.toFile());
+        try (HeadlessChromium browser = HeadlessChromium.start(http.uri())) {
+            browser.open("/user/login");
+            browser.type("#field-login", admin.name());
+            browser.type("#field-password", "correct horse battery");
+            browser.clickAndWait(browser.find("#login-form button[type=submit]"));
+            browser.open("/organization/edit/" + org);
+            WebElement input = browser.find("[data-upload-mode=form] input.uppy-Dashboard-input");
+            browser.js("arguments[0].hidden = false; arguments[0].style.display = 'block';", input);
+            input.sendKeys(png.toString());
+            // The widget shows the picked file and hands it to the form's own (hidden) input.
+            browser.until(d -> Boolean.TRUE.equals(browser.js(
+                    "var i = document.querySelector('input[name=image_upload]'); return i.files.length === 1 && i.files[0].name === 'logo.png';")));
+            browser.clickAndWait(browser.find("#group-form button[type=submit]"));
+            assertThat(browser.driver().getCurrentUrl()).endsWith("/organization/" + org);
+            WebElement img = browser.find("img.group-image");
+            browser.until(d -> Boolean.TRUE.equals(browser.js("return arguments[0].complete && arguments[0].naturalWidth === 40;", img)));
+        }
+        assertThat((String) http.sudo("organization_show", map("id", org)).get("image_url")).doesNotContain("://");
+    }
+
+    @Test
     void aResourceUploadResumesAfterTheLineDropsAndKeepsEveryByte(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("measurements.bin");
         byte[] chunk = new byte[1024 * 1024];
