@@ -54,32 +54,35 @@ final class PageRequestImpl implements PageRequest, AutoCloseable {
 
     @Override
     public Optional<String> param(String name) {
-        if (body != null) {
-            Object v = body.data().get(name);
-            if (v instanceof String s) {
-                return Optional.of(s);
-            }
-            if (v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String s) {
-                return Optional.of(s);
+        List<String> posted = body == null ? List.of() : strings(body.data().get(name));
+        return posted.isEmpty() ? Optional.ofNullable(req.getParameter(name)) : Optional.of(posted.get(0));
+    }
+
+    /** A form value's text values: one string, the strings of a repeated field, none for a file. */
+    private static List<String> strings(Object value) {
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        List<String> out = new ArrayList<>();
+        if (value instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof String s) {
+                    out.add(s);
+                }
             }
         }
-        return Optional.ofNullable(req.getParameter(name));
+        return out;
     }
 
     @Override
     public Map<String, List<String>> params() {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        req.getParameterMap().forEach((k, v) -> out.put(k, List.of(v)));
+        req.getParameterMap().forEach((k, v) -> out.put(k, new ArrayList<>(List.of(v))));
         if (body != null) {
             body.data().forEach((k, v) -> {
-                if (v instanceof String s) {
-                    out.computeIfAbsent(k, x -> new ArrayList<>()).add(s);
-                } else if (v instanceof List<?> l) {
-                    for (Object o : l) {
-                        if (o instanceof String s) {
-                            out.computeIfAbsent(k, x -> new ArrayList<>()).add(s);
-                        }
-                    }
+                List<String> values = strings(v);
+                if (!values.isEmpty()) {
+                    out.computeIfAbsent(k, x -> new ArrayList<>()).addAll(values);
                 }
             });
         }
