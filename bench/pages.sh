@@ -42,7 +42,7 @@ for i in range(n):
                       for f in formats[: 1 + i % 3]]})
 PY
 
-python3 - "$URL" "$ROUNDS" "bench-data-$((DATASETS / 2))" <<'PY'
+if python3 - "$URL" "$ROUNDS" "bench-data-$((DATASETS / 2))" <<'PY'
 import http.client, statistics, sys, time, urllib.parse, json
 url, rounds, one = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 host = urllib.parse.urlparse(url)
@@ -72,3 +72,4 @@ for page_name, page, api_name, api in pairs:
     p, a = figures[page_name], figures[api_name]
     print(f"{'  ratio page/action':28} {p[0]/a[0]:8.2f} {p[1]/a[1]:15.2f} {p[2]/a[2]:12.2f}")
 PY
+then :; else tail -40 "$WORK/pages.err"; exit 1; fi
