@@ -152,6 +152,14 @@ class PortalPagesBrowserIT {
         assertThat(browser.find(".account-nav").getText()).doesNotContain(editor.name());
         browser.open("/dashboard/files");
         assertThat(browser.driver().getCurrentUrl()).contains("/user/login").contains("came_from=%2Fdashboard%2Ffiles");
+        // Logging in from there comes back to the page that asked.
+        browser.type("#field-login", editor.name());
+        browser.type("#field-password", PASSWORD);
+        browser.clickAndWait(browser.find("#login-form button[type=submit]"));
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/dashboard/files");
+        assertThat(browser.text(".account-name")).isEqualTo(editor.name());
+        browser.clickAndWait(browser.find("form[action='/user/logout'] button"));
+        assertThat(browser.findAll(".account-name")).isEmpty();
 
         // The old session is gone on the server, not only forgotten by the browser.
         browser.driver().manage().addCookie(new org.openqa.selenium.Cookie("portal_session", session, "/"));
@@ -197,10 +205,19 @@ class PortalPagesBrowserIT {
         WebElement item = browser.find(".resource-list li");
         assertThat(item.getText()).contains("Widths table");
 
+        // The editor of the dataset's organization is offered its edit form.
+        assertThat(browser.findAll("a[href='/dataset/edit/canal-widths']")).hasSize(1);
+
         String href = item.findElement(By.cssSelector("a.download")).getAttribute("href");
         HttpResponse<byte[]> download = browser.fetchWithCookies(URI.create(href).getRawPath());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(new String(download.body(), StandardCharsets.UTF_8)).isEqualTo(CSV);
+
+        // The resource page previews the CSV as a table (portal.js fetches it from the download URL).
+        browser.clickAndWait(linkNamed(".resource-list li a", "Widths table"));
+        browser.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("section.preview table")));
+        assertThat(browser.findAll("section.preview th")).extracting(WebElement::getText).containsExactly("river", "length_km");
+        assertThat(browser.findAll("section.preview td")).extracting(WebElement::getText).contains("Danube", "2850");
     }
 
     // ---- a template override and a helper from the example plugin, and its page ---------------
