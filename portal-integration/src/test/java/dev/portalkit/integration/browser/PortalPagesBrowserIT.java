@@ -240,7 +240,7 @@ class PortalPagesBrowserIT {
     // ---- CSRF refusal ----------------------------------------------------------------------
 
     @Test
-    void aFormWithATamperedCsrfTokenGetsTheForbiddenPageAndChangesNothing() {
+    void aFormWithATamperedCsrfTokenGetsTheForbiddenPageAndChangesNothing() throws IOException {
         logIn(admin);
         browser.open("/dataset/edit/air-pollen");
         browser.type("#field-title", "Tampered title");
@@ -249,6 +249,19 @@ class PortalPagesBrowserIT {
         assertThat(browser.text(".error-page h1")).startsWith("403");
         assertThat(browser.text(".error-message")).contains("CSRF");
         assertThat(http.sudo("package_show", map("id", "air-pollen"))).containsEntry("title", "Pollen counts");
+
+        // An upload form with a forged token: refused before anything is stored.
+        Path csv = tmp.resolve("forged.csv");
+        Files.writeString(csv, CSV);
+        long storedBefore = storedFiles();
+        browser.open("/dataset/air-pollen/resource/new");
+        browser.find("input[name=upload]").sendKeys(csv.toString());
+        browser.type("#field-name", "Forged upload");
+        browser.js("document.querySelector('#resource-form input[name=_csrf_token]').value = 'forged-token'");
+        browser.clickAndWait(browser.find("#resource-form button[value=go]"));
+        assertThat(browser.text(".error-page h1")).startsWith("403");
+        assertThat((List<?>) http.sudo("package_show", map("id", "air-pollen")).get("resources")).isEmpty();
+        assertThat(storedFiles()).isEqualTo(storedBefore);
 
         // The same form with its own token saves (the refusal was the token's, not the form's).
         browser.open("/dataset/edit/air-pollen");
@@ -380,6 +393,13 @@ class PortalPagesBrowserIT {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(image, "png", out);
         return out.toByteArray();
+    }
+
+    /** How many files the portal's storage holds. */
+    static long storedFiles() throws IOException {
+        try (var files = Files.walk(storage)) {
+            return files.filter(Files::isRegularFile).count();
+        }
     }
 
     static List<String> titles() {
