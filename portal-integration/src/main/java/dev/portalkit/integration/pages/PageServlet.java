@@ -113,6 +113,10 @@ public class PageServlet extends HttpServlet {
             asset(req, resp, path.substring("/assets/".length()));
             return;
         }
+        if (apiPath(path)) {
+            apiNotFound(req, resp, path);
+            return;
+        }
         resp.setHeader("Content-Security-Policy", CSP);
         resp.setHeader("X-Frame-Options", "DENY");
         resp.setHeader("Referrer-Policy", "same-origin");
@@ -259,6 +263,36 @@ public class PageServlet extends HttpServlet {
         }
         try (InputStream in = connection.getInputStream(); OutputStream out = resp.getOutputStream()) {
             in.transferTo(out);
+        }
+    }
+
+    /**
+     * Whether {@code path} (as the client sent it) is under {@code /api/} or {@code /files/}: the
+     * action API's and the downloads' ground, where no page lives. What reaches the pages there
+     * (no API or download route took it, such as {@code /files/public-download/../../etc/passwd})
+     * is answered in the API's JSON error envelope, as an API client expects, never as a page.
+     */
+    static boolean apiPath(String path) {
+        return path.equals("/api") || path.startsWith("/api/") || path.equals("/files") || path.startsWith("/files/");
+    }
+
+    private static void apiNotFound(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
+        java.net.URI base;
+        try {
+            base = new java.net.URI(req.getScheme(), null, req.getServerName(), req.getServerPort(), req.getContextPath() + "/", null, null);
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            base = null;
+        }
+        String help = ApiResponses.helpUrl(base, null);
+        byte[] body = ApiResponses.errorJson(help, ApiResponses.httpErrorType(404), "Not found", Map.of());
+        resp.setStatus(404);
+        resp.setContentType(ApiResponses.JSON_TYPE);
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setContentLength(body.length);
+        if (!req.getMethod().equals("HEAD")) {
+            try (OutputStream out = resp.getOutputStream()) {
+                out.write(body);
+            }
         }
     }
 

@@ -64,9 +64,12 @@ public final class ActionContextImpl implements ActionContext {
     @Override
     public AuthResult checkAccess(String name, Map<String, Object> data) {
         Map<String, Object> given = data == null ? Map.of() : data;
-        // Auth functions read the database: outside an action (a page asking whether to show a button) in a transaction of its own.
-        return dispatcher.transactions() == null ? dispatcher.auth().check(name, this, given)
-                : dispatcher.transactions().required(() -> dispatcher.auth().check(name, this, given));
+        // Auth functions read the database (memberships): asked outside an action (a page deciding
+        // whether to draw a form or a button), they get a transaction of their own, as a call would.
+        if (dispatcher.transactions() == null) {
+            return dispatcher.auth().check(name, this, given);
+        }
+        return dispatcher.outermost(() -> dispatcher.auth().check(name, this, given));
     }
 
     @Override

@@ -77,6 +77,22 @@ class PackageAuthMatrixTest extends ModelTestBase {
         return (String) resourcesOf(dataset).get(0).get("id");
     }
 
+    /**
+     * A page asks auth before it draws a form or a button ({@code checkAccess} outside any action):
+     * it must decide as the call would, for rules that look up memberships in the database too.
+     */
+    @Test
+    void checkAccessOutsideAnActionDecidesAsTheCallDoes() {
+        Map<String, Object> dataset = newDataset(org, false);
+        for (Role role : Role.values()) {
+            var ctx = portal.portal().context(callers.get(role), false);
+            assertThat(ctx.checkAccess("package_create", Map.of()).allowed()).as("package_create for %s", role)
+                    .isEqualTo(EDITORS.contains(role));
+            assertThat(ctx.checkAccess("package_update", Map.of("id", dataset.get("id"))).allowed()).as("package_update for %s", role)
+                    .isEqualTo(EDITORS.contains(role));
+        }
+    }
+
     @Test
     void packageShow() {
         check("package_show", false, EnumSet.allOf(Role.class), ds -> new CallSpec("package_show", map("id", ds.get("id"))));
