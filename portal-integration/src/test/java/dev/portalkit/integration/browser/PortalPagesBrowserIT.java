@@ -298,7 +298,12 @@ class PortalPagesBrowserIT {
 
             logIn(admin);
             browser.open("/dataset/river-levels/resource/new");
-            browser.find("input[name=upload]").sendKeys(file.toString());
+            // A sysadmin may use multipart uploads: the upload widget takes the file and the form sends its id.
+            dropIntoWidget(file);
+            browser.until(d -> {
+                String id = d.findElement(By.cssSelector("[data-upload-widget]")).getAttribute("data-file-id");
+                return id != null && !id.isEmpty();
+            });
             browser.type("#field-name", "Drawing");
             browser.clickAndWait(browser.find("#resource-form button[value=go]"));
             WebElement item = browser.findAll(".resource-list li").stream().filter(li -> li.getText().contains("Drawing"))
@@ -347,6 +352,13 @@ class PortalPagesBrowserIT {
         assertThat(((Number) width).longValue()).isEqualTo(12);
     }
 
+    /** Gives {@code file} to the page's upload widget (Uppy's Dashboard), as a drop or a pick would. */
+    private void dropIntoWidget(Path file) {
+        WebElement input = browser.find("[data-upload-widget] input.uppy-Dashboard-input");
+        browser.js("arguments[0].hidden = false; arguments[0].style.display = 'block';", input);
+        input.sendKeys(file.toString());
+    }
+
     // ---- the file dashboard -----------------------------------------------------------------
 
     @Test
@@ -355,8 +367,10 @@ class PortalPagesBrowserIT {
         Files.writeString(file, "field notes\n");
         logIn(admin);
         browser.open("/dashboard/files");
-        browser.find("#file-upload-form input[name=upload]").sendKeys(file.toString());
-        browser.clickAndWait(browser.find("#file-upload-form button[type=submit]"));
+        // The upload widget sends the file in parts and reloads the page when it is in.
+        WebElement before = browser.find("html");
+        dropIntoWidget(file);
+        browser.until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before));
         WebElement row = fileRow("notes.txt");
         String id = row.getAttribute("data-file-id");
         assertThat(http.sudo("files_file_show", map("id", id))).containsEntry("name", "notes.txt");

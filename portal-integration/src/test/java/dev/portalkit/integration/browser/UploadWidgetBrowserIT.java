@@ -1,4 +1,4 @@
-package dev.portalkit.integration.web;
+package dev.portalkit.integration.browser;
 
 import static dev.portalkit.integration.testing.HttpPortal.map;
 import static dev.portalkit.integration.testing.HttpPortal.unique;
@@ -34,7 +34,7 @@ import org.openqa.selenium.WebElement;
  * again), and the resource's download has the file's exact bytes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UploadWidgetBrowserTest {
+class UploadWidgetBrowserIT {
     static final long SIZE = 50L * 1024 * 1024;
     static final long CUT_AFTER = 20L * 1024 * 1024;
     static final long PART = 8L * 1024 * 1024;
