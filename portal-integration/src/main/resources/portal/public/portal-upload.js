@@ -90,7 +90,8 @@
       try {
         if (!state) {
           var start = { name: file.name, size: file.size, content_type: file.type || '' };
-          if (opts.storage) { start.storage = opts.storage; }
+          var storage = typeof opts.storage === 'function' ? opts.storage() : opts.storage;
+          if (storage) { start.storage = storage; }
           var made = await action('files_multipart_start', start, controller.signal);
           state = { id: made.id };
           uppy.setFileState(file.id, { portalMultipart: state });
@@ -169,7 +170,11 @@
       restrictions: { maxNumberOfFiles: box.hasAttribute('data-reload-on-success') ? 20 : 1 } });
     uppy.use(U.Dashboard, { inline: true, target: target, height: 280, proudlyDisplayPoweredByUppy: false,
       showRemoveButtonAfterComplete: true, note: box.getAttribute('data-note') || null });
-    uppy.use(PortalMultipart, { storage: box.getAttribute('data-storage') || null });
+    // A storage choice (where the user may upload into several) goes with each file the widget starts.
+    var choice = box.querySelector('[data-storage-select]');
+    var chooser = box.querySelector('[data-widget-only]');
+    if (chooser) { chooser.hidden = false; }
+    uppy.use(PortalMultipart, { storage: function () { return choice ? choice.value : null; } });
     var earlier = form ? form.querySelector('select[name="file_id"]') : null;
     uppy.on('upload-success', function (file, response) {
       fileId.value = response.body.id;

@@ -24,6 +24,6 @@ final class CorePages {
         new GroupPages(portal, templates, "organization").routes(router);
         new GroupPages(portal, templates, "group").routes(router);
         new UserPages(portal, templates, identities).routes(router);
-        new FilePages().routes(router);
+        new FilePages(portal).routes(router);
     }
 }

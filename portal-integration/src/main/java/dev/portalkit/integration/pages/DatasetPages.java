@@ -166,6 +166,7 @@ final class DatasetPages {
         return Page.render(errors.isEmpty() ? 200 : 409, "package/resource_form.html", model("pkg", pkg, "fields", fields,
                 "values", values, "url_errors", SchemaForm.messages(errors.get("url")), "upload_errors", uploadErrors,
                 "resumable", PageCalls.may(r, "files_multipart_start", Map.of()), "earlier_files", FilePages.unattachedFiles(r),
+                "storages", FilePages.uploadStorages(portal, r), "storage_needs_widget", true,
                 "other_errors", SchemaForm.otherErrors(errors, fields, drawn),
                 "form_action", "/dataset/" + r.pathParam("id") + "/resource/new"));
     }

@@ -9,6 +9,7 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.api.ValidationException;
 import dev.portalkit.api.web.Page;
 import dev.portalkit.api.web.PageRequest;
+import dev.portalkit.runtime.Portal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,12 @@ import java.util.Map;
  */
 final class FilePages {
     private static final int PAGE_SIZE = 25;
+
+    private final Portal portal;
+
+    FilePages(Portal portal) {
+        this.portal = portal;
+    }
 
     void routes(Router r) {
         r.get("/dashboard/files", req -> dashboard(req, null, Map.of()));
@@ -49,6 +56,7 @@ final class FilePages {
                 "pages", new SearchLinks("/dashboard/files", q, null, Map.of()).pages(page, count, PAGE_SIZE),
                 "can_upload", PageCalls.may(r, "files_file_create", Map.of()),
                 "resumable", PageCalls.may(r, "files_multipart_start", Map.of()),
+                "storages", uploadStorages(portal, r), "storage_needs_widget", false,
                 "datasets", myDatasets(r));
         m.putAll(extra);
         return Page.render(extra.containsKey("errors") ? 409 : 200, "dashboard/files.html", m);
@@ -71,6 +79,34 @@ final class FilePages {
         } catch (PortalException e) {
             return List.of();
         }
+    }
+
+    /**
+     * The storages this user may upload into through the File API, the default first; the forms
+     * offer a choice only when there are several. Listed by the portal itself (the list action is
+     * for sysadmins), then each asked of the user's own auth function.
+     */
+    static List<String> uploadStorages(Portal portal, PageRequest r) {
+        if (r.user().isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Object o : listAsPortal(portal, "files_storage_list")) {
+            Map<?, ?> s = (Map<?, ?>) o;
+            if (Boolean.TRUE.equals(s.get("open")) && PageCalls.may(r, "files_multipart_start", model("storage", s.get("name"), "name", "x"))) {
+                if (Boolean.TRUE.equals(s.get("default"))) {
+                    out.add(0, (String) s.get("name"));
+                } else {
+                    out.add((String) s.get("name"));
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> listAsPortal(Portal portal, String action) {
+        return (List<Object>) portal.context(java.util.Optional.empty(), true).call(action, new java.util.LinkedHashMap<>());
     }
 
     /** Datasets the user may add resources to (for "attach"). */

@@ -245,6 +245,28 @@ class PagesHttpTest {
     }
 
     @Test
+    void theFileDashboardOffersTheStoragesTheUserMayUploadIntoAndUploadsWithoutScripts() {
+        PageClient b = browser().login(admin.name(), PASSWORD);
+        Answer dashboard = b.get("/dashboard/files");
+        assertThat(dashboard.body()).contains("<select id=\"field-storage\" name=\"storage\"", "<option value=\"default\">",
+                "<option value=\"resources\">");
+        Answer uploaded = b.postMultipart("/dashboard/files/upload", new ApiClient.Multipart()
+                .file("upload", "chosen.txt", "text/plain", "into resources".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .field("storage", "resources"));
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(303);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> found = (List<Map<String, Object>>) http.sudo("files_file_search", map("name", "chosen.txt"))
+                .get("results");
+        assertThat(found).singleElement().satisfies(f -> assertThat(f).containsEntry("storage", "resources")
+                .containsEntry("owner_type", "user").containsEntry("owner_id", admin.id()));
+        assertThat(b.get("/dashboard/files").body()).contains("chosen.txt");
+        // Someone who may not upload gets no upload form and no choice.
+        Answer outside = browser().login(outsider.name(), PASSWORD).get("/dashboard/files");
+        assertThat(outside.status()).isEqualTo(200);
+        assertThat(outside.body()).doesNotContain("field-storage", "file-upload-form");
+    }
+
+    @Test
     void registrationIsOffByDefault() {
         assertThat(browser().get("/user/register").status()).isEqualTo(403);
     }
