@@ -40,7 +40,9 @@ class PagesHttpTest {
     void start() {
         http = HttpPortal.start(HttpPortal.builder().plugins("example")
                 .option("portal.example.trusted_user_header", "X-Remote-User")
-                .option(AuthenticationThrottle.ACCOUNT_FAILURES, "3"));
+                .option(AuthenticationThrottle.ACCOUNT_FAILURES, "3")
+                // The test client stands for a TLS proxy in front of the portal (X-Forwarded-Proto is believed from it only).
+                .option(WebPlugin.PROXY_ADDRESSES, "127.0.0.1"));
         admin = http.newSysadmin("page-admin");
         editor = http.newUser("page-editor");
         outsider = http.newUser("page-outsider");
@@ -136,6 +138,12 @@ class PagesHttpTest {
         Answer replay = copy.get("/dashboard/files", Map.of("Cookie", "portal_session=" + session));
         assertThat(replay.status()).isEqualTo(303);
         assertThat(replay.location()).startsWith("/user/login");
+        // Behind a TLS proxy the cookie is Secure.
+        PageClient tls = browser();
+        tls.get("/user/login");
+        Answer secure = tls.postRaw("/user/login", Map.of("login", editor.name(), "password", PASSWORD, "_csrf_token", tls.csrf()),
+                Map.of("X-Forwarded-Proto", "https"));
+        assertThat(secure.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("portal_session=").contains("; Secure"));
         // An off-site came_from is ignored (no open redirect).
         PageClient again = browser();
         again.get("/user/login");
@@ -260,6 +268,14 @@ class PagesHttpTest {
         assertThat(found).singleElement().satisfies(f -> assertThat(f).containsEntry("storage", "resources")
                 .containsEntry("owner_type", "user").containsEntry("owner_id", admin.id()));
         assertThat(b.get("/dashboard/files").body()).contains("chosen.txt");
+        // Attach it to a dataset: a new resource whose file it becomes.
+        Answer attached = b.post("/dashboard/files/" + found.get(0).get("id") + "/attach",
+                Map.of("package_id", (String) http.sudo("package_show", map("id", publicDataset)).get("id")));
+        assertThat(attached.status()).as(attached.body()).isEqualTo(303);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> resources = (List<Map<String, Object>>) http.sudo("package_show", map("id", publicDataset)).get("resources");
+        assertThat(resources).anySatisfy(r -> assertThat(r).containsEntry("file_id", found.get(0).get("id")).containsEntry("name", "chosen.txt"));
+        assertThat(b.get("/dashboard/files").body()).doesNotContain("chosen.txt");
         // Someone who may not upload gets no upload form and no choice.
         Answer outside = browser().login(outsider.name(), PASSWORD).get("/dashboard/files");
         assertThat(outside.status()).isEqualTo(200);
