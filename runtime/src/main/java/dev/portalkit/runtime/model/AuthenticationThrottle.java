@@ -123,7 +123,8 @@ public final class AuthenticationThrottle {
             }
         }
         String window = d.valuesUnder(WINDOW).get(WINDOW);
-        if (window != null && window.trim().matches("-?\\d+") && Long.parseLong(window.trim()) < 1) {
+        // Up to 18 digits: a longer number is not a whole number the type check accepts (it names the key itself).
+        if (window != null && window.trim().matches("-?\\d{1,18}") && Long.parseLong(window.trim()) < 1) {
             d.reject(WINDOW, "must be at least 1 (seconds)");
         }
     }

@@ -1,6 +1,5 @@
 package dev.portalkit.runtime.model;
 
-import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.WebSessions;
@@ -103,11 +102,7 @@ public class DatabaseWebSessions implements WebSessions {
     }
 
     private Duration lifetime() {
-        int seconds = portal.config().integer(ModelConfig.SESSION_LIFETIME);
-        if (seconds < 60) {
-            throw PortalException.config(ModelConfig.SESSION_LIFETIME + ": must be at least 60 seconds (got " + seconds + ")");
-        }
-        return Duration.ofSeconds(seconds);
+        return Duration.ofSeconds(portal.config().integer(ModelConfig.SESSION_LIFETIME));
     }
 
     private static String random() {
