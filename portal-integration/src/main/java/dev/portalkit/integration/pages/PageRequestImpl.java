@@ -136,6 +136,11 @@ final class PageRequestImpl implements PageRequest, AutoCloseable {
      * the portal's root) and {@code base} (the context path, "" standalone: every link starts with it).
      */
     Map<String, Object> common() {
+        return common(req, identity, path, csrf);
+    }
+
+    /** {@link #common()} for a page drawn without a request of its own (an error page before routing). */
+    static Map<String, Object> common(HttpServletRequest req, WebIdentity.Identity identity, String path, String csrf) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("base", req.getContextPath() == null ? "" : req.getContextPath());
         m.put("user", identity.user().map(u -> Map.<String, Object>of("id", u.id(), "name", u.name(), "sysadmin", u.sysadmin())).orElse(null));

@@ -6,6 +6,7 @@ import dev.portalkit.api.web.IBlueprint;
 import dev.portalkit.api.web.Page;
 import dev.portalkit.integration.web.ActionInput;
 import dev.portalkit.integration.web.ApiResponses;
+import dev.portalkit.integration.web.RequestPaths;
 import dev.portalkit.integration.web.WebIdentity;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
@@ -26,7 +27,6 @@ import java.io.OutputStream;
 import java.io.Writer;
 import java.net.URL;
 import java.net.URLConnection;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,7 +108,7 @@ public class PageServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("X-Content-Type-Options", "nosniff");
-        String path = path(req);
+        String path = RequestPaths.path(req);
         if (path.startsWith("/assets/")) {
             asset(req, resp, path.substring("/assets/".length()));
             return;
@@ -214,13 +214,10 @@ public class PageServlet extends HttpServlet {
             return;
         }
         resp.resetBuffer();
-        Map<String, Object> model = new LinkedHashMap<>();
+        Map<String, Object> model = PageRequestImpl.common(req, identity, RequestPaths.path(req), null);
         model.put("status", error.status());
         model.put("title", ApiResponses.reason(error.status()));
         model.put("message", error.message());
-        model.put("user", identity.user().map(u -> Map.of("name", u.name(), "sysadmin", u.sysadmin())).orElse(null));
-        model.put("request_path", path(req));
-        model.put("base", req.getContextPath() == null ? "" : req.getContextPath());
         ApiResponses.retryAfter(error.status(), error.details()).ifPresent(s -> resp.setHeader("Retry-After", s));
         try {
             render(resp, site, error.status(), "error.html", model, request, req.getMethod().equals("HEAD"));
@@ -240,7 +237,7 @@ public class PageServlet extends HttpServlet {
             resp.sendError(405);
             return;
         }
-        URL url = site().templates().layers().findAsset(decode(path));
+        URL url = site().templates().layers().findAsset(RequestPaths.decode(path));
         int dot = path.lastIndexOf('.');
         String type = dot < 0 ? null : ASSET_TYPES.get(path.substring(dot + 1).toLowerCase(Locale.ROOT));
         if (url == null || type == null) {
@@ -296,13 +293,6 @@ public class PageServlet extends HttpServlet {
         }
     }
 
-    static String path(HttpServletRequest req) {
-        String uri = req.getRequestURI();
-        String context = req.getContextPath() == null ? "" : req.getContextPath();
-        String path = uri.startsWith(context) ? uri.substring(context.length()) : uri;
-        return path.isEmpty() ? "/" : path;
-    }
-
     private static List<String> segments(String path) {
         List<String> out = new ArrayList<>();
         String p = path.startsWith("/") ? path.substring(1) : path;
@@ -313,17 +303,9 @@ public class PageServlet extends HttpServlet {
             return out;
         }
         for (String s : p.split("/", -1)) {
-            out.add(decode(s));
+            out.add(RequestPaths.decode(s));
         }
         return out;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw PortalException.badRequest("Malformed percent-encoding in the path");
-        }
     }
 
     private static String parameter(String contentType, String name) {

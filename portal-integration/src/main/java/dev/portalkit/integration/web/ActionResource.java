@@ -8,7 +8,6 @@ import dev.portalkit.runtime.ApiTokenAuthenticator;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.intake.UploadIntake;
 import jakarta.enterprise.context.Dependent;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
@@ -43,9 +42,6 @@ import java.util.Optional;
 public class ActionResource {
     @Inject
     Portal portal;
-
-    @Inject
-    Instance<ApiTokenAuthenticator> authenticators;
 
     @Inject
     UploadIntake intake;
@@ -94,19 +90,14 @@ public class ActionResource {
         String help = ApiResponses.helpUrl(uri.getBaseUri().resolve(".."), name);
         ActionInput input = null;
         try {
-            // The client's address: failed token checks are throttled per address (and the action may throttle passwords).
+            // The client's address: the action may throttle and log password checks by it (tokens are throttled in WebIdentity).
             String client = request == null ? null : request.getRemoteAddr();
-            Optional<UserRef> user;
-            if (request != null && identities != null) {
-                // A token, a plugin's authenticator or the pages' session cookie; a browser's POST needs its CSRF token.
-                WebIdentity.Identity identity = identities.identify(request);
-                if (body != null && identity.ambient()) {
-                    identities.checkCsrf(identity, request, request.getHeader(WebIdentity.CSRF_HEADER));
-                }
-                user = identity.user();
-            } else {
-                user = ApiTokens.user(new ApiTokens.Credentials(headers.getHeaderString(HttpHeaders.AUTHORIZATION), client), authenticators);
+            // A token, a plugin's authenticator or the pages' session cookie; a browser's POST needs its CSRF token.
+            WebIdentity.Identity identity = identities.identify(request);
+            if (body != null && identity.ambient()) {
+                identities.checkCsrf(identity, request, request.getHeader(WebIdentity.CSRF_HEADER));
             }
+            Optional<UserRef> user = identity.user();
             MediaType type = body == null ? null : mediaType(headers);
             long length = body == null ? -1 : contentLength(headers.getHeaderString(HttpHeaders.CONTENT_LENGTH));
             UploadIntake.Admission admission = intake.admit(name, user, body == null, length, "multipart/form-data".equals(baseType(type)),

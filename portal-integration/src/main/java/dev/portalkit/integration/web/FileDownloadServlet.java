@@ -13,14 +13,10 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,8 +65,9 @@ public class FileDownloadServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
-        List<String> pagePath = segments(req, DATASET_PREFIX);
-        boolean datasetPage = pagePath != null ? !FileDownloadRoutes.isResourceDownload(pagePath) : segments(req, "/files/") == null;
+        List<String> datasetPath = RequestPaths.below(req, DATASET_PREFIX);
+        boolean datasetPage = datasetPath != null ? !FileDownloadRoutes.isResourceDownload(datasetPath)
+                : !RequestPaths.path(req).startsWith(PREFIX);
         if (datasetPage) {
             // The dataset pages share /dataset/ with the resource downloads.
             getServletContext().getNamedDispatcher(PAGES).forward(req, resp);
@@ -88,7 +85,6 @@ public class FileDownloadServlet extends HttpServlet {
                 req.getHeader("If-None-Match"), req.getHeader("If-Modified-Since"));
         Downloads.Answer routed;
         try {
-            List<String> datasetPath = segments(req, DATASET_PREFIX);
             Supplier<Optional<UserRef>> user = () -> identities.identify(req).user();
             routed = datasetPath != null ? routes.resource(datasetPath, user, request)
                     : routes.route(segments(req), user, request);
@@ -162,55 +158,11 @@ public class FileDownloadServlet extends HttpServlet {
 
     /** The path below {@code /files/}, split at {@code /} and percent-decoded segment by segment (UTF-8). */
     static List<String> segments(HttpServletRequest req) {
-        List<String> segments = segments(req, PREFIX);
+        List<String> segments = RequestPaths.below(req, PREFIX);
         if (segments == null) {
             throw PortalException.notFound("Not found");
         }
         return segments;
-    }
-
-    /** The path below {@code prefix}, decoded as {@link #segments(HttpServletRequest)}; null when the path is elsewhere. */
-    static List<String> segments(HttpServletRequest req, String prefix) {
-        String uri = req.getRequestURI();
-        String context = req.getContextPath() == null ? "" : req.getContextPath();
-        String path = uri.startsWith(context) ? uri.substring(context.length()) : uri;
-        if (!path.startsWith(prefix)) {
-            return null;
-        }
-        List<String> segments = new ArrayList<>();
-        for (String raw : path.substring(prefix.length()).split("/", -1)) {
-            segments.add(decode(raw));
-        }
-        return segments;
-    }
-
-    private static String decode(String raw) {
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-                int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
-                if (hi < 0 || lo < 0) {
-                    throw PortalException.badRequest("Malformed percent-encoding in the path");
-                }
-                bytes.write(hi * 16 + lo);
-                i += 2;
-            } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw PortalException.badRequest("The path is not UTF-8");
-        }
     }
 
     private static void writeError(HttpServletRequest req, HttpServletResponse resp, ApiError error, boolean head)

@@ -275,8 +275,10 @@ final class ResourceActions {
             throw ValidationException.of(FILE_ID, "No file " + id + " you may use: " + e.getMessage());
         }
         Object owner = file.get("owner_type");
-        boolean mine = "user".equals(owner) && ctx.user().map(u -> u.id().equals(file.get("owner_id"))).orElse(false);
-        if (!mine && !("user".equals(owner) && ctx.user().map(dev.portalkit.api.action.UserRef::sysadmin).orElse(false))) {
+        // A user's file no resource uses: the caller's own (a sysadmin may take any user's).
+        boolean usable = "user".equals(owner)
+                && ctx.user().map(u -> u.sysadmin() || u.id().equals(file.get("owner_id"))).orElse(false);
+        if (!usable) {
             throw ValidationException.of(FILE_ID, "File " + id + " is not one of your own files that no resource uses yet"
                     + " (it belongs to " + owner + " " + file.get("owner_id") + ")");
         }
