@@ -6,6 +6,7 @@ import dev.portalkit.integration.web.ApiResponseHeaders;
 import dev.portalkit.integration.web.ApiExceptionMapper;
 import dev.portalkit.integration.web.FileDownloadRoutes;
 import dev.portalkit.integration.web.FileDownloadServlet;
+import dev.portalkit.integration.web.TusServlet;
 import dev.portalkit.integration.web.RequestSizeFilter;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.integration.web.WebPlugin;
@@ -117,6 +118,10 @@ public final class PortalServer implements AutoCloseable {
                 identities, JettyFileSender.fromSystemProperty()));
         context.getServletHandler().addServletWithMapping(downloads, "/files/*");
         context.getServletHandler().addServletWithMapping(downloads, "/dataset/*");
+        // Resumable uploads (tus) below the downloads' prefix: the longer mapping wins.
+        ServletHolder tus = new ServletHolder("tus", new TusServlet(portal, container.bean(UploadIntake.class), identities));
+        context.getServletHandler().addServletWithMapping(tus, "/files/tus");
+        context.getServletHandler().addServletWithMapping(tus, "/files/tus/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
         RequestBodyGuard.Limits bodies = new RequestBodyGuard.Limits(portal.config().integer(WebPlugin.MAX_BODY_READS),
                 portal.config().integer(WebPlugin.MAX_BODY_READS_PER_ADDRESS), portal.config().size(WebPlugin.MIN_BODY_RATE),

@@ -165,7 +165,7 @@ public class FileDownloadServlet extends HttpServlet {
         return segments;
     }
 
-    private static void writeError(HttpServletRequest req, HttpServletResponse resp, ApiError error, boolean head)
+    static void writeError(HttpServletRequest req, HttpServletResponse resp, ApiError error, boolean head)
             throws IOException {
         if (resp.isCommitted()) {
             return;

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The web layer reaches the files subsystem only through its facade (docs/uploads.md, "Who does
  * what"): the upload intake ({@code runtime.intake}: {@code UploadIntake}, {@code FileParts},
- * {@code IncomingFile}) and the download desk ({@code runtime.files.download}: {@code Downloads}
+ * {@code IncomingFile}; {@code ResumableIntake} for tus, with the records of
+ * {@code ResumableUploads}) and the download desk ({@code runtime.files.download}: {@code Downloads}
  * with its request and response records). Any other import of {@code dev.portalkit.runtime.files}
  * (the registry, managed storages, pipes, hashing, tracked files) or of the intake's
  * implementation from portal-integration's main code fails this test.
@@ -26,6 +27,8 @@ class FilesFacadeBoundaryTest {
             "dev.portalkit.runtime.intake.UploadIntake",
             "dev.portalkit.runtime.intake.FileParts",
             "dev.portalkit.runtime.intake.IncomingFile",
+            "dev.portalkit.runtime.intake.ResumableIntake",
+            "dev.portalkit.runtime.files.tracked.ResumableUploads",
             "dev.portalkit.runtime.files.Downloads",
             "dev.portalkit.runtime.files.download.DownloadRequest",
             "dev.portalkit.runtime.files.download.DownloadResponse");

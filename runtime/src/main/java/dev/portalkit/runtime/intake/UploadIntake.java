@@ -124,6 +124,11 @@ public class UploadIntake {
         return admission;
     }
 
+    /** Resumable (tus) uploads, their parts gathered in this process's spool area. */
+    public ResumableIntake resumable() {
+        return new ResumableIntake(portal, spools());
+    }
+
     /** Removes the spools of processes that are gone ({@link SpoolArea#sweep}); call it when the server starts. */
     public SpoolArea.Swept sweepDeadSpools() {
         return SpoolArea.sweep(tmp());

@@ -69,6 +69,7 @@ public final class FileApi {
     private final Host host;
     private final FileStore store;
     private final FileActions files;
+    private final ResumableUploads resumable;
     private final Map<String, Action> actions = new LinkedHashMap<>();
     private final Map<String, AuthFunction> auth = new LinkedHashMap<>();
     private final Map<String, Validator> validators;
@@ -83,6 +84,7 @@ public final class FileApi {
         Map<String, AuthFunction> plain = new LinkedHashMap<>();
         files.register(actions, plain);
         new MultipartActions(this, store, permissions).register(actions, plain);
+        this.resumable = new ResumableUploads(this, store);
         // portal.uploads_enabled = false turns off every way bytes come in.
         for (String starts : List.of("files_file_create", "files_multipart_start")) {
             Action action = actions.get(starts);
@@ -98,6 +100,11 @@ public final class FileApi {
         this.validators = v.validators();
         this.factories = v.factories();
         this.tasks = new FileTasks(this, store).handlers();
+    }
+
+    /** Resumable (tus) uploads: their state and bytes between requests. */
+    public ResumableUploads resumable() {
+        return resumable;
     }
 
     public Map<String, Action> actions() {

@@ -10,6 +10,6 @@ public class FileEntities implements EntityTypes {
     @Override
     public List<Class<?>> entityClasses() {
         return List.of(FileRecord.class, FileOwnerRecord.class, FileTransferRecord.class, StorageDataRecord.class,
-                MultipartRecord.class);
+                MultipartRecord.class, ResumableRecord.class);
     }
 }

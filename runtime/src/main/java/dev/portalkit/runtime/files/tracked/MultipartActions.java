@@ -409,7 +409,7 @@ final class MultipartActions {
         return storage.uploader().multipart().orElseThrow(() -> FilesException.unsupported(storage.name(), Capability.MULTIPART));
     }
 
-    private static MultipartData data(MultipartRecord m) {
+    static MultipartData data(MultipartRecord m) {
         return new MultipartData(new Location(m.location), m.size, m.contentType, m.hash, FileStore.jsonMap(m.storageData));
     }
 

@@ -18,7 +18,8 @@ import java.util.Map;
  * days ago — at the backend (S3 aborts the upload id, the built-in adapters drop their staged
  * parts) and in {@code files_multipart}. Only uploads past the lifetime are touched; with
  * {@code storage}, only that storage's. An upload whose backend refuses the abort keeps its row
- * (reported under {@code failed}), so the next run tries again.
+ * (reported under {@code failed}), so the next run tries again. Resumable (tus) uploads of the
+ * removed multipart uploads go with them, and so do completed ones older than the lifetime.
  */
 final class MultipartCleanup {
     static final Schema SCHEMA = Schema.empty()
@@ -52,6 +53,7 @@ final class MultipartCleanup {
         List<MultipartRecord> stale = query.getResultList();
         List<Map<String, Object>> removed = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
         for (MultipartRecord m : stale) {
             if (dryRun) {
                 removed.add(FileStore.multipartDict(m));
@@ -74,8 +76,10 @@ final class MultipartCleanup {
             }
             removed.add(FileStore.multipartDict(locked));
             store.em().remove(locked);
+            gone.add(locked.id);
         }
         store.flush();
+        int resumable = dryRun ? 0 : api.resumable().forget(gone, cutoff);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("max_multipart_lifetime", days);
         result.put("started_before", FileStore.timestamp(cutoff));
@@ -83,6 +87,7 @@ final class MultipartCleanup {
         result.put("removed", removed.size());
         result.put("uploads", removed);
         result.put("failed", failed);
+        result.put("resumable_uploads_forgotten", resumable);
         return result;
     }
 }

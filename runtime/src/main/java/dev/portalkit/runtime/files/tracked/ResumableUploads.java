@@ -1,0 +1,574 @@
+package dev.portalkit.runtime.files.tracked;
+
+import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.PortalException;
+import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.action.UserRef;
+import dev.portalkit.api.files.FilesException;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.MultipartData;
+import dev.portalkit.api.files.MultipartUploads;
+import dev.portalkit.api.files.Upload;
+import dev.portalkit.runtime.Json;
+import dev.portalkit.runtime.action.FieldFailure;
+import dev.portalkit.runtime.files.content.ContentTypes;
+import dev.portalkit.runtime.files.content.Streams;
+import dev.portalkit.runtime.files.db.ResumableChunks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/**
+ * Resumable uploads (the state behind tus, docs/resumable-uploads.md): a file whose bytes arrive
+ * over several requests, in order, at an offset the client asks for. Each upload is a multipart
+ * upload of the File API ({@code files_multipart_start} at creation, {@code files_multipart_complete}
+ * on the last byte, so the same permissions, limits and checks apply), fed in parts of
+ * {@link ResumableRecord#partSize}: bytes are gathered in a local file until a whole part arrived,
+ * the part goes to the storage, and the upload's offset moves on in the database. Bytes received
+ * since the last whole part, when a request ends, are kept in the database
+ * ({@link ResumableChunks}), so another node, or this one after a restart, continues where the
+ * client stopped. Every offset change is a conditional update: of two requests sent at the same
+ * offset, the second to finish a part loses (409) and changes nothing.
+ */
+public final class ResumableUploads {
+    /** The size of the parts a resumable upload hands to its storage, unless the storage or the length needs larger. */
+    public static final long PART_SIZE = 8L * 1024 * 1024;
+    /** {@code Upload-Metadata} keys the upload itself takes; the others go to {@code files_multipart_complete} as fields. */
+    static final Set<String> OWN_KEYS = Set.of("filename", "name", "storage", "content_type", "filetype", "type", "hash", "id", "size");
+    private static final int BUFFER = 256 * 1024;
+
+    private final FileApi api;
+    private final FileStore store;
+
+    ResumableUploads(FileApi api, FileStore store) {
+        this.api = api;
+        this.store = store;
+    }
+
+    /** What a client learns of an upload. */
+    public record State(String id, long offset, Long length, String metadata, Instant expires, String fileId) {
+    }
+
+    /** A request's {@code Upload-Checksum}: the algorithm's Java name and the digest expected. */
+    public record Checksum(String algorithm, byte[] expected) {
+    }
+
+    /** New local files for the bytes of a part while it is gathered. */
+    @FunctionalInterface
+    public interface Spool {
+        Path newFile() throws IOException;
+    }
+
+    /** A request's body did not have the checksum it was sent with: nothing of it was kept. */
+    public static final class ChecksumMismatch extends PortalException {
+        ChecksumMismatch(String message) {
+            super(ErrorKind.BAD_REQUEST, message);
+        }
+    }
+
+    /**
+     * Creates an upload as {@code ctx}'s user: {@code length} bytes (or, {@code null}, a length
+     * given later, at most {@code maxLength} or the storage's {@code max_size}), named and placed by
+     * {@code metadata} ({@code filename}, {@code storage}, {@code content_type}, {@code hash}; the
+     * other keys are kept for the completing action).
+     */
+    public State create(ActionContext ctx, Long length, long maxLength, String metadataHeader, Map<String, String> metadata,
+                        Spool spool) throws IOException {
+        String name = first(metadata, "filename", "name");
+        if (name == null) {
+            throw FieldFailure.of(ErrorKind.BAD_REQUEST, "filename", "Upload-Metadata needs a filename (the file's name)");
+        }
+        if (length != null && length > maxLength) {
+            throw FieldFailure.of(ErrorKind.TOO_LARGE, "Upload-Length", "Upload-Length " + length + " is over the limit of "
+                    + maxLength + " bytes");
+        }
+        Map<String, Object> start = new LinkedHashMap<>();
+        start.put("name", name);
+        String storageName = FileActions.storageName(ctx, metadata.get("storage") == null ? Map.of() : Map.of("storage", metadata.get("storage")));
+        start.put("storage", storageName);
+        ManagedStorage storage = api.storage(storageName, "storage");
+        long limit = storage.settings().maxSize() > 0 ? Math.min(maxLength, storage.settings().maxSize()) : maxLength;
+        long size = length != null ? length : limit;
+        start.put("size", size);
+        String type = first(metadata, "content_type", "filetype", "type");
+        if (type != null) {
+            start.put("content_type", type);
+        }
+        String hash = first(metadata, "hash");
+        if (hash != null) {
+            start.put("hash", hash);
+        }
+        Map<String, Object> fields = new TreeMap<>();
+        metadata.forEach((k, v) -> {
+            if (!OWN_KEYS.contains(k)) {
+                fields.put(k, v == null ? "" : v);
+            }
+        });
+        String id = api.host().inTransaction(() -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> started = (Map<String, Object>) ctx.call("files_multipart_start", start);
+            ResumableRecord r = new ResumableRecord();
+            r.id = UUID.randomUUID().toString();
+            r.multipartId = (String) started.get("id");
+            r.storage = storageName;
+            r.name = name;
+            r.length = length;
+            r.lengthLimit = size;
+            r.partSize = partSize(storage, size);
+            r.nextPart = 1;
+            r.metadata = metadataHeader;
+            r.fields = Json.write(fields);
+            r.initiatorId = ctx.user().map(UserRef::id).orElse(null);
+            r.ctime = api.now();
+            r.mtime = r.ctime;
+            store.em().persist(r);
+            store.flush();
+            return r.id;
+        });
+        if (length != null && length == 0) {
+            // Complete as created: one empty part.
+            return new Appending(ctx, api.host().inTransaction(() -> begin(ctx, id, 0, null)), spool).run(InputStream.nullInputStream());
+        }
+        return state(ctx, id);
+    }
+
+    /** Parts of at least {@link #PART_SIZE}, of the storage's smallest part, and few enough for {@link MultipartData#MAX_PARTS}. */
+    static long partSize(ManagedStorage storage, long size) {
+        long min = storage.uploader().multipart().map(MultipartUploads::minPartSize).orElse(1L);
+        long spread = size / MultipartData.MAX_PARTS + (size % MultipartData.MAX_PARTS == 0 ? 0 : 1);
+        return Math.max(Math.max(PART_SIZE, min), spread);
+    }
+
+    /** The upload as its initiator sees it; NOT_FOUND for an unknown, someone else's, aborted or expired upload. */
+    public State state(ActionContext ctx, String id) {
+        return api.host().inTransaction(() -> state(owned(ctx, id)));
+    }
+
+    private State state(ResumableRecord r) {
+        return new State(r.id, r.received, r.length, r.metadata, expires(r), r.fileId);
+    }
+
+    private Instant expires(ResumableRecord r) {
+        return r.ctime.plus(Duration.ofDays(api.host().systemContext().config().integer(FileApiConfig.MAX_MULTIPART_LIFETIME)));
+    }
+
+    private ResumableRecord owned(ActionContext ctx, String id) {
+        ResumableRecord r = id == null || id.isBlank() ? null : store.em().find(ResumableRecord.class, id);
+        String caller = ctx.user().map(UserRef::id).orElse(null);
+        boolean gone = r == null || (r.initiatorId != null && !r.initiatorId.equals(caller))
+                || (r.fileId == null && (r.multipartId == null || store.multipart(r.multipartId) == null))
+                || api.now().isAfter(expires(r));
+        if (gone) {
+            throw FieldFailure.of(ErrorKind.NOT_FOUND, "id", "Upload not found: " + id);
+        }
+        return r;
+    }
+
+    /**
+     * Appends {@code body} at {@code offset} (which must be the upload's offset), declaring the
+     * length first where it was deferred; on the last byte the upload becomes a tracked file. With
+     * a {@code checksum}, the body is kept aside and checked before any of it counts. When the
+     * body breaks off, what arrived is kept and the break rethrown. A body whose declared length
+     * ({@code bodyLength}, -1 when unknown) passes the upload's length is refused before it is read.
+     */
+    public State append(ActionContext ctx, String id, long offset, Long declareLength, long bodyLength, InputStream body,
+                        Checksum checksum, Spool spool) throws IOException {
+        Start s = api.host().inTransaction(() -> begin(ctx, id, offset, declareLength));
+        if (bodyLength > s.end() - s.received()) {
+            throw pastTheLength(s.end() - s.received());
+        }
+        Path verified = null;
+        try {
+            InputStream in = body;
+            if (checksum != null) {
+                verified = spool.newFile();
+                in = verified(body, checksum, verified, s.end() - s.received());
+            }
+            try (InputStream content = in) {
+                return new Appending(ctx, s, spool).run(content);
+            }
+        } finally {
+            if (verified != null) {
+                Files.deleteIfExists(verified);
+            }
+        }
+    }
+
+    /** The upload as a request found it. */
+    private record Start(String id, String multipartId, String storage, String name, long received, long flushed, int nextPart,
+                         long partSize, long end, boolean lengthKnown) {
+    }
+
+    private Start begin(ActionContext ctx, String id, long offset, Long declareLength) {
+        ResumableRecord r = owned(ctx, id);
+        if (offset != r.received) {
+            throw FieldFailure.of(ErrorKind.CONFLICT, "Upload-Offset", "Upload-Offset " + offset + " is not the upload's offset "
+                    + r.received);
+        }
+        if (declareLength != null) {
+            if (r.length != null && !r.length.equals(declareLength)) {
+                throw FieldFailure.of(ErrorKind.BAD_REQUEST, "Upload-Length", "The upload's length is " + r.length
+                        + " already; it cannot become " + declareLength);
+            }
+            if (r.length == null) {
+                if (declareLength < r.received || declareLength > r.lengthLimit) {
+                    throw FieldFailure.of(declareLength > r.lengthLimit ? ErrorKind.TOO_LARGE : ErrorKind.BAD_REQUEST, "Upload-Length",
+                            "Upload-Length " + declareLength + " must be between the bytes received (" + r.received
+                                    + ") and the limit of " + r.lengthLimit + " bytes");
+                }
+                r.length = declareLength;
+                MultipartRecord m = store.multipart(r.multipartId);
+                m.size = declareLength;
+                store.flush();
+            }
+        }
+        long end = r.length != null ? r.length : r.lengthLimit;
+        return new Start(r.id, r.fileId != null ? null : r.multipartId, r.storage, r.name, r.received, r.flushed, r.nextPart,
+                r.partSize, end, r.length != null);
+    }
+
+    /** Copies the body aside, at most {@code room} bytes, and opens it once its digest matched. */
+    private static InputStream verified(InputStream body, Checksum checksum, Path file, long room) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance(checksum.algorithm());
+        } catch (NoSuchAlgorithmException e) {
+            throw FieldFailure.of(ErrorKind.BAD_REQUEST, "Upload-Checksum", "Unsupported checksum algorithm " + checksum.algorithm());
+        }
+        byte[] buffer = new byte[BUFFER];
+        long total = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            int n;
+            while ((n = body.read(buffer)) >= 0) {
+                total += n;
+                if (total > room) {
+                    throw pastTheLength(room);
+                }
+                digest.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+        }
+        if (!MessageDigest.isEqual(digest.digest(), checksum.expected())) {
+            throw new ChecksumMismatch("The body does not have the Upload-Checksum it was sent with; none of it was kept");
+        }
+        return Files.newInputStream(file);
+    }
+
+    private static FieldFailure pastTheLength(long room) {
+        return FieldFailure.of(ErrorKind.TOO_LARGE, "Upload-Offset", "The body passes the upload's length: " + room
+                + " bytes are left");
+    }
+
+    /** One request's bytes on their way into parts. */
+    private final class Appending {
+        private final ActionContext ctx;
+        private final Start s;
+        private final Spool spool;
+        private long committed;
+        private long flushed;
+        private int nextPart;
+        private Path file;
+        private OutputStream out;
+        /** Bytes in {@link #file}, and how many of them are in the database already. */
+        private long inFile;
+        private long persisted;
+
+        Appending(ActionContext ctx, Start s, Spool spool) {
+            this.ctx = ctx;
+            this.s = s;
+            this.spool = spool;
+            this.committed = s.received();
+            this.flushed = s.flushed();
+            this.nextPart = s.nextPart();
+        }
+
+        State run(InputStream in) throws IOException {
+            if (s.multipartId() == null) {
+                // Complete already: only an empty request at the end is fine.
+                if (in.read() >= 0) {
+                    throw pastTheLength(0);
+                }
+                return state(ctx, s.id());
+            }
+            IOException cut = null;
+            try {
+                openFile();
+                if (committed > flushed) {
+                    inFile = persisted = onConnection(c -> ResumableChunks.copy(c, s.id(), out));
+                }
+                long received = committed;
+                boolean headChecked = flushed > 0 || committed >= ContentTypes.SNIFF_BYTES;
+                byte[] buffer = new byte[BUFFER];
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buffer, 0, (int) Math.min(buffer.length, s.end() - received + 1));
+                    } catch (IOException e) {
+                        cut = e;
+                        break;
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    if (received + n > s.end()) {
+                        throw pastTheLength(s.end() - received);
+                    }
+                    int off = 0;
+                    while (off < n) {
+                        if (inFile == s.partSize()) {
+                            flushPart(received, false);
+                        }
+                        int k = (int) Math.min(n - off, s.partSize() - inFile);
+                        out.write(buffer, off, k);
+                        off += k;
+                        inFile += k;
+                        received += k;
+                    }
+                    if (!headChecked && (received >= ContentTypes.SNIFF_BYTES || received == s.end())) {
+                        checkHead();
+                        headChecked = true;
+                    }
+                }
+                if (cut == null && s.lengthKnown() && received == s.end()) {
+                    if (!headChecked) {
+                        checkHead();
+                    }
+                    if (inFile > 0 || nextPart == 1) {
+                        flushPart(received, true);
+                    }
+                    finish(ctx, s.id());
+                } else if (received > committed) {
+                    keepTail(received);
+                }
+            } finally {
+                closeFile();
+            }
+            if (cut != null) {
+                throw cut;
+            }
+            return state(ctx, s.id());
+        }
+
+        private void openFile() throws IOException {
+            file = spool.newFile();
+            out = Files.newOutputStream(file);
+            inFile = 0;
+            persisted = 0;
+        }
+
+        private void closeFile() throws IOException {
+            if (out != null) {
+                out.close();
+                out = null;
+            }
+            if (file != null) {
+                Files.deleteIfExists(file);
+                file = null;
+            }
+        }
+
+        /** The head of the file against the storage's {@code supported_types}; a refusal ends the upload. */
+        private void checkHead() throws IOException {
+            out.flush();
+            byte[] head;
+            try (InputStream in = Files.newInputStream(file)) {
+                head = in.readNBytes(ContentTypes.SNIFF_BYTES);
+            }
+            ManagedStorage storage = api.storage(s.storage(), "storage");
+            String type = ContentTypes.detect(head, head.length, s.name(), multipartType());
+            if (!ContentTypes.accepted(type, storage.settings().supportedTypes())) {
+                terminate(ctx, s.id());
+                throw FilesException.wrongType(s.storage(), type, "the storage accepts "
+                        + String.join(" ", storage.settings().supportedTypes()) + "; the upload was ended");
+            }
+        }
+
+        private String multipartType() {
+            return api.host().inTransaction(() -> {
+                MultipartRecord m = store.multipart(s.multipartId());
+                return m == null ? null : m.contentType;
+            });
+        }
+
+        /** Hands the gathered bytes to the storage as the next part, then moves the offset to {@code received}. */
+        private void flushPart(long received, boolean last) throws IOException {
+            out.close();
+            out = null;
+            int part = nextPart;
+            long size = inFile;
+            MultipartData data = api.host().inTransaction(() -> {
+                MultipartRecord m = store.multipart(s.multipartId());
+                if (m == null) {
+                    throw FieldFailure.of(ErrorKind.NOT_FOUND, "id", "Upload not found: " + s.id() + " (aborted meanwhile)");
+                }
+                return MultipartActions.data(m);
+            });
+            ManagedStorage storage = api.storage(s.storage(), "storage");
+            MultipartUploads multipart = storage.uploader().multipart()
+                    .orElseThrow(() -> FilesException.unsupported(storage.name(), dev.portalkit.api.files.Capability.MULTIPART));
+            Path sent = file;
+            MultipartData updated = multipart.update(data, part, Upload.of(s.name(), data.contentType(), size, () -> Files.newInputStream(sent)));
+            api.host().inTransaction(() -> {
+                move(received, received, part + 1);
+                onConnection(c -> ResumableChunks.delete(c, s.id()));
+                MultipartRecord m = store.multipart(s.multipartId());
+                store.em().refresh(m, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+                m.storageData = Json.write(MultipartActions.merge(FileStore.jsonMap(m.storageData), updated.storageData()));
+                Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
+                parts.putAll(FileStore.jsonMap(m.parts));
+                parts.put(Integer.toString(part), size);
+                m.parts = Json.write(parts);
+                store.flush();
+                return null;
+            });
+            committed = received;
+            flushed = received;
+            nextPart = part + 1;
+            Files.deleteIfExists(file);
+            file = null;
+            if (!last) {
+                openFile();
+            }
+        }
+
+        /** Keeps the bytes after the last part in the database and moves the offset to {@code received}. */
+        private void keepTail(long received) throws IOException {
+            out.close();
+            out = null;
+            long start = flushed + persisted;
+            long count = inFile - persisted;
+            api.host().inTransaction(() -> {
+                move(received, flushed, nextPart);
+                onConnection(c -> {
+                    try (InputStream in = Files.newInputStream(file)) {
+                        in.skipNBytes(persisted);
+                        return ResumableChunks.append(c, s.id(), start, Streams.limited(in, count));
+                    }
+                });
+                return null;
+            });
+            committed = received;
+        }
+
+        /** The conditional offset change: CONFLICT when another request moved the offset since this one read it. */
+        private void move(long received, long newFlushed, int newNextPart) {
+            int rows = store.em().createQuery("UPDATE ResumableRecord r SET r.received = :received, r.flushed = :flushed, "
+                            + "r.nextPart = :next, r.mtime = :now WHERE r.id = :id AND r.received = :expected")
+                    .setParameter("received", received).setParameter("flushed", newFlushed).setParameter("next", newNextPart)
+                    .setParameter("now", api.now()).setParameter("id", s.id()).setParameter("expected", committed)
+                    .executeUpdate();
+            if (rows != 1) {
+                throw FieldFailure.of(ErrorKind.CONFLICT, "Upload-Offset", "Another request moved the upload's offset meanwhile");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(java.sql.Connection c) throws SQLException, IOException;
+    }
+
+    /** Runs JDBC work on the connection of the current transaction (a new one outside any). */
+    private <T> T onConnection(Work<T> work) {
+        return api.host().inTransaction(() -> store.em().unwrap(Session.class).doReturningWork(c -> {
+            try {
+                return work.run(c);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+    }
+
+    /**
+     * Turns the complete upload into a tracked file through {@code files_multipart_complete} (with
+     * the metadata's other keys as fields). A refusal ends the upload: nothing of it stays.
+     */
+    private void finish(ActionContext ctx, String id) {
+        try {
+            api.host().inTransaction(() -> {
+                ResumableRecord r = owned(ctx, id);
+                store.em().refresh(r, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+                if (r.fileId != null) {
+                    return null;
+                }
+                Map<String, Object> data = new LinkedHashMap<>(FileStore.jsonMap(r.fields));
+                data.put("id", r.multipartId);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> file = (Map<String, Object>) ctx.call("files_multipart_complete", data);
+                r.fileId = (String) file.get("id");
+                r.multipartId = null;
+                r.mtime = api.now();
+                store.flush();
+                return null;
+            });
+        } catch (PortalException e) {
+            if (e.kind() != ErrorKind.TRANSIENT && e.kind() != ErrorKind.INTERNAL && e.kind() != ErrorKind.NOT_FOUND) {
+                try {
+                    terminate(ctx, id);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Ends an upload: its multipart upload is aborted (at the backend too) and its chunks go; a completed file stays. */
+    public void terminate(ActionContext ctx, String id) {
+        api.host().inTransaction(() -> {
+            ResumableRecord r = owned(ctx, id);
+            if (r.fileId == null && r.multipartId != null && store.multipart(r.multipartId) != null) {
+                ctx.call("files_multipart_abort", Map.of("id", r.multipartId));
+            }
+            onConnection(c -> ResumableChunks.delete(c, id));
+            store.em().remove(r);
+            store.flush();
+            return null;
+        });
+    }
+
+    /**
+     * For the multipart cleanup: forgets the uploads whose multipart upload {@code multipartIds}
+     * removed, and completed ones created before {@code cutoff}; returns how many went.
+     */
+    int forget(List<String> multipartIds, Instant cutoff) {
+        List<ResumableRecord> gone = new java.util.ArrayList<>(store.em().createQuery(
+                "SELECT r FROM ResumableRecord r WHERE r.ctime < :cutoff AND (r.fileId IS NOT NULL OR r.multipartId IS NULL)",
+                ResumableRecord.class).setParameter("cutoff", cutoff).getResultList());
+        if (!multipartIds.isEmpty()) {
+            gone.addAll(store.em().createQuery("SELECT r FROM ResumableRecord r WHERE r.multipartId IN :ids", ResumableRecord.class)
+                    .setParameter("ids", multipartIds).getResultList());
+        }
+        for (ResumableRecord r : gone) {
+            onConnection(c -> ResumableChunks.delete(c, r.id));
+            store.em().remove(r);
+        }
+        store.flush();
+        return gone.size();
+    }
+
+    private static String first(Map<String, String> metadata, String... keys) {
+        for (String k : keys) {
+            String v = metadata.get(k);
+            if (v != null && !v.isBlank()) {
+                return v.strip();
+            }
+        }
+        return null;
+    }
+}
