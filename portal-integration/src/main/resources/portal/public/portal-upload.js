@@ -1,9 +1,12 @@
 /*
  * The upload widget: Uppy's Dashboard (drag and drop, progress, cancel, retry) on every
  * [data-upload-widget] field whose page says the user may use the File API's multipart uploads
- * (data-resumable="true"). Files go to the portal in 8 MiB parts through the files_multipart_*
- * actions, so a dropped connection resumes at the first part the portal does not have
- * (files_multipart_refresh tells which) when the user presses retry. The finished file's id goes
+ * (data-resumable="true"). Files go to the portal over tus (/files/tus, Uppy's Tus plugin) in
+ * 8 MiB requests, so a dropped connection resumes at the portal's offset, after retry or after a
+ * reload of the page (tus-js-client keeps the upload's URL in the browser). Where the page lists
+ * storages that take parts straight from the browser (data-direct-storages), files for those go
+ * to the object store in parts the portal signed (files_multipart_start with direct=true), and
+ * files for the others in parts through the files_multipart_* actions. The finished file's id goes
  * into the form as file_id (resource_create adopts it), or the page reloads (the file dashboard).
  * Without this script, or where multipart uploads are not allowed, the plain file input stays.
  */
@@ -132,6 +135,30 @@
     }
   }
 
+  // tus: the portal names the file a finished upload became in Portal-File-Id (on the last PATCH, or a HEAD).
+  function useTus(uppy, storageOf) {
+    var files = {};
+    var uploadId = function (url) { return String(url || '').split('?')[0].split('/').pop(); };
+    uppy.use(U.Tus, {
+      endpoint: base + '/files/tus', chunkSize: PART, headers: { 'X-CSRFToken': csrf },
+      allowedMetaFields: ['filename', 'content_type', 'storage'],
+      onAfterResponse: function (req, res) {
+        var id = res.getHeader('Portal-File-Id');
+        if (id) { files[uploadId(req.getURL())] = id; }
+      }
+    });
+    uppy.on('file-added', function (file) {
+      var meta = { filename: file.name, content_type: file.type || '' };
+      var storage = storageOf();
+      if (storage) { meta.storage = storage; }
+      uppy.setFileMeta(file.id, meta);
+    });
+    uppy.on('upload-success', function (file, response) {
+      var id = files[uploadId(response.uploadURL)];
+      if (id) { response.body = Object.assign({}, response.body, { id: id }); }
+    });
+  }
+
   // Image fields: Uppy's Dashboard picks the file (drag and drop, a preview); the form sends it.
   document.querySelectorAll('[data-upload-widget][data-upload-mode="form"]').forEach(function (box) {
     var input = box.querySelector('input[type=file]');
@@ -174,7 +201,13 @@
     var choice = box.querySelector('[data-storage-select]');
     var chooser = box.querySelector('[data-widget-only]');
     if (chooser) { chooser.hidden = false; }
-    uppy.use(PortalMultipart, { storage: function () { return choice ? choice.value : null; } });
+    var storageOf = function () { return choice ? choice.value : null; };
+    var direct = (box.getAttribute('data-direct-storages') || '').split(' ').filter(Boolean);
+    if (direct.length > 0 || !U.Tus) {
+      uppy.use(PortalMultipart, { storage: storageOf, direct: direct });
+    } else {
+      useTus(uppy, storageOf);
+    }
     var earlier = form ? form.querySelector('select[name="file_id"]') : null;
     uppy.on('upload-success', function (file, response) {
       fileId.value = response.body.id;

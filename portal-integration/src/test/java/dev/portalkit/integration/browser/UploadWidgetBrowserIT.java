@@ -28,9 +28,9 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The upload widget in a real browser (Debian's Chromium): a 50 MiB resource through Uppy's
- * Dashboard on the resource form, in 8 MiB parts over the files_multipart_* actions; the line to
+ * Dashboard on the resource form, in 8 MiB tus requests (/files/tus, 8 MiB parts behind them); the line to
  * the portal drops after 20 MiB (a proxy closes every connection and refuses new ones until the
- * test restores it), the widget reports the failure, retry resumes at the first part the portal lacks (fewer bytes than the file are sent
+ * test restores it), the widget reports the failure, retry resumes at the portal's offset (fewer bytes than the file are sent
  * again), and the resource's download has the file's exact bytes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -119,7 +119,18 @@ public final class HeadlessChromium implements AutoCloseable {
     public void clickAndWait(WebElement element) {
         WebElement root = driver.findElement(By.tagName("html"));
         element.click();
-        until(ExpectedConditions.stalenessOf(root));
+        // Chromium may answer a question about the old page's node while the new page replaces it with
+        // "Node with given id does not belong to the document" rather than a stale reference: gone too.
+        until(d -> {
+            try {
+                return ExpectedConditions.stalenessOf(root).apply(d);
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
         until(d -> "complete".equals(js("return document.readyState")));
     }
 

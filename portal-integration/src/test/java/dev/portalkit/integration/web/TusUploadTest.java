@@ -265,7 +265,7 @@ class TusUploadTest {
             }
             Thread.sleep(50);
         }
-        assertThat(kept).as("a whole part and the bytes after it were kept").isGreaterThan(8L * MIB).isLessThanOrEqualTo(cutAt);
+        assertThat(kept).as("a whole part and the bytes after it were kept").isGreaterThan(8L * MIB).isLessThan(content.length);
 
         server.close();
         portal = portal.restart();

@@ -331,6 +331,7 @@ public final class ResumableUploads {
                     int off = 0;
                     while (off < n) {
                         if (inFile == s.partSize()) {
+                            // Deferred length: a whole part goes once a byte after it shows it is not the last.
                             flushPart(received, false);
                         }
                         int k = (int) Math.min(n - off, s.partSize() - inFile);
@@ -338,6 +339,10 @@ public final class ResumableUploads {
                         off += k;
                         inFile += k;
                         received += k;
+                        if (inFile == s.partSize() && s.lengthKnown() && received < s.end()) {
+                            // A whole part that is not the last: to the storage now, not through the database.
+                            flushPart(received, false);
+                        }
                     }
                     if (!headChecked && (received >= ContentTypes.SNIFF_BYTES || received == s.end())) {
                         checkHead();
