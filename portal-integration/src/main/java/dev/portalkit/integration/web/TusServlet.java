@@ -79,6 +79,9 @@ public class TusServlet extends HttpServlet {
         }
         boolean head = "HEAD".equals(method);
         try {
+            if (cors(req, resp, method)) {
+                return;
+            }
             List<String> path = RequestPaths.below(req, PREFIX + "/");
             String id = path == null || path.isEmpty() ? null : path.get(0);
             boolean collection = id == null || id.isEmpty();
@@ -142,6 +145,36 @@ public class TusServlet extends HttpServlet {
         } catch (RuntimeException e) {
             answer(req, resp, ApiResponses.describe(e), head);
         }
+    }
+
+    /**
+     * CORS for the origins of {@code portal.files.tus.cors_origins}: their requests see the tus
+     * headers, their preflights are answered (true: this was one). Credentials are not allowed:
+     * such callers send a token.
+     */
+    private boolean cors(HttpServletRequest req, HttpServletResponse resp, String method) {
+        String origin = req.getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        resp.addHeader("Vary", "Origin");
+        List<String> allowed = intake.resumable().corsOrigins();
+        if (!allowed.contains(origin) && !allowed.contains("*")) {
+            return false;
+        }
+        resp.setHeader("Access-Control-Allow-Origin", origin);
+        resp.setHeader("Access-Control-Expose-Headers", "Location, Upload-Offset, Upload-Length, Upload-Defer-Length, "
+                + "Upload-Expires, Upload-Metadata, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm, "
+                + FILE_ID);
+        if ("OPTIONS".equals(method) && req.getHeader("Access-Control-Request-Method") != null) {
+            resp.setHeader("Access-Control-Allow-Methods", "POST, HEAD, PATCH, DELETE, OPTIONS");
+            resp.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Tus-Resumable, Upload-Length, "
+                    + "Upload-Defer-Length, Upload-Offset, Upload-Metadata, Upload-Checksum, X-HTTP-Method-Override, X-Requested-With");
+            resp.setHeader("Access-Control-Max-Age", "86400");
+            resp.setStatus(204);
+            return true;
+        }
+        return false;
     }
 
     private void options(HttpServletResponse resp) {

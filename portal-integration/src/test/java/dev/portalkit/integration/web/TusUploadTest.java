@@ -256,20 +256,13 @@ class TusUploadTest {
             assertThat(proxy.wasCut()).isTrue();
         }
         String path = url.getPath();
-        long kept = -1;
-        for (int i = 0; i < 100; i++) {
-            // The portal notices the broken line when its read fails; until then the offset may still move.
-            kept = Long.parseLong(send("HEAD", path, alice, tus(), null).header("Upload-Offset"));
-            if (kept > 8L * MIB) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(kept).as("a whole part and the bytes after it were kept").isGreaterThan(8L * MIB).isLessThan(content.length);
-
+        // Bytes the portal read before it noticed the broken line count once that request ended; a
+        // restart waits for it (or cuts it short: then less was kept, never more than arrived).
         server.close();
         portal = portal.restart();
         startServer();
+        long kept = Long.parseLong(send("HEAD", path, alice, tus(), null).header("Upload-Offset"));
+        assertThat(kept).as("at least the whole part that arrived was kept").isGreaterThanOrEqualTo(8L * MIB).isLessThan(content.length);
 
         TusClient client = client(server.uri(), alice);
         TusUploader resumed = client.beginOrResumeUploadFromURL(upload(content, "cut.bin"), server.uri().resolve(path).toURL());

@@ -23,7 +23,7 @@ final class CreateContainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FilesCommand.withContainer(common, storage, "create-container", (target, management) -> {
+        FilesCommand.withContainer(common, storage, "create-container", (portal, management) -> {
             boolean created = management.createContainer();
             PrintWriter out = spec.commandLine().getOut();
             out.println(created ? "created the container of storage " + storage

@@ -38,7 +38,7 @@ public final class FilesCommand implements Runnable {
      * Opens only the storage {@code name} (a command scoped to one storage touches no other) and
      * hands its adapter's {@link ContainerManagement} to {@code work}.
      */
-    static void withContainer(CommonOptions common, String name, String command, java.util.function.BiConsumer<ManagedStorage,
+    static void withContainer(CommonOptions common, String name, String command, java.util.function.BiConsumer<dev.portalkit.runtime.Portal,
             ContainerManagement> work) {
         BootOptions boot = common.boot();
         StorageScope.require(boot, "-s/--storage", name);
@@ -51,7 +51,7 @@ public final class FilesCommand implements Runnable {
                 throw PortalException.badRequest("storage " + name + " (" + target.settings().type() + ") has no container to "
                         + "manage: " + command + " works with adapters such as files:s3 whose storages keep files in a bucket");
             }
-            work.accept(target, management);
+            work.accept(container.portal(), management);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.portalkit.runtime.cli;
 
 import dev.portalkit.api.PortalException;
+import dev.portalkit.runtime.files.tracked.FileApiConfig;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,10 +36,19 @@ final class FixCorsCommand implements Callable<Integer> {
                         + "e.g. https://portal.example.org, or *");
             }
         }
-        FilesCommand.withContainer(common, storage, "fix-cors", (target, management) -> {
+        FilesCommand.withContainer(common, storage, "fix-cors", (portal, management) -> {
             management.configureCors(List.copyOf(origins));
             PrintWriter out = spec.commandLine().getOut();
             out.println("CORS rules of storage " + storage + " now allow " + String.join(", ", origins));
+            // tus uploads go to the portal itself, not to the bucket: its own CORS answers come from its config.
+            java.util.List<String> tus = portal.config().list(FileApiConfig.TUS_CORS_ORIGINS);
+            java.util.List<String> missing = origins.stream().filter(o -> !tus.contains(o) && !tus.contains("*")).toList();
+            if (!missing.isEmpty()) {
+                java.util.List<String> all = new java.util.ArrayList<>(tus);
+                all.addAll(missing);
+                out.println("For tus uploads (/files/tus) from these origins, set in the portal's configuration: "
+                        + FileApiConfig.TUS_CORS_ORIGINS + " = " + String.join(" ", all));
+            }
             out.flush();
         });
         return 0;

@@ -54,6 +54,11 @@ public final class ResumableIntake {
         return uploads().append(as(user), id, offset, declareLength, bodyLength, body, checksum, spools::newFile);
     }
 
+    /** Origins of other sites whose browsers may use the tus endpoint ({@code portal.files.tus.cors_origins}). */
+    public java.util.List<String> corsOrigins() {
+        return portal.config().list(dev.portalkit.runtime.files.tracked.FileApiConfig.TUS_CORS_ORIGINS);
+    }
+
     /** See {@link ResumableUploads#terminate}. */
     public void terminate(Optional<UserRef> user, String id) {
         uploads().terminate(as(user), id);

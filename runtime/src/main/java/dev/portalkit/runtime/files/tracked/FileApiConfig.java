@@ -16,6 +16,7 @@ public final class FileApiConfig {
     static final long DEFAULT_MAX_LINK_DURATION = 7L * 24 * 3600;
     public static final String ORPHAN_GRACE_PERIOD = "portal.files.orphan_grace_period";
     public static final String ORPHAN_SWEEP_INTERVAL = "portal.files.orphan_sweep_interval";
+    public static final String TUS_CORS_ORIGINS = "portal.files.tus.cors_origins";
 
     private FileApiConfig() {
     }
@@ -52,6 +53,16 @@ public final class FileApiConfig {
         d.option(ConfigOption.of(ORPHAN_SWEEP_INTERVAL, "Seconds between the server's sweeps of orphaned bytes (bytes without a "
                 + "tracked file, older than " + ORPHAN_GRACE_PERIOD + ") in every configured storage; one server process "
                 + "per database runs each sweep. 0 turns the sweep off.").type(ConfigType.INT).defaultValue("3600"));
+        d.option(ConfigOption.of(TUS_CORS_ORIGINS, "Origins (scheme://host[:port], or *) of web applications on other sites "
+                + "that may send tus uploads to /files/tus with an API token: the endpoint answers their CORS preflights and "
+                + "shows them its headers (no cookies cross origins). Empty: only the portal's own pages.")
+                .type(ConfigType.LIST).defaultValue(""));
+        String origins = d.valuesUnder(TUS_CORS_ORIGINS).get(TUS_CORS_ORIGINS);
+        for (String origin : origins == null ? new String[0] : origins.trim().split("[\\s,]+")) {
+            if (!origin.isEmpty() && !origin.equals("*") && !origin.matches("https?://[^/\\s,]+")) {
+                d.reject(TUS_CORS_ORIGINS, "'" + origin + "' is not an origin such as https://app.example.org (or *)");
+            }
+        }
         for (String key : new String[] {ORPHAN_GRACE_PERIOD, ORPHAN_SWEEP_INTERVAL}) {
             String v = d.valuesUnder(key).get(key);
             if (v != null && v.trim().matches("-\\d+")) {

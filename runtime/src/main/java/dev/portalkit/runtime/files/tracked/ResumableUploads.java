@@ -142,7 +142,7 @@ public final class ResumableUploads {
         });
         if (length != null && length == 0) {
             // Complete as created: one empty part.
-            return new Appending(ctx, api.host().inTransaction(() -> begin(ctx, id, 0, null)), spool).run(InputStream.nullInputStream());
+            return new Appending(ctx, api.host().inTransaction(() -> begin(ctx, id, 0, null)), spool).run(InputStream.nullInputStream(), 0);
         }
         return state(ctx, id);
     }
@@ -199,8 +199,9 @@ public final class ResumableUploads {
                 verified = spool.newFile();
                 in = verified(body, checksum, verified, s.end() - s.received());
             }
+            long length = checksum != null ? Files.size(verified) : bodyLength;
             try (InputStream content = in) {
-                return new Appending(ctx, s, spool).run(content);
+                return new Appending(ctx, s, spool).run(content, length);
             }
         } finally {
             if (verified != null) {
@@ -274,7 +275,13 @@ public final class ResumableUploads {
                 + " bytes are left");
     }
 
-    /** One request's bytes on their way into parts. */
+    /**
+     * One request's bytes on their way into parts. A whole part that the body is known to hold (by
+     * its length) goes straight from the request to the storage; the bytes of a part that starts
+     * with bytes kept earlier, or that the body may not complete, are gathered in a local file
+     * first, so that what arrived can be kept when the request ends. A line that breaks in the
+     * middle of a part sent straight loses that part's bytes only: the offset stays at its start.
+     */
     private final class Appending {
         private final ActionContext ctx;
         private final Start s;
@@ -282,11 +289,14 @@ public final class ResumableUploads {
         private long committed;
         private long flushed;
         private int nextPart;
+        private long received;
         private Path file;
-        private OutputStream out;
-        /** Bytes in {@link #file}, and how many of them are in the database already. */
+        private java.nio.channels.FileChannel channel;
+        /** Bytes of the current part in {@link #file} (from its start), and how many of them are in the database already. */
         private long inFile;
         private long persisted;
+        private boolean headChecked;
+        private IOException cut;
 
         Appending(ActionContext ctx, Start s, Spool spool) {
             this.ctx = ctx;
@@ -295,70 +305,49 @@ public final class ResumableUploads {
             this.committed = s.received();
             this.flushed = s.flushed();
             this.nextPart = s.nextPart();
+            this.received = s.received();
+            this.headChecked = flushed > 0 || committed >= ContentTypes.SNIFF_BYTES;
         }
 
-        State run(InputStream in) throws IOException {
+        State run(InputStream body, long bodyLength) throws IOException {
             if (s.multipartId() == null) {
                 // Complete already: only an empty request at the end is fine.
-                if (in.read() >= 0) {
+                if (body.read() >= 0) {
                     throw pastTheLength(0);
                 }
                 return state(ctx, s.id());
             }
-            IOException cut = null;
+            Body in = new Body(body, bodyLength);
             try {
-                openFile();
                 if (committed > flushed) {
-                    inFile = persisted = onConnection(c -> ResumableChunks.copy(c, s.id(), out));
+                    onConnection(c -> ResumableChunks.copy(c, s.id(), java.nio.channels.Channels.newOutputStream(channel())));
+                    inFile = persisted = committed - flushed;
                 }
-                long received = committed;
-                boolean headChecked = flushed > 0 || committed >= ContentTypes.SNIFF_BYTES;
                 byte[] buffer = new byte[BUFFER];
-                while (true) {
-                    int n;
-                    try {
-                        n = in.read(buffer, 0, (int) Math.min(buffer.length, s.end() - received + 1));
-                    } catch (IOException e) {
-                        cut = e;
-                        break;
+                while (cut == null) {
+                    if (inFile == 0 && pipeable(in)) {
+                        pipePart(in);
+                        continue;
                     }
+                    int n = in.read(buffer, (int) Math.min(buffer.length, s.end() - received + 1));
                     if (n < 0) {
                         break;
                     }
                     if (received + n > s.end()) {
                         throw pastTheLength(s.end() - received);
                     }
-                    int off = 0;
-                    while (off < n) {
-                        if (inFile == s.partSize()) {
-                            // Deferred length: a whole part goes once a byte after it shows it is not the last.
-                            flushPart(received, false);
-                        }
-                        int k = (int) Math.min(n - off, s.partSize() - inFile);
-                        out.write(buffer, off, k);
-                        off += k;
-                        inFile += k;
-                        received += k;
-                        if (inFile == s.partSize() && s.lengthKnown() && received < s.end()) {
-                            // A whole part that is not the last: to the storage now, not through the database.
-                            flushPart(received, false);
-                        }
-                    }
-                    if (!headChecked && (received >= ContentTypes.SNIFF_BYTES || received == s.end())) {
-                        checkHead();
-                        headChecked = true;
-                    }
+                    gather(buffer, n);
                 }
                 if (cut == null && s.lengthKnown() && received == s.end()) {
                     if (!headChecked) {
                         checkHead();
                     }
                     if (inFile > 0 || nextPart == 1) {
-                        flushPart(received, true);
+                        flushPart(true);
                     }
                     finish(ctx, s.id());
                 } else if (received > committed) {
-                    keepTail(received);
+                    keepTail();
                 }
             } finally {
                 closeFile();
@@ -369,17 +358,51 @@ public final class ResumableUploads {
             return state(ctx, s.id());
         }
 
-        private void openFile() throws IOException {
-            file = spool.newFile();
-            out = Files.newOutputStream(file);
-            inFile = 0;
-            persisted = 0;
+        /** Whether the next part can go straight to the storage: the body holds all of it, and more when the length is not known yet. */
+        private boolean pipeable(Body in) {
+            long len = Math.min(s.partSize(), s.end() - received);
+            return len > 0 && in.left >= 0 && (s.lengthKnown() ? in.left >= len : in.left > len);
+        }
+
+        /** Adds {@code n} bytes to the part in the local file, handing whole parts on. */
+        private void gather(byte[] buffer, int n) throws IOException {
+            int off = 0;
+            while (off < n) {
+                if (inFile == s.partSize()) {
+                    // Deferred length: a whole part goes once a byte after it shows it is not the last.
+                    flushPart(false);
+                }
+                int k = (int) Math.min(n - off, s.partSize() - inFile);
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(buffer, off, k);
+                while (bytes.hasRemaining()) {
+                    channel().write(bytes, inFile + (k - bytes.remaining()));
+                }
+                off += k;
+                inFile += k;
+                received += k;
+                if (inFile == s.partSize() && s.lengthKnown() && received < s.end()) {
+                    flushPart(false);
+                }
+            }
+            if (!headChecked && (received >= ContentTypes.SNIFF_BYTES || received == s.end())) {
+                checkHead();
+                headChecked = true;
+            }
+        }
+
+        private java.nio.channels.FileChannel channel() throws IOException {
+            if (channel == null) {
+                file = spool.newFile();
+                channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                        java.nio.file.StandardOpenOption.WRITE);
+            }
+            return channel;
         }
 
         private void closeFile() throws IOException {
-            if (out != null) {
-                out.close();
-                out = null;
+            if (channel != null) {
+                channel.close();
+                channel = null;
             }
             if (file != null) {
                 Files.deleteIfExists(file);
@@ -387,12 +410,22 @@ public final class ResumableUploads {
             }
         }
 
+        /** The part gathered so far, from the local file (reused part after part: no file is made or removed per part). */
+        private InputStream gathered(long from, long count) throws IOException {
+            InputStream positioned = new java.io.FilterInputStream(java.nio.channels.Channels.newInputStream(channel().position(from))) {
+                @Override
+                public void close() {
+                    // the channel stays open for the next part
+                }
+            };
+            return Streams.limited(positioned, count);
+        }
+
         /** The head of the file against the storage's {@code supported_types}; a refusal ends the upload. */
         private void checkHead() throws IOException {
-            out.flush();
             byte[] head;
-            try (InputStream in = Files.newInputStream(file)) {
-                head = in.readNBytes(ContentTypes.SNIFF_BYTES);
+            try (InputStream in = gathered(0, Math.min(inFile, ContentTypes.SNIFF_BYTES))) {
+                head = in.readAllBytes();
             }
             ManagedStorage storage = api.storage(s.storage(), "storage");
             String type = ContentTypes.detect(head, head.length, s.name(), multipartType());
@@ -410,12 +443,39 @@ public final class ResumableUploads {
             });
         }
 
-        /** Hands the gathered bytes to the storage as the next part, then moves the offset to {@code received}. */
-        private void flushPart(long received, boolean last) throws IOException {
-            out.close();
-            out = null;
-            int part = nextPart;
+        /** Sends the next part straight from the body to the storage. */
+        private void pipePart(Body in) {
+            long len = Math.min(s.partSize(), s.end() - received);
+            boolean first = nextPart == 1;
+            try {
+                store(nextPart, len, () -> in.exactly(len));
+            } catch (RuntimeException e) {
+                if (in.failure != null) {
+                    // The line broke: this part's bytes are lost, the offset stays at its start.
+                    cut = in.failure;
+                    return;
+                }
+                if (first && e instanceof PortalException pe && pe.kind() == ErrorKind.WRONG_TYPE) {
+                    terminate(ctx, s.id());
+                }
+                throw e;
+            }
+            headChecked = true;
+            received += len;
+            moved(received);
+        }
+
+        /** Hands the gathered bytes to the storage as the next part, then moves the offset to {@link #received}. */
+        private void flushPart(boolean last) throws IOException {
             long size = inFile;
+            store(nextPart, size, () -> gathered(0, size));
+            moved(received);
+            inFile = 0;
+            persisted = 0;
+        }
+
+        /** Stores part {@code part} and moves the offset past it, in one transaction with the part's record. */
+        private void store(int part, long size, Upload.Opener content) {
             MultipartData data = api.host().inTransaction(() -> {
                 MultipartRecord m = store.multipart(s.multipartId());
                 if (m == null) {
@@ -426,10 +486,10 @@ public final class ResumableUploads {
             ManagedStorage storage = api.storage(s.storage(), "storage");
             MultipartUploads multipart = storage.uploader().multipart()
                     .orElseThrow(() -> FilesException.unsupported(storage.name(), dev.portalkit.api.files.Capability.MULTIPART));
-            Path sent = file;
-            MultipartData updated = multipart.update(data, part, Upload.of(s.name(), data.contentType(), size, () -> Files.newInputStream(sent)));
+            MultipartData updated = multipart.update(data, part, Upload.of(s.name(), data.contentType(), size, content));
+            long end = flushed + size;
             api.host().inTransaction(() -> {
-                move(received, received, part + 1);
+                move(end, end, part + 1);
                 onConnection(c -> ResumableChunks.delete(c, s.id()));
                 MultipartRecord m = store.multipart(s.multipartId());
                 store.em().refresh(m, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
@@ -441,44 +501,101 @@ public final class ResumableUploads {
                 store.flush();
                 return null;
             });
-            committed = received;
-            flushed = received;
-            nextPart = part + 1;
-            Files.deleteIfExists(file);
-            file = null;
-            if (!last) {
-                openFile();
-            }
         }
 
-        /** Keeps the bytes after the last part in the database and moves the offset to {@code received}. */
-        private void keepTail(long received) throws IOException {
-            out.close();
-            out = null;
+        private void moved(long offset) {
+            committed = offset;
+            flushed = offset;
+            nextPart++;
+        }
+
+        /** Keeps the bytes after the last part in the database and moves the offset to {@link #received}. */
+        private void keepTail() throws IOException {
             long start = flushed + persisted;
             long count = inFile - persisted;
+            long offset = received;
             api.host().inTransaction(() -> {
-                move(received, flushed, nextPart);
+                move(offset, flushed, nextPart);
                 onConnection(c -> {
-                    try (InputStream in = Files.newInputStream(file)) {
-                        in.skipNBytes(persisted);
-                        return ResumableChunks.append(c, s.id(), start, Streams.limited(in, count));
+                    try (InputStream in = gathered(persisted, count)) {
+                        return ResumableChunks.append(c, s.id(), start, in);
                     }
                 });
                 return null;
             });
-            committed = received;
+            committed = offset;
         }
 
         /** The conditional offset change: CONFLICT when another request moved the offset since this one read it. */
-        private void move(long received, long newFlushed, int newNextPart) {
+        private void move(long offset, long newFlushed, int newNextPart) {
             int rows = store.em().createQuery("UPDATE ResumableRecord r SET r.received = :received, r.flushed = :flushed, "
                             + "r.nextPart = :next, r.mtime = :now WHERE r.id = :id AND r.received = :expected")
-                    .setParameter("received", received).setParameter("flushed", newFlushed).setParameter("next", newNextPart)
+                    .setParameter("received", offset).setParameter("flushed", newFlushed).setParameter("next", newNextPart)
                     .setParameter("now", api.now()).setParameter("id", s.id()).setParameter("expected", committed)
                     .executeUpdate();
             if (rows != 1) {
                 throw FieldFailure.of(ErrorKind.CONFLICT, "Upload-Offset", "Another request moved the upload's offset meanwhile");
+            }
+        }
+
+        /** The request's body: what is left of its declared length, and the failure that broke it off. */
+        private final class Body {
+            private final InputStream in;
+            long left;
+            IOException failure;
+
+            Body(InputStream in, long length) {
+                this.in = in;
+                this.left = length;
+            }
+
+            /** Up to {@code max} bytes, -1 at the end; a broken line ends the body (its failure kept in {@link #cut}). */
+            int read(byte[] buffer, int max) {
+                try {
+                    int n = in.read(buffer, 0, max);
+                    if (n > 0 && left >= 0) {
+                        left -= n;
+                    }
+                    return n;
+                } catch (IOException e) {
+                    failure = e;
+                    cut = e;
+                    return -1;
+                }
+            }
+
+            /** The next {@code count} bytes as a stream that fails if the body ends before them. */
+            InputStream exactly(long count) {
+                return new InputStream() {
+                    private long remaining = count;
+
+                    @Override
+                    public int read() throws IOException {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (remaining == 0) {
+                            return -1;
+                        }
+                        int n;
+                        try {
+                            n = in.read(b, off, (int) Math.min(len, remaining));
+                        } catch (IOException e) {
+                            failure = e;
+                            throw e;
+                        }
+                        if (n < 0) {
+                            failure = new java.io.EOFException("the body ended " + remaining + " bytes before the part did");
+                            throw failure;
+                        }
+                        remaining -= n;
+                        left -= n;
+                        return n;
+                    }
+                };
             }
         }
     }
