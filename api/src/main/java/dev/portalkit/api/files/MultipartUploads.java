@@ -1,5 +1,7 @@
 package dev.portalkit.api.files;
 
+import java.util.Optional;
+
 /**
  * Multipart uploads of a storage ({@link Capability#MULTIPART}): a file created in stages, start,
  * update (one part at a time, repeatable), complete or abort. An adapter implements this once and
@@ -33,6 +35,15 @@ public interface MultipartUploads {
      */
     default long minPartSize() {
         return 1;
+    }
+
+    /**
+     * Direct uploads: present when the storage can sign part uploads that clients send straight to
+     * the backend ({@link DirectParts}); empty by default. The host asks for it when a client starts
+     * an upload with {@code direct=true} and refuses that request on a storage that answers empty.
+     */
+    default Optional<DirectParts> direct() {
+        return Optional.empty();
     }
 
     /** Re-reads the upload's state from the backend (parts received so far); by default the state as given. */

@@ -193,6 +193,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                         }
 
                         @Override
+                        public <T> T inOwnTransaction(Supplier<T> work) {
+                            return running().transactions().required(work);
+                        }
+
+                        @Override
                         public List<IFiles> hooks() {
                             return hooks;
                         }

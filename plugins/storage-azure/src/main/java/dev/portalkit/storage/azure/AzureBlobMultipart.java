@@ -9,6 +9,7 @@ import static dev.portalkit.storage.azure.AzureBlobStorage.MULTIPART_MARKERS;
 
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -18,8 +19,12 @@ import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
+import com.azure.storage.blob.sas.BlobSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.blob.specialized.BlockBlobClient;
+import com.azure.storage.common.sas.SasProtocol;
 import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.files.DirectParts;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
@@ -30,13 +35,18 @@ import dev.portalkit.api.files.Upload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -134,21 +144,79 @@ final class AzureBlobMultipart implements MultipartUploads {
         }
     }
 
+    /**
+     * SAS URLs for Put Block of each part's block (the id {@link #update} gives it, so {@link #complete}
+     * commits it), when the storage has a shared key to sign with.
+     */
     @Override
-    public FileData complete(MultipartData data) {
+    public Optional<DirectParts> direct() {
+        if (!storage.canSign()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DirectParts() {
+            @Override
+            public List<SignedPart> sign(MultipartData data, List<Integer> parts) {
+                return signParts(data, parts);
+            }
+
+            @Override
+            public List<StoredPart> stored(MultipartData data) {
+                List<StoredPart> out = new ArrayList<>();
+                stagedBlocks(data).forEach((n, block) -> out.add(new StoredPart(n.intValue(), block.getSizeLong(), "")));
+                return out;
+            }
+        });
+    }
+
+    private List<DirectParts.SignedPart> signParts(MultipartData data, List<Integer> numbers) {
         String id = uploadId(data);
+        BlobClient blob = storage.blob(data.location());
+        OffsetDateTime now = OffsetDateTime.now(storage.clock()).withOffsetSameInstant(ZoneOffset.UTC);
+        OffsetDateTime expires = now.plus(connection.directUrlLifetime());
+        BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(expires, new BlobSasPermission().setWritePermission(true))
+                // a little slack for clocks that run behind the service's
+                .setStartTime(now.minusMinutes(5))
+                .setProtocol(connection.endpoint().startsWith("https:") ? SasProtocol.HTTPS_ONLY : SasProtocol.HTTPS_HTTP);
+        String sas = storage.call("sign the parts of", data.location(), () -> blob.generateSas(values));
+        List<DirectParts.SignedPart> out = new ArrayList<>(numbers.size());
+        for (int n : numbers) {
+            URI url = URI.create(blob.getBlobUrl() + "?comp=block&blockid="
+                    + URLEncoder.encode(blockId("mp", id, n), StandardCharsets.UTF_8) + "&" + sas);
+            out.add(new DirectParts.SignedPart(n, url, "PUT", Map.of(), expires.toInstant()));
+        }
+        return out;
+    }
+
+    /** The blocks staged for the upload's parts, by part number (none before the first arrives). */
+    private TreeMap<Long, Block> stagedBlocks(MultipartData data) {
+        String mine = "mp-" + uploadId(data) + "-";
         BlockBlobClient blob = storage.blockBlob(data.location());
-        requireOpen(data, id);
-        String mine = "mp-" + id + "-";
         TreeMap<Long, Block> parts = new TreeMap<>();
-        List<Block> uncommitted = storage.call("list the parts of", data.location(),
-                () -> blob.listBlocks(BlockListType.UNCOMMITTED).getUncommittedBlocks());
+        List<Block> uncommitted = storage.call("list the parts of", data.location(), () -> {
+            try {
+                return blob.listBlocks(BlockListType.UNCOMMITTED).getUncommittedBlocks();
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    return List.<Block>of(); // no block staged yet: the service knows no blob there
+                }
+                throw e;
+            }
+        });
         for (Block block : uncommitted == null ? List.<Block>of() : uncommitted) {
             String raw = decodeBlockId(block.getName());
             if (raw.startsWith(mine)) {
                 parts.put(Long.parseLong(raw.substring(mine.length())), block);
             }
         }
+        return parts;
+    }
+
+    @Override
+    public FileData complete(MultipartData data) {
+        String id = uploadId(data);
+        BlockBlobClient blob = storage.blockBlob(data.location());
+        requireOpen(data, id);
+        TreeMap<Long, Block> parts = stagedBlocks(data);
         List<Long> missing = new ArrayList<>();
         long last = parts.isEmpty() ? 0 : parts.lastKey();
         for (long p = 1; p <= last; p++) {

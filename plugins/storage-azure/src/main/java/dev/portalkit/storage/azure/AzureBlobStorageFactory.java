@@ -46,6 +46,10 @@ public final class AzureBlobStorageFactory implements StorageFactory {
     static final String DOWNLOAD = "download";
     static final String BLOCK_SIZE = "block_size";
     static final String MAX_RETRIES = "max_retries";
+    static final String DIRECT_URL_LIFETIME = "direct_url_lifetime";
+    static final int DEFAULT_URL_LIFETIME = 3600;
+    /** The longest lifetime of the SAS URLs of direct uploads: 7 days. */
+    static final int MAX_URL_LIFETIME = 7 * 24 * 3600;
 
     /** Largest block Azure accepts (service versions since 2019-12-12). */
     static final long MAX_BLOCK_SIZE = 4000L * 1024 * 1024;
@@ -100,7 +104,10 @@ public final class AzureBlobStorageFactory implements StorageFactory {
                         + "per upload), 64KiB to 256MiB; at most 50,000 blocks make a blob, so 8MiB allows 390 GiB.")
                         .type(ConfigType.SIZE).defaultValue("8MiB"),
                 ConfigOption.of(MAX_RETRIES, "Retries of a failed request (exponential back-off from 0.5 s, at most 30 s) before "
-                        + "the operation fails as transient.").type(ConfigType.INT).defaultValue("3"));
+                        + "the operation fails as transient.").type(ConfigType.INT).defaultValue("3"),
+                ConfigOption.of(DIRECT_URL_LIFETIME, "Seconds the SAS URLs of direct uploads (files_multipart_start with "
+                        + "direct=true; needs a shared key) work, 1 to 604800 (7 days); files_multipart_refresh signs new ones.")
+                        .type(ConfigType.INT).defaultValue(Integer.toString(DEFAULT_URL_LIFETIME)));
     }
 
     @Override
@@ -151,7 +158,8 @@ public final class AzureBlobStorageFactory implements StorageFactory {
 
     /** The account, credentials and container of one storage, validated; knows its secrets to redact them. */
     record AzureConnection(String container, String endpoint, String prefix, long blockSize, int maxRetries, boolean redirect,
-                           String connectionString, String accountName, String accountKey, String sasToken) {
+                           String connectionString, String accountName, String accountKey, String sasToken,
+                           Duration directUrlLifetime) {
 
         static AzureConnection of(StorageSettings s) {
             List<String> problems = new ArrayList<>();
@@ -250,12 +258,19 @@ public final class AzureBlobStorageFactory implements StorageFactory {
             } catch (PortalException e) {
                 problems.add(e.getMessage());
             }
+            int lifetime = DEFAULT_URL_LIFETIME;
+            try {
+                lifetime = blankToNull(s.option(DIRECT_URL_LIFETIME)) == null ? lifetime
+                        : s.integer(DIRECT_URL_LIFETIME, 1, MAX_URL_LIFETIME);
+            } catch (PortalException e) {
+                problems.add(e.getMessage());
+            }
             if (!problems.isEmpty()) {
                 throw PortalException.config("invalid configuration: " + String.join("; ", problems));
             }
             boolean redirect = !"proxy".equals(valueOr(s.option(DOWNLOAD), "redirect").trim().toLowerCase(Locale.ROOT));
             return new AzureConnection(container, endpoint, prefix, blockSize, maxRetries, redirect, connectionString, accountName,
-                    accountKey, sasToken);
+                    accountKey, sasToken, Duration.ofSeconds(lifetime));
         }
 
         /** Whether SAS URLs can be signed here (a shared key is known). */

@@ -4,6 +4,7 @@ import static dev.portalkit.storage.s3.S3Storage.drain;
 import static dev.portalkit.storage.s3.S3Storage.bytes;
 
 import dev.portalkit.api.ErrorKind;
+import dev.portalkit.api.files.DirectParts;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
@@ -20,12 +21,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedUploadPartRequest;
+import software.amazon.awssdk.services.s3.presigner.model.UploadPartPresignRequest;
 
 /**
  * Multipart uploads the host drives on an S3 storage: each part is an S3 part of the object's
@@ -149,6 +153,67 @@ final class S3Multipart implements MultipartUploads {
                     RequestBody.fromFile(spool)).eTag();
         } finally {
             Files.deleteIfExists(spool);
+        }
+    }
+
+    /** Presigned UploadPart URLs: signed here, with the storage's endpoint, region, credentials and addressing style. */
+    @Override
+    public Optional<DirectParts> direct() {
+        return Optional.of(new DirectParts() {
+            @Override
+            public List<SignedPart> sign(MultipartData data, List<Integer> parts) {
+                return signParts(data, parts);
+            }
+
+            @Override
+            public List<StoredPart> stored(MultipartData data) {
+                return storedParts(data);
+            }
+        });
+    }
+
+    private List<DirectParts.SignedPart> signParts(MultipartData data, List<Integer> numbers) {
+        String key = storage.key(data.location());
+        String bucket = bucketOf(data);
+        String uploadId = uploadId(data);
+        List<DirectParts.SignedPart> out = new ArrayList<>(numbers.size());
+        try {
+            for (int n : numbers) {
+                PresignedUploadPartRequest signed = S3Connection.withPluginClassLoader(() -> connection.presigner.presignUploadPart(
+                        UploadPartPresignRequest.builder().signatureDuration(options.directUrlLifetime())
+                                .uploadPartRequest(u -> u.bucket(bucket).key(key).uploadId(uploadId).partNumber(n)).build()));
+                Map<String, String> headers = new TreeMap<>();
+                // The client sends Host (and Content-Length) itself; a browser may not set them.
+                signed.signedHeaders().forEach((name, values) -> {
+                    if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+                        headers.put(name, String.join(",", values));
+                    }
+                });
+                out.add(new DirectParts.SignedPart(n, signed.url().toURI(), signed.httpRequest().method().name(), headers,
+                        signed.expiration()));
+            }
+            return out;
+        } catch (SdkException e) {
+            throw failures.of("signing the parts of the multipart upload of " + location(data), null, bucket, e);
+        } catch (java.net.URISyntaxException e) {
+            throw FilesException.backend(settings.name(), "signing the parts of the multipart upload of " + data.location()
+                    + " made no URL", e);
+        }
+    }
+
+    private List<DirectParts.StoredPart> storedParts(MultipartData data) {
+        String bucket = bucketOf(data);
+        String uploadId = uploadId(data);
+        try {
+            List<DirectParts.StoredPart> out = new ArrayList<>();
+            for (Part p : connection.client.listPartsPaginator(l -> l.bucket(bucket).key(storage.key(data.location()))
+                    .uploadId(uploadId)).parts()) {
+                out.add(new DirectParts.StoredPart(p.partNumber(), p.size(), p.eTag()));
+            }
+            out.sort(java.util.Comparator.comparingInt(DirectParts.StoredPart::number));
+            return out;
+        } catch (SdkException e) {
+            throw failures.of("listing the parts of the multipart upload of " + location(data), null, bucket, e);
         }
     }
 

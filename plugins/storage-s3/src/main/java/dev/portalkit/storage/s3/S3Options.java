@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +30,11 @@ import java.util.Locale;
  * @param nginxLocation    the internal location prefix of {@code proxy = nginx}
  * @param prefix           prefix of every object key ({@code ""} or ending with {@code /})
  * @param partSize         part size of multipart uploads the adapter makes itself
+ * @param directUrlLifetime how long the presigned part URLs of direct uploads work
  */
 record S3Options(String region, URI host, String profile, String accessKey, String secretKey, boolean pathStyle,
                  boolean createBucket, String bucketPolicy, boolean bucketVersioning, Proxy proxy, String nginxLocation,
-                 String prefix, long partSize) {
+                 String prefix, long partSize, Duration directUrlLifetime) {
     static final String REGION = "region";
     static final String HOST = "host";
     static final String PROFILE = "profile";
@@ -46,6 +48,10 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
     static final String NGINX_LOCATION = "nginx_location";
     static final String PREFIX = "prefix";
     static final String PART_SIZE = "part_size";
+    static final String DIRECT_URL_LIFETIME = "direct_url_lifetime";
+    /** The longest a presigned URL (signature version 4) works: 7 days. */
+    static final int MAX_URL_LIFETIME = 7 * 24 * 3600;
+    static final int DEFAULT_URL_LIFETIME = 3600;
 
     /** S3's smallest part but the last. */
     static final long MIN_PART_SIZE = 5L * 1024 * 1024;
@@ -91,7 +97,10 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
                 ConfigOption.of(PREFIX, "Prefix of every object key, e.g. portal/ (a / is added when missing).").defaultValue(""),
                 ConfigOption.of(PART_SIZE, "Part size of the multipart uploads the adapter makes for uploads of unknown or "
                         + "large size (at least 5MiB; one part is buffered in memory per such upload).")
-                        .type(ConfigType.SIZE).defaultValue("8MiB"));
+                        .type(ConfigType.SIZE).defaultValue("8MiB"),
+                ConfigOption.of(DIRECT_URL_LIFETIME, "Seconds the presigned part URLs of direct uploads (files_multipart_start "
+                        + "with direct=true) work, 1 to 604800 (7 days); files_multipart_refresh signs new ones.")
+                        .type(ConfigType.INT).defaultValue(Integer.toString(DEFAULT_URL_LIFETIME)));
     }
 
     /** Parses the shared options; every problem names its full key. */
@@ -151,12 +160,21 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
         if (partSize < MIN_PART_SIZE || partSize > 1024L * 1024 * 1024) {
             problems.add(settings.key(PART_SIZE) + ": must be between 5MiB and 1GiB");
         }
+        Duration lifetime = Duration.ofSeconds(DEFAULT_URL_LIFETIME);
+        try {
+            // The host applies the declared default; settings made without it (tests) get it here.
+            if (blankToNull(settings.option(DIRECT_URL_LIFETIME)) != null) {
+                lifetime = Duration.ofSeconds(settings.integer(DIRECT_URL_LIFETIME, 1, MAX_URL_LIFETIME));
+            }
+        } catch (PortalException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw PortalException.config("invalid configuration: " + String.join("; ", problems));
         }
         return new S3Options(region, host, blankToNull(settings.option(PROFILE)), accessKey, secretKey, pathStyle,
                 settings.flag(CREATE_BUCKET) || settings.initialize(), policy, settings.flag(BUCKET_VERSIONING), proxy, nginx,
-                prefix, partSize);
+                prefix, partSize, lifetime);
     }
 
     /** The values that must never appear in a message. */

@@ -1,10 +1,13 @@
 package dev.portalkit.runtime.files.managed;
 
+import dev.portalkit.api.files.DirectParts;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.MultipartData;
 import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The managed storage's {@link MultipartUploads}, there only when the capability gate lets MULTIPART
@@ -37,6 +40,24 @@ final class ManagedMultipart implements MultipartUploads {
     @Override
     public long minPartSize() {
         return Math.max(1, access.multipart().minPartSize());
+    }
+
+    /** The adapter's direct uploads, behind the same location rules. */
+    @Override
+    public Optional<DirectParts> direct() {
+        return access.multipart().direct().map(direct -> new DirectParts() {
+            @Override
+            public List<SignedPart> sign(MultipartData data, List<Integer> parts) {
+                locations.check(data.location());
+                return direct.sign(data, parts);
+            }
+
+            @Override
+            public List<StoredPart> stored(MultipartData data) {
+                locations.check(data.location());
+                return direct.stored(data);
+            }
+        });
     }
 
     @Override

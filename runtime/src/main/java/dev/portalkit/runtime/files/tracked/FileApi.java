@@ -46,6 +46,13 @@ public final class FileApi {
         /** Undo work for when the running call's transaction rolls back; false outside a call. */
         boolean onRollback(Runnable step);
 
+        /**
+         * Runs {@code work} in a database transaction of its own, committed when it returns: for an
+         * undo step ({@link #onRollback}, run after the call's rollback) that must record what the
+         * failed call could not, e.g. that a refused upload is gone.
+         */
+        <T> T inOwnTransaction(Supplier<T> work);
+
         /** Enabled plugins' {@link IFiles} hooks, in plugin order. */
         List<IFiles> hooks();
 

@@ -9,6 +9,7 @@ import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.DirectParts;
 import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
@@ -24,6 +25,7 @@ import jakarta.persistence.LockModeType;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -39,7 +41,8 @@ final class MultipartActions {
             .with("storage", "files_storage_name")
             .with("size", "not_missing", "natural_number_validator")
             .with("content_type", "ignore_empty", "unicode_safe", "strip_value")
-            .with("hash", "ignore_empty", "unicode_safe", "strip_value");
+            .with("hash", "ignore_empty", "unicode_safe", "strip_value")
+            .with("direct", "default(false)", "boolean_validator");
     static final Schema UPDATE = Schema.empty()
             .with("id", "not_empty", "unicode_safe")
             .with("part", "not_missing", "int_range(1, " + MultipartData.MAX_PARTS + ")")
@@ -48,11 +51,13 @@ final class MultipartActions {
     private final FileApi api;
     private final FileStore store;
     private final FilePermissions permissions;
+    private final DirectUploads direct;
 
     MultipartActions(FileApi api, FileStore store, FilePermissions permissions) {
         this.api = api;
         this.store = store;
         this.permissions = permissions;
+        this.direct = new DirectUploads(api, store);
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
@@ -87,6 +92,11 @@ final class MultipartActions {
         ManagedStorage storage = api.storage(storageName, "storage");
         if (!storage.supports(Capability.MULTIPART)) {
             throw new FieldFailure(ErrorKind.UNSUPPORTED, "storage", "Storage " + storageName + " cannot take multipart uploads", null);
+        }
+        DirectParts signer = null;
+        if (Boolean.TRUE.equals(valid.get("direct"))) {
+            signer = multipart(storage).direct().orElseThrow(() -> ValidationException.of("direct", "Storage " + storageName
+                    + " cannot sign part uploads for direct uploads; send the parts through files_multipart_update instead"));
         }
         String name = (String) valid.get("name");
         long size = ((Number) valid.get("size")).longValue();
@@ -127,14 +137,24 @@ final class MultipartActions {
         m.size = size;
         m.contentType = started.contentType();
         m.hash = started.hash();
-        m.storageData = Json.write(started.storageData());
+        Map<String, Object> state = new LinkedHashMap<>(started.storageData());
+        long partSize = 0;
+        if (signer != null) {
+            partSize = DirectUploads.partSize(size, multipart(storage).minPartSize());
+            state.put(DirectParts.STATE_KEY, DirectUploads.state(partSize));
+        }
+        m.storageData = Json.write(state);
         m.parts = "{}";
         m.initiatorId = ctx.user().map(UserRef::id).orElse(null);
         m.initiatorName = ctx.user().map(UserRef::name).orElse(null);
         m.ctime = api.now();
         store.em().persist(m);
         store.flush();
-        return FileStore.multipartDict(m);
+        Map<String, Object> out = FileStore.multipartDict(m);
+        if (signer != null) {
+            out.put("direct", DirectUploads.signed(signer, data(m), partSize, DirectUploads.allParts(size, partSize)));
+        }
+        return out;
     }
 
     /**
@@ -150,6 +170,9 @@ final class MultipartActions {
             throw ValidationException.of("part", "Part numbers run from 1 to " + MultipartData.MAX_PARTS + " (got " + part + ")");
         }
         MultipartRecord m = store.requireMultipart(valid, "id");
+        if (DirectUploads.partSize(m) > 0) {
+            throw DirectUploads.notThroughThePortal(m);
+        }
         ManagedStorage storage = api.storage(m.storage, "id");
         long minPart = storage.uploader().multipart().map(MultipartUploads::minPartSize).orElse(1L);
         long maxParts = maxParts(m.size, minPart);
@@ -315,6 +338,9 @@ final class MultipartActions {
     private Object refresh(ActionContext ctx, Map<String, Object> data) {
         MultipartRecord m = store.requireMultipart(data, "id");
         ManagedStorage storage = api.storage(m.storage, "id");
+        if (DirectUploads.partSize(m) > 0) {
+            return refreshDirect(m, storage, data.get("part_numbers"));
+        }
         MultipartData refreshed;
         try {
             refreshed = multipart(storage).refresh(data(m));
@@ -333,9 +359,42 @@ final class MultipartActions {
         return FileStore.multipartDict(m);
     }
 
+    /**
+     * Refresh of a direct upload: the parts the backend holds become the upload's parts
+     * ({@code {"<n>": size}}), and the parts in {@code part_numbers} (default: those not there
+     * yet) are signed anew.
+     */
+    private Object refreshDirect(MultipartRecord m, ManagedStorage storage, Object partNumbers) {
+        long partSize = DirectUploads.partSize(m);
+        DirectParts signer = signer(storage, m);
+        List<DirectParts.StoredPart> stored;
+        try {
+            stored = signer.stored(data(m));
+        } catch (PortalException e) {
+            throw FieldFailure.on("id", e);
+        }
+        List<Integer> numbers = DirectUploads.partsToSign(partNumbers, DirectUploads.partCount(m.size, partSize), stored);
+        m = lock(m);
+        Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
+        stored.forEach(p -> parts.put(Integer.toString(p.number()), p.size()));
+        m.parts = Json.write(parts);
+        store.flush();
+        Map<String, Object> out = FileStore.multipartDict(m);
+        out.put("direct", DirectUploads.signed(signer, data(m), partSize, numbers));
+        return out;
+    }
+
+    private static DirectParts signer(ManagedStorage storage, MultipartRecord m) {
+        return multipart(storage).direct().orElseThrow(() -> new FieldFailure(ErrorKind.UNSUPPORTED, "id", "Storage " + m.storage
+                + " can no longer sign part uploads; abort the direct upload " + m.id, null));
+    }
+
     private Object complete(ActionContext ctx, Map<String, Object> data) {
         MultipartRecord m = lock(store.requireMultipart(data, "id"));
         ManagedStorage storage = api.storage(m.storage, "id");
+        if (DirectUploads.partSize(m) > 0) {
+            return completeDirect(ctx, m, storage, DirectUploads.claimedParts(data.get("parts")));
+        }
         Map<String, Object> parts = FileStore.jsonMap(m.parts);
         long total = 0;
         for (int n = 1; n <= parts.size(); n++) {
@@ -362,6 +421,47 @@ final class MultipartActions {
                 default -> "id";
             }, e);
         }
+        return record(ctx, m, storage, done);
+    }
+
+    /**
+     * Completion of a direct upload: the client's parts must be what the backend holds; then the
+     * backend assembles them and the storage verifies the file as for every multipart upload. A
+     * refusal (a part missing, a wrong ETag, the wrong size, a failed verification) aborts the
+     * backend upload and removes the upload; a passing failure of the backend keeps it for a retry.
+     */
+    private Object completeDirect(ActionContext ctx, MultipartRecord m, ManagedStorage storage, TreeMap<Integer, String> claimed) {
+        List<DirectParts.StoredPart> stored;
+        try {
+            stored = signer(storage, m).stored(data(m));
+        } catch (PortalException e) {
+            throw FieldFailure.on("id", e);
+        }
+        PortalException mismatch = DirectUploads.mismatch(m, claimed, stored);
+        if (mismatch != null) {
+            throw direct.refused(m, mismatch);
+        }
+        MultipartUploads uploads = multipart(storage);
+        FileData done;
+        try {
+            done = uploads.complete(uploads.refresh(data(m)));
+        } catch (PortalException e) {
+            if (!DirectUploads.refusal(e)) {
+                throw FieldFailure.on("id", e);
+            }
+            throw direct.refused(m, FieldFailure.on(switch (e.kind()) {
+                case CONFLICT -> "hash";
+                case BAD_REQUEST, TOO_LARGE -> "size";
+                case ALREADY_EXISTS -> "name";
+                case WRONG_TYPE -> "content_type";
+                default -> "id";
+            }, e));
+        }
+        return record(ctx, m, storage, done);
+    }
+
+    /** Tracks the completed file {@code done} of upload {@code m}, which ends. */
+    private Object record(ActionContext ctx, MultipartRecord m, ManagedStorage storage, FileData done) {
         api.removeOnRollback(storage, done);
         FileStore.Owner owner = m.initiatorId == null ? null : new FileStore.Owner(FilePermissions.USER, m.initiatorId);
         FileRecord f = store.insert(m.storage, m.name, done, owner, ctx);

@@ -160,6 +160,36 @@ class MultipartTest extends FileApiTestBase {
     }
 
     @Test
+    void directUploadsAreRefusedNamingAStorageThatCannotSignParts() {
+        for (String storageName : List.of("default", "mem", "db")) {
+            String name = unique("direct") + ".txt";
+            assertThat(invalid("files_multipart_start", SYSADMIN, map("storage", storageName, "name", name, "size", 3, "direct", true)))
+                    .containsExactly(Map.entry("direct", List.of("Storage " + storageName + " cannot sign part uploads for direct "
+                            + "uploads; send the parts through files_multipart_update instead")));
+            // Nothing was started: the same name starts as an upload through the portal.
+            assertThat(start(storageName, name, 3, "")).doesNotContainKey("direct");
+        }
+        assertThat(invalid("files_multipart_start", SYSADMIN, map("storage", "mem", "name", "d.txt", "size", 3, "direct", "maybe")))
+                .containsOnlyKeys("direct");
+    }
+
+    @Test
+    void directPartSizesKeepUploadsWithinTheStoragesPartsAndTheMaximumCount() {
+        long mib = 1024L * 1024;
+        assertThat(DirectUploads.partSize(1, 1)).isEqualTo(8 * mib);
+        assertThat(DirectUploads.partSize(1L << 30, 5 * mib)).isEqualTo(8 * mib);
+        assertThat(DirectUploads.partSize(1, 16 * mib)).isEqualTo(16 * mib);
+        // 100 GiB in 10,000 parts needs 10.24 MiB: 11 MiB parts
+        assertThat(DirectUploads.partSize(100L << 30, 5 * mib)).isEqualTo(11 * mib);
+        for (long size : new long[] {0, 1, 8 * mib, 8 * mib + 1, 80_000 * mib, 80_000 * mib + 1, 5L << 40}) {
+            long partSize = DirectUploads.partSize(size, 5 * mib);
+            assertThat(DirectUploads.partCount(size, partSize)).isBetween(1, 10_000);
+        }
+        assertThat(DirectUploads.partCount(8 * mib + 1, 8 * mib)).isEqualTo(2);
+        assertThat(DirectUploads.partCount(0, 8 * mib)).isEqualTo(1);
+    }
+
+    @Test
     void startIsCheckedAgainstTheStorage() {
         assertThat(failure(ErrorKind.TOO_LARGE, "files_multipart_start", SYSADMIN, map("storage", "images", "name", "huge.png",
                 "size", 4096)).details()).containsOnlyKeys("size");
