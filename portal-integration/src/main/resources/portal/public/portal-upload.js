@@ -60,6 +60,56 @@
     });
   }
 
+  // One part PUT straight to the object store at the URL the portal signed; resolves with its ETag.
+  function putPart(part, blob, onProgress, signal) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open(part.method || 'PUT', part.url);
+      Object.keys(part.headers || {}).forEach(function (h) {
+        if (!/^(host|content-length)$/i.test(h)) { xhr.setRequestHeader(h, part.headers[h]); }
+      });
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable) { onProgress(e.loaded); } };
+      xhr.onload = function () {
+        if (xhr.status >= 200 && xhr.status < 300) { resolve(xhr.getResponseHeader('ETag') || ''); } else {
+          var err = new Error('The storage refused part ' + part.number + ' (HTTP ' + xhr.status + '): press retry');
+          err.status = xhr.status;
+          reject(err);
+        }
+      };
+      xhr.onerror = function () { reject(new Error('The connection to the storage was lost: press retry to resume')); };
+      xhr.onabort = function () { reject(new DOMException('Cancelled', 'AbortError')); };
+      if (signal) { signal.addEventListener('abort', function () { xhr.abort(); }); }
+      xhr.send(blob);
+    });
+  }
+
+  // A direct upload's parts that the object store does not have yet, each PUT to its signed URL.
+  async function sendDirect(uppy, file, state, started, signal) {
+    var size = state.direct.part_size;
+    var count = Math.max(1, Math.ceil(file.size / size));
+    var missing = [];
+    for (var n = 1; n <= count; n++) { if (state.etags[String(n)] === undefined) { missing.push(n); } }
+    if (missing.length === 0) { return; }
+    var urls = {};
+    var signed = state.tried
+      ? (await action('files_multipart_refresh', { id: state.id, part_numbers: missing }, signal)).direct.parts
+      : state.direct.parts;
+    signed.forEach(function (p) { urls[String(p.number)] = p; });
+    state.tried = true;
+    var sent = (count - missing.length) * size;
+    for (var i = 0; i < missing.length; i++) {
+      var number = missing[i];
+      var from = (number - 1) * size;
+      var to = Math.min(number * size, file.size);
+      var before = sent;
+      var etag = await putPart(urls[String(number)], file.data.slice(from, to), function (loaded) {
+        uppy.emit('upload-progress', uppy.getFile(file.id), { uploadStarted: started, bytesUploaded: Math.min(file.size, before + loaded), bytesTotal: file.size });
+      }, signal);
+      state.etags[String(number)] = etag;
+      sent += to - from;
+    }
+  }
+
   class PortalMultipart extends U.BasePlugin {
     constructor(uppy, opts) {
       super(uppy, opts);
@@ -93,11 +143,21 @@
       try {
         if (!state) {
           var start = { name: file.name, size: file.size, content_type: file.type || '' };
-          var storage = typeof opts.storage === 'function' ? opts.storage() : opts.storage;
+          var storage = (typeof opts.storage === 'function' ? opts.storage() : opts.storage) || opts.defaultStorage;
           if (storage) { start.storage = storage; }
+          var direct = (opts.direct || []).indexOf(storage) >= 0;
+          if (direct) { start.direct = true; }
           var made = await action('files_multipart_start', start, controller.signal);
-          state = { id: made.id };
+          state = { id: made.id, direct: direct ? made.direct : null, etags: {} };
           uppy.setFileState(file.id, { portalMultipart: state });
+        }
+        if (state.direct) {
+          // Straight to the object store: the portal only signs the parts and checks the result.
+          await sendDirect(uppy, file, state, started, controller.signal);
+          var parts = Object.keys(state.etags).map(function (k) { return { number: Number(k), etag: state.etags[k] }; });
+          var finished = await action('files_multipart_complete', { id: state.id, parts: parts }, controller.signal);
+          uppy.emit('upload-success', uppy.getFile(file.id), { status: 200, body: finished, uploadURL: base + '/files/download/' + finished.id });
+          return finished;
         }
         var known = await action('files_multipart_refresh', { id: state.id }, controller.signal);
         var have = known.parts || {};
@@ -126,6 +186,10 @@
             action('files_multipart_abort', { id: state.id }).catch(function () { /* the cleanup task finds it */ });
           }
           return null;
+        }
+        if (state && state.direct && (err.status === 404 || err.status === 409)) {
+          // A refused direct completion ended the upload at the portal: retry starts a new one.
+          uppy.setFileState(file.id, { portalMultipart: null });
         }
         uppy.emit('upload-error', uppy.getFile(file.id), err);
         throw err;
@@ -204,7 +268,7 @@
     var storageOf = function () { return choice ? choice.value : null; };
     var direct = (box.getAttribute('data-direct-storages') || '').split(' ').filter(Boolean);
     if (direct.length > 0 || !U.Tus) {
-      uppy.use(PortalMultipart, { storage: storageOf, direct: direct });
+      uppy.use(PortalMultipart, { storage: storageOf, direct: direct, defaultStorage: box.getAttribute('data-storage-default') });
     } else {
       useTus(uppy, storageOf);
     }

@@ -34,6 +34,20 @@ public interface DirectParts {
      */
     List<SignedPart> sign(MultipartData data, List<Integer> parts);
 
+    /**
+     * The origins ({@code scheme://host[:port]}) the signed URLs point at, so that pages that send
+     * parts from the browser can allow them (the {@code connect-src} of their Content-Security-Policy);
+     * empty when they are not known before an upload starts.
+     */
+    default List<String> origins() {
+        return List.of();
+    }
+
+    /** The origin of {@code url}: its scheme, host and port as a browser names it. */
+    static String originOf(URI url) {
+        return url.getScheme() + "://" + url.getRawAuthority().replaceFirst("^[^@]*@", "");
+    }
+
     /** The parts the backend holds for the upload now, ascending by number. */
     List<StoredPart> stored(MultipartData data);
 

@@ -163,12 +163,14 @@ final class DatasetPages {
         List<Map<String, Object>> fields = SchemaForm.fields(schema, drawn, values, errors, templates);
         List<String> uploadErrors = new ArrayList<>(SchemaForm.messages(errors.get("upload")));
         uploadErrors.addAll(SchemaForm.messages(errors.get("file_id")));
-        return Page.render(errors.isEmpty() ? 200 : 409, "package/resource_form.html", model("pkg", pkg, "fields", fields,
+        Map<String, Object> m = model("pkg", pkg, "fields", fields,
                 "values", values, "url_errors", SchemaForm.messages(errors.get("url")), "upload_errors", uploadErrors,
                 "resumable", PageCalls.may(r, "files_multipart_start", Map.of()), "earlier_files", FilePages.unattachedFiles(r),
                 "storages", FilePages.uploadStorages(portal, r), "storage_needs_widget", true,
                 "other_errors", SchemaForm.otherErrors(errors, fields, drawn),
-                "form_action", "/dataset/" + r.pathParam("id") + "/resource/new"));
+                "form_action", "/dataset/" + r.pathParam("id") + "/resource/new");
+        m.putAll(FilePages.directModel(portal, r));
+        return Page.render(errors.isEmpty() ? 200 : 409, "package/resource_form.html", m);
     }
 
     private Page resource(PageRequest r) {

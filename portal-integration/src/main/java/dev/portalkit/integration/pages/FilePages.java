@@ -58,6 +58,7 @@ final class FilePages {
                 "resumable", PageCalls.may(r, "files_multipart_start", Map.of()),
                 "storages", uploadStorages(portal, r), "storage_needs_widget", false,
                 "datasets", myDatasets(r));
+        m.putAll(directModel(portal, r));
         m.putAll(extra);
         return Page.render(extra.containsKey("errors") ? 409 : 200, "dashboard/files.html", m);
     }
@@ -102,6 +103,35 @@ final class FilePages {
             }
         }
         return out;
+    }
+
+    /**
+     * Of {@link #uploadStorages}, those the widget sends files to straight from the browser: listed in
+     * {@code portal.upload_widget.direct_storages} and able to sign part uploads.
+     */
+    static Map<String, List<String>> directStorages(Portal portal, PageRequest r) {
+        List<String> wanted = portal.config().list(dev.portalkit.integration.web.WebPlugin.DIRECT_WIDGET_STORAGES);
+        if (wanted.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        List<String> allowed = uploadStorages(portal, r);
+        for (Object o : listAsPortal(portal, "files_storage_list")) {
+            Map<?, ?> s = (Map<?, ?>) o;
+            if (Boolean.TRUE.equals(s.get("direct")) && wanted.contains(s.get("name")) && allowed.contains(s.get("name"))) {
+                @SuppressWarnings("unchecked")
+                List<String> origins = (List<String>) s.get("direct_origins");
+                out.put((String) s.get("name"), origins);
+            }
+        }
+        return out;
+    }
+
+    /** The model entries of an upload field: the direct storages by name, and the origins their parts go to (the page's CSP allows them). */
+    static Map<String, Object> directModel(Portal portal, PageRequest r) {
+        Map<String, List<String>> direct = directStorages(portal, r);
+        return model("direct_storages", List.copyOf(direct.keySet()), PageServlet.CONNECT_ORIGINS,
+                direct.values().stream().flatMap(List::stream).distinct().toList());
     }
 
     @SuppressWarnings("unchecked")

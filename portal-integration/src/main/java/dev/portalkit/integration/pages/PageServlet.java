@@ -54,6 +54,12 @@ public class PageServlet extends HttpServlet {
     /** The pages' policy: nothing runs or loads from elsewhere; no plugins, no framing. */
     public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    /**
+     * A page's model entry: origins ({@code scheme://host[:port]}) the page's scripts may connect to
+     * besides the portal (the upload widget's direct uploads), added to the CSP's {@code connect-src}.
+     */
+    public static final String CONNECT_ORIGINS = "connect_origins";
+    private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[A-Za-z0-9.\\-\\[\\]:]+");
     private static final Map<String, String> ASSET_TYPES = Map.of("css", "text/css; charset=utf-8", "js",
             "text/javascript; charset=utf-8", "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon",
             "woff2", "font/woff2", "map", "application/json", "txt", "text/plain; charset=utf-8");
@@ -183,6 +189,15 @@ public class PageServlet extends HttpServlet {
             resp.setStatus(page.status());
             resp.setHeader("Location", req.getContextPath() + page.location());
             return;
+        }
+        if (page.model().get(CONNECT_ORIGINS) instanceof List<?> origins && !origins.isEmpty()) {
+            StringBuilder connect = new StringBuilder("connect-src 'self'");
+            for (Object o : origins) {
+                if (o instanceof String origin && ORIGIN.matcher(origin).matches()) {
+                    connect.append(' ').append(origin);
+                }
+            }
+            resp.setHeader("Content-Security-Policy", CSP.replace("connect-src 'self'", connect.toString()));
         }
         render(resp, site, page.status(), page.template(), page.model(), request, req.getMethod().equals("HEAD"));
     }

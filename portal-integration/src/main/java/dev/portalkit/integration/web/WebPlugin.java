@@ -18,6 +18,7 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
     public static final String MAX_BODY_SIZE = "portal.http.max_body_size";
     public static final String MAX_UPLOAD_SIZE = "portal.http.max_upload_size";
     public static final String PIPE_UPLOADS = "portal.http.pipe_uploads";
+    public static final String DIRECT_WIDGET_STORAGES = "portal.upload_widget.direct_storages";
     public static final String MAX_PARTS = "portal.http.max_parts";
     public static final String MAX_FILE_PARTS = "portal.http.max_file_parts";
     public static final String MAX_CONNECTIONS = "portal.http.max_connections";
@@ -98,6 +99,11 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
                 .defaultValue("10"));
         d.option(ConfigOption.of(IDLE_TIMEOUT, "Standalone server: seconds a connection may stay silent (no byte read or "
                 + "written) before it is closed.").type(ConfigType.INT).defaultValue("30"));
+        d.option(ConfigOption.of(DIRECT_WIDGET_STORAGES, "Storages whose files the pages' upload widget sends straight from "
+                + "the browser to the object store, in parts the portal signs (files_multipart_start with direct=true; S3, Azure). "
+                + "Set the bucket's CORS rules first (portalkit files fix-cors -s STORAGE ORIGIN). Storages that cannot sign part "
+                + "uploads are ignored. Empty by default: the widget sends files to the portal over tus.")
+                .type(ConfigType.LIST).defaultValue(""));
         d.option(ConfigOption.of(PROXY_ADDRESSES, "Standalone server: IP addresses of reverse proxies in front of it. Their "
                 + "connections carry many clients, so the per-address limits do not apply to them (the totals do). "
                 + "Empty by default.").type(ConfigType.LIST).defaultValue(""));

@@ -53,6 +53,11 @@ public final class CuttingProxy implements AutoCloseable {
         down = false;
     }
 
+    /** Bytes clients sent to the portal before any cut (all of them, for a proxy that never cuts). */
+    public long bytesUp() {
+        return upstream.get();
+    }
+
     /** Bytes clients sent to the portal after the cut. */
     public long bytesAfterCut() {
         return afterCut.get();

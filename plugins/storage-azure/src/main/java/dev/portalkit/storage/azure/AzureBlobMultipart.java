@@ -165,6 +165,11 @@ final class AzureBlobMultipart implements MultipartUploads {
                 stagedBlocks(data).forEach((n, block) -> out.add(new StoredPart(n.intValue(), block.getSizeLong(), "")));
                 return out;
             }
+
+            @Override
+            public List<String> origins() {
+                return List.of(DirectParts.originOf(URI.create(storage.containerClient().getBlobContainerUrl())));
+            }
         });
     }
 

@@ -169,6 +169,21 @@ final class S3Multipart implements MultipartUploads {
             public List<StoredPart> stored(MultipartData data) {
                 return storedParts(data);
             }
+
+            @Override
+            public List<String> origins() {
+                // Signing needs no request: a part of no upload, in the bucket new uploads go to, shows where URLs point.
+                String bucket = buckets.forWrite();
+                try {
+                    return List.of(DirectParts.originOf(S3Connection.withPluginClassLoader(() -> connection.presigner.presignUploadPart(
+                            UploadPartPresignRequest.builder().signatureDuration(options.directUrlLifetime())
+                                    .uploadPartRequest(u -> u.bucket(bucket).key(storage.key(new Location("origin"))).uploadId("origin")
+                                            .partNumber(1)).build())).url().toURI()));
+                } catch (java.net.URISyntaxException | RuntimeException e) {
+                    // Not known in advance: pages allow only the portal, and the browser says why a part failed.
+                    return List.of();
+                }
+            }
         });
     }
 

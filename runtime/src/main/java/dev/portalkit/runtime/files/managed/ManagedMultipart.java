@@ -57,6 +57,11 @@ final class ManagedMultipart implements MultipartUploads {
                 locations.check(data.location());
                 return direct.stored(data);
             }
+
+            @Override
+            public List<String> origins() {
+                return direct.origins();
+            }
         });
     }
 

@@ -49,6 +49,11 @@ final class StorageList {
             }
             d.put("open", open != null);
             d.put("capabilities", List.copyOf(caps));
+            // Whether it signs part uploads, so that browsers send parts straight to it (files_multipart_start direct=true).
+            var direct = open == null ? java.util.Optional.<dev.portalkit.api.files.DirectParts>empty()
+                    : open.uploader().multipart().flatMap(dev.portalkit.api.files.MultipartUploads::direct);
+            d.put("direct", direct.isPresent());
+            d.put("direct_origins", direct.map(dev.portalkit.api.files.DirectParts::origins).orElse(List.of()));
             long[] u = usage.getOrDefault(e.getKey(), new long[2]);
             d.put("files", u[0]);
             d.put("bytes", u[1]);
