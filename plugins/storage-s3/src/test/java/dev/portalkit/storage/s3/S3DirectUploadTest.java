@@ -261,4 +261,24 @@ class S3DirectUploadTest {
         Map<String, Object> file = call("files_multipart_complete", "id", started.get("id"), "parts", parts);
         assertThat(file).containsEntry("storage", "short").containsEntry("hash", md5(bytes));
     }
+
+    /**
+     * Not direct: parts through files_multipart_update, then files_multipart_refresh (which reads
+     * S3's part list, ETags) before completion. Refresh used to put the ETags where the record keeps
+     * the parts' sizes, and the completion then found "part 1 missing".
+     */
+    @Test
+    void aRefreshedUploadThroughThePortalStillCompletes() throws Exception {
+        byte[] bytes = content(6 * MIB + 17, 31);
+        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "through.bin", "size", bytes.length);
+        String id = (String) started.get("id");
+        call("files_multipart_update", "id", id, "part", 1,
+                "upload", dev.portalkit.api.files.Upload.of(java.util.Arrays.copyOf(bytes, 5 * MIB), "through.bin", null));
+        call("files_multipart_update", "id", id, "part", 2,
+                "upload", dev.portalkit.api.files.Upload.of(java.util.Arrays.copyOfRange(bytes, 5 * MIB, bytes.length), "through.bin", null));
+        Map<String, Object> refreshed = call("files_multipart_refresh", "id", id);
+        assertThat(((Number) ((Map<String, Object>) refreshed.get("parts")).get("1")).longValue()).isEqualTo(5L * MIB);
+        Map<String, Object> file = call("files_multipart_complete", "id", id);
+        assertThat(file).containsEntry("size", (long) bytes.length).containsEntry("hash", md5(bytes));
+    }
 }

@@ -350,9 +350,19 @@ final class MultipartActions {
         m = lock(m);
         m.storageData = Json.write(merge(FileStore.jsonMap(m.storageData), refreshed.storageData()));
         if (refreshed.storageData().get("parts") instanceof Map<?, ?> reported) {
-            // The backend's word on what arrived wins over ours.
+            // The backend's word on which parts arrived wins over ours. Where it reports sizes (files:fs), they are
+            // the parts' sizes; where it reports something else (S3: ETags), a part it has keeps the size we recorded,
+            // and one we never recorded the size of is left out (the client sends it again).
+            Map<String, Object> recorded = FileStore.jsonMap(m.parts);
             Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
-            reported.forEach((k, v) -> parts.put(String.valueOf(k), v));
+            reported.forEach((k, v) -> {
+                String n = String.valueOf(k);
+                if (v instanceof Number) {
+                    parts.put(n, v);
+                } else if (recorded.get(n) instanceof Number size) {
+                    parts.put(n, size);
+                }
+            });
             m.parts = Json.write(parts);
         }
         store.flush();
