@@ -166,6 +166,37 @@ class WildFlyIT {
         assertThat(page.body()).contains("From the WAR", "id=\"example-greeting\"");
     }
 
+    /** tus in the WAR: the servlet found by its annotation, with CDI; the upload becomes a tracked file. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void tusUploadsInTheWar() throws Exception {
+        byte[] content = new byte[9 * 1024 * 1024 + 5];
+        new Random(14).nextBytes(content);
+        io.tus.java.client.TusClient client = new io.tus.java.client.TusClient();
+        client.setUploadCreationURL(api.base().resolve("files/tus").toURL());
+        client.setHeaders(Map.of("Authorization", adminToken));
+        io.tus.java.client.TusUpload upload = new io.tus.java.client.TusUpload();
+        upload.setInputStream(new java.io.ByteArrayInputStream(content));
+        upload.setSize(content.length);
+        upload.setFingerprint("war-tus");
+        upload.setMetadata(new java.util.HashMap<>(Map.of("filename", "war-tus.bin")));
+        io.tus.java.client.TusUploader uploader = client.createUpload(upload);
+        assertThat(uploader.getUploadURL().getPath()).startsWith("/portalkit/files/tus/");
+        uploader.setChunkSize(1024 * 1024);
+        uploader.setRequestPayloadSize(4 * 1024 * 1024);
+        for (int i = 0; i < 100 && uploader.uploadChunk() > -1; i++) {
+            // every byte
+        }
+        uploader.finish();
+        java.net.http.HttpResponse<Void> head = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        uploader.getUploadURL().toURI()).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Tus-Resumable", "1.0.0").header("Authorization", adminToken).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        String id = head.headers().firstValue("Portal-File-Id").orElseThrow();
+        Reply shown = api.get("files_file_show", Map.of("id", id), adminToken);
+        assertThat((Map<String, Object>) shown.result()).containsEntry("name", "war-tus.bin").containsEntry("size", content.length)
+                .containsEntry("hash", HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)));
+    }
+
     @Test
     void exampleHello() {
         assertThat(api.get("example_hello", Map.of("name", "WildFly"), null).result()).isEqualTo("Hello, WildFly!");

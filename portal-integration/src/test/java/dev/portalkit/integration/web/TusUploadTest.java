@@ -66,6 +66,7 @@ class TusUploadTest {
                 .option("portal.files.authenticated_uploads.allow", "true")
                 .option("portal.files.authenticated_uploads.storages", "default csvonly")
                 .option("portal.files.max_multipart_lifetime", "1")
+                .option("portal.files.tus.cors_origins", "https://app.example.org")
                 .option("portal.files.storage.default.type", "files:fs")
                 .option("portal.files.storage.default.path", dir.resolve("files").toString())
                 .option("portal.files.storage.default.create_path", "true")
@@ -411,5 +412,25 @@ class TusUploadTest {
         assertThat(storedFiles("files")).containsExactlyInAnyOrderElementsOf(before);
         // No GET on an upload.
         assertThat(send("GET", path, alice, tus(), null).status()).isEqualTo(405);
+    }
+
+    @Test
+    void otherOriginsListedInTheConfigurationGetCorsAndNoOthers() throws Exception {
+        Answer preflight = send("OPTIONS", "/files/tus", null, Map.of("Origin", "https://app.example.org",
+                "Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "upload-offset, tus-resumable"), null);
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.org");
+        assertThat(preflight.header("Access-Control-Allow-Methods")).contains("PATCH", "HEAD", "DELETE");
+        assertThat(preflight.header("Access-Control-Allow-Headers")).contains("Upload-Offset", "Tus-Resumable", "Authorization");
+        assertThat(preflight.header("Access-Control-Allow-Credentials")).isNull();
+        String path = create(alice, 10, "cors.bin", "default");
+        Answer head = send("HEAD", path, alice, tus("Origin", "https://app.example.org"), null);
+        assertThat(head.header("Access-Control-Expose-Headers")).contains("Upload-Offset", "Location", TusServlet.FILE_ID);
+        Answer other = send("OPTIONS", "/files/tus", null, Map.of("Origin", "https://elsewhere.example.org",
+                "Access-Control-Request-Method", "PATCH"), null);
+        assertThat(other.header("Access-Control-Allow-Origin")).isNull();
+        assertThat(send("HEAD", path, alice, tus("Origin", "https://elsewhere.example.org"), null).header("Access-Control-Allow-Origin")).isNull();
+        assertThatThrownBy(() -> TestPortal.builder().dataDir(tmp.resolve("bad-origin")).option("portal.files.tus.cors_origins", "app.example.org")
+                .start().close()).hasMessageContaining("portal.files.tus.cors_origins");
     }
 }

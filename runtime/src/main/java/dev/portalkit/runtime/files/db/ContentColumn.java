@@ -41,7 +41,12 @@ abstract class ContentColumn {
 
     static ContentColumn forConnection(Connection c) throws SQLException {
         String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
-        return product.contains("postgres") ? new LargeObjects() : new Blobs();
+        if (!product.contains("postgres")) {
+            return new Blobs();
+        }
+        // An application server's pooled connection may not unwrap to the driver's class of this class loader
+        // (WildFly's datasource: the driver is a module): then the server-side large-object functions do the same.
+        return c.isWrapperFor(PGConnection.class) ? new LargeObjects() : new LargeObjectFunctions();
     }
 
     static String where(String[] keys) {
@@ -193,7 +198,7 @@ abstract class ContentColumn {
      * protocol), positioned with lo_lseek64 for ranges. Large objects live in the transaction: a
      * rolled-back write leaves nothing; deleting a row unlinks its object in the same transaction.
      */
-    static final class LargeObjects extends ContentColumn {
+    static class LargeObjects extends ContentColumn {
         private static LargeObjectManager manager(Connection c) throws SQLException {
             return c.unwrap(PGConnection.class).getLargeObjectAPI();
         }
@@ -301,6 +306,108 @@ abstract class ContentColumn {
                 bind(ps, 1, values);
                 return ps.executeUpdate();
             }
+        }
+    }
+
+    /**
+     * PostgreSQL large objects through the server's functions ({@code lo_create}, {@code lo_put},
+     * {@code lo_get}, {@code lo_unlink}) in {@value Streams#BUFFER}-byte calls: for connections that
+     * do not unwrap to the driver's {@link PGConnection}. Same column, same transactions as {@link LargeObjects}.
+     */
+    static final class LargeObjectFunctions extends LargeObjects {
+        @Override
+        long insert(Connection c, String table, String[] keys, Object[] values, InputStream content) throws SQLException, IOException {
+            long oid;
+            try (PreparedStatement ps = c.prepareStatement("SELECT lo_create(0)"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                oid = rs.getLong(1);
+            }
+            long size = 0;
+            byte[] buffer = new byte[Streams.BUFFER];
+            try (PreparedStatement put = c.prepareStatement("SELECT lo_put(?::oid, ?, ?)")) {
+                int n;
+                while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
+                    put.setLong(1, oid);
+                    put.setLong(2, size);
+                    put.setBytes(3, n == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, n));
+                    put.execute();
+                    size += n;
+                }
+            }
+            String columns = String.join(", ", keys);
+            String marks = "?, ".repeat(keys.length);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + columns + ", size, content) VALUES ("
+                    + marks + "?, ?::oid)")) {
+                bind(ps, 1, values);
+                ps.setLong(keys.length + 1, size);
+                ps.setLong(keys.length + 2, oid);
+                ps.executeUpdate();
+            }
+            return size;
+        }
+
+        @Override
+        InputStream open(Connection c, String table, String[] keys, Object[] values, long start, long end) throws SQLException {
+            long oid;
+            long size;
+            try (PreparedStatement ps = c.prepareStatement("SELECT content, size FROM " + table + " WHERE " + where(keys))) {
+                bind(ps, 1, values);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    oid = rs.getLong(1);
+                    size = rs.getLong(2);
+                }
+            }
+            long from = Math.min(start, size);
+            long length = Math.max(0, Math.min(end, size) - from);
+            return new InputStream() {
+                private long position = from;
+                private long left = length;
+                private byte[] chunk = new byte[0];
+                private int at;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (len == 0) {
+                        return 0;
+                    }
+                    if (at == chunk.length) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        try (PreparedStatement get = c.prepareStatement("SELECT lo_get(?::oid, ?, ?)")) {
+                            get.setLong(1, oid);
+                            get.setLong(2, position);
+                            get.setInt(3, (int) Math.min(Streams.BUFFER, left));
+                            try (ResultSet rs = get.executeQuery()) {
+                                rs.next();
+                                chunk = rs.getBytes(1);
+                            }
+                        } catch (SQLException e) {
+                            throw new IOException(e);
+                        }
+                        at = 0;
+                        if (chunk == null || chunk.length == 0) {
+                            left = 0;
+                            return -1;
+                        }
+                        position += chunk.length;
+                        left -= chunk.length;
+                    }
+                    int n = Math.min(len, chunk.length - at);
+                    System.arraycopy(chunk, at, b, off, n);
+                    at += n;
+                    return n;
+                }
+            };
         }
     }
 }
