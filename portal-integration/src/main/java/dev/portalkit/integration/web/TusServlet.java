@@ -329,11 +329,11 @@ public class TusServlet extends HttpServlet {
         return Long.parseLong(v);
     }
 
+    /**
+     * An error answer. A body left unread (a refusal before it was read) is the server's to deal
+     * with: it reads what already arrived and closes the connection if more would follow.
+     */
     private static void answer(HttpServletRequest req, HttpServletResponse resp, ApiError error, boolean head) throws IOException {
-        if (error.status() >= 400 && req.getContentLengthLong() != 0 && !"HEAD".equals(req.getMethod())) {
-            // What is left of a refused body cannot be told from a next request.
-            resp.setHeader("Connection", "close");
-        }
         FileDownloadServlet.writeError(req, resp, error, head);
     }
 

@@ -31,6 +31,38 @@ public final class ResumableChunks {
 
     /** Copies the chunks of {@code upload} to {@code out} in order; returns the bytes copied. */
     public static long copy(Connection c, String upload, OutputStream out) throws SQLException, IOException {
+        try (InputStream in = open(c, upload)) {
+            return in.transferTo(out);
+        }
+    }
+
+    /**
+     * The chunks of {@code upload} in order, as one stream that reads through {@code c}: keep the
+     * transaction open until it is closed.
+     */
+    public static InputStream open(Connection c, String upload) throws SQLException {
+        List<Long> starts = starts(c, upload);
+        ContentColumn column = ContentColumn.forConnection(c);
+        java.util.Iterator<Long> next = starts.iterator();
+        return new java.io.SequenceInputStream(new java.util.Enumeration<InputStream>() {
+            @Override
+            public boolean hasMoreElements() {
+                return next.hasNext();
+            }
+
+            @Override
+            public InputStream nextElement() {
+                try {
+                    InputStream in = column.open(c, TABLE, KEY, new Object[] {upload, next.next()}, 0, Long.MAX_VALUE);
+                    return in == null ? InputStream.nullInputStream() : in;
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot read a chunk of upload " + upload + ": " + e.getMessage(), e);
+                }
+            }
+        });
+    }
+
+    private static List<Long> starts(Connection c, String upload) throws SQLException {
         List<Long> starts = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT start_at FROM " + TABLE + " WHERE upload_id = ? ORDER BY start_at")) {
             ps.setString(1, upload);
@@ -40,16 +72,7 @@ public final class ResumableChunks {
                 }
             }
         }
-        ContentColumn column = ContentColumn.forConnection(c);
-        long copied = 0;
-        for (long start : starts) {
-            try (InputStream in = column.open(c, TABLE, KEY, new Object[] {upload, start}, 0, Long.MAX_VALUE)) {
-                if (in != null) {
-                    copied += in.transferTo(out);
-                }
-            }
-        }
-        return copied;
+        return starts;
     }
 
     /** Removes the chunks of {@code upload} (and frees their content); returns how many there were. */

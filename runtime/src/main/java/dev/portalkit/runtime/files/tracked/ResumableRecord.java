@@ -10,7 +10,8 @@ import java.time.Instant;
  * A row of {@code files_resumable}: a resumable (tus) upload. Its bytes go into the multipart
  * upload {@link #multipartId} in parts of {@link #partSize}; {@link #flushed} bytes are in parts
  * {@code 1..nextPart-1}, the {@link #received} bytes after them wait in {@code files_resumable_chunk}
- * until a whole part (or the last byte) arrived. Once complete, {@link #fileId} names the tracked file.
+ * until a whole part (or the last byte) arrived (or, {@link #whole}, until the last byte). Once
+ * complete, {@link #fileId} names the tracked file.
  */
 @Entity
 @Table(name = "files_resumable")
@@ -34,6 +35,14 @@ public class ResumableRecord {
     public int nextPart;
     @Column(name = "part_size")
     public long partSize;
+    /**
+     * The storage takes no multipart uploads: every byte waits in {@code files_resumable_chunk}
+     * until the last, then the file is created from them in one piece ({@code files_file_create}).
+     */
+    public boolean whole;
+    /** The declared type ({@code content_type} of the metadata), or {@code null}. */
+    @Column(name = "content_type")
+    public String contentType;
     /** The {@code Upload-Metadata} header as the client sent it. */
     public String metadata;
     /** JSON: the fields handed to {@code files_multipart_complete}. */

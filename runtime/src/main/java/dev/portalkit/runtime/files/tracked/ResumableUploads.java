@@ -44,6 +44,10 @@ import org.hibernate.Session;
  * ({@link ResumableChunks}), so another node, or this one after a restart, continues where the
  * client stopped. Every offset change is a conditional update: of two requests sent at the same
  * offset, the second to finish a part loses (409) and changes nothing.
+ *
+ * <p>A storage without multipart uploads gets the whole file in one piece: its bytes wait in the
+ * database until the last arrived, and {@code files_file_create} makes the file of them
+ * ({@link ResumableRecord#whole}).
  */
 public final class ResumableUploads {
     /** The size of the parts a resumable upload hands to its storage, unless the storage or the length needs larger. */
@@ -113,6 +117,19 @@ public final class ResumableUploads {
         if (hash != null) {
             start.put("hash", hash);
         }
+        boolean whole = !storage.supports(dev.portalkit.api.files.Capability.MULTIPART);
+        if (whole) {
+            // No multipart upload to start: the checks files_file_create makes before the bytes, made now.
+            api.host().storages().requireUploads("upload");
+            var allowed = ctx.checkAccess("files_file_create", Map.of("storage", storageName, "name", name));
+            if (!allowed.allowed()) {
+                throw PortalException.denied(allowed.message());
+            }
+            if (storage.settings().maxSize() > 0 && size > storage.settings().maxSize()) {
+                throw FieldFailure.of(ErrorKind.TOO_LARGE, "Upload-Length", "Upload-Length " + size + " is over the max_size of storage "
+                        + storageName + " (" + storage.settings().maxSize() + " bytes)");
+            }
+        }
         Map<String, Object> fields = new TreeMap<>();
         metadata.forEach((k, v) -> {
             if (!OWN_KEYS.contains(k)) {
@@ -120,16 +137,20 @@ public final class ResumableUploads {
             }
         });
         String id = api.host().inTransaction(() -> {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> started = (Map<String, Object>) ctx.call("files_multipart_start", start);
             ResumableRecord r = new ResumableRecord();
+            if (!whole) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> started = (Map<String, Object>) ctx.call("files_multipart_start", start);
+                r.multipartId = (String) started.get("id");
+            }
             r.id = UUID.randomUUID().toString();
-            r.multipartId = (String) started.get("id");
+            r.whole = whole;
+            r.contentType = type;
             r.storage = storageName;
             r.name = name;
             r.length = length;
             r.lengthLimit = size;
-            r.partSize = partSize(storage, size);
+            r.partSize = whole ? Long.MAX_VALUE : partSize(storage, size);
             r.nextPart = 1;
             r.metadata = metadataHeader;
             r.fields = Json.write(fields);
@@ -171,7 +192,7 @@ public final class ResumableUploads {
         ResumableRecord r = id == null || id.isBlank() ? null : store.em().find(ResumableRecord.class, id);
         String caller = ctx.user().map(UserRef::id).orElse(null);
         boolean gone = r == null || (r.initiatorId != null && !r.initiatorId.equals(caller))
-                || (r.fileId == null && (r.multipartId == null || store.multipart(r.multipartId) == null))
+                || (r.fileId == null && !r.whole && (r.multipartId == null || store.multipart(r.multipartId) == null))
                 || api.now().isAfter(expires(r));
         if (gone) {
             throw FieldFailure.of(ErrorKind.NOT_FOUND, "id", "Upload not found: " + id);
@@ -211,8 +232,8 @@ public final class ResumableUploads {
     }
 
     /** The upload as a request found it. */
-    private record Start(String id, String multipartId, String storage, String name, long received, long flushed, int nextPart,
-                         long partSize, long end, boolean lengthKnown) {
+    private record Start(String id, String multipartId, String storage, String name, String contentType, long received,
+                         long flushed, int nextPart, long partSize, long end, boolean lengthKnown, boolean whole, boolean done) {
     }
 
     private Start begin(ActionContext ctx, String id, long offset, Long declareLength) {
@@ -233,14 +254,15 @@ public final class ResumableUploads {
                                     + ") and the limit of " + r.lengthLimit + " bytes");
                 }
                 r.length = declareLength;
-                MultipartRecord m = store.multipart(r.multipartId);
-                m.size = declareLength;
+                if (!r.whole) {
+                    store.multipart(r.multipartId).size = declareLength;
+                }
                 store.flush();
             }
         }
         long end = r.length != null ? r.length : r.lengthLimit;
-        return new Start(r.id, r.fileId != null ? null : r.multipartId, r.storage, r.name, r.received, r.flushed, r.nextPart,
-                r.partSize, end, r.length != null);
+        return new Start(r.id, r.multipartId, r.storage, r.name, r.contentType, r.received, r.flushed, r.nextPart,
+                r.partSize, end, r.length != null, r.whole, r.fileId != null);
     }
 
     /** Copies the body aside, at most {@code room} bytes, and opens it once its digest matched. */
@@ -303,14 +325,16 @@ public final class ResumableUploads {
             this.s = s;
             this.spool = spool;
             this.committed = s.received();
-            this.flushed = s.flushed();
+            // Whole files keep every byte in the database: this request's local file starts where it came in
+            // (unless the head is still to be checked, a few KiB that are copied back).
+            this.flushed = s.whole() && s.received() >= ContentTypes.SNIFF_BYTES ? s.received() : s.flushed();
             this.nextPart = s.nextPart();
             this.received = s.received();
             this.headChecked = flushed > 0 || committed >= ContentTypes.SNIFF_BYTES;
         }
 
         State run(InputStream body, long bodyLength) throws IOException {
-            if (s.multipartId() == null) {
+            if (s.done()) {
                 // Complete already: only an empty request at the end is fine.
                 if (body.read() >= 0) {
                     throw pastTheLength(0);
@@ -342,7 +366,11 @@ public final class ResumableUploads {
                     if (!headChecked) {
                         checkHead();
                     }
-                    if (inFile > 0 || nextPart == 1) {
+                    if (s.whole()) {
+                        if (received > committed) {
+                            keepTail();
+                        }
+                    } else if (inFile > 0 || nextPart == 1) {
                         flushPart(true);
                     }
                     finish(ctx, s.id());
@@ -361,7 +389,7 @@ public final class ResumableUploads {
         /** Whether the next part can go straight to the storage: the body holds all of it, and more when the length is not known yet. */
         private boolean pipeable(Body in) {
             long len = Math.min(s.partSize(), s.end() - received);
-            return len > 0 && in.left >= 0 && (s.lengthKnown() ? in.left >= len : in.left > len);
+            return !s.whole() && len > 0 && in.left >= 0 && (s.lengthKnown() ? in.left >= len : in.left > len);
         }
 
         /** Adds {@code n} bytes to the part in the local file, handing whole parts on. */
@@ -428,19 +456,12 @@ public final class ResumableUploads {
                 head = in.readAllBytes();
             }
             ManagedStorage storage = api.storage(s.storage(), "storage");
-            String type = ContentTypes.detect(head, head.length, s.name(), multipartType());
+            String type = ContentTypes.detect(head, head.length, s.name(), s.contentType());
             if (!ContentTypes.accepted(type, storage.settings().supportedTypes())) {
                 terminate(ctx, s.id());
                 throw FilesException.wrongType(s.storage(), type, "the storage accepts "
                         + String.join(" ", storage.settings().supportedTypes()) + "; the upload was ended");
             }
-        }
-
-        private String multipartType() {
-            return api.host().inTransaction(() -> {
-                MultipartRecord m = store.multipart(s.multipartId());
-                return m == null ? null : m.contentType;
-            });
         }
 
         /** Sends the next part straight from the body to the storage. */
@@ -629,9 +650,22 @@ public final class ResumableUploads {
                     return null;
                 }
                 Map<String, Object> data = new LinkedHashMap<>(FileStore.jsonMap(r.fields));
-                data.put("id", r.multipartId);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> file = (Map<String, Object>) ctx.call("files_multipart_complete", data);
+                Map<String, Object> file;
+                if (r.whole) {
+                    // Made of the chunks, read through this transaction's connection while the action stores them.
+                    data.put("storage", r.storage);
+                    data.put("name", r.name);
+                    data.put("upload", Upload.of(r.name, r.contentType, r.received, () -> onConnection(c -> ResumableChunks.open(c, id))));
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> created = (Map<String, Object>) ctx.call("files_file_create", data);
+                    file = created;
+                    onConnection(c -> ResumableChunks.delete(c, id));
+                } else {
+                    data.put("id", r.multipartId);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> completed = (Map<String, Object>) ctx.call("files_multipart_complete", data);
+                    file = completed;
+                }
                 r.fileId = (String) file.get("id");
                 r.multipartId = null;
                 r.mtime = api.now();

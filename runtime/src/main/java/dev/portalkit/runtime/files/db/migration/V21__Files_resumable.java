@@ -32,6 +32,8 @@ public class V21__Files_resumable extends BaseJavaMigration {
                     + "flushed BIGINT NOT NULL, "
                     + "next_part INTEGER NOT NULL, "
                     + "part_size BIGINT NOT NULL, "
+                    + "whole BOOLEAN NOT NULL, "
+                    + "content_type VARCHAR(255), "
                     + "metadata VARCHAR(10000), "
                     + "fields VARCHAR(20000), "
                     + "initiator_id VARCHAR(200), "
