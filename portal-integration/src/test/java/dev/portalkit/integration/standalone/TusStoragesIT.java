@@ -178,6 +178,30 @@ class TusStoragesIT {
         }
     }
 
+    /**
+     * Every byte through one node: the portal hashed them on the way to the parts, and the file's
+     * recorded hash is the content's (the completion takes it instead of reading the object back).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUploadThroughOneNodeIsHashedOnTheWay() throws Exception {
+        for (String storage : List.of("s3", "azure")) {
+            byte[] content = new byte[17 * MIB + 3];
+            new Random(storage.hashCode() + 1).nextBytes(content);
+            TusUploader uploader = client(serverA.uri()).createUpload(upload(content, storage + "-one-node.bin", storage));
+            uploader.setChunkSize(MIB);
+            uploader.setRequestPayloadSize(6 * MIB);
+            for (int i = 0; i < 100 && uploader.uploadChunk() > -1; i++) {
+                // every byte through node a, in three requests
+            }
+            uploader.finish();
+            String id = send("HEAD", uploader.getUploadURL().toURI(), Map.of(), null).headers().firstValue(TusServlet.FILE_ID).orElseThrow();
+            Map<String, Object> file = (Map<String, Object>) nodeA.call("files_file_show", TestPortal.SYSADMIN, Map.of("id", id));
+            assertThat(file).as(storage).containsEntry("size", (long) content.length)
+                    .containsEntry("hash", HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)));
+        }
+    }
+
     @Test
     void terminationFreesThePartsAtTheBackend() throws Exception {
         BlobContainerClient container = new BlobServiceClientBuilder().connectionString(azurite.connectionString())

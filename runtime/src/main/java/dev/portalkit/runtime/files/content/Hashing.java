@@ -18,6 +18,14 @@ public final class Hashing {
     }
 
     /** A fresh digest; the name was validated at start. */
+    /**
+     * The key of a multipart upload's state ({@code MultipartData.storageData}) under which the host
+     * notes the hash of the bytes it sent to the upload itself, in order ({@code algorithm},
+     * {@code hash}, {@code size}): a resumable upload that arrived through one process. The
+     * completion's verification takes it instead of reading the assembled file back.
+     */
+    public static final String RECEIVED = "portal_received";
+
     public static MessageDigest digest(String configured) {
         return Hashes.digest(configured);
     }

@@ -88,9 +88,15 @@ final class MultipartVerification {
             long size;
             String hash;
             byte[] head;
+            String received = receivedHash(data, assembled);
             if (!assembled.hash().isEmpty() && settings.hashingAlgorithm().equalsIgnoreCase(assembled.hashAlgorithm())) {
                 size = assembled.size();
                 hash = assembled.hash();
+                head = head(assembled);
+            } else if (received != null) {
+                // The host hashed every byte it sent to the parts, in order: nothing to read back but the head.
+                size = assembled.size();
+                hash = received;
                 head = head(assembled);
             } else {
                 // Read the file back once: size, hash and head together.
@@ -124,6 +130,20 @@ final class MultipartVerification {
             access.removeQuietly(location, e);
             throw e;
         }
+    }
+
+    /**
+     * The hash the host noted of the bytes it sent ({@link Hashing#RECEIVED}), when it is in the
+     * storage's algorithm and of as many bytes as the backend assembled; else {@code null}.
+     */
+    private String receivedHash(MultipartData data, FileData assembled) {
+        if (data.storageData().get(Hashing.RECEIVED) instanceof java.util.Map<?, ?> noted
+                && settings.hashingAlgorithm().equalsIgnoreCase(String.valueOf(noted.get("algorithm")))
+                && noted.get("hash") instanceof String hash && !hash.isEmpty()
+                && noted.get("size") instanceof Number size && size.longValue() == assembled.size()) {
+            return hash;
+        }
+        return null;
     }
 
     /** The stored file's first bytes, for type detection. */

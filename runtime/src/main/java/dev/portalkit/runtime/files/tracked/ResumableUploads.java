@@ -12,6 +12,7 @@ import dev.portalkit.api.files.Upload;
 import dev.portalkit.runtime.Json;
 import dev.portalkit.runtime.action.FieldFailure;
 import dev.portalkit.runtime.files.content.ContentTypes;
+import dev.portalkit.runtime.files.content.Hashing;
 import dev.portalkit.runtime.files.content.Streams;
 import dev.portalkit.runtime.files.db.ResumableChunks;
 import java.io.IOException;
@@ -56,8 +57,19 @@ public final class ResumableUploads {
     static final Set<String> OWN_KEYS = Set.of("filename", "name", "storage", "content_type", "filetype", "type", "hash", "id", "size");
     private static final int BUFFER = 256 * 1024;
 
+    private static final int MAX_RUNNING = 10_000;
+
     private final FileApi api;
     private final FileStore store;
+    /**
+     * The hash so far of uploads whose bytes came through this process, by upload id: a request that
+     * continues at that offset goes on with it, so the completion need not read the file back
+     * ({@link Hashing#RECEIVED}). Another node, or a restart, simply has none.
+     */
+    private final Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Running(long offset, MessageDigest digest) {
+    }
 
     ResumableUploads(FileApi api, FileStore store) {
         this.api = api;
@@ -319,6 +331,9 @@ public final class ResumableUploads {
         private long persisted;
         private boolean headChecked;
         private IOException cut;
+        /** The hash of the upload's bytes from its first up to {@link #hashed}, or {@code null} when this process did not see them all. */
+        private MessageDigest digest;
+        private long hashed;
 
         Appending(ActionContext ctx, Start s, Spool spool) {
             this.ctx = ctx;
@@ -331,6 +346,32 @@ public final class ResumableUploads {
             this.nextPart = s.nextPart();
             this.received = s.received();
             this.headChecked = flushed > 0 || committed >= ContentTypes.SNIFF_BYTES;
+            Running earlier = running.remove(s.id());
+            if (earlier != null && earlier.offset() == committed) {
+                digest = earlier.digest();
+                hashed = committed;
+            } else if (committed == 0 && !s.whole()) {
+                digest = Hashing.digest(api.storage(s.storage(), "storage").settings().hashingAlgorithm());
+            }
+        }
+
+        private void hash(byte[] bytes, int off, int n) {
+            if (digest != null) {
+                digest.update(bytes, off, n);
+                hashed += n;
+            }
+        }
+
+        /** The hash of every byte, when this process saw them all. */
+        private String receivedHash() {
+            return digest != null && hashed == s.end() ? Hashing.hex(digest) : null;
+        }
+
+        /** Keeps the hash so far for the next request, when it covers exactly what the upload holds. */
+        private void keepHash() {
+            if (digest != null && hashed == committed && running.size() < MAX_RUNNING) {
+                running.put(s.id(), new Running(committed, digest));
+            }
         }
 
         State run(InputStream body, long bodyLength) throws IOException {
@@ -373,9 +414,12 @@ public final class ResumableUploads {
                     } else if (inFile > 0 || nextPart == 1) {
                         flushPart(true);
                     }
-                    finish(ctx, s.id());
-                } else if (received > committed) {
-                    keepTail();
+                    finish(ctx, s.id(), receivedHash());
+                } else {
+                    if (received > committed) {
+                        keepTail();
+                    }
+                    keepHash();
                 }
             } finally {
                 closeFile();
@@ -394,6 +438,7 @@ public final class ResumableUploads {
 
         /** Adds {@code n} bytes to the part in the local file, handing whole parts on. */
         private void gather(byte[] buffer, int n) throws IOException {
+            hash(buffer, 0, n);
             int off = 0;
             while (off < n) {
                 if (inFile == s.partSize()) {
@@ -614,6 +659,7 @@ public final class ResumableUploads {
                         }
                         remaining -= n;
                         left -= n;
+                        hash(b, off, n);
                         return n;
                     }
                 };
@@ -641,7 +687,7 @@ public final class ResumableUploads {
      * Turns the complete upload into a tracked file through {@code files_multipart_complete} (with
      * the metadata's other keys as fields). A refusal ends the upload: nothing of it stays.
      */
-    private void finish(ActionContext ctx, String id) {
+    private void finish(ActionContext ctx, String id, String receivedHash) {
         try {
             api.host().inTransaction(() -> {
                 ResumableRecord r = owned(ctx, id);
@@ -661,6 +707,13 @@ public final class ResumableUploads {
                     file = created;
                     onConnection(c -> ResumableChunks.delete(c, id));
                 } else {
+                    if (receivedHash != null) {
+                        MultipartRecord m = store.multipart(r.multipartId);
+                        m.storageData = Json.write(MultipartActions.merge(FileStore.jsonMap(m.storageData), Map.of(Hashing.RECEIVED,
+                                Map.of("algorithm", api.storage(r.storage, "storage").settings().hashingAlgorithm(), "hash", receivedHash,
+                                        "size", r.received))));
+                        store.flush();
+                    }
                     data.put("id", r.multipartId);
                     @SuppressWarnings("unchecked")
                     Map<String, Object> completed = (Map<String, Object>) ctx.call("files_multipart_complete", data);
@@ -686,6 +739,7 @@ public final class ResumableUploads {
 
     /** Ends an upload: its multipart upload is aborted (at the backend too) and its chunks go; a completed file stays. */
     public void terminate(ActionContext ctx, String id) {
+        running.remove(id);
         api.host().inTransaction(() -> {
             ResumableRecord r = owned(ctx, id);
             if (r.fileId == null && r.multipartId != null && store.multipart(r.multipartId) != null) {
