@@ -62,11 +62,21 @@ public final class OverlappedDigest {
 
     /** The hash of everything given; waits for the helper. */
     public String finish() {
+        return Hashing.hex(settle());
+    }
+
+    /**
+     * Waits until every byte given is hashed and hands the digest back unfinished, so that more
+     * bytes may be added to it later (a resumable upload's next request); this object is done.
+     */
+    public MessageDigest settle() {
         if (helper == null) {
             if (current != null) {
                 digest.update(current, 0, filled);
+                current = null;
+                filled = 0;
             }
-            return Hashing.hex(digest);
+            return digest;
         }
         if (filled > 0) {
             handOff();
@@ -80,7 +90,7 @@ public final class OverlappedDigest {
         } catch (ExecutionException e) {
             throw new FilesException(ErrorKind.INTERNAL, "hashing failed: " + e.getCause(), e.getCause());
         }
-        return Hashing.hex(digest);
+        return digest;
     }
 
     /** Stops the helper without a result (the upload failed). */

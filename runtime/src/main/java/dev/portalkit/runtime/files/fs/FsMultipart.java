@@ -102,7 +102,10 @@ final class FsMultipart implements MultipartUploads {
         Path temp = null;
         try {
             temp = paths.tempFile();
-            MessageDigest digest = Hashing.digest(paths.hashingAlgorithm());
+            // The host hashed the bytes it sent to the parts already (a resumable upload): then only copy.
+            boolean hashed = data.storageData().get(Hashing.RECEIVED) instanceof Map<?, ?> noted
+                    && paths.hashingAlgorithm().equalsIgnoreCase(String.valueOf(noted.get("algorithm")));
+            MessageDigest digest = hashed ? null : Hashing.digest(paths.hashingAlgorithm());
             long size = 0;
             try (OutputStream out = Files.newOutputStream(temp)) {
                 for (Path part : parts.values()) {
@@ -113,7 +116,8 @@ final class FsMultipart implements MultipartUploads {
             }
             paths.publish(temp, target, data.location(), replace);
             FsPaths.deleteTree(dir);
-            return new FileData(data.location(), size, data.contentType(), Hashing.hex(digest), paths.hashingAlgorithm(), Map.of());
+            return new FileData(data.location(), size, data.contentType(), hashed ? "" : Hashing.hex(digest),
+                    hashed ? "" : paths.hashingAlgorithm(), Map.of());
         } catch (IOException e) {
             FsPaths.deleteQuietly(temp, e);
             throw paths.failure("cannot assemble", data.location(), e);

@@ -245,7 +245,8 @@ public final class ResumableUploads {
 
     /** The upload as a request found it. */
     private record Start(String id, String multipartId, String storage, String name, String contentType, long received,
-                         long flushed, int nextPart, long partSize, long end, boolean lengthKnown, boolean whole, boolean done) {
+                         long flushed, int nextPart, long partSize, long end, boolean lengthKnown, boolean whole, boolean done,
+                         String metadata, Instant expires, MultipartData multipart) {
     }
 
     private Start begin(ActionContext ctx, String id, long offset, Long declareLength) {
@@ -273,8 +274,10 @@ public final class ResumableUploads {
             }
         }
         long end = r.length != null ? r.length : r.lengthLimit;
+        MultipartRecord m = r.multipartId == null || r.fileId != null ? null : store.multipart(r.multipartId);
         return new Start(r.id, r.multipartId, r.storage, r.name, r.contentType, r.received, r.flushed, r.nextPart,
-                r.partSize, end, r.length != null, r.whole, r.fileId != null);
+                r.partSize, end, r.length != null, r.whole, r.fileId != null, r.metadata, expires(r),
+                m == null ? null : MultipartActions.data(m));
     }
 
     /** Copies the body aside, at most {@code room} bytes, and opens it once its digest matched. */
@@ -331,8 +334,13 @@ public final class ResumableUploads {
         private long persisted;
         private boolean headChecked;
         private IOException cut;
-        /** The hash of the upload's bytes from its first up to {@link #hashed}, or {@code null} when this process did not see them all. */
-        private MessageDigest digest;
+        /** Whether the database may hold chunks of the upload (removed when a part took them). */
+        private boolean chunks;
+        /**
+         * The hash of the upload's bytes from its first up to {@link #hashed}, computed on a helper
+         * thread, or {@code null} when this process did not see them all.
+         */
+        private dev.portalkit.runtime.files.content.OverlappedDigest digest;
         private long hashed;
 
         Appending(ActionContext ctx, Start s, Spool spool) {
@@ -346,12 +354,14 @@ public final class ResumableUploads {
             this.nextPart = s.nextPart();
             this.received = s.received();
             this.headChecked = flushed > 0 || committed >= ContentTypes.SNIFF_BYTES;
+            this.chunks = s.received() > s.flushed();
             Running earlier = running.remove(s.id());
             if (earlier != null && earlier.offset() == committed) {
-                digest = earlier.digest();
+                digest = new dev.portalkit.runtime.files.content.OverlappedDigest(earlier.digest());
                 hashed = committed;
             } else if (committed == 0 && !s.whole()) {
-                digest = Hashing.digest(api.storage(s.storage(), "storage").settings().hashingAlgorithm());
+                digest = new dev.portalkit.runtime.files.content.OverlappedDigest(
+                        Hashing.digest(api.storage(s.storage(), "storage").settings().hashingAlgorithm()));
             }
         }
 
@@ -364,13 +374,25 @@ public final class ResumableUploads {
 
         /** The hash of every byte, when this process saw them all. */
         private String receivedHash() {
-            return digest != null && hashed == s.end() ? Hashing.hex(digest) : null;
+            if (digest == null) {
+                return null;
+            }
+            if (hashed != s.end()) {
+                digest.abandon();
+                return null;
+            }
+            return digest.finish();
         }
 
         /** Keeps the hash so far for the next request, when it covers exactly what the upload holds. */
         private void keepHash() {
-            if (digest != null && hashed == committed && running.size() < MAX_RUNNING) {
-                running.put(s.id(), new Running(committed, digest));
+            if (digest == null) {
+                return;
+            }
+            if (hashed == committed && running.size() < MAX_RUNNING) {
+                running.put(s.id(), new Running(committed, digest.settle()));
+            } else {
+                digest.abandon();
             }
         }
 
@@ -420,7 +442,15 @@ public final class ResumableUploads {
                         keepTail();
                     }
                     keepHash();
+                    if (cut == null) {
+                        return new State(s.id(), committed, s.lengthKnown() ? s.end() : null, s.metadata(), s.expires(), null);
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                if (digest != null) {
+                    digest.abandon();
+                }
+                throw e;
             } finally {
                 closeFile();
             }
@@ -542,13 +572,9 @@ public final class ResumableUploads {
 
         /** Stores part {@code part} and moves the offset past it, in one transaction with the part's record. */
         private void store(int part, long size, Upload.Opener content) {
-            MultipartData data = api.host().inTransaction(() -> {
-                MultipartRecord m = store.multipart(s.multipartId());
-                if (m == null) {
-                    throw FieldFailure.of(ErrorKind.NOT_FOUND, "id", "Upload not found: " + s.id() + " (aborted meanwhile)");
-                }
-                return MultipartActions.data(m);
-            });
+            // The upload's state as the request found it: what an adapter needs to add a part (its upload id) does
+            // not change, and the parts each request adds are merged into the record when they commit.
+            MultipartData data = s.multipart();
             ManagedStorage storage = api.storage(s.storage(), "storage");
             MultipartUploads multipart = storage.uploader().multipart()
                     .orElseThrow(() -> FilesException.unsupported(storage.name(), dev.portalkit.api.files.Capability.MULTIPART));
@@ -556,8 +582,14 @@ public final class ResumableUploads {
             long end = flushed + size;
             api.host().inTransaction(() -> {
                 move(end, end, part + 1);
-                onConnection(c -> ResumableChunks.delete(c, s.id()));
+                if (chunks) {
+                    onConnection(c -> ResumableChunks.delete(c, s.id()));
+                    chunks = false;
+                }
                 MultipartRecord m = store.multipart(s.multipartId());
+                if (m == null) {
+                    throw FieldFailure.of(ErrorKind.NOT_FOUND, "id", "Upload not found: " + s.id() + " (aborted meanwhile)");
+                }
                 store.em().refresh(m, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
                 m.storageData = Json.write(MultipartActions.merge(FileStore.jsonMap(m.storageData), updated.storageData()));
                 Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
@@ -589,6 +621,7 @@ public final class ResumableUploads {
                 });
                 return null;
             });
+            chunks = true;
             committed = offset;
         }
 
