@@ -107,10 +107,29 @@ final class FsMultipart implements MultipartUploads {
                     && paths.hashingAlgorithm().equalsIgnoreCase(String.valueOf(noted.get("algorithm")));
             MessageDigest digest = hashed ? null : Hashing.digest(paths.hashingAlgorithm());
             long size = 0;
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                for (Path part : parts.values()) {
-                    try (InputStream in = Files.newInputStream(part)) {
-                        size += Streams.copy(in, out, digest);
+            if (hashed) {
+                // Nothing to read on the way: the kernel copies (sendfile / copy_file_range).
+                try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                    for (Path part : parts.values()) {
+                        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(part)) {
+                            long length = in.size();
+                            for (long at = 0; at < length; ) {
+                                long n = in.transferTo(at, length - at, out);
+                                if (n <= 0) {
+                                    throw new IOException("part " + part.getFileName() + " stopped short at byte " + at + " of " + length);
+                                }
+                                at += n;
+                            }
+                            size += length;
+                        }
+                    }
+                }
+            } else {
+                try (OutputStream out = Files.newOutputStream(temp)) {
+                    for (Path part : parts.values()) {
+                        try (InputStream in = Files.newInputStream(part)) {
+                            size += Streams.copy(in, out, digest);
+                        }
                     }
                 }
             }

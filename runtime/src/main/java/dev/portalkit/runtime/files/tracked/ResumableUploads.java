@@ -9,6 +9,7 @@ import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.api.files.MultipartData;
 import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.Upload;
+import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.Json;
 import dev.portalkit.runtime.action.FieldFailure;
 import dev.portalkit.runtime.files.content.ContentTypes;
@@ -53,11 +54,18 @@ import org.hibernate.Session;
 public final class ResumableUploads {
     /** The size of the parts a resumable upload hands to its storage, unless the storage or the length needs larger. */
     public static final long PART_SIZE = 8L * 1024 * 1024;
-    /** {@code Upload-Metadata} keys the upload itself takes; the others go to {@code files_multipart_complete} as fields. */
-    static final Set<String> OWN_KEYS = Set.of("filename", "name", "storage", "content_type", "filetype", "type", "hash", "id", "size");
+    /**
+     * {@code Upload-Metadata} keys the upload itself takes, or that the completing action reads as
+     * its own; the others go to it as fields.
+     */
+    static final Set<String> OWN_KEYS = Set.of("filename", "name", "storage", "content_type", "filetype", "type", "hash", "id", "size",
+            "parts", "upload", "direct");
     private static final int BUFFER = 256 * 1024;
 
     private static final int MAX_RUNNING = 10_000;
+    /** A request records the parts it stored at least every this many parts, and this many seconds. */
+    private static final int PARTS_PER_COMMIT = 8;
+    private static final int SECONDS_PER_COMMIT = 2;
 
     private final FileApi api;
     private final FileStore store;
@@ -133,6 +141,7 @@ public final class ResumableUploads {
         if (whole) {
             // No multipart upload to start: the checks files_file_create makes before the bytes, made now.
             api.host().storages().requireUploads("upload");
+            ctx.validate(Schema.empty().with("name", "not_empty", "unicode_safe", "strip_value", "files_file_name"), Map.of("name", name));
             var allowed = ctx.checkAccess("files_file_create", Map.of("storage", storageName, "name", name));
             if (!allowed.allowed()) {
                 throw PortalException.denied(allowed.message());
@@ -334,8 +343,13 @@ public final class ResumableUploads {
         private long persisted;
         private boolean headChecked;
         private IOException cut;
-        /** Whether the database may hold chunks of the upload (removed when a part took them). */
+        /** Whether the database may hold chunks of the upload, and whether a stored part took them (to remove at commit). */
         private boolean chunks;
+        private boolean chunksTaken;
+        /** Parts stored since the last commit ({@code "<n>": size}) and what their adapter reported. */
+        private final Map<String, Object> pendingParts = new TreeMap<>();
+        private Map<String, Object> pendingState = Map.of();
+        private long lastCommit = System.nanoTime();
         /**
          * The hash of the upload's bytes from its first up to {@link #hashed}, computed on a helper
          * thread, or {@code null} when this process did not see them all.
@@ -433,12 +447,15 @@ public final class ResumableUploads {
                         if (received > committed) {
                             keepTail();
                         }
-                    } else if (inFile > 0 || nextPart == 1) {
-                        flushPart(true);
+                    } else {
+                        if (inFile > 0 || nextPart == 1) {
+                            flushPart(true);
+                        }
+                        commit(received, 0, 0);
                     }
                     finish(ctx, s.id(), receivedHash());
                 } else {
-                    if (received > committed) {
+                    if (received > committed || !pendingParts.isEmpty()) {
                         keepTail();
                     }
                     keepHash();
@@ -558,19 +575,22 @@ public final class ResumableUploads {
             }
             headChecked = true;
             received += len;
-            moved(received);
         }
 
-        /** Hands the gathered bytes to the storage as the next part, then moves the offset to {@link #received}. */
+        /** Hands the gathered bytes to the storage as the next part. */
         private void flushPart(boolean last) throws IOException {
             long size = inFile;
             store(nextPart, size, () -> gathered(0, size));
-            moved(received);
             inFile = 0;
             persisted = 0;
         }
 
-        /** Stores part {@code part} and moves the offset past it, in one transaction with the part's record. */
+        /**
+         * Stores part {@code part} at the storage. The upload's record learns of it at the next
+         * {@link #commit}: every {@value #PARTS_PER_COMMIT} parts or {@value #SECONDS_PER_COMMIT}
+         * seconds, and when the request ends; a process killed in between loses only what the
+         * client was not yet told.
+         */
         private void store(int part, long size, Upload.Opener content) {
             // The upload's state as the request found it: what an adapter needs to add a part (its upload id) does
             // not change, and the parts each request adds are merged into the record when they commit.
@@ -579,50 +599,66 @@ public final class ResumableUploads {
             MultipartUploads multipart = storage.uploader().multipart()
                     .orElseThrow(() -> FilesException.unsupported(storage.name(), dev.portalkit.api.files.Capability.MULTIPART));
             MultipartData updated = multipart.update(data, part, Upload.of(s.name(), data.contentType(), size, content));
-            long end = flushed + size;
-            api.host().inTransaction(() -> {
-                move(end, end, part + 1);
-                if (chunks) {
-                    onConnection(c -> ResumableChunks.delete(c, s.id()));
-                    chunks = false;
-                }
-                MultipartRecord m = store.multipart(s.multipartId());
-                if (m == null) {
-                    throw FieldFailure.of(ErrorKind.NOT_FOUND, "id", "Upload not found: " + s.id() + " (aborted meanwhile)");
-                }
-                store.em().refresh(m, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-                m.storageData = Json.write(MultipartActions.merge(FileStore.jsonMap(m.storageData), updated.storageData()));
-                Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
-                parts.putAll(FileStore.jsonMap(m.parts));
-                parts.put(Integer.toString(part), size);
-                m.parts = Json.write(parts);
-                store.flush();
-                return null;
-            });
+            pendingParts.put(Integer.toString(part), size);
+            pendingState = MultipartActions.merge(pendingState, updated.storageData());
+            if (chunks) {
+                // The kept bytes are in this part now: they go when it is recorded.
+                chunksTaken = true;
+                chunks = false;
+            }
+            flushed += size;
+            nextPart = part + 1;
+            if (pendingParts.size() >= PARTS_PER_COMMIT || System.nanoTime() - lastCommit > SECONDS_PER_COMMIT * 1_000_000_000L) {
+                commit(flushed, 0, 0);
+            }
         }
 
-        private void moved(long offset) {
-            committed = offset;
-            flushed = offset;
-            nextPart++;
-        }
-
-        /** Keeps the bytes after the last part in the database and moves the offset to {@link #received}. */
-        private void keepTail() throws IOException {
-            long start = flushed + persisted;
-            long count = inFile - persisted;
-            long offset = received;
+        /**
+         * Moves the offset to {@code offset} in one transaction with the parts stored since the last
+         * commit and, when {@code count > 0}, the {@code count} bytes of the local file from
+         * {@link #persisted} on, kept in the database as the chunk that starts at {@code start}.
+         */
+        private void commit(long offset, long start, long count) {
             api.host().inTransaction(() -> {
                 move(offset, flushed, nextPart);
-                onConnection(c -> {
-                    try (InputStream in = gathered(persisted, count)) {
-                        return ResumableChunks.append(c, s.id(), start, in);
+                if (chunksTaken) {
+                    onConnection(c -> ResumableChunks.delete(c, s.id()));
+                }
+                if (!pendingParts.isEmpty()) {
+                    MultipartRecord m = store.multipart(s.multipartId());
+                    if (m == null) {
+                        throw FieldFailure.of(ErrorKind.NOT_FOUND, "id", "Upload not found: " + s.id() + " (aborted meanwhile)");
                     }
-                });
+                    store.em().refresh(m, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+                    m.storageData = Json.write(MultipartActions.merge(FileStore.jsonMap(m.storageData), pendingState));
+                    Map<String, Object> parts = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
+                    parts.putAll(FileStore.jsonMap(m.parts));
+                    parts.putAll(pendingParts);
+                    m.parts = Json.write(parts);
+                    store.flush();
+                }
+                if (count > 0) {
+                    onConnection(c -> {
+                        try (InputStream in = gathered(persisted, count)) {
+                            return ResumableChunks.append(c, s.id(), start, in);
+                        }
+                    });
+                }
                 return null;
             });
-            chunks = true;
+            chunksTaken = false;
+            pendingParts.clear();
+            pendingState = Map.of();
             committed = offset;
+            lastCommit = System.nanoTime();
+            if (count > 0) {
+                chunks = true;
+            }
+        }
+
+        /** Records what this request stored and kept: the parts, and the bytes after them as a chunk. */
+        private void keepTail() throws IOException {
+            commit(received, flushed + persisted, inFile - persisted);
         }
 
         /** The conditional offset change: CONFLICT when another request moved the offset since this one read it. */
