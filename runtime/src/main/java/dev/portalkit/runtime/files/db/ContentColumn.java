@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import dev.portalkit.runtime.files.content.BlockInputStream;
 import org.postgresql.PGConnection;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
@@ -199,6 +200,29 @@ abstract class ContentColumn {
      * rolled-back write leaves nothing; deleting a row unlinks its object in the same transaction.
      */
     static class LargeObjects extends ContentColumn {
+        /** A row's large object and size, or {@code null} when there is no such row. */
+        static long[] row(Connection c, String table, String[] keys, Object[] values) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("SELECT content, size FROM " + table + " WHERE " + where(keys))) {
+                bind(ps, 1, values);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+                }
+            }
+        }
+
+        /** The row that refers to the large object {@code oid} of {@code size} bytes. */
+        static void insertRow(Connection c, String table, String[] keys, Object[] values, long size, long oid) throws SQLException {
+            String columns = String.join(", ", keys);
+            String marks = "?, ".repeat(keys.length);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + columns + ", size, content) VALUES ("
+                    + marks + "?, ?::oid)")) {
+                bind(ps, 1, values);
+                ps.setLong(keys.length + 1, size);
+                ps.setLong(keys.length + 2, oid);
+                ps.executeUpdate();
+            }
+        }
+
         private static LargeObjectManager manager(Connection c) throws SQLException {
             return c.unwrap(PGConnection.class).getLargeObjectAPI();
         }
@@ -216,32 +240,18 @@ abstract class ContentColumn {
                     size += n;
                 }
             }
-            String columns = String.join(", ", keys);
-            String marks = "?, ".repeat(keys.length);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + columns + ", size, content) VALUES ("
-                    + marks + "?, ?::oid)")) {
-                bind(ps, 1, values);
-                ps.setLong(keys.length + 1, size);
-                ps.setLong(keys.length + 2, oid);
-                ps.executeUpdate();
-            }
+            insertRow(c, table, keys, values, size, oid);
             return size;
         }
 
         @Override
         InputStream open(Connection c, String table, String[] keys, Object[] values, long start, long end) throws SQLException {
-            long oid;
-            long size;
-            try (PreparedStatement ps = c.prepareStatement("SELECT content, size FROM " + table + " WHERE " + where(keys))) {
-                bind(ps, 1, values);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    oid = rs.getLong(1);
-                    size = rs.getLong(2);
-                }
+            long[] row = row(c, table, keys, values);
+            if (row == null) {
+                return null;
             }
+            long oid = row[0];
+            long size = row[1];
             long from = Math.min(start, size);
             long length = Math.max(0, Math.min(end, size) - from);
             if (length == 0) {
@@ -251,14 +261,9 @@ abstract class ContentColumn {
             if (from > 0) {
                 lo.seek64(from, LargeObject.SEEK_SET);
             }
-            return new InputStream() {
+            return new BlockInputStream() {
                 private long left = length;
 
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
@@ -334,45 +339,26 @@ abstract class ContentColumn {
                     size += n;
                 }
             }
-            String columns = String.join(", ", keys);
-            String marks = "?, ".repeat(keys.length);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + columns + ", size, content) VALUES ("
-                    + marks + "?, ?::oid)")) {
-                bind(ps, 1, values);
-                ps.setLong(keys.length + 1, size);
-                ps.setLong(keys.length + 2, oid);
-                ps.executeUpdate();
-            }
+            insertRow(c, table, keys, values, size, oid);
             return size;
         }
 
         @Override
         InputStream open(Connection c, String table, String[] keys, Object[] values, long start, long end) throws SQLException {
-            long oid;
-            long size;
-            try (PreparedStatement ps = c.prepareStatement("SELECT content, size FROM " + table + " WHERE " + where(keys))) {
-                bind(ps, 1, values);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    oid = rs.getLong(1);
-                    size = rs.getLong(2);
-                }
+            long[] row = row(c, table, keys, values);
+            if (row == null) {
+                return null;
             }
+            long oid = row[0];
+            long size = row[1];
             long from = Math.min(start, size);
             long length = Math.max(0, Math.min(end, size) - from);
-            return new InputStream() {
+            return new BlockInputStream() {
                 private long position = from;
                 private long left = length;
                 private byte[] chunk = new byte[0];
                 private int at;
 
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {

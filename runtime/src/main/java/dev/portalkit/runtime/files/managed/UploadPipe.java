@@ -1,5 +1,6 @@
 package dev.portalkit.runtime.files.managed;
 
+import dev.portalkit.runtime.files.content.BlockInputStream;
 import dev.portalkit.runtime.files.content.ContentTypes;
 import dev.portalkit.runtime.files.content.HelperThreads;
 import dev.portalkit.api.ErrorKind;
@@ -282,7 +283,7 @@ public final class UploadPipe {
      * The spool read as it grows: exactly {@code expected} bytes, then the end once the spool ended
      * with that many. Fails when it ends early, runs longer, or the pipe is stopped.
      */
-    private final class Following extends InputStream {
+    private final class Following extends BlockInputStream {
         private final FileChannel channel;
         private long position;
 
@@ -290,11 +291,6 @@ public final class UploadPipe {
             channel = FileChannel.open(file, StandardOpenOption.READ);
         }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

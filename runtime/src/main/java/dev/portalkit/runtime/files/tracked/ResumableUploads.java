@@ -12,6 +12,7 @@ import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.Json;
 import dev.portalkit.runtime.action.FieldFailure;
+import dev.portalkit.runtime.files.content.BlockInputStream;
 import dev.portalkit.runtime.files.content.ContentTypes;
 import dev.portalkit.runtime.files.content.Hashing;
 import dev.portalkit.runtime.files.content.Streams;
@@ -701,14 +702,9 @@ public final class ResumableUploads {
 
             /** The next {@code count} bytes as a stream that fails if the body ends before them. */
             InputStream exactly(long count) {
-                return new InputStream() {
+                return new BlockInputStream() {
                     private long remaining = count;
 
-                    @Override
-                    public int read() throws IOException {
-                        byte[] one = new byte[1];
-                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                    }
 
                     @Override
                     public int read(byte[] b, int off, int len) throws IOException {
