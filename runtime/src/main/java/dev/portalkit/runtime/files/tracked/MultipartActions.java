@@ -22,7 +22,6 @@ import dev.portalkit.runtime.Json;
 import dev.portalkit.runtime.action.FieldFailure;
 import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,75 +238,10 @@ final class MultipartActions {
         return sum;
     }
 
-    private static ValidationException pastTheSize(int part, long partSize, MultipartRecord m, long left) {
+    static ValidationException pastTheSize(int part, long partSize, MultipartRecord m, long left) {
         return ValidationException.of("upload", "Part " + part + " has " + (partSize >= 0 ? partSize + " bytes" : "more bytes")
                 + " but the upload was started with a size of " + m.size + " bytes, of which its other parts hold "
                 + (m.size - left) + ": at most " + Math.max(0, left) + " bytes are left for this part");
-    }
-
-    /** A part's content, counted as the storage reads it, failing from inside the stream once it passes what is left. */
-    private static final class PartBudget implements Upload {
-        private final Upload upload;
-        private final int part;
-        private final MultipartRecord m;
-        private final long left;
-        volatile long received;
-        volatile ValidationException refusal;
-
-        PartBudget(Upload upload, int part, MultipartRecord m, long left) {
-            this.upload = upload;
-            this.part = part;
-            this.m = m;
-            this.left = left;
-        }
-
-        @Override
-        public String filename() {
-            return upload.filename();
-        }
-
-        @Override
-        public String contentType() {
-            return upload.contentType();
-        }
-
-        @Override
-        public long size() {
-            return upload.size();
-        }
-
-        @Override
-        public java.io.InputStream open() throws IOException {
-            return new FilterInputStream(upload.open()) {
-                @Override
-                public int read() throws IOException {
-                    int b = super.read();
-                    if (b >= 0) {
-                        count(1);
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buffer, int off, int len) throws IOException {
-                    int n = super.read(buffer, off, len);
-                    if (n > 0) {
-                        count(n);
-                    }
-                    return n;
-                }
-            };
-        }
-
-        private void count(int n) {
-            received += n;
-            if (received > left) {
-                if (refusal == null) {
-                    refusal = pastTheSize(part, -1, m, left);
-                }
-                throw refusal;
-            }
-        }
     }
 
     /**
