@@ -36,10 +36,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * tus into object stores, across two portal nodes: two portals with data directories of their
- * own on one PostgreSQL, sharing a {@code files:s3} storage (S3Proxy), a {@code files:azure_blob}
- * storage (Azurite) and a {@code files:fs} folder. An upload begun with tus-java-client on one node
- * is resumed and completed on the other; terminating an upload frees what the backend held for it.
+ * tus into object stores, across two portal nodes: a portal in this JVM and a {@code serve}
+ * process, with data directories of their own on one PostgreSQL, sharing a {@code files:s3}
+ * storage (S3Proxy), a {@code files:azure_blob} storage (Azurite) and a {@code files:fs} folder. An
+ * upload begun with tus-java-client on one node is resumed and completed on the other; terminating
+ * an upload frees what the backend held for it.
  */
 class TusStoragesIT {
     static final int MIB = 1024 * 1024;
@@ -49,9 +50,8 @@ class TusStoragesIT {
     static Azurite azurite;
     static RestartablePostgres pg;
     static TestPortal nodeA;
-    static TestPortal nodeB;
     static PortalServer serverA;
-    static PortalServer serverB;
+    static dev.portalkit.integration.testing.ServeProcess serverB;
     static String token;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -61,10 +61,13 @@ class TusStoragesIT {
         s3 = S3ProxyServer.start(tmp);
         azurite = Azurite.start(Files.createDirectories(tmp.resolve("azurite")));
         pg = RestartablePostgres.start(tmp.resolve("pg"));
-        nodeA = node("a");
+        nodeA = node("a").start();
         serverA = PortalServer.start(nodeA.container());
-        nodeB = node("b");
-        serverB = PortalServer.start(nodeB.container());
+        // Node b: `java -jar portalkit.jar serve` with the same options (its own data directory and plugins).
+        List<String> arguments = new java.util.ArrayList<>(List.of("--data-dir", tmp.resolve("data-b").toString()));
+        node("b").bootOptions().overrides().forEach((k, v) -> arguments.addAll(List.of("-o", k + "=" + v)));
+        serverB = dev.portalkit.integration.testing.ServeProcess.start(dev.portalkit.integration.testing.PortalkitCli.jar(), "256m", tmp,
+                arguments.toArray(String[]::new));
         nodeA.call("user_create", TestPortal.SYSADMIN, Map.of("name", "admin", "email", "admin@example.org",
                 "password", "correct horse battery", "sysadmin", true));
         @SuppressWarnings("unchecked")
@@ -73,14 +76,14 @@ class TusStoragesIT {
         token = (String) created.get("token");
     }
 
-    static TestPortal node(String name) throws Exception {
+    static TestPortal.Builder node(String name) throws Exception {
         Path dataDir = tmp.resolve("data-" + name);
         Path plugins = Files.createDirectories(dataDir.resolve("plugins"));
         Path built = Path.of(System.getProperty("storage.plugins.dir", "target/it-plugins"));
         for (String id : List.of("s3", "azure")) {
             Path jar = built.resolve("portalkit-plugin-storage-" + id + "-plugin.jar");
             assertThat(jar).as("the drop-in jar of plugins/storage-" + id + ", copied by the build").exists();
-            Files.copy(jar, plugins.resolve(jar.getFileName()));
+            Files.copy(jar, plugins.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         TestPortal.Builder builder = TestPortal.builder().dataDir(dataDir).pluginsDir(plugins).plugins("storage-s3 storage-azure")
                 .option("portal.db.url", pg.jdbcUrl())
@@ -97,12 +100,12 @@ class TusStoragesIT {
                 .option("portal.files.storage.azure.container", BUCKET)
                 .option("portal.files.storage.azure.create_container", "true")
                 .option("portal.files.storage.azure.location_transformers", "uuid_with_extension");
-        return builder.start();
+        return builder;
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {serverB, serverA, nodeB, nodeA, pg, azurite, s3}) {
+        for (AutoCloseable c : new AutoCloseable[] {serverB, serverA, nodeA, pg, azurite, s3}) {
             try {
                 if (c != null) {
                     c.close();

@@ -86,7 +86,15 @@ class S3CliTest {
             Run cors = run(dir, config("files fix-cors", "cli-one", "cli-other", "-s", "one", "https://portal.example.org",
                     "http://localhost:5000"));
             assertThat(cors.code()).as(cors.err()).isZero();
-            assertThat(cors.out()).isEqualTo("CORS rules of storage one now allow https://portal.example.org, http://localhost:5000\n");
+            // tus goes to the portal itself: the command says which origins its configuration still lacks.
+            assertThat(cors.out()).isEqualTo("CORS rules of storage one now allow https://portal.example.org, http://localhost:5000\n"
+                    + "For tus uploads (/files/tus) from these origins, set in the portal's configuration: "
+                    + "portal.files.tus.cors_origins = https://portal.example.org http://localhost:5000\n");
+            List<String> listed = config("files fix-cors", "cli-one", "cli-other", "-s", "one", "https://portal.example.org");
+            listed.addAll(List.of("-o", "portal.files.tus.cors_origins=https://portal.example.org"));
+            assertThat(run(dir, listed).out()).isEqualTo("CORS rules of storage one now allow https://portal.example.org\n");
+            cors = run(dir, config("files fix-cors", "cli-one", "cli-other", "-s", "one", "https://portal.example.org",
+                    "http://localhost:5000"));
             CORSRule rule = client.getBucketCors(c -> c.bucket("cli-one")).corsRules().get(0);
             assertThat(rule.allowedOrigins()).containsExactly("https://portal.example.org", "http://localhost:5000");
             assertThat(rule.allowedMethods()).containsExactlyInAnyOrder("GET", "PUT", "POST", "HEAD");
