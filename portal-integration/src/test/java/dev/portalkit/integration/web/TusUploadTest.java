@@ -64,13 +64,16 @@ class TusUploadTest {
                 .option(WebPlugin.HTTP_PORT, "0")
                 .option("portal.auth.password_iterations", "1000")
                 .option("portal.files.authenticated_uploads.allow", "true")
-                .option("portal.files.authenticated_uploads.storages", "default csvonly")
+                .option("portal.files.authenticated_uploads.storages", "default csvonly big")
                 .option("portal.files.max_multipart_lifetime", "1")
                 .option("portal.files.tus.cors_origins", "https://app.example.org")
                 .option("portal.files.storage.default.type", "files:fs")
                 .option("portal.files.storage.default.path", dir.resolve("files").toString())
                 .option("portal.files.storage.default.create_path", "true")
                 .option("portal.files.storage.default.max_size", "64MiB")
+                .option("portal.files.storage.big.type", "files:fs")
+                .option("portal.files.storage.big.path", dir.resolve("big").toString())
+                .option("portal.files.storage.big.create_path", "true")
                 .option("portal.files.storage.csvonly.type", "files:fs")
                 .option("portal.files.storage.csvonly.path", dir.resolve("csv").toString())
                 .option("portal.files.storage.csvonly.create_path", "true")
@@ -239,17 +242,32 @@ class TusUploadTest {
 
     @Test
     void aRequestCutOffKeepsWhatArrivedAndTheUploadResumesAfterTheRestartOfThePortal() throws Exception {
-        byte[] content = random(20 * MIB + 7, 2);
+        // The "done when" is this with 1 GiB: -Dportalkit.tus.cut_size=1073741824 (the default run sends 20 MiB).
+        long size = Long.getLong("portalkit.tus.cut_size", 20L * MIB + 7);
+        Path file = tmp.resolve("cut-" + size + ".bin");
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            Random random = new Random(2);
+            byte[] block = new byte[MIB];
+            for (long left = size; left > 0; left -= block.length) {
+                random.nextBytes(block);
+                int n = (int) Math.min(block.length, left);
+                out.write(block, 0, n);
+                md5.update(block, 0, n);
+            }
+        }
+        String expected = HexFormat.of().formatHex(md5.digest());
+        int chunks = (int) (size / MIB) + 10;
         URL url;
-        long cutAt = content.length * 6L / 10;
+        long cutAt = size * 6 / 10;
         try (CuttingProxy proxy = new CuttingProxy(server.uri().getPort(), cutAt)) {
             TusClient client = client(URI.create("http://127.0.0.1:" + proxy.port()), alice);
-            TusUploader uploader = client.createUpload(upload(content, "cut.bin"));
+            TusUploader uploader = client.createUpload(upload(file, size));
             url = uploader.getUploadURL();
             uploader.setChunkSize(MIB);
-            uploader.setRequestPayloadSize(content.length);
+            uploader.setRequestPayloadSize((int) Math.min(Integer.MAX_VALUE, size));
             assertThatThrownBy(() -> {
-                for (int i = 0; i < 100 && uploader.uploadChunk() > -1; i++) {
+                for (int i = 0; i < chunks && uploader.uploadChunk() > -1; i++) {
                     // until the line drops
                 }
                 uploader.finish();
@@ -263,18 +281,29 @@ class TusUploadTest {
         portal = portal.restart();
         startServer();
         long kept = Long.parseLong(send("HEAD", path, alice, tus(), null).header("Upload-Offset"));
-        assertThat(kept).as("at least the whole part that arrived was kept").isGreaterThanOrEqualTo(8L * MIB).isLessThan(content.length);
+        assertThat(kept).as("at least the whole part that arrived was kept").isGreaterThanOrEqualTo(8L * MIB).isLessThan(size);
 
         TusClient client = client(server.uri(), alice);
-        TusUploader resumed = client.beginOrResumeUploadFromURL(upload(content, "cut.bin"), server.uri().resolve(path).toURL());
+        TusUploader resumed = client.beginOrResumeUploadFromURL(upload(file, size), server.uri().resolve(path).toURL());
         assertThat(resumed.getOffset()).isEqualTo(kept);
         resumed.setChunkSize(MIB);
-        for (int i = 0; i < 100 && resumed.uploadChunk() > -1; i++) {
+        for (int i = 0; i < chunks && resumed.uploadChunk() > -1; i++) {
             // the rest
         }
         resumed.finish();
         Answer head = send("HEAD", path, alice, tus(), null);
-        assertThat(fileShow(head.header(TusServlet.FILE_ID))).containsEntry("hash", md5(content)).containsEntry("size", (long) content.length);
+        assertThat(fileShow(head.header(TusServlet.FILE_ID))).containsEntry("hash", expected).containsEntry("size", size);
+        Files.delete(file);
+    }
+
+    /** A file of {@code size} bytes for tus-java-client, into the storage without a size limit. */
+    static TusUpload upload(Path file, long size) throws IOException {
+        TusUpload upload = new TusUpload();
+        upload.setInputStream(Files.newInputStream(file));
+        upload.setSize(size);
+        upload.setFingerprint(file.getFileName().toString());
+        upload.setMetadata(new LinkedHashMap<>(Map.of("filename", file.getFileName().toString(), "storage", "big")));
+        return upload;
     }
 
     @Test
