@@ -439,6 +439,17 @@ class TusUploadTest {
         assertThat(storedFiles("csv")).isEmpty();
         assertThat(openMultipartUploads()).isEqualTo(open);
         assertThat(storedFiles("files")).containsExactlyInAnyOrderElementsOf(before);
+        // A part of a tus upload from elsewhere (files_multipart_update) would not be in the hash taken on the way: refused.
+        String mine = create(alice, 2 * MIB, "parts-only-by-tus.bin", "default");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) ((Map<String, Object>) portal.call("files_multipart_list",
+                TestPortal.SYSADMIN, Map.of())).get("results");
+        String multipart = (String) listed.stream().filter(u -> "parts-only-by-tus.bin".equals(u.get("name"))).findFirst().orElseThrow().get("id");
+        ApiClient.Reply injected = api.multipart("files_multipart_update", new ApiClient.Multipart().field("id", multipart).field("part", "1")
+                .file("upload", "x.bin", "application/octet-stream", new byte[10]), alice);
+        assertThat(injected.status()).as(injected.body()).isEqualTo(409);
+        assertThat(injected.body()).contains("/files/tus/" + mine.substring(mine.lastIndexOf('/') + 1));
+        assertThat(send("DELETE", mine, alice, tus(), null).status()).isEqualTo(204);
         // No GET on an upload.
         assertThat(send("GET", path, alice, tus(), null).status()).isEqualTo(405);
     }

@@ -172,6 +172,11 @@ final class MultipartActions {
         if (DirectUploads.partSize(m) > 0) {
             throw DirectUploads.notThroughThePortal(m);
         }
+        if (FileStore.jsonMap(m.storageData).get(ResumableUploads.STATE_KEY) instanceof String resumable) {
+            // Its bytes are hashed on their way in through tus: a part from elsewhere would not be in that hash.
+            throw new FieldFailure(ErrorKind.CONFLICT, "id", "Multipart upload " + m.id + " is a resumable upload: send its bytes "
+                    + "to /files/tus/" + resumable + ", not through files_multipart_update", null);
+        }
         ManagedStorage storage = api.storage(m.storage, "id");
         long minPart = storage.uploader().multipart().map(MultipartUploads::minPartSize).orElse(1L);
         long maxParts = maxParts(m.size, minPart);

@@ -57,6 +57,8 @@ public final class ResumableUploads {
     static final Set<String> OWN_KEYS = Set.of("filename", "name", "storage", "content_type", "filetype", "type", "hash", "id", "size",
             "parts", "upload", "direct");
     static final int BUFFER = 256 * 1024;
+    /** The key of the multipart upload's state that names the resumable upload it belongs to (its parts come only through it). */
+    static final String STATE_KEY = "portal_resumable";
 
     static final int MAX_RUNNING = 10_000;
 
@@ -152,12 +154,14 @@ public final class ResumableUploads {
         });
         String id = api.host().inTransaction(() -> {
             ResumableRecord r = new ResumableRecord();
+            r.id = UUID.randomUUID().toString();
             if (!whole) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> started = (Map<String, Object>) ctx.call("files_multipart_start", start);
                 r.multipartId = (String) started.get("id");
+                MultipartRecord m = store.multipart(r.multipartId);
+                m.storageData = Json.write(MultipartActions.merge(FileStore.jsonMap(m.storageData), Map.of(STATE_KEY, r.id)));
             }
-            r.id = UUID.randomUUID().toString();
             r.whole = whole;
             r.contentType = type;
             r.storage = storageName;
