@@ -473,4 +473,28 @@ class TusUploadTest {
         assertThatThrownBy(() -> TestPortal.builder().dataDir(tmp.resolve("bad-origin")).option("portal.files.tus.cors_origins", "app.example.org")
                 .start().close()).hasMessageContaining("portal.files.tus.cors_origins");
     }
+
+    /** Two requests at the same offset at once: one moves the offset, the other gets 409 and changes nothing. */
+    @Test
+    void ofTwoRequestsAtTheSameOffsetOneWinsAndTheOtherIs409() throws Exception {
+        byte[] content = random(16 * MIB + 11, 8);
+        String path = create(alice, content.length, "raced.bin", "default");
+        byte[] first = java.util.Arrays.copyOf(content, 8 * MIB);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Answer>> sent = pool.invokeAll(List.of(() -> patch(path, alice, 0, first),
+                    () -> patch(path, alice, 0, first)), 60, java.util.concurrent.TimeUnit.SECONDS);
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var f : sent) {
+                statuses.add(f.get().status());
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(204, 409);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(send("HEAD", path, alice, tus(), null).header("Upload-Offset")).isEqualTo(Integer.toString(8 * MIB));
+        Answer last = patch(path, alice, 8 * MIB, java.util.Arrays.copyOfRange(content, 8 * MIB, content.length));
+        assertThat(last.status()).isEqualTo(204);
+        assertThat(fileShow(last.header(TusServlet.FILE_ID))).containsEntry("hash", md5(content)).containsEntry("size", (long) content.length);
+    }
 }
