@@ -166,10 +166,10 @@ final class DatasetPages {
         Map<String, Object> m = model("pkg", pkg, "fields", fields,
                 "values", values, "url_errors", SchemaForm.messages(errors.get("url")), "upload_errors", uploadErrors,
                 "resumable", PageCalls.may(r, "files_multipart_start", Map.of()), "earlier_files", FilePages.unattachedFiles(r),
-                "storages", FilePages.uploadStorages(portal, r), "storage_needs_widget", true,
+                "storage_needs_widget", true,
                 "other_errors", SchemaForm.otherErrors(errors, fields, drawn),
                 "form_action", "/dataset/" + r.pathParam("id") + "/resource/new");
-        m.putAll(FilePages.directModel(portal, r));
+        m.putAll(FilePages.storageModel(portal, r));
         return Page.render(errors.isEmpty() ? 200 : 409, "package/resource_form.html", m);
     }
 

@@ -56,9 +56,9 @@ final class FilePages {
                 "pages", new SearchLinks("/dashboard/files", q, null, Map.of()).pages(page, count, PAGE_SIZE),
                 "can_upload", PageCalls.may(r, "files_file_create", Map.of()),
                 "resumable", PageCalls.may(r, "files_multipart_start", Map.of()),
-                "storages", uploadStorages(portal, r), "storage_needs_widget", false,
+                "storage_needs_widget", false,
                 "datasets", myDatasets(r));
-        m.putAll(directModel(portal, r));
+        m.putAll(storageModel(portal, r));
         m.putAll(extra);
         return Page.render(extra.containsKey("errors") ? 409 : 200, "dashboard/files.html", m);
     }
@@ -106,32 +106,28 @@ final class FilePages {
     }
 
     /**
-     * Of {@link #uploadStorages}, those the widget sends files to straight from the browser: listed in
-     * {@code portal.upload_widget.direct_storages} and able to sign part uploads.
+     * The model entries of an upload field: {@code storages}, those this user may upload into
+     * ({@link #uploadStorages}); {@code direct_storages}, those of them the widget sends files to
+     * straight from the browser (listed in {@code portal.upload_widget.direct_storages} and able to
+     * sign part uploads); and the origins their parts go to, which the page's CSP allows.
      */
-    static Map<String, List<String>> directStorages(Portal portal, PageRequest r) {
-        List<String> wanted = portal.config().list(dev.portalkit.integration.web.WebPlugin.DIRECT_WIDGET_STORAGES);
-        if (wanted.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    static Map<String, Object> storageModel(Portal portal, PageRequest r) {
         List<String> allowed = uploadStorages(portal, r);
-        for (Object o : listAsPortal(portal, "files_storage_list")) {
-            Map<?, ?> s = (Map<?, ?>) o;
-            if (Boolean.TRUE.equals(s.get("direct")) && wanted.contains(s.get("name")) && allowed.contains(s.get("name"))) {
-                @SuppressWarnings("unchecked")
-                List<String> origins = (List<String>) s.get("direct_origins");
-                out.put((String) s.get("name"), origins);
+        List<String> wanted = portal.config().list(dev.portalkit.integration.web.WebPlugin.DIRECT_WIDGET_STORAGES);
+        List<String> direct = new java.util.ArrayList<>();
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        if (!wanted.isEmpty()) {
+            for (Object o : listAsPortal(portal, "files_storage_list")) {
+                Map<?, ?> s = (Map<?, ?>) o;
+                if (Boolean.TRUE.equals(s.get("direct")) && wanted.contains(s.get("name")) && allowed.contains(s.get("name"))) {
+                    direct.add((String) s.get("name"));
+                    for (Object origin : (List<?>) s.get("direct_origins")) {
+                        origins.add((String) origin);
+                    }
+                }
             }
         }
-        return out;
-    }
-
-    /** The model entries of an upload field: the direct storages by name, and the origins their parts go to (the page's CSP allows them). */
-    static Map<String, Object> directModel(Portal portal, PageRequest r) {
-        Map<String, List<String>> direct = directStorages(portal, r);
-        return model("direct_storages", List.copyOf(direct.keySet()), PageServlet.CONNECT_ORIGINS,
-                direct.values().stream().flatMap(List::stream).distinct().toList());
+        return model("storages", allowed, "direct_storages", direct, PageServlet.CONNECT_ORIGINS, List.copyOf(origins));
     }
 
     @SuppressWarnings("unchecked")

@@ -118,9 +118,9 @@ public class TusServlet extends HttpServlet {
                 }
                 case "PATCH" -> {
                     requireUpload(collection);
-                    long offset = number(req.getHeader("Upload-Offset"), "Upload-Offset", true);
+                    long offset = number(req.getHeader("Upload-Offset"), "Upload-Offset");
                     requireOffsetBody(req);
-                    Long length = req.getHeader("Upload-Length") == null ? null : number(req.getHeader("Upload-Length"), "Upload-Length", true);
+                    Long length = req.getHeader("Upload-Length") == null ? null : number(req.getHeader("Upload-Length"), "Upload-Length");
                     ResumableUploads.State state = append(req, uploads, user, id, offset, length);
                     describe(resp, state, false);
                     resp.setStatus(204);
@@ -198,7 +198,7 @@ public class TusServlet extends HttpServlet {
             if (defer != null) {
                 throw new Refusal(400, "Send Upload-Length or Upload-Defer-Length, not both");
             }
-            length = number(lengthHeader, "Upload-Length", true);
+            length = number(lengthHeader, "Upload-Length");
             if (length > maxLength()) {
                 throw new Refusal(413, "Upload-Length " + length + " is over the limit of " + maxLength() + " bytes ("
                         + WebPlugin.MAX_UPLOAD_SIZE + ")");
@@ -315,12 +315,10 @@ public class TusServlet extends HttpServlet {
         }
     }
 
-    private static long number(String value, String header, boolean required) {
+    /** A header's non-negative whole number; a missing or malformed one is refused naming the header. */
+    private static long number(String value, String header) {
         if (value == null) {
-            if (required) {
-                throw new Refusal(400, "Send " + header);
-            }
-            return -1;
+            throw new Refusal(400, "Send " + header);
         }
         String v = value.strip();
         if (!v.matches("[0-9]{1,18}")) {

@@ -200,18 +200,10 @@ abstract class ContentColumn {
      * rolled-back write leaves nothing; deleting a row unlinks its object in the same transaction.
      */
     static class LargeObjects extends ContentColumn {
-        /** A row's large object and size, or {@code null} when there is no such row. */
-        static long[] row(Connection c, String table, String[] keys, Object[] values) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("SELECT content, size FROM " + table + " WHERE " + where(keys))) {
-                bind(ps, 1, values);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
-                }
-            }
-        }
-
-        /** The row that refers to the large object {@code oid} of {@code size} bytes. */
-        static void insertRow(Connection c, String table, String[] keys, Object[] values, long size, long oid) throws SQLException {
+        @Override
+        final long insert(Connection c, String table, String[] keys, Object[] values, InputStream content) throws SQLException, IOException {
+            long oid = create(c);
+            long size = write(c, oid, content);
             String columns = String.join(", ", keys);
             String marks = "?, ".repeat(keys.length);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + columns + ", size, content) VALUES ("
@@ -221,18 +213,41 @@ abstract class ContentColumn {
                 ps.setLong(keys.length + 2, oid);
                 ps.executeUpdate();
             }
+            return size;
+        }
+
+        @Override
+        final InputStream open(Connection c, String table, String[] keys, Object[] values, long start, long end) throws SQLException {
+            long oid;
+            long size;
+            try (PreparedStatement ps = c.prepareStatement("SELECT content, size FROM " + table + " WHERE " + where(keys))) {
+                bind(ps, 1, values);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    oid = rs.getLong(1);
+                    size = rs.getLong(2);
+                }
+            }
+            long from = Math.min(start, size);
+            long length = Math.max(0, Math.min(end, size) - from);
+            return length == 0 ? InputStream.nullInputStream() : read(c, oid, from, length);
         }
 
         private static LargeObjectManager manager(Connection c) throws SQLException {
             return c.unwrap(PGConnection.class).getLargeObjectAPI();
         }
 
-        @Override
-        long insert(Connection c, String table, String[] keys, Object[] values, InputStream content) throws SQLException, IOException {
-            LargeObjectManager lom = manager(c);
-            long oid = lom.createLO(LargeObjectManager.READWRITE);
+        /** A new, empty large object. */
+        long create(Connection c) throws SQLException {
+            return manager(c).createLO(LargeObjectManager.READWRITE);
+        }
+
+        /** Streams {@code content} into the large object {@code oid}; returns the bytes written. */
+        long write(Connection c, long oid, InputStream content) throws SQLException, IOException {
             long size = 0;
-            try (LargeObject lo = lom.open(oid, LargeObjectManager.WRITE)) {
+            try (LargeObject lo = manager(c).open(oid, LargeObjectManager.WRITE)) {
                 byte[] buffer = new byte[Streams.BUFFER];
                 int n;
                 while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
@@ -240,30 +255,17 @@ abstract class ContentColumn {
                     size += n;
                 }
             }
-            insertRow(c, table, keys, values, size, oid);
             return size;
         }
 
-        @Override
-        InputStream open(Connection c, String table, String[] keys, Object[] values, long start, long end) throws SQLException {
-            long[] row = row(c, table, keys, values);
-            if (row == null) {
-                return null;
-            }
-            long oid = row[0];
-            long size = row[1];
-            long from = Math.min(start, size);
-            long length = Math.max(0, Math.min(end, size) - from);
-            if (length == 0) {
-                return InputStream.nullInputStream();
-            }
+        /** {@code length} bytes (at least one) of the large object {@code oid} from byte {@code from}. */
+        InputStream read(Connection c, long oid, long from, long length) throws SQLException {
             LargeObject lo = manager(c).open(oid, LargeObjectManager.READ);
             if (from > 0) {
                 lo.seek64(from, LargeObject.SEEK_SET);
             }
             return new BlockInputStream() {
                 private long left = length;
-
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
@@ -321,12 +323,15 @@ abstract class ContentColumn {
      */
     static final class LargeObjectFunctions extends LargeObjects {
         @Override
-        long insert(Connection c, String table, String[] keys, Object[] values, InputStream content) throws SQLException, IOException {
-            long oid;
+        long create(Connection c) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("SELECT lo_create(0)"); ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                oid = rs.getLong(1);
+                return rs.getLong(1);
             }
+        }
+
+        @Override
+        long write(Connection c, long oid, InputStream content) throws SQLException, IOException {
             long size = 0;
             byte[] buffer = new byte[Streams.BUFFER];
             try (PreparedStatement put = c.prepareStatement("SELECT lo_put(?::oid, ?, ?)")) {
@@ -339,26 +344,16 @@ abstract class ContentColumn {
                     size += n;
                 }
             }
-            insertRow(c, table, keys, values, size, oid);
             return size;
         }
 
         @Override
-        InputStream open(Connection c, String table, String[] keys, Object[] values, long start, long end) throws SQLException {
-            long[] row = row(c, table, keys, values);
-            if (row == null) {
-                return null;
-            }
-            long oid = row[0];
-            long size = row[1];
-            long from = Math.min(start, size);
-            long length = Math.max(0, Math.min(end, size) - from);
+        InputStream read(Connection c, long oid, long from, long length) {
             return new BlockInputStream() {
                 private long position = from;
                 private long left = length;
                 private byte[] chunk = new byte[0];
                 private int at;
-
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {

@@ -291,7 +291,6 @@ public final class UploadPipe {
             channel = FileChannel.open(file, StandardOpenOption.READ);
         }
 
-
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) {

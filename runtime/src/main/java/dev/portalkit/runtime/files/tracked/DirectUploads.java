@@ -37,8 +37,9 @@ final class DirectUploads {
     }
 
     /**
-     * The part size of a direct upload of {@code size} bytes: 8 MiB, at least the storage's
-     * smallest part, and large enough (in whole MiB) that no more than {@link MultipartData#MAX_PARTS} parts are needed.
+     * The part size of an upload of {@code size} bytes that the portal divides into parts (a direct
+     * upload, a resumable one): 8 MiB, at least the storage's smallest part, and large enough (in
+     * whole MiB) that no more than {@link MultipartData#MAX_PARTS} parts are needed.
      */
     static long partSize(long size, long minPart) {
         long partSize = Math.max(DEFAULT_PART_SIZE, minPart);

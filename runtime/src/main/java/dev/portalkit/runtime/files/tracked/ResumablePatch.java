@@ -416,7 +416,6 @@ final class ResumablePatch {
             return new BlockInputStream() {
                 private long remaining = count;
 
-
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     if (remaining == 0) {

@@ -48,8 +48,6 @@ import org.hibernate.Session;
  * ({@link ResumableRecord#whole}).
  */
 public final class ResumableUploads {
-    /** The size of the parts a resumable upload hands to its storage, unless the storage or the length needs larger. */
-    public static final long PART_SIZE = 8L * 1024 * 1024;
     /**
      * {@code Upload-Metadata} keys the upload itself takes, or that the completing action reads as
      * its own; the others go to it as fields.
@@ -101,8 +99,9 @@ public final class ResumableUploads {
     }
 
     /**
-     * Creates an upload as {@code ctx}'s user: {@code length} bytes (or, {@code null}, a length
-     * given later, at most {@code maxLength} or the storage's {@code max_size}), named and placed by
+     * Creates an upload as {@code ctx}'s user: {@code length} bytes (the caller checked it against
+     * its own limit, {@code maxLength}) or, {@code null}, a length given later, at most
+     * {@code maxLength} or the storage's {@code max_size}; named and placed by
      * {@code metadata} ({@code filename}, {@code storage}, {@code content_type}, {@code hash}; the
      * other keys are kept for the completing action).
      */
@@ -111,10 +110,6 @@ public final class ResumableUploads {
         String name = first(metadata, "filename", "name");
         if (name == null) {
             throw FieldFailure.of(ErrorKind.BAD_REQUEST, "filename", "Upload-Metadata needs a filename (the file's name)");
-        }
-        if (length != null && length > maxLength) {
-            throw FieldFailure.of(ErrorKind.TOO_LARGE, "Upload-Length", "Upload-Length " + length + " is over the limit of "
-                    + maxLength + " bytes");
         }
         Map<String, Object> start = new LinkedHashMap<>();
         start.put("name", name);
@@ -168,7 +163,8 @@ public final class ResumableUploads {
             r.name = name;
             r.length = length;
             r.lengthLimit = size;
-            r.partSize = whole ? Long.MAX_VALUE : partSize(storage, size);
+            r.partSize = whole ? Long.MAX_VALUE
+                    : DirectUploads.partSize(size, storage.uploader().multipart().map(MultipartUploads::minPartSize).orElse(1L));
             r.nextPart = 1;
             r.metadata = metadataHeader;
             r.fields = Json.write(fields);
@@ -184,13 +180,6 @@ public final class ResumableUploads {
             return new ResumablePatch(this, ctx, api.host().inTransaction(() -> begin(ctx, id, 0, null)), spool).run(InputStream.nullInputStream(), 0);
         }
         return state(ctx, id);
-    }
-
-    /** Parts of at least {@link #PART_SIZE}, of the storage's smallest part, and few enough for {@link MultipartData#MAX_PARTS}. */
-    static long partSize(ManagedStorage storage, long size) {
-        long min = storage.uploader().multipart().map(MultipartUploads::minPartSize).orElse(1L);
-        long spread = size / MultipartData.MAX_PARTS + (size % MultipartData.MAX_PARTS == 0 ? 0 : 1);
-        return Math.max(Math.max(PART_SIZE, min), spread);
     }
 
     /** The upload as its initiator sees it; NOT_FOUND for an unknown, someone else's, aborted or expired upload. */
