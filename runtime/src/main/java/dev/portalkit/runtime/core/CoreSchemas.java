@@ -56,7 +56,7 @@ public final class CoreSchemas {
      * {@code owner_org_validator}, ...) come from the built-in model plugin.
      */
     static Schema packageSchema(boolean create) {
-        return Schema.empty()
+        Schema schema = Schema.empty()
                 .with("id", create ? "empty" : "ignore_missing", "unicode_safe")
                 .with("name", "not_empty", "unicode_safe", "strip_value", "name_validator", "package_name_validator")
                 .with("title", "ignore_missing", "unicode_safe", "strip_value")
@@ -71,7 +71,11 @@ public final class CoreSchemas {
                 .with("owner_org", "unicode_safe", "owner_org_validator")
                 .with("state", "ignore_missing", "one_of(active, draft, deleted)")
                 .with("type", "ignore_missing", "unicode_safe")
-                .with("license_id", "ignore_missing", "unicode_safe")
+                .with("license_id", "ignore_missing", "unicode_safe", "license_id_exists")
+                .with("tag_string", "ignore_missing", "tag_string_convert")
+                .withNested("tags", Schema.empty()
+                        .with("name", "not_empty", "unicode_safe", "strip_value", "tag_length_validator", "tag_name_validator")
+                        .with("vocabulary_id", "ignore_missing", "unicode_safe", "vocabulary_id_exists"), "ignore_missing")
                 .withNested("extras", Schema.empty()
                         .with("key", "not_empty", "unicode_safe")
                         .with("value", "not_missing", "unicode_safe"), "ignore_missing", "duplicate_extras_key")
@@ -79,7 +83,18 @@ public final class CoreSchemas {
                 .withNested("groups", Schema.empty()
                         .with("id", "ignore_missing", "unicode_safe")
                         .with("name", "ignore_missing", "unicode_safe"), "ignore_missing");
+        // What package_show returns but a client cannot set: accepted (so a shown dataset can be sent
+        // back) and ignored. Any other key the schema does not name is refused, naming it.
+        for (String readOnly : SHOWN_ONLY) {
+            schema = schema.with(readOnly, "ignore");
+        }
+        return schema.withUnknown(Schema.UnknownFields.REJECT);
     }
+
+    /** Keys of package_show's dicts that are computed, not stored from input. */
+    public static final java.util.List<String> SHOWN_ONLY = java.util.List.of("organization", "num_resources", "num_tags",
+            "creator_user_id", "metadata_created", "metadata_modified", "isopen", "license_title", "license_url",
+            "relationships_as_object", "relationships_as_subject");
 
     static Schema groupSchema(boolean create) {
         return Schema.empty()

@@ -60,8 +60,11 @@ final class GroupActions {
     private final Entity entity;
     private final Supplier<EntityHookDispatcher> hooks;
 
+    private final DatasetIndexing indexing;
+
     GroupActions(ModelStore store, Permissions permissions, ModelDicts dicts, EntityUploads uploads, boolean organization,
-                 Supplier<EntityHookDispatcher> hooks) {
+                 Supplier<EntityHookDispatcher> hooks, DatasetIndexing indexing) {
+        this.indexing = indexing;
         this.entity = organization ? Entity.ORGANIZATION : Entity.GROUP;
         this.hooks = hooks;
         this.store = store;
@@ -169,9 +172,15 @@ final class GroupActions {
         Map<String, Object> valid = ctx.validate(prefix + "_update", input);
         hooks.get().before(ctx, entity, Operation.UPDATE, () -> valid);
         String current = g.imageUrl;
+        String indexedName = g.name;
+        String indexedTitle = g.title;
         apply(g, valid);
         g.imageUrl = uploads.updateImage(ctx, IUploader.ImageOwner.GROUP, g.id, current, g.imageUrl, image, clear);
         store.flush();
+        if (!java.util.Objects.equals(indexedName, g.name) || !java.util.Objects.equals(indexedTitle, g.title)) {
+            // The datasets' facets name the group, their text holds its title.
+            indexing.reindex(ctx, indexing.datasetsOf(g));
+        }
         Map<String, Object> updated = showDict(ctx, g, true, false);
         hooks.get().after(ctx, entity, Operation.UPDATE, () -> updated);
         return updated;
@@ -252,6 +261,7 @@ final class GroupActions {
     private Object delete(ActionContext ctx, Map<String, Object> data) {
         GroupRecord g = store.requireGroup(data, "id", organization);
         hooks.get().before(ctx, entity, Operation.DELETE, () -> showDict(ctx, g, false, false));
+        List<String> affected = indexing.datasetsOf(g);
         if (organization) {
             List<PackageRecord> owned = store.em().createQuery("SELECT p FROM PackageRecord p WHERE p.ownerOrg = :g AND p.state <> :d",
                     PackageRecord.class).setParameter("g", g.id).setParameter("d", ModelStore.DELETED).getResultList();
@@ -272,6 +282,7 @@ final class GroupActions {
         }
         g.state = ModelStore.DELETED;
         store.flush();
+        indexing.reindex(ctx, affected);
         hooks.get().after(ctx, entity, Operation.DELETE, () -> showDict(ctx, g, false, false));
         return null;
     }

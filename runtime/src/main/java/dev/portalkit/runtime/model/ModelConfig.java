@@ -22,6 +22,7 @@ public final class ModelConfig {
     public static final String PASSWORD_ITERATIONS = "portal.auth.password_iterations";
     public static final String SESSION_LIFETIME = "portal.auth.session_lifetime";
     public static final String SEARCH_ROWS_MAX = "portal.search.rows_max";
+    public static final String LICENSES_GROUP_URL = "portal.licenses_group_url";
 
     /**
      * The {@code ActionContext.attributes()} key a web UI (an HTML registration form) sets to
@@ -39,6 +40,7 @@ public final class ModelConfig {
     static void declare(ConfigDeclaration d) {
         d.namespace("portal.auth.");
         d.namespace("portal.search.");
+        declareLicenses(d);
         bool(d, ANON_CREATE_DATASET, false, "Allow anonymous (not logged in) callers to create datasets "
                 + "(also needs create_unowned_dataset and create_dataset_if_not_in_organization). CKAN: ckan.auth.anon_create_dataset.");
         bool(d, CREATE_UNOWNED_DATASET, false, "Allow datasets that belong to no organization. When false, package_create "
@@ -69,6 +71,22 @@ public final class ModelConfig {
         d.option(ConfigOption.of(SEARCH_ROWS_MAX, "Largest page package_search and files_file_search return and largest limit of user_list, group_list and "
                 + "organization_list (a larger rows or limit is refused naming the field), and most "
                 + "datasets organization_show / group_show list. CKAN: ckan.search.rows_max.").type(ConfigType.INT).defaultValue("1000"));
+    }
+
+    /** The license option, checked at start: a file that cannot be read or parsed stops the portal naming the key. */
+    static void declareLicenses(ConfigDeclaration d) {
+        d.option(ConfigOption.of(LICENSES_GROUP_URL, "The licenses datasets may name in license_id, and license_list returns: "
+                + "a JSON file (path or file:// URL) in CKAN's licenses_group_url format, a list or object of license objects "
+                + "with id and title (url, od_conformance, osd_conformance, ... optional). Empty: CKAN's default fifteen "
+                + "licenses. Remote URLs are not fetched; download the file. CKAN: licenses_group_url.").type(ConfigType.STRING).defaultValue(""));
+        String location = d.valuesUnder(LICENSES_GROUP_URL).get(LICENSES_GROUP_URL);
+        if (location != null && !location.isBlank()) {
+            try {
+                Licenses.of(location.strip());
+            } catch (IllegalArgumentException e) {
+                d.reject(LICENSES_GROUP_URL, e.getMessage());
+            }
+        }
     }
 
     private static void bool(ConfigDeclaration d, String key, boolean defaultValue, String help) {

@@ -32,9 +32,12 @@ final class ModelDicts {
     private final Permissions permissions;
     private final EntityUploads uploads;
     private final Supplier<String> siteUrl;
+    private final Supplier<Licenses> licenses;
 
-    ModelDicts(ModelStore store, Permissions permissions, EntityUploads uploads, Supplier<String> siteUrl) {
+    ModelDicts(ModelStore store, Permissions permissions, EntityUploads uploads, Supplier<String> siteUrl,
+               Supplier<Licenses> licenses) {
         this.store = store;
+        this.licenses = licenses;
         this.permissions = permissions;
         this.uploads = uploads;
         this.siteUrl = siteUrl;
@@ -140,6 +143,8 @@ final class ModelDicts {
                 .setParameter("t", MemberRecord.PACKAGE).setParameter("ids", ids).setParameter("s", ModelStore.ACTIVE)
                 .getResultList().forEach(row -> groups.computeIfAbsent((String) row[0], k -> new ArrayList<>())
                         .add(groupSummary((GroupRecord) row[1])));
+        Map<String, List<Map<String, Object>>> tags = TagActions.packageTags(store, ids);
+        Licenses register = licenses.get();
         List<Map<String, Object>> out = new ArrayList<>();
         for (PackageRecord p : packages) {
             Map<String, Object> d = new LinkedHashMap<>();
@@ -158,6 +163,15 @@ final class ModelDicts {
             d.put("maintainer_email", p.maintainerEmail);
             d.put("version", p.version);
             d.put("license_id", p.licenseId);
+            Licenses.License license = register.get(p.licenseId);
+            if (p.licenseId != null && !p.licenseId.isEmpty()) {
+                // CKAN: the register's title, else the id itself; the url only when there is one.
+                d.put("license_title", license == null ? p.licenseId : license.title());
+                if (license != null && !license.url().isEmpty()) {
+                    d.put("license_url", license.url());
+                }
+            }
+            d.put("isopen", license != null && license.open());
             d.put("creator_user_id", p.creatorUserId);
             d.put("metadata_created", timestamp(p.metadataCreated));
             d.put("metadata_modified", timestamp(p.metadataModified));
@@ -166,8 +180,13 @@ final class ModelDicts {
             List<Map<String, Object>> rs = resources.getOrDefault(p.id, List.of());
             d.put("num_resources", rs.size());
             d.put("resources", new ArrayList<>(rs));
+            List<Map<String, Object>> ts = tags.getOrDefault(p.id, List.of());
+            d.put("num_tags", ts.size());
+            d.put("tags", new ArrayList<>(ts));
             d.put("extras", new ArrayList<>(extras.getOrDefault(p.id, List.of())));
             d.put("groups", new ArrayList<>(groups.getOrDefault(p.id, List.of())));
+            d.put("relationships_as_object", new ArrayList<>());
+            d.put("relationships_as_subject", new ArrayList<>());
             customFields(p.customFields).forEach(d::putIfAbsent);
             out.add(d);
         }

@@ -10,6 +10,7 @@ public class ModelEntities implements EntityTypes {
     @Override
     public List<Class<?>> entityClasses() {
         return List.of(UserRecord.class, ApiTokenRecord.class, GroupRecord.class, MemberRecord.class,
-                PackageRecord.class, PackageExtraRecord.class, ResourceRecord.class, WebSessionRecord.class);
+                PackageRecord.class, PackageExtraRecord.class, ResourceRecord.class, WebSessionRecord.class,
+                VocabularyRecord.class, TagRecord.class, PackageTagRecord.class);
     }
 }

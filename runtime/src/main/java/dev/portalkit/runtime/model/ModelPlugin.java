@@ -24,6 +24,8 @@ import dev.portalkit.runtime.files.UploadTarget;
 import dev.portalkit.runtime.uploader.EntityUploads;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import dev.portalkit.runtime.plugin.PluginSet;
+import dev.portalkit.runtime.search.SearchPlugin;
+import dev.portalkit.api.validation.Invalid;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -45,6 +47,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     Portal portal;
 
     private volatile Parts parts;
+    private volatile DatasetIndexing indexing;
     private volatile AuthenticationThrottle throttle;
 
     /** Everything the plugin contributes, built on first use (plugin constructors do no work). */
@@ -150,24 +153,81 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         });
         Permissions permissions = new Permissions(store);
         EntityUploads uploads = new EntityUploads(portal);
-        ModelDicts dicts = new ModelDicts(store, permissions, uploads, () -> portal.config().string(CoreConfig.SITE_URL));
+        Supplier<Licenses> licenses = new Supplier<>() {
+            private volatile Licenses loaded;
+
+            @Override
+            public Licenses get() {
+                Licenses l = loaded;
+                if (l == null) {
+                    l = Licenses.configured(portal.config().string(ModelConfig.LICENSES_GROUP_URL));
+                    loaded = l;
+                }
+                return l;
+            }
+        };
+        ModelDicts dicts = new ModelDicts(store, permissions, uploads, () -> portal.config().string(CoreConfig.SITE_URL), licenses);
+        DatasetIndexing indexing = new DatasetIndexing(store, dicts, () -> SearchPlugin.of(portal));
         Map<String, Action> actions = new LinkedHashMap<>();
         Map<String, AuthFunction> auth = new LinkedHashMap<>();
         Supplier<EntityHookDispatcher> hooks = portal::entityHooks;
         new UserActions(store, dicts, uploads, this::throttle).register(actions, auth);
         new ApiTokenActions(store).register(actions, auth);
-        new GroupActions(store, permissions, dicts, uploads, true, hooks).register(actions, auth);
-        new GroupActions(store, permissions, dicts, uploads, false, hooks).register(actions, auth);
-        ResourceActions resources = new ResourceActions(store, dicts, uploads, hooks);
-        new PackageActions(store, permissions, dicts, resources, hooks).register(actions, auth);
+        new GroupActions(store, permissions, dicts, uploads, true, hooks, indexing).register(actions, auth);
+        new GroupActions(store, permissions, dicts, uploads, false, hooks, indexing).register(actions, auth);
+        ResourceActions resources = new ResourceActions(store, dicts, uploads, hooks, indexing);
+        TagActions tags = new TagActions(store, indexing);
+        tags.register(actions, auth);
+        new PackageActions(store, permissions, dicts, resources, hooks, tags, indexing).register(actions, auth);
         resources.register(actions, auth);
-        PackageSearch search = new PackageSearch(store, permissions, dicts);
+        PackageSearch search = new PackageSearch(store, permissions, dicts, indexing, licenses);
         actions.put("package_search", Action.sideEffectFree(search::search));
         auth.put("package_search", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
+        actions.put("license_list", Action.sideEffectFree((ctx, data) -> licenses.get().all().stream().map(Licenses.License::dict).toList()));
+        auth.put("license_list", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
+        Map<String, Validator> validators = new LinkedHashMap<>(new ModelValidators(store, permissions).validators());
+        tags.validators(validators);
+        validators.put("license_id_exists", f -> {
+            if (f.value() instanceof String id && !id.isBlank() && licenses.get().get(id.strip()) == null) {
+                throw new Invalid("License not found: '" + id + "' is not in license_list");
+            }
+        });
         // Every function lets sysadmins pass itself, so plugins may chain them forSysadminsToo.
         Map<String, AuthFunction> sysadminAware = new LinkedHashMap<>();
         auth.forEach((name, fn) -> sysadminAware.put(name, AuthRegistry.sysadminsPass(fn)));
-        return new Parts(Map.copyOf(actions), Map.copyOf(sysadminAware), new ModelValidators(store, permissions).validators());
+        this.indexing = indexing;
+        return new Parts(Map.copyOf(actions), Map.copyOf(sysadminAware), Map.copyOf(validators));
+    }
+
+    /**
+     * {@code portalkit search-index rebuild}: empties the dataset search index and indexes every
+     * dataset again, in one transaction (searches see the old index until it commits).
+     *
+     * @param progress told the number of datasets indexed so far, after each batch
+     * @return how many datasets were indexed
+     */
+    public int rebuildSearchIndex(java.util.function.IntConsumer progress) {
+        parts();
+        DatasetIndexing target = indexing;
+        return portal.inTransaction(() -> {
+            dev.portalkit.api.action.ActionContext ctx = portal.context(java.util.Optional.empty(), true);
+            target.index().clear(ctx);
+            EntityManager em = entityManager();
+            int done = 0;
+            String after = "";
+            while (true) {
+                java.util.List<String> ids = em.createQuery("SELECT p.id FROM PackageRecord p WHERE p.id > :after ORDER BY p.id", String.class)
+                        .setParameter("after", after).setMaxResults(DatasetIndexing.BATCH).getResultList();
+                if (ids.isEmpty()) {
+                    return done;
+                }
+                target.reindex(ctx, ids);
+                em.clear();
+                done += ids.size();
+                after = ids.get(ids.size() - 1);
+                progress.accept(done);
+            }
+        });
     }
 
     /** The model plugin of a started portal. */

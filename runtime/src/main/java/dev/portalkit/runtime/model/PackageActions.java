@@ -27,18 +27,23 @@ final class PackageActions {
     /** Keys of the validated dict stored in columns or tables of their own (everything else is a custom field). */
     private static final Set<String> KNOWN = Set.of("id", "name", "title", "notes", "url", "author", "author_email",
             "maintainer", "maintainer_email", "version", "license_id", "private", "owner_org", "state", "type",
-            "extras", "resources", "groups", "organization", "num_resources", "creator_user_id", "metadata_created",
-            "metadata_modified");
+            "extras", "resources", "groups", "tags", "tag_string", "organization", "num_resources", "num_tags", "creator_user_id",
+            "metadata_created", "metadata_modified", "isopen", "license_title", "license_url", "relationships_as_object",
+            "relationships_as_subject");
 
     private final ModelStore store;
     private final Permissions permissions;
     private final ModelDicts dicts;
     private final ResourceActions resources;
     private final Supplier<EntityHookDispatcher> hooks;
+    private final TagActions tags;
+    private final DatasetIndexing indexing;
 
     PackageActions(ModelStore store, Permissions permissions, ModelDicts dicts, ResourceActions resources,
-                   Supplier<EntityHookDispatcher> hooks) {
+                   Supplier<EntityHookDispatcher> hooks, TagActions tags, DatasetIndexing indexing) {
         this.store = store;
+        this.tags = tags;
+        this.indexing = indexing;
         this.permissions = permissions;
         this.dicts = dicts;
         this.resources = resources;
@@ -153,8 +158,10 @@ final class PackageActions {
         if (valid.containsKey("groups")) {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
         }
+        tags.saveTags(p, ModelStore.maps(valid.get("tags")));
         store.flush();
         Map<String, Object> created = dicts.showPackage(ctx, p);
+        indexing.index(ctx, created);
         hooks.get().after(ctx, Entity.PACKAGE, Operation.CREATE, () -> created);
         return created;
     }
@@ -180,8 +187,10 @@ final class PackageActions {
         if (valid.containsKey("groups")) {
             saveGroups(p, ModelStore.maps(valid.get("groups")));
         }
+        tags.saveTags(p, ModelStore.maps(valid.get("tags")));
         store.flush();
         Map<String, Object> updated = dicts.showPackage(ctx, p);
+        indexing.index(ctx, updated);
         hooks.get().after(ctx, Entity.PACKAGE, Operation.UPDATE, () -> updated);
         return updated;
     }
@@ -189,7 +198,12 @@ final class PackageActions {
     /** CKAN's {@code package_patch}: the current dataset with the given top-level fields replaced, through package_update. */
     private Object patch(ActionContext ctx, Map<String, Object> data) {
         PackageRecord p = store.requirePackage(data, "id");
+        // The current dataset as package_update takes it (what show adds beyond the schema, such as a
+        // plugin's computed field, is left out: only the caller's own keys can be refused), then the
+        // caller's fields.
         Map<String, Object> merged = new LinkedHashMap<>(dicts.showPackage(ctx, p));
+        Set<String> stored = ModelDicts.customFields(p.customFields).keySet();
+        merged.keySet().removeIf(k -> !KNOWN.contains(k) && !stored.contains(k));
         merged.putAll(data);
         merged.put("id", p.id);
         return ctx.call("package_update", merged);
@@ -206,6 +220,7 @@ final class PackageActions {
         p.state = ModelStore.DELETED;
         p.metadataModified = ModelStore.now();
         store.flush();
+        indexing.reindex(ctx, List.of(p.id));
         hooks.get().after(ctx, Entity.PACKAGE, Operation.DELETE, () -> dicts.showPackage(ctx, p));
         return null;
     }

@@ -43,9 +43,12 @@ final class ResourceActions {
     private final ModelDicts dicts;
     private final EntityUploads uploads;
     private final Supplier<EntityHookDispatcher> hooks;
+    private final DatasetIndexing indexing;
 
-    ResourceActions(ModelStore store, ModelDicts dicts, EntityUploads uploads, Supplier<EntityHookDispatcher> hooks) {
+    ResourceActions(ModelStore store, ModelDicts dicts, EntityUploads uploads, Supplier<EntityHookDispatcher> hooks,
+                    DatasetIndexing indexing) {
         this.store = store;
+        this.indexing = indexing;
         this.dicts = dicts;
         this.uploads = uploads;
         this.hooks = hooks;
@@ -161,6 +164,7 @@ final class ResourceActions {
             attach(r, adopt(ctx, fileId, r.id));
             store.flush();
         }
+        indexing.reindex(ctx, List.of(r.packageId));
         Map<String, Object> created = dicts.resourceDict(r);
         hooks.get().after(ctx, Entity.RESOURCE, Operation.CREATE, () -> created);
         return created;
@@ -202,6 +206,7 @@ final class ResourceActions {
         r.metadataModified = now;
         touch(r.packageId, now);
         store.flush();
+        indexing.reindex(ctx, List.of(r.packageId));
         Map<String, Object> updated = dicts.resourceDict(r);
         hooks.get().after(ctx, Entity.RESOURCE, Operation.UPDATE, () -> updated);
         return updated;
@@ -229,6 +234,7 @@ final class ResourceActions {
         store.flush();
         store.renumberResources(r.packageId);
         touch(r.packageId, now);
+        indexing.reindex(ctx, List.of(r.packageId));
         hooks.get().after(ctx, Entity.RESOURCE, Operation.DELETE, () -> dicts.resourceDict(r));
         return null;
     }

@@ -181,7 +181,7 @@ class PackageActionsTest extends ModelTestBase {
         assertThat(dict("package_search", ANONYMOUS, map("q", tag, "fq", "organization:" + other.get("name"))))
                 .containsEntry("count", 1L);
         assertThat(dict("package_search", ANONYMOUS, map("q", "title:" + tag))).containsEntry("count", 2L);
-        assertThat(dict("package_search", ANONYMOUS, map("q", "\"about " + tag + "\""))).containsEntry("count", 1L);
+        assertThat(dict("package_search", ANONYMOUS, map("q", "\"" + tag + " herds\""))).containsEntry("count", 1L);
 
         Map<String, Object> page1 = dict("package_search", ANONYMOUS, map("q", tag, "sort", "name asc", "rows", 2));
         Map<String, Object> page2 = dict("package_search", ANONYMOUS, map("q", tag, "sort", "name asc", "rows", 2, "start", 2));
