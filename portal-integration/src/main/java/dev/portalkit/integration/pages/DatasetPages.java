@@ -19,7 +19,7 @@ import java.util.Set;
 final class DatasetPages {
     static final int PAGE_SIZE = 20;
     /** The facets of the search page, with their query parameter (CKAN's names). */
-    static final List<String> FACETS = List.of("organization", "groups", "res_format", "license_id");
+    static final List<String> FACETS = List.of("organization", "groups", "tags", "res_format", "license_id");
     static final List<String> SORTS = List.of("metadata_modified desc", "name asc", "name desc", "title asc", "metadata_created desc");
 
     private final Portal portal;
@@ -104,9 +104,12 @@ final class DatasetPages {
         PageCalls.require(r, create ? "package_create" : "package_update", create ? Map.of() : model("id", realId),
                 create ? "create datasets" : "edit this dataset");
         Map<String, Object> values = new LinkedHashMap<>(stored);
+        values.put("tag_string", String.join(", ", freeTags(stored, true).stream().map(t -> (String) t.get("name")).toList()));
         Map<String, Object> errors = Map.of();
         if (r.method().equals("POST")) {
             Map<String, Object> data = SchemaForm.submitted(r.form());
+            // The form edits free tags as text; a vocabulary's tags (set by plugins' fields) stay.
+            data.put("tags", freeTags(stored, false));
             try {
                 Map<String, Object> saved;
                 if (create) {
@@ -128,8 +131,22 @@ final class DatasetPages {
         List<Map<String, Object>> fields = SchemaForm.fields(schema, Set.of(), values, errors, templates);
         List<Object> orgs = callList(r, "organization_list_for_user", model("permission", "create_dataset"));
         return Page.render(errors.isEmpty() ? 200 : 409, "package/form.html", model("fields", fields, "organizations", orgs,
+                "licenses", callList(r, "license_list", Map.of()),
                 "other_errors", SchemaForm.otherErrors(errors, fields, Set.of()), "pkg", create ? null : stored,
                 "form_action", create ? "/dataset/new" : "/dataset/edit/" + id, "creating", create));
+    }
+
+    /** The dataset's free tags ({@code free}), or its tags of vocabularies (not free). */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> freeTags(Map<String, Object> dataset, boolean free) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object t : (List<Object>) dataset.getOrDefault("tags", List.of())) {
+            Map<String, Object> tag = (Map<String, Object>) t;
+            if ((tag.get("vocabulary_id") == null) == free) {
+                out.add(free ? tag : Map.of("name", tag.get("name"), "vocabulary_id", tag.get("vocabulary_id")));
+            }
+        }
+        return out;
     }
 
     private Page delete(PageRequest r) {

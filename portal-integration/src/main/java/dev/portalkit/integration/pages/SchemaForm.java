@@ -40,7 +40,8 @@ final class SchemaForm {
         KNOWN.put("private", new Widget("form.private", "private"));
         KNOWN.put("url", new Widget("form.url", "url"));
         KNOWN.put("format", new Widget("form.format", "text"));
-        KNOWN.put("license_id", new Widget("form.license_id", "text"));
+        KNOWN.put("tag_string", new Widget("form.tag_string", "text"));
+        KNOWN.put("license_id", new Widget("form.license_id", "license"));
         KNOWN.put("version", new Widget("form.version", "text"));
         KNOWN.put("author", new Widget("form.author", "text"));
         KNOWN.put("author_email", new Widget("form.author_email", "email"));
@@ -72,7 +73,8 @@ final class SchemaForm {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String name : names) {
             FieldRule rule = schema.fields().get(name);
-            if (NEVER.contains(name) || skip.contains(name) || rule.nested() != null) {
+            // A field the schema only ignores (what package_show adds) is not an input.
+            if (NEVER.contains(name) || skip.contains(name) || rule.nested() != null || rule.validators().equals(List.of("ignore"))) {
                 continue;
             }
             Widget widget = KNOWN.getOrDefault(name, new Widget(label(name), "text"));
