@@ -45,7 +45,7 @@ class PersistenceTest {
                 .hasMessageContaining("portalkit db upgrade");
         try (TestPortal upgrader = builder.database(BootOptions.Database.CONNECT).start()) {
             assertThat(upgrader.portal().upgradeDatabase("migrating")).containsExactly(Map.entry("migrating", 2));
-            assertThat(upgrader.portal().upgradeDatabase(null)).containsExactly(Map.entry("core", 1), Map.entry("files", 6),
+            assertThat(upgrader.portal().upgradeDatabase(null)).containsExactly(Map.entry("core", 1), Map.entry("files", 7),
                     Map.entry("model", 5), Map.entry("search", 1), Map.entry("migrating", 0));
             assertThatThrownBy(() -> upgrader.portal().upgradeDatabase("nosuch")).hasMessageContaining("'nosuch' is not enabled");
         }

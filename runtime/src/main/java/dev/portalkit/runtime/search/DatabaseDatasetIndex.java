@@ -10,48 +10,48 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The built-in dataset index, in the portal's database: facet values in {@code portal_search_facet},
- * text in {@link TextMatching} (PostgreSQL full-text search, or H2's word index). A query is two
- * statements: the page of matches with their total ({@code COUNT(*) OVER ()}), and the facet
- * counts over every match. Visibility, filters and sorting use {@code portal_package}'s columns.
+ * The built-in dataset index, in the portal's database ({@link SearchStore}: doc rows and text),
+ * searched through this node's {@link IndexMemory}: the database finds the datasets whose text
+ * matches {@code q} (PostgreSQL full-text search or H2's word index) with their scores; visibility,
+ * filters, facet counts, sorting and paging are worked out over the doc rows in memory.
  */
 final class DatabaseDatasetIndex implements DatasetIndex {
     private static final Logger LOG = Logger.getLogger(DatabaseDatasetIndex.class.getName());
-    /** Filters answered by a column of {@code portal_package} (exact value). */
-    private static final Map<String, String> COLUMNS = Map.of("id", "p.id", "name", "p.name", "owner_org", "p.owner_org",
-            "type", "p.type", "state", "p.state", "license_id", "p.license_id", "creator_user_id", "p.creator_user_id");
+    /** Filters on a field of the doc row (exact value). */
+    private static final Set<String> COLUMNS = Set.of("id", "name", "owner_org", "type", "state", "creator_user_id", "private");
     /** Filters that match a substring, case-insensitively. */
-    private static final Map<String, String> SUBSTRINGS = Map.of("title", "p.title", "notes", "p.notes");
-    private static final Map<String, String> SORTS = Map.of("name", "p.name", "title", "p.title", "title_string", "p.title",
-            "metadata_modified", "p.metadata_modified", "metadata_created", "p.metadata_created");
+    private static final Set<String> SUBSTRINGS = Set.of("title", "notes");
+    private static final Set<String> SORTS = Set.of("name", "title", "title_string", "metadata_modified", "metadata_created");
     private static final Set<String> FACETED = Set.of("organization", "groups", "tags", "res_format", "license_id", "vocab_", "extras_");
     private static final Fields FIELDS;
 
     static {
-        Set<String> filters = new LinkedHashSet<>(COLUMNS.keySet());
-        filters.addAll(SUBSTRINGS.keySet());
+        Set<String> filters = new LinkedHashSet<>(COLUMNS);
+        filters.addAll(SUBSTRINGS);
         filters.addAll(FACETED);
-        filters.add("private");
-        FIELDS = new Fields(filters, FACETED, SORTS.keySet());
+        FIELDS = new Fields(filters, FACETED, SORTS);
     }
 
-    private final TextMatching text;
+    private final SearchStore store;
+    private final IndexMemory memory = new IndexMemory();
 
-    DatabaseDatasetIndex(TextMatching text) {
-        this.text = text;
+    DatabaseDatasetIndex(SearchStore store) {
+        this.store = store;
     }
 
     @Override
@@ -63,17 +63,7 @@ final class DatabaseDatasetIndex implements DatasetIndex {
     public void index(ActionContext ctx, Map<String, Object> dataset) {
         run(ctx, c -> {
             DatasetDocument doc = DatasetDocument.of(dataset, vocabularies(c, dataset));
-            deleteFacets(c, doc.id());
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO portal_search_facet (package_id, facet_field, facet_value) VALUES (?, ?, ?)")) {
-                for (DatasetDocument.Facet f : doc.facets()) {
-                    s.setString(1, doc.id());
-                    s.setString(2, f.field());
-                    s.setString(3, f.value());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
-            text.write(c, doc.id(), doc.weighted());
+            store.write(c, doc, store.nextVersion(c));
             return null;
         });
     }
@@ -81,8 +71,7 @@ final class DatabaseDatasetIndex implements DatasetIndex {
     @Override
     public void remove(ActionContext ctx, String datasetId) {
         run(ctx, c -> {
-            deleteFacets(c, datasetId);
-            text.delete(c, datasetId);
+            store.remove(c, datasetId, store.nextVersion(c));
             return null;
         });
     }
@@ -90,117 +79,151 @@ final class DatabaseDatasetIndex implements DatasetIndex {
     @Override
     public void clear(ActionContext ctx) {
         run(ctx, c -> {
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("DELETE FROM portal_search_facet");
-            }
-            text.clear(c);
+            store.clear(c, store.nextVersion(c));
             return null;
         });
     }
 
     @Override
     public DatasetHits search(ActionContext ctx, DatasetQuery query) {
-        SqlText matches = text.matches(query.text());
-        boolean ranked = matches != null;
-        SqlText from = new SqlText().add(" FROM portal_package p");
-        if (ranked) {
-            from.add(" JOIN ").add(matches).add(" m ON m.package_id = p.id");
-        }
-        SqlText where = where(query);
         return run(ctx, c -> {
-            long total = -1;
-            List<String> ids = new ArrayList<>();
-            if (query.rows() > 0) {
-                SqlText page = new SqlText().add("SELECT p.id, COUNT(*) OVER () AS total").add(from).add(where)
-                        .add(" ORDER BY " + order(query.sort(), ranked)).add(" LIMIT ? OFFSET ?", query.rows(), query.start());
-                try (PreparedStatement s = page.prepare(c); ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                        total = rs.getLong(2);
-                    }
-                }
+            // A transaction with changes of its own must not feed the memory: they may yet roll back.
+            if (!store.uncommitted(c)) {
+                memory.catchUp(c, store);
             }
-            if (total < 0) {
-                try (PreparedStatement s = new SqlText().add("SELECT COUNT(*)").add(from).add(where).prepare(c);
-                     ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                }
-            }
-            Map<String, List<DatasetHits.FacetCount>> facets = new LinkedHashMap<>();
-            if (!query.facetFields().isEmpty() && total > 0) {
-                SqlText counts = new SqlText().add("SELECT f.facet_field, f.facet_value, COUNT(*) FROM portal_search_facet f WHERE f.facet_field IN ")
-                        .in(query.facetFields()).add(" AND f.package_id IN (SELECT p.id").add(from).add(where)
-                        .add(") GROUP BY f.facet_field, f.facet_value");
-                Map<String, List<DatasetHits.FacetCount>> all = new HashMap<>();
-                try (PreparedStatement s = counts.prepare(c); ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        all.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                                .add(new DatasetHits.FacetCount(rs.getString(2), rs.getLong(3)));
-                    }
-                }
-                for (String field : query.facetFields()) {
-                    List<DatasetHits.FacetCount> values = all.getOrDefault(field, new ArrayList<>());
-                    values.sort(Comparator.comparingLong(DatasetHits.FacetCount::count).reversed()
-                            .thenComparing(DatasetHits.FacetCount::value));
-                    facets.put(field, query.facetLimit() < 0 || values.size() <= query.facetLimit() ? values
-                            : values.subList(0, query.facetLimit()));
-                }
+            Map<String, Double> scores = scores(c, query.text(), query.filters().stream()
+                    .filter(f -> f.field().equals("notes")).map(DatasetQuery.Filter::value).toList());
+            Collection<IndexMemory.Doc> candidates;
+            if (scores == null) {
+                candidates = memory.docs();
             } else {
-                query.facetFields().forEach(f -> facets.put(f, List.of()));
+                candidates = new ArrayList<>(scores.size());
+                for (String id : scores.keySet()) {
+                    IndexMemory.Doc d = memory.doc(id);
+                    if (d != null) {
+                        candidates.add(d);
+                    }
+                }
             }
-            return new DatasetHits(total, ids, facets);
+            List<DatasetQuery.Filter> kept = query.filters().stream().filter(f -> !f.field().equals("notes")).toList();
+            Comparator<IndexMemory.Doc> order = order(query.sort(), scores);
+            int wanted = query.rows() <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (long) query.start() + query.rows());
+            PriorityQueue<IndexMemory.Doc> top = new PriorityQueue<>(Math.max(1, Math.min(wanted, 10_000)), order.reversed());
+            Map<String, Map<String, long[]>> counts = new HashMap<>();
+            query.facetFields().forEach(f -> counts.put(f, new HashMap<>()));
+            long total = 0;
+            for (IndexMemory.Doc d : candidates) {
+                if (!visible(d, query.visibility()) || !matches(d, kept)) {
+                    continue;
+                }
+                total++;
+                if (!counts.isEmpty()) {
+                    for (int i = 0; i < d.fields().length; i++) {
+                        Map<String, long[]> field = counts.get(d.fields()[i]);
+                        if (field != null) {
+                            field.computeIfAbsent(d.values()[i], v -> new long[1])[0]++;
+                        }
+                    }
+                }
+                if (wanted > 0) {
+                    top.add(d);
+                    if (top.size() > wanted) {
+                        top.poll();
+                    }
+                }
+            }
+            List<IndexMemory.Doc> page = new ArrayList<>(top);
+            page.sort(order);
+            List<String> ids = new ArrayList<>();
+            for (int i = query.start(); i < page.size(); i++) {
+                ids.add(page.get(i).id());
+            }
+            return new DatasetHits(total, ids, facets(query, counts));
         });
     }
 
-    private static SqlText where(DatasetQuery query) {
-        SqlText w = new SqlText();
-        DatasetQuery.Visibility v = query.visibility();
-        if (v.draftsOf() == null) {
-            w.add(" WHERE p.state = 'active'");
-        } else if (v.draftsOf().isEmpty()) {
-            w.add(" WHERE p.state IN ('active', 'draft')");
-        } else {
-            w.add(" WHERE (p.state = 'active' OR (p.state = 'draft' AND p.creator_user_id = ?))", v.draftsOf());
+    /** The text and notes matches with their scores, or null when the query has neither. */
+    private Map<String, Double> scores(Connection c, String text, List<String> notes) throws SQLException {
+        SqlText sql = store.matches(text, notes);
+        if (sql == null) {
+            return null;
         }
-        if (v.privateOrgs() == null || v.privateOrgs().isEmpty()) {
-            w.add(" AND p.private = FALSE");
-        } else if (!v.privateOrgs().equals(DatasetQuery.Visibility.ALL)) {
-            w.add(" AND (p.private = FALSE OR p.owner_org IN ").in(v.privateOrgs()).add(")");
-        }
-        for (DatasetQuery.Filter f : query.filters()) {
-            String field = f.field();
-            if (field.equals("private")) {
-                w.add(" AND p.private = ?", Boolean.parseBoolean(f.value()));
-            } else if (COLUMNS.containsKey(field)) {
-                w.add(" AND " + COLUMNS.get(field) + " = ?", f.value());
-            } else if (SUBSTRINGS.containsKey(field)) {
-                w.add(" AND LOWER(" + SUBSTRINGS.get(field) + ") LIKE ? ESCAPE '!'", "%" + escapeLike(f.value().toLowerCase(java.util.Locale.ROOT)) + "%");
-            } else {
-                w.add(" AND EXISTS (SELECT 1 FROM portal_search_facet x WHERE x.package_id = p.id AND x.facet_field = ? AND x.facet_value = ?)",
-                        field, f.value());
+        Map<String, Double> out = new HashMap<>();
+        try (PreparedStatement s = sql.prepare(c)) {
+            s.setFetchSize(1000);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getDouble(2));
+                }
             }
         }
-        return w;
+        return out;
     }
 
-    private static String order(List<DatasetQuery.Sort> sort, boolean ranked) {
-        List<String> parts = new ArrayList<>();
-        for (DatasetQuery.Sort s : sort) {
-            String direction = s.descending() ? " DESC" : " ASC";
-            if (s.field().equals("score")) {
-                if (ranked) {
-                    parts.add("m.score" + direction);
-                }
-            } else {
-                parts.add(SORTS.get(s.field()) + direction);
+    private static Map<String, List<DatasetHits.FacetCount>> facets(DatasetQuery query, Map<String, Map<String, long[]>> counts) {
+        Map<String, List<DatasetHits.FacetCount>> out = new LinkedHashMap<>();
+        for (String field : query.facetFields()) {
+            List<DatasetHits.FacetCount> values = new ArrayList<>();
+            counts.get(field).forEach((value, n) -> values.add(new DatasetHits.FacetCount(value, n[0])));
+            values.sort(Comparator.comparingLong(DatasetHits.FacetCount::count).reversed().thenComparing(DatasetHits.FacetCount::value));
+            out.put(field, query.facetLimit() < 0 || values.size() <= query.facetLimit() ? values : values.subList(0, query.facetLimit()));
+        }
+        return out;
+    }
+
+    private static boolean visible(IndexMemory.Doc d, DatasetQuery.Visibility v) {
+        boolean stateOk = "active".equals(d.state()) || ("draft".equals(d.state()) && v.draftsOf() != null
+                && (v.draftsOf().isEmpty() || v.draftsOf().equals(d.creatorUserId())));
+        if (!stateOk) {
+            return false;
+        }
+        if (!d.isPrivate()) {
+            return true;
+        }
+        Set<String> orgs = v.privateOrgs();
+        return orgs != null && (orgs.equals(DatasetQuery.Visibility.ALL) || (d.ownerOrg() != null && orgs.contains(d.ownerOrg())));
+    }
+
+    private static boolean matches(IndexMemory.Doc d, List<DatasetQuery.Filter> filters) {
+        for (DatasetQuery.Filter f : filters) {
+            String v = f.value();
+            boolean ok = switch (f.field()) {
+                case "id" -> v.equals(d.id());
+                case "name" -> v.equals(d.name());
+                case "owner_org" -> v.equals(d.ownerOrg());
+                case "type" -> v.equals(d.type());
+                case "state" -> v.equals(d.state());
+                case "creator_user_id" -> v.equals(d.creatorUserId());
+                case "private" -> Boolean.parseBoolean(v) == d.isPrivate();
+                case "title" -> d.title() != null && d.title().toLowerCase(Locale.ROOT).contains(v.toLowerCase(Locale.ROOT));
+                default -> d.has(f.field(), v);
+            };
+            if (!ok) {
+                return false;
             }
         }
-        if (parts.isEmpty()) {
-            parts.add(ranked ? "m.score DESC" : "p.metadata_modified DESC");
+        return true;
+    }
+
+    /** The sort keys, then the id (so that pages never overlap). */
+    private static Comparator<IndexMemory.Doc> order(List<DatasetQuery.Sort> sort, Map<String, Double> scores) {
+        Comparator<IndexMemory.Doc> out = null;
+        List<DatasetQuery.Sort> keys = sort.isEmpty() ? List.of(new DatasetQuery.Sort("score", true),
+                new DatasetQuery.Sort("metadata_modified", true)) : sort;
+        for (DatasetQuery.Sort s : keys) {
+            Comparator<IndexMemory.Doc> key = switch (s.field()) {
+                case "score" -> Comparator.comparingDouble(d -> scores == null ? 0 : scores.getOrDefault(d.id(), 0.0));
+                case "name" -> Comparator.comparing(d -> d.name() == null ? "" : d.name());
+                case "title", "title_string" -> Comparator.comparing(d -> d.title() == null ? "" : d.title().toLowerCase(Locale.ROOT));
+                case "metadata_created" -> Comparator.comparingLong(IndexMemory.Doc::created);
+                default -> Comparator.comparingLong(IndexMemory.Doc::modified);
+            };
+            if (s.descending()) {
+                key = key.reversed();
+            }
+            out = out == null ? key : out.thenComparing(key);
         }
-        parts.add("p.id ASC");
-        return String.join(", ", parts);
+        return out.thenComparing(IndexMemory.Doc::id);
     }
 
     /** The names of the vocabularies the dataset's tags belong to, by id. */
@@ -224,17 +247,6 @@ final class DatabaseDatasetIndex implements DatasetIndex {
             }
         }
         return out;
-    }
-
-    private static void deleteFacets(Connection c, String id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM portal_search_facet WHERE package_id = ?")) {
-            s.setString(1, id);
-            s.executeUpdate();
-        }
-    }
-
-    private static String escapeLike(String text) {
-        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     private interface Work<T> {

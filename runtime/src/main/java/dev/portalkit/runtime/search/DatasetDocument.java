@@ -13,11 +13,41 @@ import java.util.Set;
  * {@code groups} by name, {@code tags} for free tags, {@code vocab_<vocabulary>} for a
  * vocabulary's, {@code res_format}, {@code license_id}, {@code extras_<key>}).
  */
-record DatasetDocument(String id, List<String> weighted, Set<Facet> facets) {
+record DatasetDocument(String id, Columns columns, List<String> weighted, Set<Facet> facets) {
     /** Longest facet value kept (longer values are searchable as text only). */
     static final int MAX_VALUE = 200;
 
     record Facet(String field, String value) {
+    }
+
+    /** The dataset's fields searches filter and sort on. */
+    record Columns(String state, boolean isPrivate, String ownerOrg, String creatorUserId, String type, String name, String title,
+                   java.time.Instant created, java.time.Instant modified) {
+    }
+
+    /** CKAN's timestamps: UTC without a zone ({@code 2026-12-04T12:49:19.929443}). */
+    static java.time.Instant instant(Object value) {
+        if (!(value instanceof String s) || s.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.Instant.parse(s);
+            } catch (java.time.format.DateTimeParseException again) {
+                return null;
+            }
+        }
+    }
+
+    /** The facet values as one text, a line each: field, tab, value. */
+    String facetText() {
+        StringBuilder out = new StringBuilder();
+        for (Facet f : facets) {
+            out.append(f.field()).append('\t').append(f.value()).append('\n');
+        }
+        return out.toString();
     }
 
     /**
@@ -65,16 +95,24 @@ record DatasetDocument(String id, List<String> weighted, Set<Facet> facets) {
         }
         for (Map<String, Object> extra : maps(dataset.get("extras"))) {
             String key = text(extra.get("key"));
-            if (!key.isEmpty() && key.length() <= MAX_VALUE - "extras_".length()) {
+            if (!key.isEmpty() && key.length() <= MAX_VALUE - "extras_".length() && key.chars().noneMatch(Character::isISOControl)) {
                 facet(facets, "extras_" + key, extra.get("value"));
             }
             append(d, text(extra.get("value")));
         }
-        return new DatasetDocument(id, List.of(a.toString(), b.toString(), c.toString(), d.toString()), facets);
+        Columns columns = new Columns(text(dataset.get("state")), Boolean.TRUE.equals(dataset.get("private")),
+                nullIfEmpty(text(dataset.get("owner_org"))), nullIfEmpty(text(dataset.get("creator_user_id"))),
+                nullIfEmpty(text(dataset.get("type"))), name, nullIfEmpty(text(dataset.get("title"))),
+                instant(dataset.get("metadata_created")), instant(dataset.get("metadata_modified")));
+        return new DatasetDocument(id, columns, List.of(a.toString(), b.toString(), c.toString(), d.toString()), facets);
+    }
+
+    private static String nullIfEmpty(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     private static void facet(Set<Facet> facets, String field, Object value) {
-        String v = text(value).strip();
+        String v = text(value).strip().replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
         if (!v.isEmpty() && v.length() <= MAX_VALUE) {
             facets.add(new Facet(field, v));
         }

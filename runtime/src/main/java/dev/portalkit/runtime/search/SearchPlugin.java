@@ -85,7 +85,7 @@ public class SearchPlugin implements PortalPlugin, ISearchIndex, IMigrations, IC
                         throw new PortalException(ErrorKind.INTERNAL, "the portal was started without a database");
                     }
                     index = new DatabaseDatasetIndex(p.database().isPostgres()
-                            ? new PostgresTextMatching(p.config().string(TEXT_CONFIG).strip()) : new WordTextMatching());
+                            ? new PostgresSearchStore(p.config().string(TEXT_CONFIG).strip()) : new WordSearchStore());
                 }
                 i = index;
             }
