@@ -1,6 +1,7 @@
 package dev.portalkit.runtime.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.testing.TestDb;
@@ -164,6 +165,22 @@ class DatasetSearchTest extends ModelTestBase {
         int rebuilt = ModelPlugin.of(portal.portal()).rebuildSearchIndex(n -> { });
         assertThat(rebuilt).isGreaterThanOrEqualTo(1);
         assertThat(search(ANONYMOUS, "fq", "tags:" + marker + " organization:" + newName + " res_format:XML")).containsEntry("count", 1L);
+    }
+
+    /** A search inside a transaction that changed the index, which then rolls back, leaves no phantom behind. */
+    @Test
+    void aRolledBackDatasetNeverShowsInSearches() {
+        String marker = unique("phantom").replace("-", "");
+        IllegalStateException rollback = new IllegalStateException("roll back");
+        assertThatThrownBy(() -> portal.portal().inTransaction(() -> {
+            dev.portalkit.api.action.ActionContext ctx = portal.portal().context(SYSADMIN, false);
+            ctx.call("package_create", map("name", unique("rolled"), "owner_org", org.get("id"), "tags", List.of(map("name", marker))));
+            ctx.call("package_search", map("fq", "tags:" + marker));
+            throw rollback;
+        })).isSameAs(rollback);
+        assertThat(search(ANONYMOUS, "fq", "tags:" + marker)).containsEntry("count", 0L);
+        create(marker, "title", "Committed");
+        assertThat(titles(search(ANONYMOUS, "fq", "tags:" + marker))).containsExactly("Committed");
     }
 
     @SuppressWarnings("unchecked")
