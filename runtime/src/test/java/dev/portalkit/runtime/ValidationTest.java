@@ -161,10 +161,15 @@ class ValidationTest {
     }
 
     @Test
-    void theNamedDatasetSchemaValidatesNestedResourcesAndDropsUnknownFields() {
-        Map<String, Object> out = ctx.validate("package_create", data("name", "ok-name", "junk", 1,
+    void theNamedDatasetSchemaValidatesNestedResourcesAndRefusesUnknownFields() {
+        // An unknown dataset key is refused naming it (CKAN drops it without a word); the keys
+        // package_show computes are accepted and dropped, so a shown dataset can be sent back.
+        assertThatThrownBy(() -> ctx.validate("package_create", data("name", "ok-name", "junk", 1)))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors())
+                        .containsOnlyKeys("junk").containsEntry("junk", List.of("The input field junk was not expected.")));
+        Map<String, Object> out = ctx.validate("package_create", data("name", "ok-name", "num_tags", 3, "isopen", true,
                 "resources", List.of(data("url", "http://x", "position", "2", "junk", 1))));
-        assertThat(out).doesNotContainKey("junk");
+        assertThat(out).doesNotContainKeys("num_tags", "isopen");
         // Resources keep keys their schema does not name, as CKAN keeps them (stored as resource extras).
         assertThat((List<?>) out.get("resources")).singleElement().isEqualTo(Map.of("url", "http://x", "position", 2, "junk", 1));
         assertThatThrownBy(() -> ctx.validate("package_create", data("name", "ok-name", "resources", List.of(Map.of(), Map.of("size", -1)))))
