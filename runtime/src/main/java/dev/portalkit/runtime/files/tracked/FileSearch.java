@@ -108,7 +108,7 @@ final class FileSearch {
         paths.forEach(q::storageData);
         String order;
         try {
-            order = order(data.get("sort"));
+            order = order(data.get("sort"), data.containsKey("owner_id"));
         } catch (IllegalArgumentException problem) {
             errors.put("sort", List.of(problem.getMessage()));
             order = "";
@@ -140,10 +140,17 @@ final class FileSearch {
         });
     }
 
-    /** {@code sort}: comma-separated columns, each {@code name}, {@code name asc|desc} or {@code -name}; default {@code name}. */
-    private static String order(Object sort) {
+    /**
+     * {@code sort}: comma-separated columns, each {@code name}, {@code name asc|desc} or {@code -name}; default {@code name}.
+     *
+     * @param byOwner the search filters by owner: an owner's files are few, so they are found through the
+     *                owner index and sorted, and the text columns are sorted as expressions, which no index
+     *                provides. Otherwise PostgreSQL walks the name index of every file in order, expecting an
+     *                owner's files to come soon (1,000 files of 1,000,000: 20,000 probes, 360 ms, against 5 ms).
+     */
+    private static String order(Object sort, boolean byOwner) {
         if (sort == null || (sort instanceof String s && s.isBlank())) {
-            return " ORDER BY f.name ASC, f.id ASC";
+            return byOwner ? " ORDER BY concat(f.name, '') ASC, f.id ASC" : " ORDER BY f.name ASC, f.id ASC";
         }
         if (!(sort instanceof String text)) {
             throw new IllegalArgumentException("Must be a string such as \"size desc\"");
@@ -170,7 +177,8 @@ final class FileSearch {
             if (column == null) {
                 throw new IllegalArgumentException("Cannot sort by '" + name + "' (columns: " + String.join(", ", COLUMNS.keySet()) + ")");
             }
-            out.append(column.path()).append(' ').append(direction).append(", ");
+            String path = byOwner && column.kind() == Kind.TEXT ? "concat(" + column.path() + ", '')" : column.path();
+            out.append(path).append(' ').append(direction).append(", ");
         }
         return out.append("f.id ASC").toString();
     }

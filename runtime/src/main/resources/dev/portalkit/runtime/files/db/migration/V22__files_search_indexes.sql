@@ -13,3 +13,5 @@ CREATE INDEX files_file_algorithm ON files_file (hash_algorithm);
 CREATE INDEX files_file_mtime ON files_file (mtime);
 CREATE INDEX files_file_atime ON files_file (atime);
 CREATE INDEX files_owner_pinned ON files_owner (pinned, owner_type, owner_id);
+-- An owner's files without reading the owner rows (the count of a files_file_search by owner).
+CREATE INDEX files_owner_files ON files_owner (owner_type, owner_id, file_id);
