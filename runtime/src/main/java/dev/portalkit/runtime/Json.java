@@ -55,4 +55,18 @@ public final class Json {
         }
         return value;
     }
+
+    /** The objects of a JSON-like list (other items and non-lists give nothing): a dict's list of dicts. */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<java.util.Map<String, Object>> objects(Object value) {
+        java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        if (value instanceof java.util.List<?> list) {
+            for (Object item : list) {
+                if (item instanceof java.util.Map<?, ?> m) {
+                    out.add((java.util.Map<String, Object>) m);
+                }
+            }
+        }
+        return out;
+    }
 }

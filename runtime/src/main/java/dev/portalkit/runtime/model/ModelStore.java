@@ -8,7 +8,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -226,16 +225,7 @@ final class ModelStore {
         return value == null ? null : value instanceof String s ? s : String.valueOf(value);
     }
 
-    @SuppressWarnings("unchecked")
     static List<Map<String, Object>> maps(Object value) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            for (Object item : list) {
-                if (item instanceof Map<?, ?> m) {
-                    out.add((Map<String, Object>) m);
-                }
-            }
-        }
-        return out;
+        return dev.portalkit.runtime.Json.objects(value);
     }
 }

@@ -125,7 +125,8 @@ final class DatabaseDatasetIndex implements DatasetIndex {
                         }
                     }
                 }
-                if (wanted > 0) {
+                // The page: the best start + rows matches, kept in a heap whose head is the worst of them.
+                if (wanted > 0 && (top.size() < wanted || order.compare(d, top.peek()) < 0)) {
                     top.add(d);
                     if (top.size() > wanted) {
                         top.poll();

@@ -1,6 +1,5 @@
 package dev.portalkit.runtime.search;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,6 @@ record DatasetDocument(String id, Columns columns, List<String> weighted, Set<Fa
     /**
      * @param vocabularies vocabulary names by id, for the tags of vocabularies
      */
-    @SuppressWarnings("unchecked")
     static DatasetDocument of(Map<String, Object> dataset, Map<String, String> vocabularies) {
         String id = String.valueOf(dataset.get("id"));
         StringBuilder a = new StringBuilder();
@@ -132,16 +130,7 @@ record DatasetDocument(String id, Columns columns, List<String> weighted, Set<Fa
                 ? String.valueOf(value) : "";
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> maps(Object value) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            for (Object item : list) {
-                if (item instanceof Map<?, ?> m) {
-                    out.add((Map<String, Object>) m);
-                }
-            }
-        }
-        return out;
+        return dev.portalkit.runtime.Json.objects(value);
     }
 }
