@@ -31,4 +31,17 @@ public interface ConfigDeclaration {
     default void reject(String key, String problem) {
         throw dev.portalkit.api.PortalException.config(key + ": " + problem);
     }
+
+    /**
+     * Rejects {@code key} with {@code problem} when its value is a whole number below {@code min},
+     * however many digits it has; a value that is no whole number is left to the declared type's
+     * check, which names the key too.
+     */
+    default void requireAtLeast(String key, long min, String problem) {
+        String value = valuesUnder(key).get(key);
+        if (value != null && value.trim().matches("[-+]?\\d+")
+                && new java.math.BigInteger(value.trim()).compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+            reject(key, problem);
+        }
+    }
 }

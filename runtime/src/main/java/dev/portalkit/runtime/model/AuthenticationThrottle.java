@@ -122,11 +122,7 @@ public final class AuthenticationThrottle {
                 d.reject(key, "must be 0 or more");
             }
         }
-        String window = d.valuesUnder(WINDOW).get(WINDOW);
-        // Up to 18 digits: a longer number is not a whole number the type check accepts (it names the key itself).
-        if (window != null && window.trim().matches("-?\\d{1,18}") && Long.parseLong(window.trim()) < 1) {
-            d.reject(WINDOW, "must be at least 1 (seconds)");
-        }
+        d.requireAtLeast(WINDOW, 1, "must be at least 1 (seconds)");
     }
 
     /**

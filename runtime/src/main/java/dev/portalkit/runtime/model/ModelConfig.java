@@ -64,10 +64,7 @@ public final class ModelConfig {
                 .type(ConfigType.INT).defaultValue("600000"));
         d.option(ConfigOption.of(SESSION_LIFETIME, "Seconds a web login session lives after its last use (the pages' "
                 + "session cookie; logging out ends it at once). At least 60.").type(ConfigType.INT).defaultValue("86400"));
-        String lifetime = d.valuesUnder(SESSION_LIFETIME).get(SESSION_LIFETIME);
-        if (lifetime != null && lifetime.trim().matches("-?\\d{1,18}") && Long.parseLong(lifetime.trim()) < 60) {
-            d.reject(SESSION_LIFETIME, "must be at least 60 (seconds)");
-        }
+        d.requireAtLeast(SESSION_LIFETIME, 60, "must be at least 60 (seconds)");
         d.option(ConfigOption.of(SEARCH_ROWS_MAX, "Largest page package_search and files_file_search return and largest limit of user_list, group_list and "
                 + "organization_list (a larger rows or limit is refused naming the field), and most "
                 + "datasets organization_show / group_show list. CKAN: ckan.search.rows_max.").type(ConfigType.INT).defaultValue("1000"));

@@ -43,6 +43,14 @@ class StorageConfigTest {
         assertConfigError(noDb().option("portal.files.max_link_duration", "a week"), "portal.files.max_link_duration");
     }
 
+    /** Found by the config fuzzer: a size of 39 digits threw NumberFormatException at start instead of naming the key. */
+    @Test
+    void theUploadSizeLimitsAreNonNegativeNumbersOfAnyLength() {
+        assertConfigError(noDb().option("portal.max_resource_size", "888888888888888888888888888888888888888"), "portal.max_resource_size");
+        assertConfigError(noDb().option("portal.max_image_size", "-888888888888888888888888888888888888888"), "portal.max_image_size");
+        assertConfigError(noDb().option("portal.max_image_size", "-1"), "portal.max_image_size: must be 0 (no limit) or a positive number of MiB");
+    }
+
     @Test
     void anUnknownAdapterListsTheAvailableOnes() {
         assertConfigError(noDb().option("portal.files.storage.x.type", "files:nope").option("portal.files.storage.x.path", "/tmp"),

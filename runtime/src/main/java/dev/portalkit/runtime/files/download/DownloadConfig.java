@@ -39,10 +39,7 @@ public final class DownloadConfig {
             d.reject(LINK_SECRET, "must be at least " + MIN_SECRET_LENGTH + " characters long");
         }
         for (String key : new String[]{REDIRECT_TTL, SECURE_URL_TTL}) {
-            String ttl = d.valuesUnder(key).get(key);
-            if (ttl != null && ttl.trim().matches("-?\\d+") && Long.parseLong(ttl.trim()) < 1) {
-                d.reject(key, "must be at least 1 second");
-            }
+            d.requireAtLeast(key, 1, "must be at least 1 second");
         }
     }
 }

@@ -90,10 +90,7 @@ public final class StorageRoles {
             }
         }
         for (String key : new String[]{MAX_RESOURCE_SIZE, MAX_IMAGE_SIZE}) {
-            String v = d.valuesUnder(key).get(key);
-            if (v != null && v.trim().matches("-?\\d+") && Long.parseLong(v.trim()) < 0) {
-                d.reject(key, "must be 0 (no limit) or a positive number of MiB");
-            }
+            d.requireAtLeast(key, 0, "must be 0 (no limit) or a positive number of MiB");
         }
     }
 

@@ -42,10 +42,7 @@ public final class FileApiConfig {
                 + "working when the file's links are revoked (files_file_link_revoke), the file is deleted or the user who "
                 + "made the link may no longer see the file.").type(ConfigType.INT)
                 .defaultValue(Long.toString(DEFAULT_MAX_LINK_DURATION)));
-        String max = d.valuesUnder(MAX_LINK_DURATION).get(MAX_LINK_DURATION);
-        if (max != null && max.trim().matches("-?\\d+") && Long.parseLong(max.trim()) < 1) {
-            d.reject(MAX_LINK_DURATION, "must be at least 1 second");
-        }
+        d.requireAtLeast(MAX_LINK_DURATION, 1, "must be at least 1 second");
         d.option(ConfigOption.of(ORPHAN_GRACE_PERIOD, "Seconds stored bytes without a tracked file must be old before "
                 + "files verify --repair or the server's orphan sweep removes them (an upload in flight writes its bytes before "
                 + "its record commits), and a spooled upload in <data_dir>/tmp before it counts as stale.")
