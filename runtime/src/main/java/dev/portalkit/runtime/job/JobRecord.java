@@ -21,6 +21,9 @@ public class JobRecord {
 
     @Id
     public String id;
+    /** Enqueueing order, given by the database. */
+    @Column(insertable = false, updatable = false)
+    public Long seq;
     public String queue;
     @Column(name = "job_type")
     public String jobType;

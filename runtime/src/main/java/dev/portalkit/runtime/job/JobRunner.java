@@ -159,13 +159,19 @@ public final class JobRunner {
         if (queues.isEmpty()) {
             return Optional.empty();
         }
-        for (String status : List.of(JobRecord.RUNNING, JobRecord.QUEUED)) {
-            Optional<String> id = postgres ? claimSkippingLocked(queues, workerId, status) : claimConditionally(queues, workerId, status);
-            if (id.isPresent()) {
-                return Optional.of(find(id.get()).orElseThrow());
+        Optional<String> id = Optional.empty();
+        if (postgres) {
+            id = claimSkippingLocked(queues, workerId);
+        } else {
+            // A dead worker's job first (it is older than anything queued after it), then the oldest queued one.
+            for (String status : List.of(JobRecord.RUNNING, JobRecord.QUEUED)) {
+                id = claimConditionally(queues, workerId, status);
+                if (id.isPresent()) {
+                    break;
+                }
             }
         }
-        return Optional.empty();
+        return id.map(found -> find(found).orElseThrow());
     }
 
     private static String claimableWhere(Collection<String> queues, String status) {
@@ -174,25 +180,29 @@ public final class JobRunner {
                 + (JobRecord.RUNNING.equals(status) ? "locked_until < ?" : "next_attempt_at <= ?");
     }
 
-    private Optional<String> claimSkippingLocked(Collection<String> queues, String workerId, String status) {
+    private Optional<String> claimSkippingLocked(Collection<String> queues, String workerId) {
         Instant now = clock.instant();
         return transactions.required(() -> {
             Connection c = transactions.connection();
-            String id;
-            try (PreparedStatement select = c.prepareStatement("SELECT id FROM portal_job" + claimableWhere(queues, status)
-                    + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED")) {
-                bindQueuesAndNow(select, queues, now);
-                try (ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<String>empty();
+            try {
+                // A dead worker's job first (it is older than anything queued after it), then the oldest queued one.
+                for (String status : List.of(JobRecord.RUNNING, JobRecord.QUEUED)) {
+                    try (PreparedStatement select = c.prepareStatement("SELECT id FROM portal_job" + claimableWhere(queues, status)
+                            + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+                        bindQueuesAndNow(select, queues, now);
+                        try (ResultSet rs = select.executeQuery()) {
+                            if (rs.next()) {
+                                String id = rs.getString(1);
+                                markRunning(c, id, workerId, now, "");
+                                return Optional.of(id);
+                            }
+                        }
                     }
-                    id = rs.getString(1);
                 }
-                markRunning(c, id, workerId, now, "");
+                return Optional.<String>empty();
             } catch (SQLException e) {
                 throw new PortalException(ErrorKind.TRANSIENT, "cannot claim a job: " + e.getMessage(), e);
             }
-            return Optional.of(id);
         });
     }
 
@@ -201,7 +211,7 @@ public final class JobRunner {
         List<String> candidates = transactions.required(() -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement select = transactions.connection().prepareStatement("SELECT id FROM portal_job"
-                    + claimableWhere(queues, status) + " ORDER BY created_at, id LIMIT " + H2_CANDIDATES)) {
+                    + claimableWhere(queues, status) + " ORDER BY seq LIMIT " + H2_CANDIDATES)) {
                 bindQueuesAndNow(select, queues, now);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
@@ -400,7 +410,7 @@ public final class JobRunner {
             if (!statuses.isEmpty()) {
                 q.append(" and j.status in :s");
             }
-            q.append(" order by j.createdAt, j.id");
+            q.append(" order by j.seq");
             TypedQuery<JobRecord> query = transactions.em().createQuery(q.toString(), JobRecord.class).setMaxResults(limit);
             if (!queues.isEmpty()) {
                 query.setParameter("q", queues);
