@@ -20,7 +20,8 @@ import javax.naming.NamingException;
  * Starts the portal in a WAR: the app server's CDI has built the {@link Portal} bean (and found
  * the plugins in {@code WEB-INF/lib}); this starts it with the configuration from system
  * properties, environment variables and the {@code PORTAL_CONFIG} file, and runs the task poller
- * on the server's managed scheduler and the job worker ({@code portal.jobs.worker}) on a managed thread. A bad configuration fails the deployment with the key named.
+ * on the server's managed scheduler and the job worker ({@code portal.jobs.worker}) on a managed
+ * thread. A bad configuration fails the deployment with the key named.
  * Only servlet containers see this listener; the standalone server starts the portal itself.
  */
 @WebListener

@@ -85,8 +85,17 @@ public final class JobWorker {
                     }
                 }
                 if (job.isPresent()) {
-                    if (runOne(job.get(), heartbeat)) {
-                        finished++;
+                    try {
+                        if (runOne(job.get(), heartbeat)) {
+                            finished++;
+                        }
+                    } catch (RuntimeException e) {
+                        // Its outcome could not be recorded (the database went?): the job's lease runs out and
+                        // a worker takes it again.
+                        LOG.log(Level.WARNING, "job worker " + id + ": job " + job.get().id + " ended unrecorded: " + e.getMessage(), e);
+                        if (burst) {
+                            throw e;
+                        }
                     }
                 } else if (burst) {
                     break;
