@@ -313,11 +313,43 @@ class JobQueueTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestDb.class)
+    void endedJobsAreRemovedAfterKeepDaysByAnIdleWorkerButDeadLettersStay(TestDb db) throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        JobProbePlugin.FAILURES.put("dead", new AtomicInteger(100));
+        try (TestPortal portal = portal(db).clock(clock).option("portal.jobs.keep_days", "2").option("portal.jobs.max_attempts", "1").start()) {
+            List<String> ids = enqueue(portal, List.of("done", "dead", "dropped"));
+            jobs(portal).cancel(ids.get(2));
+            worker(portal, "w1").runBurst();
+            assertThat(jobs(portal).list(List.of(), ALL, 10)).extracting(j -> j.status)
+                    .containsExactlyInAnyOrder(JobRecord.FINISHED, JobRecord.FAILED, JobRecord.CANCELLED);
+            clock.advance(Duration.ofDays(2).minusSeconds(1));
+            assertThat(jobs(portal).purgeEnded()).as("not yet past keep_days").isZero();
+            clock.advance(Duration.ofSeconds(2));
+            // An idle worker (not a burst) removes them.
+            JobWorker.Running running = worker(portal, "idle").start(JobWorker.daemon("test-idle-worker"), Duration.ofSeconds(30));
+            try {
+                List<JobRecord> left = jobs(portal).list(List.of(), ALL, 10);
+                for (int i = 0; i < 600 && left.size() > 1; i++) { // bounded: 600 looks, 50 ms apart
+                    Thread.sleep(50);
+                    left = jobs(portal).list(List.of(), ALL, 10);
+                }
+                assertThat(left).singleElement().satisfies(j -> {
+                    assertThat(j.id).isEqualTo(ids.get(1));
+                    assertThat(j.status).isEqualTo(JobRecord.FAILED);
+                });
+            } finally {
+                running.close();
+            }
+        }
+    }
+
     @Test
     void badJobOptionsFailAtStartNamingTheKey() {
         for (String[] bad : List.of(new String[]{"portal.jobs.poll_interval", "0"}, new String[]{"portal.jobs.poll_interval", "3601"},
                 new String[]{"portal.jobs.max_attempts", "0"}, new String[]{"portal.jobs.lease", "2"},
-                new String[]{"portal.jobs.retry_delay", "soon"}, new String[]{"portal.jobs.worker.queues", "Bad Queue!"})) {
+                new String[]{"portal.jobs.retry_delay", "soon"}, new String[]{"portal.jobs.worker.queues", "Bad Queue!"}, new String[]{"portal.jobs.keep_days", "0"})) {
             assertThatThrownBy(() -> portal(TestDb.H2).option(bad[0], bad[1]).start().close())
                     .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG_INVALID))
                     .hasMessageContaining(bad[0]);

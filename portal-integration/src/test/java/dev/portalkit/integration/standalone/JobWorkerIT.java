@@ -8,10 +8,12 @@ import dev.portalkit.integration.testing.ApiClient.Reply;
 import dev.portalkit.integration.testing.PortalkitCli;
 import dev.portalkit.integration.testing.ServeProcess;
 import dev.portalkit.runtime.testing.PostgresServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +76,30 @@ class JobWorkerIT {
             PortalkitCli.Result badQueue = cli.run(Map.of(), with(common, "jobs", "worker", "--burst", "Bad Queue"));
             assertThat(badQueue.exitCode()).isNotZero();
             assertThat(badQueue.stderr()).contains("QUEUE");
+
+            // A worker that runs until stopped: it takes a job enqueued while it waits, and SIGTERM ends it cleanly.
+            Path out = tmp.resolve("worker.out");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(FAST_START);
+            command.addAll(List.of("-jar", jar.toString()));
+            command.addAll(List.of(with(common, "jobs", "worker", "-o", "portal.jobs.poll_interval=1")));
+            Process worker = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(tmp.resolve("worker.err").toFile()).start();
+            try {
+                String later = (String) assertDict(api, "example_note_stats", api.call("example_note_stats", Map.of(), writer)).get("job_id");
+                Map<String, Object> job = show(api, later, admin);
+                for (int i = 0; i < 1200 && !"finished".equals(job.get("status")); i++) { // bounded: 1,200 looks, 100 ms apart
+                    Thread.sleep(100);
+                    job = show(api, later, admin);
+                }
+                assertThat(job).containsEntry("status", "finished");
+                assertThat(worker.isAlive()).as("a worker without --burst keeps waiting for jobs").isTrue();
+                worker.toHandle().destroy(); // SIGTERM
+                assertThat(worker.waitFor(2, TimeUnit.MINUTES)).isTrue();
+                assertThat(worker.exitValue()).as(Files.readString(tmp.resolve("worker.err"))).isIn(0, 143);
+                assertThat(Files.readString(out)).contains("1 job(s) finished; worker").contains("stopped");
+            } finally {
+                worker.destroyForcibly();
+            }
 
             int exit = serve.stop();
             assertThat(exit).as(serve.stderr()).isIn(0, 143);

@@ -33,6 +33,7 @@ public final class CoreConfig {
     public static final String JOBS_LEASE = "portal.jobs.lease";
     public static final String JOBS_POLL_INTERVAL = "portal.jobs.poll_interval";
     public static final String JOBS_STOP_GRACE = "portal.jobs.stop_grace";
+    public static final String JOBS_KEEP_DAYS = "portal.jobs.keep_days";
 
     private CoreConfig() {
     }
@@ -98,6 +99,8 @@ public final class CoreConfig {
             d.reject(JOBS_POLL_INTERVAL, "must be at most 3600 (seconds)");
         }
         intAtLeast(d, JOBS_STOP_GRACE, 0, "30", "Seconds a stopping worker lets its running job finish before it interrupts it. At least 0.");
+        intAtLeast(d, JOBS_KEEP_DAYS, 1, "7", "Days finished and cancelled jobs are kept (for job_show) before workers delete them; "
+                + "dead-lettered (failed) jobs stay until an operator retries or clears them. At least 1.");
     }
 
     private static void intAtLeast(ConfigDeclaration d, String key, int min, String defaultValue, String help) {

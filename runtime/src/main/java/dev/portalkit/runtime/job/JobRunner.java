@@ -64,11 +64,11 @@ public final class JobRunner {
     private static final int H2_CANDIDATES = 8;
 
     /** Settings of the queue ({@code portal.jobs.*}). */
-    public record Settings(int maxAttempts, Duration retryDelay, Duration lease) {
+    public record Settings(int maxAttempts, Duration retryDelay, Duration lease, Duration keep) {
         /** The settings the options {@code portal.jobs.*} give. */
         public static Settings of(PortalConfig config) {
             return new Settings(config.integer(CoreConfig.JOBS_MAX_ATTEMPTS), Duration.ofSeconds(config.integer(CoreConfig.JOBS_RETRY_DELAY)),
-                    Duration.ofSeconds(config.integer(CoreConfig.JOBS_LEASE)));
+                    Duration.ofSeconds(config.integer(CoreConfig.JOBS_LEASE)), Duration.ofDays(config.integer(CoreConfig.JOBS_KEEP_DAYS)));
         }
     }
 
@@ -467,6 +467,20 @@ public final class JobRunner {
             }
             return names;
         });
+    }
+
+    /**
+     * Deletes finished and cancelled jobs that ended longer ago than {@code portal.jobs.keep_days}
+     * (dead letters stay for an operator); workers call it when idle.
+     *
+     * @return how many were deleted
+     */
+    public int purgeEnded() {
+        Instant before = clock.instant().minus(settings.keep());
+        return transactions.required(() -> transactions.em()
+                .createQuery("delete from JobRecord j where j.status in :ended and j.finishedAt < :before")
+                .setParameter("ended", List.of(JobRecord.FINISHED, JobRecord.CANCELLED)).setParameter("before", before)
+                .executeUpdate());
     }
 
     /** Queues a dead-lettered (failed) job again, with its attempts counted from zero. */

@@ -5,6 +5,7 @@ import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,8 +20,8 @@ import java.util.logging.Logger;
 /**
  * A worker (CKAN's {@code ckan jobs worker}, rq's worker): takes jobs of its queues oldest first
  * and runs them one at a time, renewing the lease of the running job every third of the lease
- * while it runs. When no job is claimable it looks again after the poll interval; in burst mode
- * it returns instead. {@link #stop} lets the running job finish (up to a grace period, then
+ * while it runs. When no job is claimable it looks again after the poll interval (and, at most
+ * once an hour, deletes jobs past {@code portal.jobs.keep_days}); in burst mode it returns instead. {@link #stop} lets the running job finish (up to a grace period, then
  * interrupts it) and ends the loop.
  */
 public final class JobWorker {
@@ -33,6 +34,8 @@ public final class JobWorker {
     private final Object wake = new Object();
     private volatile boolean stopping;
     private volatile Thread loopThread;
+    private Instant lastPurge;
+    private static final Duration PURGE_EVERY = Duration.ofHours(1);
 
     public JobWorker(JobRunner runner, List<String> queues, Duration pollInterval) {
         this(runner, queues, pollInterval, defaultId());
@@ -100,6 +103,7 @@ public final class JobWorker {
                 } else if (burst) {
                     break;
                 } else {
+                    purgeWhenDue();
                     synchronized (wake) {
                         if (!stopping) {
                             wake.wait(Math.max(1, pollInterval.toMillis()));
@@ -114,6 +118,23 @@ public final class JobWorker {
             loopThread = null;
         }
         return finished;
+    }
+
+    /** Removes jobs past {@code portal.jobs.keep_days} at most once an hour, from an idle worker. */
+    private void purgeWhenDue() {
+        Instant now = runner.clock().instant();
+        if (lastPurge != null && now.isBefore(lastPurge.plus(PURGE_EVERY))) {
+            return;
+        }
+        lastPurge = now;
+        try {
+            int purged = runner.purgeEnded();
+            if (purged > 0) {
+                LOG.fine(() -> "job worker " + id + " removed " + purged + " ended job(s) past portal.jobs.keep_days");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "job worker " + id + ": cannot remove old jobs: " + e.getMessage(), e);
+        }
     }
 
     private boolean runOne(JobRecord job, ScheduledExecutorService heartbeat) {
