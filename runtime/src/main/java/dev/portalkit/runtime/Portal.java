@@ -20,6 +20,8 @@ import dev.portalkit.runtime.db.Database;
 import dev.portalkit.runtime.db.EntityTypes;
 import dev.portalkit.runtime.db.Transactions;
 import dev.portalkit.runtime.event.EntityHookDispatcher;
+import dev.portalkit.runtime.job.JobRecord;
+import dev.portalkit.runtime.job.JobRunner;
 import dev.portalkit.runtime.plugin.PluginInfo;
 import dev.portalkit.runtime.plugin.PluginSet;
 import dev.portalkit.runtime.task.TaskRecord;
@@ -65,7 +67,7 @@ public class Portal {
     /** Everything {@link #start} builds. */
     private record State(BootOptions options, PortalConfigImpl config, PluginSet plugins, Path dataDir,
                          Database database, Transactions transactions, Validation validation,
-                         ActionDispatcher dispatcher, TaskRunner tasks, EntityHookDispatcher entityHooks) {
+                         ActionDispatcher dispatcher, TaskRunner tasks, JobRunner jobs, EntityHookDispatcher entityHooks) {
     }
 
     /** Resolves the data directory from the loaded config (before the container starts, too). */
@@ -110,6 +112,7 @@ public class Portal {
                 }
                 List<Class<?>> entities = new ArrayList<>();
                 entities.add(TaskRecord.class);
+                entities.add(JobRecord.class);
                 for (EntityTypes types : entityTypes) {
                     entities.addAll(types.entityClasses());
                 }
@@ -124,7 +127,13 @@ public class Portal {
             TaskRunner tasks = new TaskRunner(plugins, transactions, dispatcher, settings, options.clock(),
                     user -> new ActionContextImpl(dispatcher, validation, config, user, true));
             dispatcher.attach(tasks);
-            state = new State(options, config, plugins, dataDir, database, transactions, validation, dispatcher, tasks,
+            JobRunner jobs = null;
+            if (transactions != null) {
+                jobs = new JobRunner(plugins, transactions, database.isPostgres(), dispatcher, JobRunner.Settings.of(config),
+                        options.clock(), user -> new ActionContextImpl(dispatcher, validation, config, user, true));
+                dispatcher.attachJobs(jobs::queueFor);
+            }
+            state = new State(options, config, plugins, dataDir, database, transactions, validation, dispatcher, tasks, jobs,
                     new EntityHookDispatcher(plugins, dispatcher));
             for (PluginSet.Named<Subsystem> s : subsystems) {
                 s.plugin().started(this);
@@ -325,6 +334,15 @@ public class Portal {
 
     public TaskRunner tasks() {
         return started().tasks();
+    }
+
+    /** The background job queue; UNSUPPORTED when the portal runs without a database. */
+    public JobRunner jobs() {
+        JobRunner jobs = started().jobs();
+        if (jobs == null) {
+            throw new PortalException(ErrorKind.UNSUPPORTED, "background jobs need the portal's database");
+        }
+        return jobs;
     }
 
     /** The enabled plugins' lifecycle hooks ({@link dev.portalkit.api.event.IEntityHooks}), for the model's and files' actions. */

@@ -82,6 +82,11 @@ public final class PortalContainer implements AutoCloseable {
         return portal;
     }
 
+    /** True when this is a running server's portal lent to a command it runs ({@link #withRunningPortal}). */
+    public boolean lent() {
+        return container == null;
+    }
+
     /** A bean of the container (for the web layer and tests). */
     public <T> T bean(Class<T> type) {
         if (container == null) {

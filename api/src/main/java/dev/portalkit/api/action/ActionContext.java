@@ -2,6 +2,7 @@ package dev.portalkit.api.action;
 
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.config.PortalConfig;
+import dev.portalkit.api.job.JobQueue;
 import dev.portalkit.api.task.TaskQueue;
 import dev.portalkit.api.validation.Schema;
 import java.sql.Connection;
@@ -55,6 +56,12 @@ public interface ActionContext {
      * @throws dev.portalkit.api.PortalException of kind UNSUPPORTED when no action on the stack supports tasks
      */
     TaskQueue tasks();
+
+    /**
+     * Background jobs (CKAN's {@code enqueue_job}): enqueued in the current transaction, run by a
+     * worker after it committed. See {@link JobQueue}.
+     */
+    JobQueue jobs();
 
     /**
      * The JDBC connection of the current transaction, for a plugin's own tables. Do not close

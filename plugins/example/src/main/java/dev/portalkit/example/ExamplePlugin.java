@@ -18,6 +18,8 @@ import dev.portalkit.api.event.EntityEvent;
 import dev.portalkit.api.event.IEntityHooks;
 import dev.portalkit.api.files.IFiles;
 import dev.portalkit.api.files.StorageFactory;
+import dev.portalkit.api.job.IJobs;
+import dev.portalkit.api.job.JobHandler;
 import dev.portalkit.api.plugin.IMigrations;
 import dev.portalkit.api.plugin.PortalPlugin;
 import dev.portalkit.api.task.ITasks;
@@ -55,7 +57,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IDatasetForm, ITasks,
-        IConfigDeclarations, IMigrations, IFiles, IEntityHooks, ITemplates, ITemplateHelpers, IBlueprint, IAuthenticator {
+        IConfigDeclarations, IMigrations, IFiles, IEntityHooks, IJobs, ITemplates, ITemplateHelpers, IBlueprint, IAuthenticator {
 
     static final String GREETING = "portal.example.greeting";
     static final String REFUSED_TITLE_WORD = "portal.example.refused_title_word";
@@ -105,6 +107,8 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         // withTaskQueue: this action (and validators it runs) may queue post-commit tasks.
         actions.put("example_note_add", Action.withTaskQueue(this::addNote));
         actions.put("example_note_list", Action.sideEffectFree((ctx, data) -> listNotes(ctx)));
+        // Slow work goes to a background job: the response carries the job's id, a worker runs it later.
+        actions.put("example_note_stats", this::enqueueNoteStats);
         actions.put("example_upload_digest", Action.acceptingUploads((ctx, data) -> UploadDigest.of(data.get("upload"))));
         actions.put("example_event_list", Action.sideEffectFree((ctx, data) -> listEvents(ctx)));
         return actions;
@@ -196,6 +200,42 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         });
     }
 
+    // ---- IJobs: background jobs, run by a worker after the enqueuing action committed ----------
+
+    private Object enqueueNoteStats(ActionContext ctx, Map<String, Object> data) {
+        Map<String, Object> valid = ctx.validate(Schema.empty().with("fail", "default(false)", "boolean_validator"), data);
+        // Written in this action's transaction: if the action failed after this line, the job would vanish with it.
+        String jobId = ctx.jobs().enqueue("default", "example_note_stats", "Count the example notes' words",
+                Map.of("fail", valid.get("fail")));
+        return Map.of("job_id", jobId);
+    }
+
+    @Override
+    public Map<String, JobHandler> jobHandlers() {
+        return Map.of("example_note_stats", run -> {
+            if (Boolean.TRUE.equals(run.payload().get("fail"))) {
+                // Shows a failing job: retried (portal.jobs.max_attempts), then dead-lettered with this message.
+                throw PortalException.badRequest("the example job failed on purpose (attempt " + run.attempt() + ")");
+            }
+            long notes = 0;
+            long words = 0;
+            try (PreparedStatement ps = run.context().jdbc().prepareStatement("SELECT body FROM example_note");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    notes++;
+                    String body = rs.getString(1).strip();
+                    words += body.isEmpty() ? 0 : body.split("\\s+").length;
+                }
+            } catch (SQLException e) {
+                throw new PortalException(ErrorKind.TRANSIENT, "cannot read the notes: " + e.getMessage(), e);
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("notes", notes);
+            result.put("words", words);
+            return result;
+        });
+    }
+
     // ---- IAuthFunctions: our own, and an override of a core one --------------------------------
 
     @Override
@@ -206,6 +246,7 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
         // Without allowAnonymous, the host refuses anonymous callers before the function runs: any user may add a note.
         auth.put("example_note_add", (ctx, data) -> AuthResult.allow());
         auth.put("example_note_list", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
+        auth.put("example_note_stats", (ctx, data) -> AuthResult.allow());
         auth.put("example_upload_digest", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         // Sysadmins pass every auth function unless it is registered forSysadminsToo: this one lets only them in.
         auth.put("example_event_list", (ctx, data) -> AuthResult.deny("Only sysadmins may list the example plugin's events"));

@@ -9,6 +9,7 @@ import dev.portalkit.integration.web.FileDownloadServlet;
 import dev.portalkit.integration.web.TusServlet;
 import dev.portalkit.integration.web.RequestSizeFilter;
 import dev.portalkit.integration.web.TaskPoller;
+import dev.portalkit.runtime.job.JobWorker;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.integration.web.WebIdentity;
 import dev.portalkit.integration.pages.PageServlet;
@@ -43,12 +44,14 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
  * The standalone HTTP server: Jetty 12 (ee11 servlet) with RESTEasy serving the same Jakarta
  * REST classes as the WAR, whose instances come from the portal's Weld container, the download
  * servlet on {@code /files/*} (sending local files with {@code sendfile}, see
- * {@link JettyFileSender} and {@link SendfileConnector}); plus the task poller. Slow clients
+ * {@link JettyFileSender} and {@link SendfileConnector}); plus the task poller and, when
+ * {@code portal.jobs.worker} is on, a background job worker ({@link JobWorker#inServer}). Slow clients
  * cannot take it down: a total and a per-address connection limit, a deadline for request heads
  * ({@link ConnectionGuard}), few threads ever waiting for a request body and a minimum body data
  * rate ({@link RequestBodyGuard}), an idle timeout; every limit is a {@code portal.http.*} option.
  * At start, the spools of server processes that are gone are removed. {@link #close()} stops
- * accepting, lets running requests finish (10 s at most), then stops the poller.
+ * accepting, lets running requests finish (10 s at most), then stops the job worker
+ * (letting its running job finish, {@code portal.jobs.stop_grace}) and the poller.
  */
 public final class PortalServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PortalServer.class.getName());
@@ -57,12 +60,14 @@ public final class PortalServer implements AutoCloseable {
     private final Server server;
     private final ResteasyDeployment deployment;
     private final TaskPoller poller;
+    private final AutoCloseable jobWorker;
     private final URI uri;
 
-    private PortalServer(Server server, ResteasyDeployment deployment, TaskPoller poller, URI uri) {
+    private PortalServer(Server server, ResteasyDeployment deployment, TaskPoller poller, AutoCloseable jobWorker, URI uri) {
         this.server = server;
         this.deployment = deployment;
         this.poller = poller;
+        this.jobWorker = jobWorker;
         this.uri = uri;
     }
 
@@ -145,7 +150,7 @@ public final class PortalServer implements AutoCloseable {
         }
         URI uri = URI.create("http://" + shownHost + ":" + connector.getLocalPort() + "/");
         TaskPoller poller = TaskPoller.start(portal, null);
-        return new PortalServer(server, deployment, poller, uri);
+        return new PortalServer(server, deployment, poller, JobWorker.inServer(portal, null), uri);
     }
 
     /** The server's base URL, e.g. {@code http://127.0.0.1:5000/}. */
@@ -163,6 +168,11 @@ public final class PortalServer implements AutoCloseable {
         try {
             stopQuietly(server);
         } finally {
+            try {
+                jobWorker.close(); // lets its running job finish (portal.jobs.stop_grace)
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "stopping the job worker failed: " + e.getMessage(), e);
+            }
             poller.close();
             deployment.stop();
         }

@@ -198,6 +198,23 @@ class WildFlyIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void backgroundJobsRunOnTheWarsOwnWorker() throws Exception {
+        Reply enqueued = api.postJson("example_note_stats", "{}", adminToken);
+        assertThat(enqueued.status()).as(enqueued.body()).isEqualTo(200);
+        String id = (String) ((Map<String, Object>) enqueued.result()).get("job_id");
+        // The WAR's worker (portal.jobs.worker, on by default, on the app server's managed thread) runs it; bounded wait
+        // (600 looks, 100 ms apart), the assertion is on the status only.
+        Map<String, Object> job = (Map<String, Object>) api.get("job_show", Map.of("id", id), adminToken).result();
+        for (int i = 0; i < 600 && !"finished".equals(job.get("status")); i++) {
+            Thread.sleep(100);
+            job = (Map<String, Object>) api.get("job_show", Map.of("id", id), adminToken).result();
+        }
+        assertThat(job).containsEntry("status", "finished").containsEntry("attempts", 1);
+        assertThat((Map<String, Object>) job.get("result")).containsKeys("notes", "words");
+    }
+
+    @Test
     void exampleHello() {
         assertThat(api.get("example_hello", Map.of("name", "WildFly"), null).result()).isEqualTo("Hello, WildFly!");
         assertThat(api.postJson("example_hello", "{\"name\": \"JSON\"}", null).result()).isEqualTo("Hello, JSON!");

@@ -4,6 +4,7 @@ import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.api.config.PortalConfig;
+import dev.portalkit.api.job.JobQueue;
 import dev.portalkit.api.task.TaskQueue;
 import dev.portalkit.api.validation.Schema;
 import dev.portalkit.runtime.validation.Validation;
@@ -85,6 +86,11 @@ public final class ActionContextImpl implements ActionContext {
     @Override
     public TaskQueue tasks() {
         return dispatcher.taskQueue();
+    }
+
+    @Override
+    public JobQueue jobs() {
+        return dispatcher.jobQueue(user);
     }
 
     @Override

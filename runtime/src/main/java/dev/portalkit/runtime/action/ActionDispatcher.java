@@ -4,7 +4,9 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.job.JobQueue;
 import dev.portalkit.api.task.Task;
 import dev.portalkit.api.task.TaskQueue;
 import dev.portalkit.runtime.Json;
@@ -15,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +35,7 @@ public final class ActionDispatcher {
     private final Transactions transactions;
     private final ThreadLocal<CallState> state = new ThreadLocal<>();
     private TaskOutbox tasks;
+    private Function<Optional<UserRef>, JobQueue> jobs;
 
     private static final class Frame {
         final String action;
@@ -59,6 +63,19 @@ public final class ActionDispatcher {
 
     public void attach(TaskOutbox outbox) {
         this.tasks = outbox;
+    }
+
+    /** The background job queue, per enqueuing user. */
+    public void attachJobs(Function<Optional<UserRef>, JobQueue> queues) {
+        this.jobs = queues;
+    }
+
+    /** The job queue for a context's user; UNSUPPORTED when the portal runs without a database. */
+    public JobQueue jobQueue(Optional<UserRef> user) {
+        if (jobs == null) {
+            throw new PortalException(ErrorKind.UNSUPPORTED, "background jobs need the portal's database");
+        }
+        return jobs.apply(user);
     }
 
     public ActionRegistry actions() {

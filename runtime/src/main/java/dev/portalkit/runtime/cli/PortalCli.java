@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "portalkit", mixinStandardHelpOptions = true, version = "portalkit 0.1.0",
         description = "Portalkit: a plugin framework for data portals, with files as first-class citizens.",
-        subcommands = {PluginsCommand.class, ConfigCommand.class, DbCommand.class, TasksCommand.class, UserCommand.class, TokenCommand.class,
-                FilesCommand.class, DemoCommand.class, GenerateCommand.class, SearchIndexCommand.class})
+        subcommands = {PluginsCommand.class, ConfigCommand.class, DbCommand.class, TasksCommand.class, JobsCommand.class, UserCommand.class,
+                TokenCommand.class, FilesCommand.class, DemoCommand.class, GenerateCommand.class, SearchIndexCommand.class})
 public final class PortalCli implements Runnable {
     @Option(names = {"-v", "--verbose"}, description = "Log what the host does; show stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;

@@ -26,6 +26,14 @@ public final class CoreConfig {
     public static final String TASKS_LEASE = "portal.tasks.lease";
     public static final String TASKS_RUN_AFTER_COMMIT = "portal.tasks.run_after_commit";
     public static final String TASKS_POLL_INTERVAL = "portal.tasks.poll_interval";
+    public static final String JOBS_WORKER = "portal.jobs.worker";
+    public static final String JOBS_WORKER_QUEUES = "portal.jobs.worker.queues";
+    public static final String JOBS_MAX_ATTEMPTS = "portal.jobs.max_attempts";
+    public static final String JOBS_RETRY_DELAY = "portal.jobs.retry_delay";
+    public static final String JOBS_LEASE = "portal.jobs.lease";
+    public static final String JOBS_POLL_INTERVAL = "portal.jobs.poll_interval";
+    public static final String JOBS_STOP_GRACE = "portal.jobs.stop_grace";
+    public static final String JOBS_KEEP_DAYS = "portal.jobs.keep_days";
 
     private CoreConfig() {
     }
@@ -33,6 +41,7 @@ public final class CoreConfig {
     static void declare(ConfigDeclaration d) {
         d.namespace("portal.db.");
         d.namespace("portal.tasks.");
+        d.namespace("portal.jobs.");
         d.option(ConfigOption.of(PLUGINS, "Enabled plugins, in order (space or comma separated), like ckan.plugins. "
                 + "The first listed is the outermost when several plugins chain the same action.").type(ConfigType.LIST).defaultValue(""));
         d.option(ConfigOption.of(DATA_DIR, "Directory for the H2 database, local files and extra plugin jars. "
@@ -63,5 +72,39 @@ public final class CoreConfig {
                 .type(ConfigType.BOOLEAN).defaultValue("true"));
         d.option(ConfigOption.of(TASKS_POLL_INTERVAL, "Seconds between looks for due tasks in the running server.")
                 .type(ConfigType.INT).defaultValue("10"));
+        declareJobs(d);
+    }
+
+    private static void declareJobs(ConfigDeclaration d) {
+        d.option(ConfigOption.of(JOBS_WORKER, "Run a background job worker inside the server (`serve` and the WAR), taking jobs "
+                + "of portal.jobs.worker.queues. Turn it off when separate `portalkit jobs worker` processes run the jobs.")
+                .type(ConfigType.BOOLEAN).defaultValue("true"));
+        d.option(ConfigOption.of(JOBS_WORKER_QUEUES, "Queues the server's job worker takes jobs from.")
+                .type(ConfigType.LIST).defaultValue("default"));
+        String queues = d.valuesUnder(JOBS_WORKER_QUEUES).get(JOBS_WORKER_QUEUES);
+        if (queues != null) {
+            for (String queue : queues.trim().split("[\\s,]+")) {
+                if (!queue.isEmpty() && !queue.matches("[a-z0-9_-]{1,100}")) {
+                    d.reject(JOBS_WORKER_QUEUES, "'" + queue + "' is not a queue name (1 to 100 lower-case letters, digits, '-' or '_')");
+                }
+            }
+        }
+        intAtLeast(d, JOBS_MAX_ATTEMPTS, 1, "3", "Attempts of a failing background job before it is dead-lettered (status failed). At least 1.");
+        intAtLeast(d, JOBS_RETRY_DELAY, 0, "30", "Seconds before the first retry of a failed job; doubles with each attempt. At least 0.");
+        intAtLeast(d, JOBS_LEASE, 3, "300", "Seconds a worker holds a job (renewed every third of it while the job runs); a job of a worker "
+                + "that died is taken over by another worker when its lease ran out. At least 3.");
+        intAtLeast(d, JOBS_POLL_INTERVAL, 1, "5", "Seconds an idle job worker waits before it looks for jobs again. From 1 to 3600.");
+        String poll = d.valuesUnder(JOBS_POLL_INTERVAL).get(JOBS_POLL_INTERVAL);
+        if (poll != null && poll.trim().matches("\\d{1,18}") && Long.parseLong(poll.trim()) > 3600) {
+            d.reject(JOBS_POLL_INTERVAL, "must be at most 3600 (seconds)");
+        }
+        intAtLeast(d, JOBS_STOP_GRACE, 0, "30", "Seconds a stopping worker lets its running job finish before it interrupts it. At least 0.");
+        intAtLeast(d, JOBS_KEEP_DAYS, 1, "7", "Days finished and cancelled jobs are kept (for job_show) before workers delete them; "
+                + "dead-lettered (failed) jobs stay until an operator retries or clears them. At least 1.");
+    }
+
+    private static void intAtLeast(ConfigDeclaration d, String key, int min, String defaultValue, String help) {
+        d.option(ConfigOption.of(key, help).type(ConfigType.INT).defaultValue(defaultValue));
+        d.requireAtLeast(key, min, "must be at least " + min);
     }
 }

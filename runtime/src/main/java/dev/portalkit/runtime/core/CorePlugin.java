@@ -15,11 +15,14 @@ import dev.portalkit.api.plugin.PortalPlugin;
 import dev.portalkit.api.validation.IValidators;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
+import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.action.ActionContextImpl;
 import dev.portalkit.runtime.action.ActionRegistry;
 import dev.portalkit.runtime.config.PortalConfigImpl;
+import dev.portalkit.runtime.job.JobActions;
 import dev.portalkit.runtime.plugin.BuiltIn;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,6 +32,9 @@ import java.util.Map;
 public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IConfigDeclarations, IMigrations {
     public static final String VERSION = "0.1.0";
 
+    @Inject
+    Portal portal;
+
     @Override
     public String name() {
         return "core";
@@ -36,7 +42,7 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
 
     @Override
     public String description() {
-        return "Portalkit core: status, config, core validators and schemas, the task outbox";
+        return "Portalkit core: status, config, core validators and schemas, the task outbox, background jobs";
     }
 
     @Override
@@ -80,6 +86,7 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
                     + (entry.base().sideEffectFree() ? "; side-effect free (GET or POST)" : "; POST only")
                     + (entry.base().acceptsUploads() ? "; takes file uploads" : "") + ".";
         }));
+        actions.putAll(new JobActions(() -> portal.jobs()).actions());
         return actions;
     }
 
@@ -89,6 +96,7 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
         auth.put("status_show", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         auth.put("help_show", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         auth.put("config_option_show", (ctx, data) -> AuthResult.deny("Only sysadmins may read configuration options"));
+        auth.putAll(JobActions.authFunctions());
         return auth;
     }
 
