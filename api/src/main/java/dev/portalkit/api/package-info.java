@@ -10,6 +10,9 @@
  *   <li>{@link dev.portalkit.api.validation.IDatasetForm}, {@link dev.portalkit.api.validation.IGroupForm},
  *       {@link dev.portalkit.api.validation.IUserForm} – schema modifiers;</li>
  *   <li>{@link dev.portalkit.api.task.ITasks} – post-commit task handlers;</li>
+ *   <li>{@link dev.portalkit.api.job.IJobs} – background job handlers (jobs enqueued with
+ *       {@code ActionContext.jobs()}, run later by workers);</li>
+ *   <li>{@link dev.portalkit.api.search.ISearchIndex} – a dataset search index replacing the built-in one;</li>
  *   <li>{@link dev.portalkit.api.event.IEntityHooks} – lifecycle hooks before and after (commit of) the
  *       changes of datasets, resources, organizations, groups and files: the event API;</li>
  *   <li>{@link dev.portalkit.api.config.IConfigDeclarations} – declared, validated config options;</li>
