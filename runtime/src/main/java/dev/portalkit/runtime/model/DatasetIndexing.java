@@ -53,6 +53,28 @@ final class DatasetIndexing {
         }
     }
 
+    /**
+     * Empties the index and indexes every dataset again, in batches, within the caller's
+     * transaction (the persistence context is cleared after each batch, so memory stays flat).
+     */
+    int rebuild(ActionContext ctx, java.util.function.IntConsumer progress) {
+        index.get().clear(ctx);
+        int done = 0;
+        String after = "";
+        while (true) {
+            List<String> ids = store.em().createQuery("SELECT p.id FROM PackageRecord p WHERE p.id > :after ORDER BY p.id", String.class)
+                    .setParameter("after", after).setMaxResults(BATCH).getResultList();
+            if (ids.isEmpty()) {
+                return done;
+            }
+            reindex(ctx, ids);
+            store.em().clear();
+            done += ids.size();
+            after = ids.get(ids.size() - 1);
+            progress.accept(done);
+        }
+    }
+
     /** The ids of the datasets of a group (members) or an organization (owned), any state. */
     List<String> datasetsOf(GroupRecord g) {
         return g.isOrganization

@@ -131,6 +131,23 @@ final class Licenses {
         }
     }
 
+    /** The register of the location {@code location} gives, read on first use (the configuration exists only once the portal starts). */
+    static java.util.function.Supplier<Licenses> lazily(java.util.function.Supplier<String> location) {
+        return new java.util.function.Supplier<>() {
+            private volatile Licenses loaded;
+
+            @Override
+            public Licenses get() {
+                Licenses l = loaded;
+                if (l == null) {
+                    l = configured(location.get());
+                    loaded = l;
+                }
+                return l;
+            }
+        };
+    }
+
     List<License> all() {
         return List.copyOf(byId.values());
     }

@@ -31,6 +31,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -153,19 +155,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         });
         Permissions permissions = new Permissions(store);
         EntityUploads uploads = new EntityUploads(portal);
-        Supplier<Licenses> licenses = new Supplier<>() {
-            private volatile Licenses loaded;
-
-            @Override
-            public Licenses get() {
-                Licenses l = loaded;
-                if (l == null) {
-                    l = Licenses.configured(portal.config().string(ModelConfig.LICENSES_GROUP_URL));
-                    loaded = l;
-                }
-                return l;
-            }
-        };
+        Supplier<Licenses> licenses = Licenses.lazily(() -> portal.config().string(ModelConfig.LICENSES_GROUP_URL));
         ModelDicts dicts = new ModelDicts(store, permissions, uploads, () -> portal.config().string(CoreConfig.SITE_URL), licenses);
         DatasetIndexing indexing = new DatasetIndexing(store, dicts, () -> SearchPlugin.of(portal));
         Map<String, Action> actions = new LinkedHashMap<>();
@@ -206,28 +196,10 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
      * @param progress told the number of datasets indexed so far, after each batch
      * @return how many datasets were indexed
      */
-    public int rebuildSearchIndex(java.util.function.IntConsumer progress) {
+    public int rebuildSearchIndex(IntConsumer progress) {
         parts();
         DatasetIndexing target = indexing;
-        return portal.inTransaction(() -> {
-            dev.portalkit.api.action.ActionContext ctx = portal.context(java.util.Optional.empty(), true);
-            target.index().clear(ctx);
-            EntityManager em = entityManager();
-            int done = 0;
-            String after = "";
-            while (true) {
-                java.util.List<String> ids = em.createQuery("SELECT p.id FROM PackageRecord p WHERE p.id > :after ORDER BY p.id", String.class)
-                        .setParameter("after", after).setMaxResults(DatasetIndexing.BATCH).getResultList();
-                if (ids.isEmpty()) {
-                    return done;
-                }
-                target.reindex(ctx, ids);
-                em.clear();
-                done += ids.size();
-                after = ids.get(ids.size() - 1);
-                progress.accept(done);
-            }
-        });
+        return portal.inTransaction(() -> target.rebuild(portal.context(Optional.empty(), true), progress));
     }
 
     /** The model plugin of a started portal. */

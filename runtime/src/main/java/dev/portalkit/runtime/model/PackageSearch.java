@@ -83,7 +83,7 @@ final class PackageSearch {
                 // A phrase keeps its quotes: an index may match it as one (PostgreSQL does).
                 words.add(term.value().contains(" ") ? "\"" + term.value() + "\"" : term.value());
             } else {
-                filters.add(new DatasetQuery.Filter(term.field(), organizationId(term)));
+                filters.add(new DatasetQuery.Filter(term.field(), groupReference(term)));
             }
         }
         String sort = params.get("sort") == null ? DEFAULT_SORT : ModelStore.str(params.get("sort"));
@@ -129,10 +129,10 @@ final class PackageSearch {
     }
 
     /**
-     * CKAN indexes organizations by name; {@code organization:} and {@code owner_org:} terms also
-     * take the other form (an id for the first, a name for the second), as the portal always has.
+     * CKAN indexes organizations and groups by name; {@code organization:} and {@code groups:}
+     * terms also take an id, {@code owner_org:} also a name, as the portal always has.
      */
-    private String organizationId(Term term) {
+    private String groupReference(Term term) {
         if (!term.field().equals("organization") && !term.field().equals("owner_org") && !term.field().equals("groups")) {
             return term.value();
         }
