@@ -39,8 +39,10 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     echo "  first words of a 2,000-word list far more often than the last: the commonest is in 94% of the datasets, the 400th"
     echo "  in 2%), three of 500 tags, one resource of five formats, one of seven licenses, 5% private; $FILES tracked files"
     echo "  in four storages, ten content types, owned by 1,000 users."
-    echo "- \`q\`: one or two words drawn the same way as the text (so common words come often); facets \`organization\` and"
-    echo "  \`tags\`; 20 rows, as the /dataset page. Without \`q\`: pages 1-5 of all public datasets, newest first."
+    echo "- \`q\`: one word drawn uniformly from the 2,000 (most match a few percent of the datasets), or one or two words"
+    echo "  drawn the same way as the text (so very common words come often: the commonest matches 94%); facets"
+    echo "  \`organization\` and \`tags\`; 20 rows, as the /dataset page. Without \`q\`: pages 1-5 of all public datasets, newest"
+    echo "  first."
     echo "- Reference: one hand-written SQL query over the same tables for the same page and count, without facets and"
     echo "  without building the result dicts; the ratio is the action's p95 over the reference's p95."
     echo "- cold: the first call after start (this node reads the whole index into memory then); warm: the next $QUERIES"
@@ -48,6 +50,6 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     echo
     cat "$RESULT"
     echo
-    echo "Reading: see the notes below the table in the committed version of this page."
+    echo "Reading: compare with the committed version of this page, whose notes say what each row costs and why."
 } > "$OUT"
 cat "$OUT"
