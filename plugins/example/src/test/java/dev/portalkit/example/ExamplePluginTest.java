@@ -116,10 +116,11 @@ class ExamplePluginTest {
                             e -> assertThat(e.errors()).containsEntry("example_code", List.of("Must start with EX-")));
         }
         try (TestPortal portal = TestPortal.builder().option(unowned, "true").start()) {
-            // Without the plugin the field is not part of the schema: it is dropped.
-            Map<String, Object> valid = portal.portal().context(TestPortal.ALICE, false)
-                    .validate("package_create", Map.of("name", "climate-data", "example_code", "42"));
-            assertThat(valid).doesNotContainKey("example_code");
+            // Without the plugin the field is not part of the schema: it is refused naming it (never dropped silently).
+            assertThatThrownBy(() -> portal.portal().context(TestPortal.ALICE, false)
+                    .validate("package_create", Map.of("name", "climate-data", "example_code", "42")))
+                    .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors())
+                            .containsEntry("example_code", List.of("The input field example_code was not expected.")));
         }
     }
 
