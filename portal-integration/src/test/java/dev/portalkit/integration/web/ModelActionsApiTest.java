@@ -517,7 +517,7 @@ class ModelActionsApiTest {
             http.sudo("package_create", map("name", unique("elsewhere"), "notes", "Another " + word, "owner_org", org.get("id")));
 
             Map<String, Object> byWord = ok("package_search", map("q", word.toUpperCase()), ANONYMOUS);
-            assertThat(byWord).containsEntry("count", 4).containsEntry("sort", "metadata_modified desc")
+            assertThat(byWord).containsEntry("count", 4).containsEntry("sort", "score desc, metadata_modified desc")
                     .containsEntry("facets", Map.of()).containsEntry("search_facets", Map.of());
             Map<String, Object> inOrg = ok("package_search", map("fq", "owner_org:" + searchOrg.get("name"), "sort", "name asc"), ANONYMOUS);
             assertThat(inOrg).containsEntry("count", 3);
