@@ -36,10 +36,6 @@ final class SqlText {
         return this;
     }
 
-    boolean isEmpty() {
-        return sql.length() == 0;
-    }
-
     PreparedStatement prepare(Connection c) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql.toString());
         for (int i = 0; i < params.size(); i++) {
