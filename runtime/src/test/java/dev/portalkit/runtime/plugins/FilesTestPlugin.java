@@ -5,6 +5,7 @@ import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.IActions;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.api.auth.ChainedAuthFunction;
 import dev.portalkit.api.auth.IAuthFunctions;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.files.Capability;
@@ -53,6 +54,9 @@ import java.util.stream.Stream;
  *       {@code widget_update} (users named {@code fan...}) and {@code widget_file_transfer}
  *       (users named {@code mover...});</li>
  *   <li>{@code test_create_then_fail}: creates a file, then fails;</li>
+ *   <li>chained permission functions: users named {@code filemanager...} pass
+ *       {@code permission_manage_files}; files named {@code no-download...} fail
+ *       {@code permission_download_file} for everyone but sysadmins (their metadata stays readable);</li>
  *   <li>schema changes: resources' {@code url} takes file ids ({@code url_type = file}) moved to the
  *       resource; organizations take an image upload ({@code files_upload_as}).</li>
  * </ul>
@@ -250,6 +254,20 @@ public class FilesTestPlugin implements PortalPlugin, IFiles, IAuthFunctions, IA
                 ? AuthResult.allow() : AuthResult.deny("not a mover"));
         auth.put("test_create_then_fail", (ctx, data) -> AuthResult.allow());
         return auth;
+    }
+
+    @Override
+    public Map<String, ChainedAuthFunction> chainedAuthFunctions() {
+        Map<String, ChainedAuthFunction> chained = new LinkedHashMap<>();
+        chained.put("permission_manage_files", (next, ctx, data) -> ctx.user().map(u -> u.name().startsWith("filemanager")).orElse(false)
+                ? AuthResult.allow() : next.check(ctx, data));
+        chained.put("permission_download_file", ChainedAuthFunction.allowAnonymous((next, ctx, data) -> {
+            Object name = ctx.withIgnoreAuth(true).call("files_file_show", Map.of("id", data.get("id"))) instanceof Map<?, ?> file
+                    ? file.get("name") : null;
+            return String.valueOf(name).startsWith("no-download") ? AuthResult.deny("not authorized: downloads of this file are off")
+                    : next.check(ctx, data);
+        }));
+        return chained;
     }
 
     // ---- an action that fails after creating a file ----------------------------------------------

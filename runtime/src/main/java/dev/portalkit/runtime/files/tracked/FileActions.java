@@ -97,15 +97,15 @@ final class FileActions {
 
         auth.put("files_file_create", (ctx, data) -> permissions.mayCreate(ctx, storageName(ctx, data), data.get("name")));
         auth.put("files_file_register", (ctx, data) -> permissions.mayRegister(ctx, storageName(ctx, data), data.get("location")));
-        auth.put("files_file_show", AuthFunction.allowAnonymous((ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "show file")));
-        // Not allowAnonymous: a link must have a maker whose permission it keeps following.
-        auth.put("files_file_link", (ctx, data) -> onFile(ctx, data, FilePermissions.SHOW, "link file"));
-        auth.put("files_file_link_revoke", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "revoke the links of file"));
+        auth.put("files_file_show", AuthFunction.allowAnonymous((ctx, data) -> FilePermissions.ask(ctx, FilePermissions.READ_FILE, data)));
+        // Not allowAnonymous: a link must have a maker whose permission it keeps following. A link is a download.
+        auth.put("files_file_link", (ctx, data) -> FilePermissions.ask(ctx, FilePermissions.DOWNLOAD_FILE, data));
+        auth.put("files_file_link_revoke", (ctx, data) -> FilePermissions.ask(ctx, FilePermissions.EDIT_FILE, data));
         auth.put("files_storage_list", (ctx, data) -> AuthResult.deny("Only sysadmins may list the storages"));
-        auth.put("files_file_delete", (ctx, data) -> onFile(ctx, data, FilePermissions.DELETE, "delete file"));
-        auth.put("files_file_rename", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "rename file"));
-        auth.put("files_file_pin", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "pin file"));
-        auth.put("files_file_unpin", (ctx, data) -> onFile(ctx, data, FilePermissions.UPDATE, "unpin file"));
+        auth.put("files_file_delete", (ctx, data) -> FilePermissions.ask(ctx, FilePermissions.DELETE_FILE, data));
+        for (String edit : List.of("files_file_rename", "files_file_pin", "files_file_unpin")) {
+            auth.put(edit, (ctx, data) -> FilePermissions.ask(ctx, FilePermissions.EDIT_FILE, data));
+        }
         auth.put("files_transfer_ownership", this::mayTransfer);
         auth.put("files_file_search", AuthFunction.allowAnonymous(this::maySearch));
     }
@@ -121,25 +121,18 @@ final class FileActions {
         return ctx.config().get(StorageRegistry.DEFAULT_STORAGE).map(String::strip).orElse(StorageRegistry.IMPLICIT_STORAGE);
     }
 
-    /**
-     * {@code operation} on the file {@code data.id}. For the operations that change a file the row is
-     * locked first ({@link FileStore#lockFile}), so that the decision is taken on the current owner and
-     * holds until the action is done.
-     */
-    private AuthResult onFile(ActionContext ctx, Map<String, Object> data, String operation, String what) {
-        FileRecord f = FilePermissions.SHOW.equals(operation) ? store.requireFile(data, "id") : store.lockFile(data, "id");
-        return FilePermissions.result(permissions.may(ctx, store.dict(f), operation), ctx, what + " " + f.id);
-    }
-
-    private AuthResult mayTransfer(ActionContext ctx, Map<String, Object> data) {
+    AuthResult mayTransfer(ActionContext ctx, Map<String, Object> data) {
         FileRecord f = store.lockFile(data, "id");
         FileStore.Owner next = api.resolveOwner(ctx, FileStore.requireString(data, "owner_type"), FileStore.requireString(data, "owner_id"));
         return FilePermissions.result(permissions.mayTransfer(ctx, store.dict(f), next), ctx,
                 "transfer file " + f.id + " to " + next.type() + " " + next.id());
     }
 
-    /** Sysadmins search everything; others the files of one owner they may see ({@code owner_type} + {@code owner_id}). */
+    /** Sysadmins (and whoever passes permission_manage_files) search everything; others the files of one owner they may see ({@code owner_type} + {@code owner_id}). */
     private AuthResult maySearch(ActionContext ctx, Map<String, Object> data) {
+        if (ctx.checkAccess(FilePermissions.MANAGE_FILES, Map.of()).allowed()) {
+            return AuthResult.allow();
+        }
         if (data.get("owner_type") instanceof String type && data.get("owner_id") instanceof String id
                 && permissions.mayListOwner(ctx, new FileStore.Owner(type.strip(), id.strip()))) {
             return AuthResult.allow();
@@ -150,7 +143,11 @@ final class FileActions {
 
     // ---- actions ---------------------------------------------------------------------------------
 
-    private Object create(ActionContext ctx, Map<String, Object> data) {
+    Map<String, Object> search(ActionContext ctx, Map<String, Object> data) {
+        return search.search(ctx, data);
+    }
+
+    Object create(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(CREATE, data);
         FileRecord f = createFile(ctx, (String) valid.get("storage"), (String) valid.get("name"), (Upload) valid.get("upload"),
                 callerAsOwner(ctx));
@@ -192,7 +189,7 @@ final class FileActions {
         return ctx.user().map(u -> new FileStore.Owner(FilePermissions.USER, u.id())).orElse(null);
     }
 
-    private Object register(ActionContext ctx, Map<String, Object> data) {
+    Object register(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(REGISTER, data);
         String storageName = (String) valid.get("storage");
         ManagedStorage storage = api.storage(storageName, "storage");
@@ -223,7 +220,7 @@ final class FileActions {
         return name.isEmpty() ? "file" : name;
     }
 
-    private Object show(ActionContext ctx, Map<String, Object> data) {
+    Object show(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(SHOW, data);
         FileRecord f = store.requireFile(valid, "id");
         Map<String, Object> dict = store.dict(f);
@@ -249,7 +246,7 @@ final class FileActions {
      * Removes the record now and queues the removal of the bytes, which runs only after the
      * record's removal committed (and is retried if it fails).
      */
-    private Object delete(ActionContext ctx, Map<String, Object> data) {
+    Object delete(ActionContext ctx, Map<String, Object> data) {
         FileRecord f = store.lockFile(data, "id");
         Map<String, Object> dict = store.dict(f);
         boolean configured = api.host().storages().configured().containsKey(f.storage);
@@ -281,7 +278,7 @@ final class FileActions {
         return dict;
     }
 
-    private Object rename(ActionContext ctx, Map<String, Object> data) {
+    Object rename(ActionContext ctx, Map<String, Object> data) {
         Map<String, Object> valid = ctx.validate(RENAME, data);
         FileRecord f = store.lockFile(valid, "id");
         api.host().entityHooks().before(ctx, Entity.FILE, Operation.RENAME, () -> {
@@ -297,7 +294,7 @@ final class FileActions {
         return dict;
     }
 
-    private Object pin(ActionContext ctx, Map<String, Object> data, boolean pinned) {
+    Object pin(ActionContext ctx, Map<String, Object> data, boolean pinned) {
         FileRecord f = store.lockFile(data, "id");
         FileOwnerRecord o = store.owner(f.id);
         if (o == null) {
@@ -317,6 +314,11 @@ final class FileActions {
     }
 
     private Object transfer(ActionContext ctx, Map<String, Object> data) {
+        return transfer(ctx, data, "id");
+    }
+
+    /** Transfers the file; a pinned file without {@code force} is a validation error of {@code pinnedField}. */
+    Object transfer(ActionContext ctx, Map<String, Object> data, String pinnedField) {
         Map<String, Object> valid = ctx.validate(TRANSFER, data);
         FileRecord f = store.lockFile(valid, "id");
         FileStore.Owner next = api.resolveOwner(ctx, (String) valid.get("owner_type"), (String) valid.get("owner_id"));
@@ -324,7 +326,7 @@ final class FileActions {
         boolean same = current != null && current.ownerType.equals(next.type()) && current.ownerId.equals(next.id());
         boolean pin = Boolean.TRUE.equals(valid.get("pin"));
         if (!same && current != null && current.pinned && !Boolean.TRUE.equals(valid.get("force"))) {
-            throw ValidationException.of("id", "File " + f.id + " is pinned to " + current.ownerType + " " + current.ownerId
+            throw ValidationException.of(pinnedField, "File " + f.id + " is pinned to " + current.ownerType + " " + current.ownerId
                     + ": unpin it first (files_file_unpin) or pass force=true");
         }
         boolean pinned = same ? current.pinned || pin : pin;

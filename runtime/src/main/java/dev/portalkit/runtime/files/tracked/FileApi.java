@@ -6,6 +6,7 @@ import dev.portalkit.api.action.Action;
 import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.auth.AuthFunction;
+import dev.portalkit.api.auth.AuthResult;
 import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
@@ -86,14 +87,16 @@ public final class FileApi {
     public FileApi(Host host) {
         this.host = host;
         this.store = new FileStore(host);
-        FilePermissions permissions = new FilePermissions(host);
+        FilePermissions permissions = new FilePermissions(host, store);
         this.files = new FileActions(this, store, permissions);
         Map<String, AuthFunction> plain = new LinkedHashMap<>();
+        permissions.register(plain);
         files.register(actions, plain);
+        new CkanFileActions(files, store, permissions).register(actions, plain);
         new MultipartActions(this, store, permissions).register(actions, plain);
         this.resumable = new ResumableUploads(this, store);
         // portal.uploads_enabled = false turns off every way bytes come in.
-        for (String starts : List.of("files_file_create", "files_multipart_start")) {
+        for (String starts : List.of("files_file_create", "file_create", "files_multipart_start")) {
             Action action = actions.get(starts);
             Action guarded = (ctx, data) -> {
                 host.storages().requireUploads("upload");
@@ -186,21 +189,26 @@ public final class FileApi {
                     Boolean.TRUE.equals(maker.get().get("sysadmin")));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("id", f.id);
-            if (!system.withUser(Optional.of(who)).withIgnoreAuth(false).checkAccess("files_file_show", data).allowed()) {
-                throw PortalException.denied("This download link no longer works: the user who made it may not see the file any more");
+            if (!system.withUser(Optional.of(who)).withIgnoreAuth(false).checkAccess(FilePermissions.DOWNLOAD_FILE, data).allowed()) {
+                throw PortalException.denied("This download link no longer works: the user who made it may not download the file any more");
             }
             return downloadable(f);
         });
     }
 
     /**
-     * The tracked file {@code id} for a download by {@code caller}: {@code files_file_show} for the
-     * caller is the permission check (its auth function and any plugin's chained action or auth),
-     * the file is read as the record it is.
+     * The tracked file {@code id} for a download by {@code caller}: {@code permission_download_file}
+     * for the caller is the permission check (its auth function and any plugin's chained one; asked
+     * on its own, not as {@code files_file_show}), the file is read as the record it is.
      */
     public DownloadableFile downloadable(ActionContext caller, String id) {
         return host.inTransaction(() -> {
-            caller.call("files_file_show", Map.of("id", id));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("id", id);
+            AuthResult allowed = caller.checkAccess(FilePermissions.DOWNLOAD_FILE, data);
+            if (!allowed.allowed()) {
+                throw PortalException.denied(allowed.message());
+            }
             FileRecord f = store.file(id);
             if (f == null) {
                 throw new FieldFailure(dev.portalkit.api.ErrorKind.NOT_FOUND, "id", "File not found: " + id, null);

@@ -10,6 +10,7 @@ public final class FileApiConfig {
     public static final String AUTHENTICATED_UPLOADS_STORAGES = "portal.files.authenticated_uploads.storages";
     public static final String CASCADE_ACCESS = "portal.files.owner.cascade_access";
     public static final String TRANSFER_AS_UPDATE = "portal.files.owner.transfer_as_update";
+    public static final String SCAN_AS_UPDATE = "portal.files.owner.scan_as_update";
     public static final String MAX_MULTIPART_LIFETIME = "portal.files.max_multipart_lifetime";
     public static final String MAX_LINK_DURATION = "portal.files.max_link_duration";
     /** A week: the longest a presigned S3 URL can be valid, too. */
@@ -34,6 +35,9 @@ public final class FileApiConfig {
         d.option(ConfigOption.of(TRANSFER_AS_UPDATE, "Transferring a file to an owner of a cascade_access type needs <type>_update "
                 + "on the new owner; when false, <type>_file_transfer (an auth function a plugin defines).")
                 .type(ConfigType.BOOLEAN).defaultValue("true"));
+        d.option(ConfigOption.of(SCAN_AS_UPDATE, "file_owner_scan (the files of one owner) needs <type>_update on the owner; "
+                + "when false, <type>_file_scan (an auth function a plugin defines). As CKAN 2.12's "
+                + "ckan.files.owner.scan_as_update.").type(ConfigType.BOOLEAN).defaultValue("true"));
         d.option(ConfigOption.of(MAX_MULTIPART_LIFETIME, "Days an unfinished multipart upload may stay open: "
                 + "files_multipart_clean (and the CLI's files clean-multipart) aborts older ones, in the database and at "
                 + "the storage's backend.").type(ConfigType.INT).defaultValue("7"));

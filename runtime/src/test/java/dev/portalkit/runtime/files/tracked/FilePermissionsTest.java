@@ -48,7 +48,7 @@ class FilePermissionsTest extends FileApiTestBase {
         assertThat(dict("files_file_rename", alice, map("id", id, "name", "mine.txt"))).containsEntry("name", "mine.txt");
         assertThat(dict("files_file_pin", alice, map("id", id))).containsEntry("pinned", true);
         assertThat(denied("files_file_show", bob, map("id", id)).getMessage())
-                .isEqualTo("User " + bob.get().name() + " is not authorized to show file " + id);
+                .isEqualTo("User " + bob.get().name() + " is not authorized to read file " + id);
         denied("files_file_rename", bob, map("id", id, "name", "theirs.txt"));
         denied("files_file_unpin", bob, map("id", id));
         denied("files_file_delete", bob, map("id", id));
