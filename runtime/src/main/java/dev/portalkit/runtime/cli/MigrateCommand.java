@@ -8,6 +8,7 @@ import dev.portalkit.runtime.PortalContainer;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.tracked.FileRelocation;
 import dev.portalkit.runtime.migration.ChangeLog;
+import dev.portalkit.runtime.migration.CloudStorageResources;
 import dev.portalkit.runtime.migration.LocalFileStore;
 import dev.portalkit.runtime.migration.MigrationRun;
 import dev.portalkit.runtime.migration.ReferenceMigration;
@@ -35,9 +36,9 @@ import picocli.CommandLine.Spec;
  * (seed 003's migration workflows), with the resources, groups and users pointing at them.
  * Every subcommand: progress bars, {@code --dry-run}, a change log it resumes from, {@code --revert}.
  */
-@Command(name = "migrate", description = "Migrate classic CKAN uploads: local-filestore, groups, users, local-resources.",
+@Command(name = "migrate", description = "Migrate classic CKAN uploads: local-filestore, groups, users, local-resources, cloudstorage.",
         subcommands = {MigrateCommand.LocalFilestore.class, MigrateCommand.Groups.class, MigrateCommand.Users.class,
-                MigrateCommand.LocalResources.class})
+                MigrateCommand.LocalResources.class, MigrateCommand.CloudStorage.class})
 public final class MigrateCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -114,6 +115,53 @@ public final class MigrateCommand implements Runnable {
                 MigrationRun.Summary summary = references.migrate(tree.items(paths, references), tracker,
                         CliProgress.of(err, migration.progress, "migrate", paths.size()), migration.limit);
                 return report("migrate " + path + " -> " + storage, summary, migration, log, out, err);
+            }
+        }
+    }
+
+    /** {@code files migrate cloudstorage STORAGE}. */
+    @Command(name = "cloudstorage", description = "Track the resource files ckanext-cloudstorage left in STORAGE's bucket or "
+            + "container (resources/<resource id>/<file name>) where they are, give them to their resources (pinned) and point "
+            + "the resources at them. Nothing is copied.")
+    public static final class CloudStorage implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        MigrationOptions migration;
+
+        @Parameters(index = "0", paramLabel = "STORAGE", description = "The storage over ckanext-cloudstorage's bucket or container "
+                + "(the one portal.cloudstorage.* configures: resources).")
+        String storage;
+
+        @Option(names = "--revert", description = "Set the resources back as they were (the files stay tracked).")
+        boolean revert;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try (PortalContainer container = start(common, "STORAGE", storage);
+                 ChangeLog log = migration.openLog(container.portal(), "cloudstorage-" + storage)) {
+                Portal portal = container.portal();
+                ReferenceMigration references = new ReferenceMigration(portal, log, migration.dryRun, out, err);
+                if (revert) {
+                    return revert(references, log, migration, err);
+                }
+                FilesPlugin files = FilesPlugin.of(portal);
+                ReferenceMigration.Tracker tracker = CloudStorageResources.tracker(files.storages().get(storage),
+                        files.fileApi().relocation());
+                List<ReferenceMigration.Item> items = CloudStorageResources.items(portal);
+                // Migrated resources have their file now and drop out of the list: count them as done.
+                java.util.Set<String> listed = new java.util.HashSet<>();
+                items.forEach(i -> listed.add(i.key()));
+                references.done().stream().filter(i -> !listed.contains(i.key())).forEach(items::add);
+                MigrationRun.Summary summary = references.migrate(items.iterator(), tracker,
+                        CliProgress.of(err, migration.progress, "migrate", items.size()), migration.limit);
+                return report("migrate cloudstorage resources of " + storage, summary, migration, log, out, err);
             }
         }
     }

@@ -83,6 +83,16 @@ public final class PortalConfigImpl implements PortalConfig {
         for (String key : new ArrayList<>(raw.keySet())) {
             config.getOptionalValue(key, String.class).ifPresent(v -> raw.put(key, v));
         }
+        // ckanext-cloudstorage's settings stand for storage options: a source below every explicit one.
+        SmallRyeConfig loaded = config;
+        Map<String, String> derived = new TreeMap<>(CloudStorageForm.derive(key -> loaded.getOptionalValue(key, String.class),
+                raw.keySet()));
+        derived.keySet().removeIf(key -> loaded.getOptionalValue(key, String.class).isPresent());
+        if (!derived.isEmpty()) {
+            explicit.add(new PropertiesConfigSource(derived, "portal.cloudstorage", 200));
+            config = new SmallRyeConfigBuilder().addDefaultSources().withSources(explicit.toArray(new ConfigSource[0])).build();
+            derived.forEach(raw::putIfAbsent);
+        }
         return new PortalConfigImpl(config, Collections.unmodifiableMap(raw));
     }
 

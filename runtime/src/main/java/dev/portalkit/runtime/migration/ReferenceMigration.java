@@ -129,6 +129,13 @@ public final class ReferenceMigration {
         }, progress, err, 0);
     }
 
+    /** The items the log records as done (for commands whose source no longer lists them once done). */
+    public List<Item> done() {
+        List<Item> done = new ArrayList<>();
+        states().values().stream().filter(s -> s.done).forEach(s -> done.add(s.item));
+        return done;
+    }
+
     /** Whether the log records anything to revert. */
     public boolean anyDone() {
         return states().values().stream().anyMatch(s -> s.done);

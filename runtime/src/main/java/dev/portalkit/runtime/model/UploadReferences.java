@@ -43,6 +43,19 @@ public final class UploadReferences {
     }
 
     /**
+     * Up to {@code limit} resources (id and url, by id after {@code after}) that are uploads
+     * ({@code url_type = upload}) without a tracked file: what a storage of another system still holds.
+     */
+    public List<Map.Entry<String, String>> uploadsWithoutFile(String after, int limit) {
+        List<Object[]> rows = em.get().createQuery("SELECT r.id, r.url FROM ResourceRecord r WHERE r.urlType = 'upload' "
+                + "AND r.fileId IS NULL AND (r.state IS NULL OR r.state <> 'deleted') AND r.id > :after ORDER BY r.id", Object[].class)
+                .setParameter("after", after).setMaxResults(limit).getResultList();
+        List<Map.Entry<String, String>> out = new java.util.ArrayList<>();
+        rows.forEach(row -> out.add(Map.entry((String) row[0], row[1] == null ? "" : (String) row[1])));
+        return out;
+    }
+
+    /**
      * Points resource {@code id} at the tracked file {@code file} (its dict: id, name, size,
      * content_type, hash); returns the fields as they were.
      */

@@ -2,6 +2,7 @@ package dev.portalkit.runtime.files.tracked;
 
 import dev.portalkit.api.config.ConfigDeclaration;
 import dev.portalkit.api.config.ConfigOption;
+import dev.portalkit.runtime.config.CloudStorageForm;
 import dev.portalkit.api.config.ConfigType;
 
 /** Options of the File API (declared by the files plugin, under its {@code portal.files.} namespace). */
@@ -38,6 +39,7 @@ public final class FileApiConfig {
         d.option(ConfigOption.of(SCAN_AS_UPDATE, "file_owner_scan (the files of one owner) needs <type>_update on the owner; "
                 + "when false, <type>_file_scan (an auth function a plugin defines). As CKAN 2.12's "
                 + "ckan.files.owner.scan_as_update.").type(ConfigType.BOOLEAN).defaultValue("true"));
+        declareCloudStorage(d);
         d.option(ConfigOption.of(MAX_MULTIPART_LIFETIME, "Days an unfinished multipart upload may stay open: "
                 + "files_multipart_clean (and the CLI's files clean-multipart) aborts older ones, in the database and at "
                 + "the storage's backend.").type(ConfigType.INT).defaultValue("7"));
@@ -70,5 +72,21 @@ public final class FileApiConfig {
                 d.reject(key, "must be 0 or more (seconds)");
             }
         }
+    }
+
+    /** ckanext-cloudstorage's settings under portal.cloudstorage.* (translated by {@link CloudStorageForm}). */
+    private static void declareCloudStorage(ConfigDeclaration d) {
+        d.namespace(CloudStorageForm.PREFIX);
+        d.option(ConfigOption.of(CloudStorageForm.DRIVER, "ckanext-cloudstorage's driver, a libcloud provider constant ("
+                + String.join(", ", CloudStorageForm.drivers()) + "): the storage " + CloudStorageForm.STORAGE
+                + " names is configured from it (docs/migration.md)."));
+        d.option(ConfigOption.of(CloudStorageForm.DRIVER_OPTIONS, "The driver's options as ckanext-cloudstorage takes them: "
+                + "{\"key\": ..., \"secret\": ...} (JSON or a Python dict), with host, port, secure and region where needed.").asSecret());
+        d.option(ConfigOption.of(CloudStorageForm.CONTAINER_NAME, "The bucket or container (case-sensitive)."));
+        d.option(ConfigOption.of(CloudStorageForm.USE_SECURE_URLS, "As portal.files.use_secure_urls (1 or 0, true or false)."));
+        d.option(ConfigOption.of(CloudStorageForm.MAX_MULTIPART_LIFETIME, "As portal.files.max_multipart_lifetime (days).")
+                .type(ConfigType.INT));
+        d.option(ConfigOption.of(CloudStorageForm.STORAGE, "The storage the settings configure.")
+                .defaultValue(CloudStorageForm.DEFAULT_STORAGE));
     }
 }
