@@ -52,8 +52,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The example plugin: one of each extension point. Read it with its README, which walks through
- * it as a tutorial.
+ * The example plugin: one of each extension point a portal plugin usually needs (all but
+ * IGroupForm, IUserForm, IUploader and ISearchIndex, which its README points to). Read it with its
+ * README, which walks through it as a tutorial.
  */
 @ApplicationScoped
 public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IDatasetForm, ITasks,
@@ -71,7 +72,7 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
 
     @Override
     public String description() {
-        return "Example plugin: one of each extension point (see plugins/example/README.md)";
+        return "Example plugin: one of most extension points (see plugins/example/README.md)";
     }
 
     // ---- IConfigDeclarations: options under our own namespace ---------------------------------
