@@ -1,0 +1,62 @@
+package dev.portalkit.storage.opendal;
+
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.StorageContractTest;
+import dev.portalkit.runtime.files.FilesPlugin;
+import dev.portalkit.runtime.testing.TestPortal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * files:opendal on one OpenDAL service passes the shared storage contract, unchanged, through the
+ * managed storage of a real portal (the plugin enabled by name). Each case gets its own storage
+ * and, through {@link #params(String)}, its own root folder on the service.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class OpenDalContract extends StorageContractTest {
+    private final AtomicInteger counter = new AtomicInteger();
+    private TestPortal portal;
+
+    /** The OpenDAL service. */
+    protected abstract String scheme();
+
+    /** The {@code params} JSON of a storage whose files live in a fresh, empty folder named {@code folder}. */
+    protected abstract String params(String folder);
+
+    @BeforeAll
+    void startPortal() {
+        portal = TestPortal.builder().plugins("storage-opendal").runPendingTasks(false).start();
+    }
+
+    @AfterAll
+    void stopPortal() {
+        portal.close();
+    }
+
+    @Override
+    protected ManagedStorage createStorage(Map<String, String> options) {
+        String name = scheme() + counter.incrementAndGet() + "x" + ProcessHandle.current().pid();
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("type", OpenDalStorageFactory.TYPE);
+        all.put("scheme", scheme());
+        all.put("params", params(name));
+        all.putAll(options);
+        return FilesPlugin.of(portal.portal()).openStorage(name, all);
+    }
+
+    /** A JSON string literal. */
+    static String json(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.append('"').toString();
+    }
+}
