@@ -1,5 +1,6 @@
 package dev.portalkit.storage.opendal;
 
+import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
@@ -35,17 +36,20 @@ final class OpenDalStorage implements Storage {
     private final Operator operator;
     private final Map<String, String> params;
     private final int bufferSize;
+    private final int oneShotMax;
     private final Capability can;
     private final OpenDalUploader uploader;
     private final OpenDalReader reader;
     private final OpenDalManager manager;
 
-    OpenDalStorage(StorageSettings settings, String scheme, Operator operator, Map<String, String> params, int bufferSize) {
+    OpenDalStorage(StorageSettings settings, String scheme, Operator operator, Map<String, String> params, int bufferSize,
+                   int oneShotMax) {
         this.settings = settings;
         this.scheme = scheme;
         this.operator = operator;
         this.params = params;
         this.bufferSize = bufferSize;
+        this.oneShotMax = oneShotMax;
         this.can = operator.info.fullCapability;
         this.uploader = new OpenDalUploader(this);
         this.reader = new OpenDalReader(this);
@@ -152,6 +156,9 @@ final class OpenDalStorage implements Storage {
      * rethrown: OpenDAL's Java writer has no abort, so the partial file is closed and deleted.
      */
     long write(String path, InputStream in, Location location) {
+        if (!can.writeCanMulti) {
+            return writeOnce(path, in, location);
+        }
         OperatorOutputStream out;
         try {
             out = operator.createOutputStream(path, bufferSize);
@@ -184,6 +191,32 @@ final class OpenDalStorage implements Storage {
                     : FilesException.backend(settings.name(), "cannot write " + location, e);
         }
         return n;
+    }
+
+    /**
+     * A write on a service whose OpenDAL writer takes the whole content in one call (webdav in
+     * 0.48.2: "OneShotWriter"): the content is collected in memory up to {@code one_shot_max_size}
+     * and refused beyond it (TOO_LARGE, naming the option), so that memory stays bounded.
+     */
+    private long writeOnce(String path, InputStream in, Location location) {
+        byte[] content;
+        try {
+            content = in.readNBytes(oneShotMax + 1);
+        } catch (IOException e) {
+            throw FilesException.backend(settings.name(), "cannot read the content for " + location, e);
+        }
+        if (content.length > oneShotMax) {
+            throw new FilesException(ErrorKind.TOO_LARGE, "storage " + settings.name() + ": OpenDAL's " + scheme
+                    + " service writes a file in one request, held in memory: at most " + oneShotMax + " bytes ("
+                    + settings.key(OpenDalStorageFactory.ONE_SHOT_MAX_SIZE) + ")");
+        }
+        try {
+            operator.write(path, content);
+        } catch (RuntimeException e) {
+            deleteQuietly(path);
+            throw failure("write", location, e);
+        }
+        return content.length;
     }
 
     /**

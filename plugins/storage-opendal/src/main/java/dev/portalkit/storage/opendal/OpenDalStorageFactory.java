@@ -23,6 +23,7 @@ public final class OpenDalStorageFactory implements StorageFactory {
     static final String SCHEME = "scheme";
     static final String PARAMS = "params";
     static final String BUFFER_SIZE = "buffer_size";
+    static final String ONE_SHOT_MAX_SIZE = "one_shot_max_size";
 
     private final OpenDalNative library;
 
@@ -54,7 +55,10 @@ public final class OpenDalStorageFactory implements StorageFactory {
                         + "Values are strings, numbers or booleans. A secret (it holds credentials): never printed.")
                         .asSecret().defaultValue("{}"),
                 ConfigOption.of(BUFFER_SIZE, "Bytes handed to the native library per write call and read per call of a byte range, "
-                        + "4KiB to 64MiB (held in memory once per transfer).").type(ConfigType.SIZE).defaultValue("256KiB"));
+                        + "4KiB to 64MiB (held in memory once per transfer).").type(ConfigType.SIZE).defaultValue("256KiB"),
+                ConfigOption.of(ONE_SHOT_MAX_SIZE, "Largest file written to a service whose OpenDAL writer takes a whole file in one "
+                        + "request (webdav): such a write is held in memory, larger ones are refused. 0 to 1GiB; services that "
+                        + "write in parts (fs, sftp, s3, ...) stream and ignore it.").type(ConfigType.SIZE).defaultValue("16MiB"));
     }
 
     /** The services of the native library here, for {@code files adapters -v}; what fails instead when it does not load. */
@@ -91,6 +95,10 @@ public final class OpenDalStorageFactory implements StorageFactory {
         if (buffer < 4 * 1024 || buffer > 64L * 1024 * 1024) {
             throw PortalException.config(settings.key(BUFFER_SIZE) + ": storage " + settings.name() + ": must be between 4KiB and 64MiB");
         }
+        long oneShot = settings.size(ONE_SHOT_MAX_SIZE);
+        if (oneShot < 0 || oneShot > 1024L * 1024 * 1024) {
+            throw PortalException.config(settings.key(ONE_SHOT_MAX_SIZE) + ": storage " + settings.name() + ": must be between 0 and 1GiB");
+        }
         Operator operator;
         try {
             operator = Operator.of(scheme, params);
@@ -104,6 +112,6 @@ public final class OpenDalStorageFactory implements StorageFactory {
             throw PortalException.config(settings.key(SCHEME) + ": storage " + settings.name() + ": OpenDAL's " + scheme
                     + " service cannot " + (!can.write ? "write" : "stat") + " files (with these params)");
         }
-        return new OpenDalStorage(settings, scheme, operator, params, (int) buffer);
+        return new OpenDalStorage(settings, scheme, operator, params, (int) buffer, (int) oneShot);
     }
 }

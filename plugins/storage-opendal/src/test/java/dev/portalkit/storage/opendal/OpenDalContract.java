@@ -48,6 +48,21 @@ abstract class OpenDalContract extends StorageContractTest {
         return FilesPlugin.of(portal.portal()).openStorage(name, all);
     }
 
+    /**
+     * What the adapter itself declares on this service (the managed storage adds what the host
+     * emulates by streaming: COMPOSE, and COPY / MOVE where the service lacks them).
+     */
+    protected java.util.Set<dev.portalkit.api.files.Capability> declared() {
+        String name = scheme() + "-declared" + counter.incrementAndGet();
+        Map<String, String> options = Map.of("scheme", scheme(), "params", params(name), "buffer_size", "256KiB",
+                "one_shot_max_size", "16MiB");
+        try (dev.portalkit.api.files.Storage s = new OpenDalStorageFactory().create(new dev.portalkit.api.files.StorageSettings(
+                name, null, OpenDalStorageFactory.TYPE, 0, java.util.List.of(), false, java.util.List.of(), false, false,
+                java.util.Set.of(), "md5", 0, options))) {
+            return s.capabilities();
+        }
+    }
+
     /** A JSON string literal. */
     static String json(String text) {
         StringBuilder out = new StringBuilder("\"");

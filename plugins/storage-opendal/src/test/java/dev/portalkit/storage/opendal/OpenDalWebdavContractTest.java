@@ -1,9 +1,14 @@
 package dev.portalkit.storage.opendal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portalkit.api.files.Capability;
 import dev.portalkit.testservers.Rclone;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** files:opendal on OpenDAL's {@code webdav} service against a real WebDAV server, {@code rclone serve webdav}. */
@@ -24,6 +29,15 @@ class OpenDalWebdavContractTest extends OpenDalContract {
         }
     }
 
+    /**
+     * OpenDAL's webdav writer takes a whole file in one request (OneShotWriter), so the adapter holds
+     * a file being written in memory, up to one_shot_max_size (16 MiB by default): no 2 GiB file.
+     */
+    @Override
+    protected boolean canHold(long bytes) {
+        return bytes <= 16L * 1024 * 1024;
+    }
+
     @Override
     protected String scheme() {
         return "webdav";
@@ -32,5 +46,12 @@ class OpenDalWebdavContractTest extends OpenDalContract {
     @Override
     protected String params(String folder) {
         return "{\"endpoint\": " + json(server.url()) + ", \"root\": " + json("/" + folder + "/") + "}";
+    }
+
+    /** What OpenDAL's webdav service can do, as the storage declares it (docs/storage-opendal.md lists it). */
+    @Test
+    void capabilitiesAreTheWebdavServices() {
+        assertThat(declared()).isEqualTo(EnumSet.of(Capability.CREATE, Capability.MULTIPART, Capability.STREAM,
+                Capability.RANGE, Capability.EXISTS, Capability.REMOVE, Capability.SCAN, Capability.COPY, Capability.MOVE));
     }
 }
