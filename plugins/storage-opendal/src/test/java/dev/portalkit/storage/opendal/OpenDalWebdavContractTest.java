@@ -2,7 +2,11 @@ package dev.portalkit.storage.opendal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.Capability;
+import dev.portalkit.api.files.FileData;
+import dev.portalkit.api.files.ManagedStorage;
+import dev.portalkit.api.files.Upload;
 import dev.portalkit.testservers.Rclone;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -53,5 +57,23 @@ class OpenDalWebdavContractTest extends OpenDalContract {
     void capabilitiesAreTheWebdavServices() {
         assertThat(declared()).isEqualTo(EnumSet.of(Capability.CREATE, Capability.MULTIPART, Capability.STREAM,
                 Capability.RANGE, Capability.EXISTS, Capability.REMOVE, Capability.SCAN, Capability.COPY, Capability.MOVE));
+    }
+
+    /**
+     * A file of many buffers goes in one request (OpenDAL's webdav writer takes one write only), and
+     * one over one_shot_max_size is refused naming the option, leaving nothing behind.
+     */
+    @Test
+    void webdavWritesAreOneRequestUpToOneShotMaxSize() {
+        ManagedStorage storage = storage("buffer_size", "4KiB", "one_shot_max_size", "64KiB");
+        byte[] fits = new byte[64 * 1024];
+        java.util.Arrays.fill(fits, (byte) 'x');
+        FileData data = storage.uploader().upload(at("fits.bin"), Upload.of(fits, "fits.bin", null), false);
+        assertThat(read(storage.reader().stream(data))).isEqualTo(fits);
+        byte[] over = new byte[64 * 1024 + 1];
+        assertFails(ErrorKind.TOO_LARGE, () -> storage.uploader().upload(at("over.bin"), Upload.of(over, "over.bin", null), false));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> storage.uploader().upload(at("over.bin"), Upload.of(over, "over.bin", null), false))
+                .hasMessageContaining("portal.files.storage." + storage.settings().name() + ".one_shot_max_size");
+        assertThat(storage.manager().exists(file("over.bin"))).isFalse();
     }
 }
