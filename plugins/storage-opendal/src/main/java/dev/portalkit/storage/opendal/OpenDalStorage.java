@@ -174,10 +174,8 @@ final class OpenDalStorage implements Storage {
             }
         } catch (IOException | RuntimeException e) {
             discard(out, path);
-            if (e instanceof FilesException f) {
-                throw f;
-            }
             if (e instanceof dev.portalkit.api.PortalException p) {
+                // the host's size or type check, raised from inside the stream: as it is
                 throw p;
             }
             throw e instanceof RuntimeException r ? failure("write", location, r)
