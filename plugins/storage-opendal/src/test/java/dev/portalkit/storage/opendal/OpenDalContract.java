@@ -7,19 +7,18 @@ import dev.portalkit.runtime.testing.TestPortal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
  * files:opendal on one OpenDAL service passes the shared storage contract, unchanged, through the
- * managed storage of a real portal (the plugin enabled by name). Each case gets its own storage
+ * managed storage of a real portal (the plugin enabled by name; one portal for all services). Each
+ * case gets its own storage
  * and, through {@link #params(String)}, its own root folder on the service.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OpenDalContract extends StorageContractTest {
     private final AtomicInteger counter = new AtomicInteger();
-    private TestPortal portal;
+    private static TestPortal shared;
 
     /** The OpenDAL service. */
     protected abstract String scheme();
@@ -27,14 +26,17 @@ abstract class OpenDalContract extends StorageContractTest {
     /** The {@code params} JSON of a storage whose files live in a fresh, empty folder named {@code folder}. */
     protected abstract String params(String folder);
 
-    @BeforeAll
-    void startPortal() {
-        portal = TestPortal.builder().plugins("storage-opendal").runPendingTasks(false).start();
-    }
-
-    @AfterAll
-    void stopPortal() {
-        portal.close();
+    /**
+     * One portal (the plugin enabled by name) for every service's class in this JVM, closed when the
+     * JVM exits: the classes differ in their storages only, and a start costs seconds of CI time.
+     */
+    private static synchronized TestPortal portal() {
+        if (shared == null) {
+            shared = TestPortal.builder().plugins("storage-opendal").runPendingTasks(false).start();
+            TestPortal started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        }
+        return shared;
     }
 
     @Override
@@ -45,7 +47,7 @@ abstract class OpenDalContract extends StorageContractTest {
         all.put("scheme", scheme());
         all.put("params", params(name));
         all.putAll(options);
-        return FilesPlugin.of(portal.portal()).openStorage(name, all);
+        return FilesPlugin.of(portal().portal()).openStorage(name, all);
     }
 
     /**
