@@ -12,8 +12,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * files:opendal on one OpenDAL service passes the shared storage contract, unchanged, through the
  * managed storage of a real portal (the plugin enabled by name; one portal for all services). Each
- * case gets its own storage
- * and, through {@link #params(String)}, its own root folder on the service.
+ * case gets its own storage and, through {@link #params(String)}, its own root folder on the service.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OpenDalContract extends StorageContractTest {
