@@ -24,6 +24,12 @@ final class RedisFailures {
         }
         String what = "storage " + storage + ": cannot " + operation + (location == null ? "" : " " + location) + ": ";
         String why = describe(e);
+        javax.net.ssl.SSLException tls = Trust.tlsFailure(e);
+        if (tls != null) {
+            return new FilesException(ErrorKind.CONFIG_INVALID, what + "TLS verification of " + connection.hostAndPort() + " failed ("
+                    + Trust.describe(tls) + "); if its certificate comes from a private CA or is self-signed, set "
+                    + connection.caBundleKey() + " to the CA's PEM file", e);
+        }
         if (e instanceof JedisAccessControlException || why.contains("NOAUTH") || why.contains("WRONGPASS")) {
             return new FilesException(ErrorKind.PERMISSION_DENIED, what + "Redis at " + connection.shown() + " refused the credentials ("
                     + why + ")", e);

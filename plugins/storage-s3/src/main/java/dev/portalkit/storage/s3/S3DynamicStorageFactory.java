@@ -75,7 +75,7 @@ public final class S3DynamicStorageFactory implements StorageFactory {
         }
         List<String> secrets = new ArrayList<>(options.secrets());
         secrets.add(secret);
-        S3Failures failures = new S3Failures(settings.name(), secrets);
+        S3Failures failures = new S3Failures(settings.name(), secrets, options.endpointHost(), settings.key(Trust.CA_BUNDLE));
         S3Connection connection = S3Connection.open(settings, options);
         try {
             BucketAdmin admin = new BucketAdmin(connection, options, failures);
