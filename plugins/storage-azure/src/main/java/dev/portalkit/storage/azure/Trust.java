@@ -1,6 +1,5 @@
 package dev.portalkit.storage.azure;
 
-import dev.portalkit.api.PortalException;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.ConfigType;
 import dev.portalkit.api.files.StorageSettings;

@@ -37,6 +37,10 @@ final class RedisFailures {
         if (e instanceof JedisConnectionException) {
             return new FilesException(ErrorKind.TRANSIENT, what + "Redis at " + connection.shown() + " does not answer (" + why + ")", e);
         }
+        if (e instanceof JedisDataException && why.contains("exceeds maximum allowed size")) {
+            return new FilesException(ErrorKind.TOO_LARGE, what + "the file is larger than a string of Redis at " + connection.shown()
+                    + " may be (its proto-max-bulk-len, 512MiB by default; " + why + ")", e);
+        }
         if (e instanceof JedisDataException && why.startsWith("OOM")) {
             return new FilesException(ErrorKind.TRANSIENT, what + "Redis at " + connection.shown() + " is out of memory (" + why + ")", e);
         }

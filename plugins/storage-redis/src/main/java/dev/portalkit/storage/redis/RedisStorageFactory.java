@@ -26,8 +26,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * The {@code files:redis} adapter: file content in a Redis server (6.2 or later), in chunks, under
- * a key prefix. Made for small to medium files that must be fast and for tests and development:
+ * The {@code files:redis} adapter: file content in a Redis server (6.2 or later), one string per
+ * file at {@code <prefix><location>} (as ckanext-files keeps it). Made for small to medium files that must be fast and for tests and development:
  * the content lives in the server's memory (and its persistence, if configured).
  */
 public final class RedisStorageFactory implements StorageFactory {
@@ -50,7 +50,7 @@ public final class RedisStorageFactory implements StorageFactory {
 
     @Override
     public String description() {
-        return "File content in Redis, in chunks under a key prefix";
+        return "File content in Redis, one string per file under a key prefix";
     }
 
     @Override
@@ -59,10 +59,12 @@ public final class RedisStorageFactory implements StorageFactory {
                 ConfigOption.of(URL, "Redis server: redis://[user:password@]host:port/db, or rediss:// for TLS. "
                         + "A secret (it may hold the password): never printed.").asSecret().defaultValue("redis://localhost:6379/0"),
                 ConfigOption.of(PREFIX, "Static prefix of the Redis keys of this storage; " + STORAGE_PLACEHOLDER
-                        + " is replaced by the storage's name. A file at location L is the hash <prefix>L and its chunks.")
+                        + " is replaced by the storage's name. A file at location L is the string <prefix>L (redis-cli GET <prefix>L prints it), "
+                        + "its type and hash the hash <prefix>/meta/L. ckanext-files' default is ckanext:files:default:file_content:.")
                         .defaultValue("portal:files:" + STORAGE_PLACEHOLDER + ":file_content:"),
-                ConfigOption.of(CHUNK_SIZE, "Content is stored in values of at most this size, 64KiB to 64MiB "
-                        + "(one chunk is held in memory while a file streams).").type(ConfigType.SIZE).defaultValue("1MiB"),
+                ConfigOption.of(CHUNK_SIZE, "Content streams to and from the server in pieces of this size (APPEND, GETRANGE), "
+                        + "64KiB to 64MiB; one piece is held in memory while a file streams. A Redis string holds at most "
+                        + "512MiB (the server's proto-max-bulk-len), and so does a file here.").type(ConfigType.SIZE).defaultValue("1MiB"),
                 ConfigOption.of(STAGING_TTL, "Seconds that content being written (an upload in progress, the parts of a multipart "
                         + "upload) lives without being committed: what a crashed upload leaves expires after it. "
                         + "A multipart upload must complete within it.").type(ConfigType.INT).defaultValue("86400"),
