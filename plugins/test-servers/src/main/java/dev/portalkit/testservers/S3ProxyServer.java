@@ -43,6 +43,7 @@ public final class S3ProxyServer implements AutoCloseable {
     private final int port;
     private final TestCertificates certificates;
     private final int securePort;
+    private String virtualHost;
     private S3Proxy proxy;
 
     private S3ProxyServer(Path root, BlobStore store, int port, TestCertificates certificates) {
@@ -83,6 +84,17 @@ public final class S3ProxyServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts a server over S3Proxy's in-memory store that also takes the bucket from the host name
+     * ({@code bucket.<domain>}, virtual-host addressing); the test makes those names resolve to the loopback.
+     */
+    public static S3ProxyServer startVirtualHosts(String domain) {
+        S3ProxyServer server = new S3ProxyServer(null, new TransientNio2BlobStore(), LoopbackPorts.free(), null);
+        server.virtualHost = domain;
+        server.start();
+        return server;
+    }
+
     /** Starts (again) on the same port, with the same content. */
     public synchronized void start() {
         if (proxy != null) {
@@ -93,6 +105,9 @@ public final class S3ProxyServer implements AutoCloseable {
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .stopTimeout(0);
+        if (virtualHost != null) {
+            builder.virtualHost(virtualHost);
+        }
         if (certificates != null) {
             builder.secureEndpoint(secureEndpoint()).keyStore(certificates.serverP12().toString(), TestCertificates.PASSWORD);
         }
