@@ -39,12 +39,14 @@ public final class Azurite implements AutoCloseable {
     private final Path persistence;
     private final Path log;
     private final int port;
+    private final TestCertificates certificates;
     private Process process;
 
-    private Azurite(Path persistence, int port, Path log) {
+    private Azurite(Path persistence, int port, Path log, TestCertificates certificates) {
         this.persistence = persistence;
         this.port = port;
         this.log = log;
+        this.certificates = certificates;
     }
 
     /** One in-memory Azurite for the whole test run, stopped when the JVM exits. */
@@ -59,7 +61,16 @@ public final class Azurite implements AutoCloseable {
 
     /** A new Azurite on a free port: in memory when {@code persistence} is null, else keeping its data there. */
     public static Azurite start(Path persistence) {
-        Azurite azurite = new Azurite(persistence, LoopbackPorts.free(), Path.of("target", "azurite-" + System.nanoTime() + ".log").toAbsolutePath());
+        Azurite azurite = new Azurite(persistence, LoopbackPorts.free(), Path.of("target", "azurite-" + System.nanoTime() + ".log").toAbsolutePath(),
+                null);
+        azurite.start();
+        return azurite;
+    }
+
+    /** A new in-memory Azurite that answers HTTPS only, with the server certificate of {@code certificates}. */
+    public static Azurite startHttps(TestCertificates certificates) {
+        Azurite azurite = new Azurite(null, LoopbackPorts.free(), Path.of("target", "azurite-" + System.nanoTime() + ".log").toAbsolutePath(),
+                certificates);
         azurite.start();
         return azurite;
     }
@@ -69,11 +80,11 @@ public final class Azurite implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+        return (certificates == null ? "http" : "https") + "://127.0.0.1:" + port + "/" + ACCOUNT;
     }
 
     public String connectionString() {
-        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint=" + endpoint() + ";";
+        return "DefaultEndpointsProtocol=" + (certificates == null ? "http" : "https") + ";AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint=" + endpoint() + ";";
     }
 
     /** Starts the server (again, on the same port and data after {@link #stop()}). */
@@ -85,6 +96,9 @@ public final class Azurite implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("node", home.resolve("node_modules/azurite/dist/src/blob/main.js").toString(),
                 "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
                 "--skipApiVersionCheck", "--disableTelemetry", "--loose"));
+        if (certificates != null) {
+            command.addAll(List.of("--cert", certificates.serverPem().toString(), "--key", certificates.serverKey().toString()));
+        }
         if (persistence == null) {
             command.add("--inMemoryPersistence");
         } else {
@@ -135,6 +149,10 @@ public final class Azurite implements AutoCloseable {
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                if (certificates != null) {
+                    // HTTPS with a certificate this client does not trust: listening is ready enough.
+                    return;
+                }
                 HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(endpoint() + "?comp=list")).GET().build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (answer.statusCode() > 0) {

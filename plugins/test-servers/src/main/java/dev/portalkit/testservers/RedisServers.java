@@ -38,6 +38,32 @@ public final class RedisServers {
         }
     }
 
+    /**
+     * A server that answers TLS (its bundled binary is built with TLS) with the server certificate of
+     * {@code certificates}; clients need no certificate. {@link Server#port} is the TLS port: connect with
+     * {@link Server#tlsUrl}. (embedded-redis needs a plain port too; it listens on another free port.)
+     */
+    public static Server startTls(TestCertificates certificates) {
+        int port = LoopbackPorts.free();
+        int plain = LoopbackPorts.free();
+        try {
+            RedisServer server = RedisServer.newRedisServer().port(plain).bind("127.0.0.1")
+                    .setting("tls-port " + port)
+                    .setting("tls-cert-file " + certificates.serverPem().toAbsolutePath())
+                    .setting("tls-key-file " + certificates.serverKey().toAbsolutePath())
+                    .setting("tls-ca-cert-file " + certificates.caPem().toAbsolutePath())
+                    .setting("tls-auth-clients no")
+                    .setting("appendonly no")
+                    .setting("save \"\"")
+                    .setting("protected-mode no")
+                    .build();
+            server.start();
+            return new Server(server, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server with TLS", e);
+        }
+    }
+
     /** One server for the whole test run, stopped when the JVM exits. */
     public static synchronized Server shared() {
         if (shared == null) {
@@ -52,6 +78,11 @@ public final class RedisServers {
     public record Server(RedisServer server, int port) implements AutoCloseable {
         public String url(int db) {
             return "redis://127.0.0.1:" + port + "/" + db;
+        }
+
+        /** The URL of a server made by {@link RedisServers#startTls}. */
+        public String tlsUrl(int db) {
+            return "rediss://127.0.0.1:" + port + "/" + db;
         }
 
         public void stop() {

@@ -41,20 +41,25 @@ public final class S3ProxyServer implements AutoCloseable {
     private final BlobStore store;
     private final BucketSubresources subresources;
     private final int port;
+    private final TestCertificates certificates;
+    private final int securePort;
+    private String virtualHost;
     private S3Proxy proxy;
 
-    private S3ProxyServer(Path root, BlobStore store, int port) {
+    private S3ProxyServer(Path root, BlobStore store, int port, TestCertificates certificates) {
         this.root = root;
         this.store = store;
         this.subresources = new BucketSubresources(store, ACCESS_KEY);
         this.port = port;
+        this.certificates = certificates;
+        this.securePort = certificates == null ? -1 : LoopbackPorts.free();
     }
 
     /** Starts a server over a new folder under {@code dir}. */
     public static S3ProxyServer start(Path dir) {
         try {
             Path root = Files.createDirectories(dir.resolve("s3proxy-" + System.nanoTime()));
-            S3ProxyServer server = new S3ProxyServer(root, new FilesystemNio2BlobStore(root.toString()), LoopbackPorts.free());
+            S3ProxyServer server = new S3ProxyServer(root, new FilesystemNio2BlobStore(root.toString()), LoopbackPorts.free(), null);
             server.start();
             return server;
         } catch (IOException e) {
@@ -64,7 +69,28 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Starts a server over S3Proxy's in-memory store (which, unlike the filesystem one, keeps versions). */
     public static S3ProxyServer startTransient() {
-        S3ProxyServer server = new S3ProxyServer(null, new TransientNio2BlobStore(), LoopbackPorts.free());
+        S3ProxyServer server = new S3ProxyServer(null, new TransientNio2BlobStore(), LoopbackPorts.free(), null);
+        server.start();
+        return server;
+    }
+
+    /**
+     * Starts a server over S3Proxy's in-memory store that also answers HTTPS ({@link #secureEndpoint()}) with the
+     * server certificate of {@code certificates}, which only their CA vouches for.
+     */
+    public static S3ProxyServer startHttps(TestCertificates certificates) {
+        S3ProxyServer server = new S3ProxyServer(null, new TransientNio2BlobStore(), LoopbackPorts.free(), certificates);
+        server.start();
+        return server;
+    }
+
+    /**
+     * Starts a server over S3Proxy's in-memory store that also takes the bucket from the host name
+     * ({@code bucket.<domain>}, virtual-host addressing); the test makes those names resolve to the loopback.
+     */
+    public static S3ProxyServer startVirtualHosts(String domain) {
+        S3ProxyServer server = new S3ProxyServer(null, new TransientNio2BlobStore(), LoopbackPorts.free(), null);
+        server.virtualHost = domain;
         server.start();
         return server;
     }
@@ -74,12 +100,18 @@ public final class S3ProxyServer implements AutoCloseable {
         if (proxy != null) {
             return;
         }
-        S3Proxy created = S3Proxy.builder()
+        S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .stopTimeout(0)
-                .build();
+                .stopTimeout(0);
+        if (virtualHost != null) {
+            builder.virtualHost(virtualHost);
+        }
+        if (certificates != null) {
+            builder.secureEndpoint(secureEndpoint()).keyStore(certificates.serverP12().toString(), TestCertificates.PASSWORD);
+        }
+        S3Proxy created = builder.build();
         addFilter(created, subresources);
         try {
             created.start();
@@ -108,6 +140,14 @@ public final class S3ProxyServer implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The HTTPS endpoint of a server made by {@link #startHttps}. */
+    public URI secureEndpoint() {
+        if (certificates == null) {
+            throw new IllegalStateException("this S3Proxy has no HTTPS endpoint (start it with startHttps)");
+        }
+        return URI.create("https://127.0.0.1:" + securePort);
     }
 
     public Path root() {

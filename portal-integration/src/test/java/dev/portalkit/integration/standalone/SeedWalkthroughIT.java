@@ -106,13 +106,12 @@ class SeedWalkthroughIT {
                                 .upload(com.azure.core.util.BinaryData.fromBytes(content)),
                         location -> container().getBlobClient(location).exists()),
                 backend("redis", (location, content) -> {
-                    // The adapter's documented layout (docs/storage-redis.md, "Keys"): a hash per file, its content
-                    // in chunks of segments. No hash field: analyze computes it, as for content of other tools.
+                    // The adapter's documented layout (docs/storage-redis.md, "Keys"): the content as the string
+                    // <prefix><location>, as ckanext-files writes it, and the type in the meta hash. No hash field:
+                    // analyze computes it, as for content of other tools.
                     try (Jedis jedis = new Jedis(URI.create(redis.url(0)))) {
-                        jedis.set((REDIS_PREFIX + "/data/dropped/0").getBytes(StandardCharsets.UTF_8), content);
-                        jedis.hset(REDIS_PREFIX + location, Map.of("size", String.valueOf(content.length),
-                                "chunk_size", String.valueOf(1024 * 1024), "segments", "dropped:" + content.length,
-                                "content_type", "text/csv"));
+                        jedis.set((REDIS_PREFIX + location).getBytes(StandardCharsets.UTF_8), content);
+                        jedis.hset(REDIS_PREFIX + "/meta/" + location, Map.of("content_type", "text/csv"));
                     }
                 }, location -> {
                     try (Jedis jedis = new Jedis(URI.create(redis.url(0)))) {

@@ -288,9 +288,8 @@ class WildFlyIT {
                         .buildClient().getBlobContainerClient(StoragesInWar.CONTAINER).getBlobClient(location).downloadContent().toBytes();
             default:
                 try (var jedis = new redis.clients.jedis.Jedis(java.net.URI.create(storages.redis().url(0)))) {
-                    return jedis.exists("portal:files:redis:file_content:" + location) ? jedis.get(
-                            ("portal:files:redis:file_content:/data/" + jedis.hget("portal:files:redis:file_content:" + location, "segments")
-                                    .split(":")[0] + "/0").getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null;
+                    // files:redis keeps a file as the string <prefix><location> (docs/storage-redis.md, "Keys").
+                    return jedis.get(("portal:files:redis:file_content:" + location).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
         }
     }

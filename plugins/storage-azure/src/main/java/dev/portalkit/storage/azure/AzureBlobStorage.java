@@ -76,7 +76,7 @@ final class AzureBlobStorage implements Storage, ContainerManagement {
         this.settings = settings;
         this.connection = connection;
         this.clock = clock;
-        this.http = AzureBlobStorageFactory.AzureConnection.httpClient();
+        this.http = connection.httpClient();
         this.service = connection.serviceClient(http);
         this.container = service.getBlobContainerClient(connection.container());
         this.uploader = new AzureBlobUploader(this);

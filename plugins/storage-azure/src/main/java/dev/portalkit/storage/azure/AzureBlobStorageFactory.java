@@ -15,6 +15,9 @@ import dev.portalkit.api.files.Storage;
 import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,7 +84,7 @@ public final class AzureBlobStorageFactory implements StorageFactory {
 
     @Override
     public List<ConfigOption> options() {
-        return List.of(
+        List<ConfigOption> out = new ArrayList<>(List.of(
                 ConfigOption.of(CONTAINER, "Name of the blob container (3-63 lower case letters, digits and dashes).").asRequired(),
                 ConfigOption.of(CONNECTION_STRING, "Connection string of the storage account "
                         + "(DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=...). "
@@ -107,7 +110,9 @@ public final class AzureBlobStorageFactory implements StorageFactory {
                         + "the operation fails as transient.").type(ConfigType.INT).defaultValue("3"),
                 ConfigOption.of(DIRECT_URL_LIFETIME, "Seconds the SAS URLs of direct uploads (files_multipart_start with "
                         + "direct=true; needs a shared key) work, 1 to 604800 (7 days); files_multipart_refresh signs new ones.")
-                        .type(ConfigType.INT).defaultValue(Integer.toString(DEFAULT_URL_LIFETIME)));
+                        .type(ConfigType.INT).defaultValue(Integer.toString(DEFAULT_URL_LIFETIME))));
+        out.addAll(Trust.declarations());
+        return List.copyOf(out);
     }
 
     @Override
@@ -159,7 +164,7 @@ public final class AzureBlobStorageFactory implements StorageFactory {
     /** The account, credentials and container of one storage, validated; knows its secrets to redact them. */
     record AzureConnection(String container, String endpoint, String prefix, long blockSize, int maxRetries, boolean redirect,
                            String connectionString, String accountName, String accountKey, String sasToken,
-                           Duration directUrlLifetime) {
+                           Duration directUrlLifetime, TrustManager[] trust, String caBundleKey) {
 
         static AzureConnection of(StorageSettings s) {
             List<String> problems = new ArrayList<>();
@@ -265,12 +270,13 @@ public final class AzureBlobStorageFactory implements StorageFactory {
             } catch (PortalException e) {
                 problems.add(e.getMessage());
             }
+            TrustManager[] trust = Trust.load(s, problems);
             if (!problems.isEmpty()) {
                 throw PortalException.config("invalid configuration: " + String.join("; ", problems));
             }
             boolean redirect = !"proxy".equals(valueOr(s.option(DOWNLOAD), "redirect").trim().toLowerCase(Locale.ROOT));
             return new AzureConnection(container, endpoint, prefix, blockSize, maxRetries, redirect, connectionString, accountName,
-                    accountKey, sasToken, Duration.ofSeconds(lifetime));
+                    accountKey, sasToken, Duration.ofSeconds(lifetime), trust, s.key(Trust.CA_BUNDLE));
         }
 
         /** Whether SAS URLs can be signed here (a shared key is known). */
@@ -291,8 +297,31 @@ public final class AzureBlobStorageFactory implements StorageFactory {
             return builder.buildClient();
         }
 
-        static HttpClient httpClient() {
-            return new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(20)).build();
+        /** The HTTP client of this storage: the JDK's, trusting ca_bundle / trust_store when set, else the JVM's trust. */
+        HttpClient httpClient() {
+            JdkHttpClientBuilder builder;
+            if (trust == null) {
+                builder = new JdkHttpClientBuilder();
+            } else {
+                try {
+                    SSLContext context = SSLContext.getInstance("TLS");
+                    context.init(null, trust, null);
+                    builder = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(context));
+                } catch (GeneralSecurityException e) {
+                    throw PortalException.config(caBundleKey + ": cannot make a TLS context of the certificates (" + e.getMessage() + ")");
+                }
+            }
+            return builder.connectionTimeout(Duration.ofSeconds(20)).build();
+        }
+
+        /** The host (and port) of the endpoint, as messages name it. */
+        String endpointHost() {
+            try {
+                URI uri = new URI(endpoint);
+                return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            } catch (URISyntaxException | RuntimeException e) {
+                return endpoint;
+            }
         }
 
         /** {@code text} with every secret of this connection replaced by {@code ***}. */

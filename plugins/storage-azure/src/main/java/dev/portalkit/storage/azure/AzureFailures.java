@@ -32,6 +32,12 @@ final class AzureFailures {
         String what = operation + (location == null ? "" : " " + location);
         String why = connection.redact(describe(e));
         Throwable cause = scrubbed(e, connection);
+        javax.net.ssl.SSLException tls = Trust.tlsFailure(e);
+        if (tls != null) {
+            return new FilesException(ErrorKind.CONFIG_INVALID, "storage " + storage + ": cannot " + what + ": TLS verification of "
+                    + connection.endpointHost() + " failed (" + connection.redact(Trust.describe(tls)) + "); if its certificate "
+                    + "comes from a private CA or is self-signed, set " + connection.caBundleKey() + " to the CA's PEM file", cause);
+        }
         if (e instanceof BlobStorageException bse) {
             BlobErrorCode code = bse.getErrorCode();
             int status = bse.getStatusCode();
@@ -69,6 +75,10 @@ final class AzureFailures {
         }
         if (e instanceof HttpResponseException hre && hre.getResponse() != null) {
             return "HTTP " + hre.getResponse().getStatusCode();
+        }
+        javax.net.ssl.SSLException tls = Trust.tlsFailure(e);
+        if (tls != null) {
+            return "TLS verification failed (" + Trust.describe(tls) + ")";
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

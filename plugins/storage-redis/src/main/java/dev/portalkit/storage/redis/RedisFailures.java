@@ -24,12 +24,22 @@ final class RedisFailures {
         }
         String what = "storage " + storage + ": cannot " + operation + (location == null ? "" : " " + location) + ": ";
         String why = describe(e);
+        javax.net.ssl.SSLException tls = Trust.tlsFailure(e);
+        if (tls != null) {
+            return new FilesException(ErrorKind.CONFIG_INVALID, what + "TLS verification of " + connection.hostAndPort() + " failed ("
+                    + Trust.describe(tls) + "); if its certificate comes from a private CA or is self-signed, set "
+                    + connection.caBundleKey() + " to the CA's PEM file", e);
+        }
         if (e instanceof JedisAccessControlException || why.contains("NOAUTH") || why.contains("WRONGPASS")) {
             return new FilesException(ErrorKind.PERMISSION_DENIED, what + "Redis at " + connection.shown() + " refused the credentials ("
                     + why + ")", e);
         }
         if (e instanceof JedisConnectionException) {
             return new FilesException(ErrorKind.TRANSIENT, what + "Redis at " + connection.shown() + " does not answer (" + why + ")", e);
+        }
+        if (e instanceof JedisDataException && why.contains("exceeds maximum allowed size")) {
+            return new FilesException(ErrorKind.TOO_LARGE, what + "the file is larger than a string of Redis at " + connection.shown()
+                    + " may be (its proto-max-bulk-len, 512MiB by default; " + why + ")", e);
         }
         if (e instanceof JedisDataException && why.startsWith("OOM")) {
             return new FilesException(ErrorKind.TRANSIENT, what + "Redis at " + connection.shown() + " is out of memory (" + why + ")", e);

@@ -10,14 +10,13 @@ import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.Manager;
 import dev.portalkit.api.files.StorageSettings;
-import dev.portalkit.storage.redis.RedisStorage.Segment;
+import dev.portalkit.storage.redis.RedisStorage.Staged;
 import dev.portalkit.storage.redis.RedisStorage.Stored;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -61,7 +60,8 @@ final class RedisManager implements Manager {
     @Override
     public boolean remove(FileData data) {
         String key = storage.fileKey(data.location());
-        return storage.redis("remove", data.location(), j -> storage.script(j, RedisScripts.REMOVE, List.of(key), List.of(storage.dataPrefix()))) == 1;
+        String meta = storage.metaKey(data.location());
+        return storage.redis("remove", data.location(), j -> storage.script(j, RedisScripts.REMOVE, List.of(key, meta), List.of())) == 1;
     }
 
     @Override
@@ -74,8 +74,8 @@ final class RedisManager implements Manager {
     @Override
     public Optional<FileStat> stat(FileData data) {
         String key = storage.fileKey(data.location());
-        Map<String, String> fields = storage.redis("stat", data.location(), j -> j.hgetAll(key));
-        return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(new FileStat(Stored.of(fields).size(), null));
+        Long size = storage.redis("stat", data.location(), j -> j.exists(key) ? j.strlen(key) : null);
+        return size == null ? Optional.empty() : Optional.of(new FileStat(size, null));
     }
 
     @Override
@@ -85,29 +85,20 @@ final class RedisManager implements Manager {
         if (!overwrite && storage.redis("check", target, j -> j.exists(targetKey))) {
             throw FilesException.existingFile(settings.name(), target);
         }
-        // The server duplicates the chunks (COPY) into new, staged segments; no byte passes through the portal.
-        List<Segment> copies = new ArrayList<>();
-        boolean complete = storage.redis("copy " + source.location() + " to", target, j -> {
-            for (Segment segment : file.segments()) {
-                Segment copy = new Segment(randomId(), segment.size());
-                copies.add(copy);
-                long chunks = (segment.size() + file.chunkSize() - 1) / file.chunkSize();
-                for (long n = 0; n < chunks; n++) {
-                    byte[] to = bytes(storage.chunkKey(copy.id(), n));
-                    if (!j.copy(bytes(storage.chunkKey(segment.id(), n)), to, true)) {
-                        return false;
-                    }
-                    j.pexpire(to, connection.stagingTtlMillis());
-                }
+        // The server duplicates the string (COPY) into a staging one; no byte passes through the portal.
+        Staged copy = new Staged(randomId(), file.size());
+        byte[] staged = bytes(storage.stagingKey(copy.id()));
+        boolean copied = storage.redis("copy " + source.location() + " to", target, j -> {
+            if (!j.copy(bytes(storage.fileKey(source.location())), staged, true)) {
+                return false;
             }
+            j.pexpire(staged, connection.stagingTtlMillis());
             return true;
         });
-        if (!complete) {
-            storage.unlinkSegments(copies, file.chunkSize());
+        if (!copied) {
             throw FilesException.missingFile(settings.name(), source.location());
         }
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("size", String.valueOf(file.size()));
         fields.put("content_type", file.contentType());
         if (!file.hash().isEmpty()) {
             fields.put("hash", file.hash());
@@ -115,38 +106,24 @@ final class RedisManager implements Manager {
         }
         long result;
         try {
-            // The copy keeps the chunk size the file was stored with.
-            result = commitCopy(target, overwrite, copies, fields, file.chunkSize());
+            result = storage.commit("copy to", target, overwrite, copy, fields, null);
         } catch (RuntimeException e) {
-            storage.unlinkSegments(copies, file.chunkSize());
+            storage.unlinkStaged(List.of(copy));
             throw e;
         }
         if (result != 1) {
-            storage.unlinkSegments(copies, file.chunkSize());
+            storage.unlinkStaged(List.of(copy));
             throw result == 0 ? FilesException.existingFile(settings.name(), target) : storage.expired(target);
         }
         return new FileData(target, file.size(), file.contentType(), file.hash(), file.hashAlgorithm(), Map.of());
     }
 
-    private long commitCopy(Location target, boolean overwrite, List<Segment> segments, Map<String, String> fields, int chunkSize) {
-        String key = storage.fileKey(target);
-        Map<String, String> all = new LinkedHashMap<>(fields);
-        all.put("segments", Segment.join(segments));
-        all.put("chunk_size", String.valueOf(chunkSize));
-        List<String> args = new ArrayList<>(List.of(overwrite ? "1" : "0", storage.dataPrefix(), String.valueOf(chunkSize), Segment.join(segments)));
-        all.forEach((k, v) -> {
-            args.add(k);
-            args.add(v);
-        });
-        return storage.redis("copy to", target, j -> storage.script(j, RedisScripts.COMMIT, List.of(key, key), args));
-    }
-
     @Override
     public FileData move(Location target, FileData source, boolean overwrite) {
-        String from = storage.fileKey(source.location());
-        String to = storage.fileKey(target);
-        long result = storage.redis("move " + source.location() + " to", target, j -> storage.script(j, RedisScripts.MOVE, List.of(from, to),
-                List.of(overwrite ? "1" : "0", storage.dataPrefix())));
+        List<String> keys = List.of(storage.fileKey(source.location()), storage.metaKey(source.location()), storage.fileKey(target),
+                storage.metaKey(target));
+        long result = storage.redis("move " + source.location() + " to", target, j -> storage.script(j, RedisScripts.MOVE, keys,
+                List.of(overwrite ? "1" : "0")));
         if (result == -1) {
             throw FilesException.missingFile(settings.name(), source.location());
         }
@@ -158,14 +135,14 @@ final class RedisManager implements Manager {
     }
 
     /**
-     * Every file, from {@code SCAN} (never {@code KEYS}) over the prefix, hashes only, page by page.
+     * Every file, from {@code SCAN} (never {@code KEYS}) over the prefix, strings only, page by page.
      * As with any {@code SCAN}, a file may be reported twice if the server rehashes meanwhile.
      */
     @Override
     public Stream<Location> scan() {
         String prefix = storage.prefix();
         ScanParams params = new ScanParams().match(bytes(RedisStorage.glob(prefix) + "*")).count(SCAN_COUNT);
-        byte[] hashType = bytes("hash");
+        byte[] stringType = bytes("string");
         Iterator<Location> locations = new Iterator<>() {
             private byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
             private boolean done;
@@ -174,7 +151,7 @@ final class RedisManager implements Manager {
             @Override
             public boolean hasNext() {
                 while (page.isEmpty() && !done) {
-                    ScanResult<byte[]> result = storage.redis("list", null, j -> j.scan(cursor, params, hashType));
+                    ScanResult<byte[]> result = storage.redis("list", null, j -> j.scan(cursor, params, stringType));
                     for (byte[] key : result.getResult()) {
                         String name = new String(key, StandardCharsets.UTF_8);
                         if (name.length() > prefix.length() && !name.startsWith(prefix + "/")) {
@@ -203,9 +180,9 @@ final class RedisManager implements Manager {
         Stored file = storage.stored("analyze", location);
         String hash = file.hash();
         if (hash.isEmpty() || !file.hashAlgorithm().equalsIgnoreCase(settings.hashingAlgorithm())) {
-            // Assembled from multipart parts (or hashed otherwise): read once and remember it.
+            // Assembled from multipart parts, written by another program or hashed otherwise: read once and remember it.
             MessageDigest digest = storage.digest();
-            try (InputStream in = new RedisChunkStream(storage, location, file, 0, file.size())) {
+            try (InputStream in = new RedisRangeStream(storage, location, 0, file.size())) {
                 byte[] buffer = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
@@ -217,8 +194,9 @@ final class RedisManager implements Manager {
             hash = HexFormat.of().formatHex(digest.digest());
             String h = hash;
             String key = storage.fileKey(location);
-            storage.redis("analyze", location, j -> storage.script(j, RedisScripts.REMEMBER_HASH, List.of(key),
-                    List.of(file.segmentsText(), h, settings.hashingAlgorithm())));
+            String meta = storage.metaKey(location);
+            storage.redis("analyze", location, j -> storage.script(j, RedisScripts.REMEMBER_HASH, List.of(key, meta),
+                    List.of(file.version(), String.valueOf(file.size()), h, settings.hashingAlgorithm())));
         }
         return new FileData(location, file.size(), file.contentType(), hash, settings.hashingAlgorithm(), Map.of());
     }

@@ -1,5 +1,6 @@
 package dev.portalkit.storage.redis;
 
+import static dev.portalkit.storage.redis.RedisStorage.bytes;
 import static dev.portalkit.storage.redis.RedisStorage.randomId;
 
 import dev.portalkit.api.ErrorKind;
@@ -9,7 +10,8 @@ import dev.portalkit.api.files.MultipartData;
 import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
-import dev.portalkit.storage.redis.RedisStorage.Segment;
+import dev.portalkit.storage.redis.RedisStorage.Staged;
+import redis.clients.jedis.params.SetParams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -19,8 +21,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Multipart uploads to a {@code files:redis} storage: each part is a staged segment recorded in the
- * upload's state hash, and completion commits the parts in order as the file, writing no content.
+ * Multipart uploads to a {@code files:redis} storage: each part is a staging string recorded in the
+ * upload's state hash; completion appends the parts in order into one staging string, a piece of
+ * {@code chunk_size} at a time ({@code GETRANGE}, {@code APPEND}; the first part is copied on the
+ * server), and commits it as the file.
  */
 final class RedisMultipart implements MultipartUploads {
     private static final String UPLOAD_ID = "upload_id";
@@ -74,21 +78,18 @@ final class RedisMultipart implements MultipartUploads {
     public MultipartData update(MultipartData data, int part, Upload content) {
         String id = uploadId(data);
         Map<String, String> state = state(data, id, "upload part " + part + " of");
-        if (!String.valueOf(connection.chunkSize()).equals(state.get("chunk_size"))) {
-            throw new FilesException(ErrorKind.CONFLICT, "multipart upload " + id + " began with another chunk_size");
-        }
-        Segment segment;
+        Staged segment;
         try (InputStream in = content.open()) {
-            segment = storage.writeSegment("upload part " + part + " of", data.location(), in, null);
+            segment = storage.writeStaged("upload part " + part + " of", data.location(), in, null);
         } catch (IOException e) {
             throw new FilesException(ErrorKind.TRANSIENT, "storage " + settings.name() + ": cannot read part " + part + " for "
                     + data.location() + ": " + e.getMessage(), e);
         }
         long result = storage.redis("upload part " + part + " of", data.location(), j -> storage.script(j, RedisScripts.PART,
-                List.of(storage.stateKey(id)), List.of("part:" + part, segment.toString(), storage.dataPrefix(),
+                List.of(storage.stateKey(id)), List.of("part:" + part, segment.toString(), storage.stagingPrefix(),
                         String.valueOf(connection.stagingTtlMillis()))));
         if (result != 1) {
-            storage.unlinkSegments(List.of(segment));
+            storage.unlinkStaged(List.of(segment));
             throw new FilesException(ErrorKind.NOT_FOUND, "multipart upload " + id + " of " + data.location()
                     + " does not exist in storage " + settings.name() + " (completed, aborted or expired)");
         }
@@ -99,10 +100,10 @@ final class RedisMultipart implements MultipartUploads {
     public FileData complete(MultipartData data) {
         String id = uploadId(data);
         Map<String, String> state = state(data, id, "complete the multipart upload of");
-        TreeMap<Integer, Segment> parts = new TreeMap<>();
+        TreeMap<Integer, Staged> parts = new TreeMap<>();
         state.forEach((field, value) -> {
             if (field.startsWith("part:")) {
-                parts.put(Integer.parseInt(field.substring(5)), Segment.parse(value).get(0));
+                parts.put(Integer.parseInt(field.substring(5)), Staged.parse(value));
             }
         });
         List<Integer> missing = new ArrayList<>();
@@ -116,17 +117,25 @@ final class RedisMultipart implements MultipartUploads {
             throw new FilesException(ErrorKind.BAD_REQUEST, "multipart upload of " + data.location() + " misses "
                     + (parts.isEmpty() ? "every part" : "part(s) " + missing));
         }
-        List<Segment> segments = new ArrayList<>(parts.values());
-        if (segments.isEmpty()) {
-            segments.add(new Segment(randomId(), 0));
-        }
-        long size = segments.stream().mapToLong(Segment::size).sum();
+        List<Staged> segments = new ArrayList<>(parts.values());
+        Staged assembled = assemble(data, segments);
+        long size = assembled.size();
         String type = state.getOrDefault("content_type", data.contentType());
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("size", String.valueOf(size));
         fields.put("content_type", type);
-        long result = storage.commit("complete the multipart upload of", data.location(), settings.overwriteExisting(), segments, fields,
-                storage.stateKey(id));
+        long result;
+        try {
+            result = storage.commit("complete the multipart upload of", data.location(), settings.overwriteExisting(), assembled, fields,
+                    storage.stateKey(id));
+        } catch (RuntimeException e) {
+            storage.unlinkStaged(List.of(assembled));
+            throw e;
+        }
+        if (result != 1) {
+            storage.unlinkStaged(List.of(assembled));
+        } else {
+            storage.unlinkStaged(segments);
+        }
         if (result == 0) {
             throw FilesException.existingFile(settings.name(), data.location());
         }
@@ -142,6 +151,45 @@ final class RedisMultipart implements MultipartUploads {
         String id = uploadId(data);
         storage.fileKey(data.location());
         storage.redis("abort the multipart upload of", data.location(), j -> storage.script(j, RedisScripts.ABORT, List.of(storage.stateKey(id)),
-                List.of(storage.dataPrefix())));
+                List.of(storage.stagingPrefix())));
+    }
+
+    /**
+     * The parts appended in order into a new staging string, on the server side for the first part
+     * ({@code COPY}) and a piece of {@code chunk_size} at a time for the others; the parts stay (the
+     * commit's caller unlinks them).
+     */
+    private Staged assemble(MultipartData data, List<Staged> parts) {
+        String operation = "complete the multipart upload of";
+        Staged target = new Staged(randomId(), parts.stream().mapToLong(Staged::size).sum());
+        byte[] key = bytes(storage.stagingKey(target.id()));
+        int piece = connection.chunkSize();
+        try {
+            storage.redis(operation, data.location(), j -> {
+                if (parts.isEmpty()) {
+                    j.set(key, new byte[0], SetParams.setParams().px(connection.stagingTtlMillis()));
+                    return null;
+                }
+                if (!j.copy(bytes(storage.stagingKey(parts.get(0).id())), key, true)) {
+                    throw storage.expired(data.location());
+                }
+                j.pexpire(key, connection.stagingTtlMillis());
+                for (Staged part : parts.subList(1, parts.size())) {
+                    byte[] from = bytes(storage.stagingKey(part.id()));
+                    for (long offset = 0; offset < part.size(); offset += piece) {
+                        byte[] got = j.getrange(from, offset, Math.min(part.size(), offset + piece) - 1);
+                        if (got == null || got.length != Math.min(piece, part.size() - offset)) {
+                            throw storage.expired(data.location());
+                        }
+                        j.append(key, got);
+                    }
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            storage.unlinkStaged(List.of(target));
+            throw e;
+        }
+        return target;
     }
 }

@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Reads files of a {@code files:redis} storage, whole or by byte range, as {@link RedisChunkStream}s. */
+/** Reads files of a {@code files:redis} storage, whole or by byte range, as {@link RedisRangeStream}s. */
 final class RedisReader implements StorageReader {
     private final RedisStorage storage;
 
@@ -26,7 +26,7 @@ final class RedisReader implements StorageReader {
     @Override
     public InputStream stream(FileData data) {
         Stored file = storage.stored("read", data.location());
-        return new RedisChunkStream(storage, data.location(), file, 0, file.size());
+        return new RedisRangeStream(storage, data.location(), 0, file.size());
     }
 
     @Override
@@ -37,6 +37,6 @@ final class RedisReader implements StorageReader {
         Stored file = storage.stored("read", data.location());
         long from = Math.min(start, file.size());
         long to = Math.min(end, file.size());
-        return new RedisChunkStream(storage, data.location(), file, from, Math.max(from, to));
+        return new RedisRangeStream(storage, data.location(), from, Math.max(from, to));
     }
 }

@@ -27,16 +27,19 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * One {@code files:redis} storage. A file at location {@code L} is the hash {@code <prefix>L} and
- * its content the chunks {@code <prefix>/data/<segment>/<n>} (see {@link RedisScripts}); no key
- * holds more than {@code chunk_size} bytes and no operation holds more than one chunk in memory.
- * Locations never start with {@code /}, so the adapter's own keys under {@code <prefix>/} are
- * never files.
+ * One {@code files:redis} storage. A file at location {@code L} is the Redis string
+ * {@code <prefix>L} holding its content as it is ({@code redis-cli GET <prefix>L} prints it, as in
+ * ckanext-files), and the hash {@code <prefix>/meta/L} of its type and hash (see {@link RedisScripts}).
+ * Content streams in pieces of {@code chunk_size}: written with {@code APPEND}, read with
+ * {@code GETRANGE}; no operation holds more than one piece in memory. Locations never start with
+ * {@code /}, so the adapter's own keys under {@code <prefix>/} are never files. A string without a
+ * meta hash (written by another program, e.g. ckanext-files) is a file of unknown type whose hash
+ * is computed when it is analyzed.
  *
- * <p>Writes are staged: chunks are written with an expiry and made permanent, together with the
- * file's hash, by one atomic script; a failed upload unlinks what it wrote, and what a crashed one
- * wrote expires. Copies duplicate the chunks on the server ({@code COPY}); moves rename the file's
- * hash; multipart parts are segments, so completion writes no content.
+ * <p>Writes are staged: content is appended to a staging string with an expiry and renamed to the
+ * file, together with its meta hash, by one atomic script; a failed upload unlinks what it wrote, and
+ * what a crashed one wrote expires. Copies duplicate the string on the server ({@code COPY}); moves
+ * rename it; multipart parts are staging strings that completion appends, piece by piece, into one.
  *
  * <p>This class holds the connection, the keys and the staged writes the services share; the
  * services are {@link RedisUploader}, {@link RedisMultipart}, {@link RedisReader} and
@@ -49,7 +52,8 @@ final class RedisStorage implements Storage {
     private final RedisStorageFactory.RedisConnection connection;
     private final JedisPool pool;
     private final String prefix;
-    private final String dataPrefix;
+    private final String metaPrefix;
+    private final String stagingPrefix;
     private final String multipartPrefix;
     private final Uploader uploader;
     private final StorageReader reader;
@@ -60,7 +64,8 @@ final class RedisStorage implements Storage {
         this.connection = connection;
         this.pool = pool;
         this.prefix = connection.prefix();
-        this.dataPrefix = prefix + "/data/";
+        this.metaPrefix = prefix + "/meta/";
+        this.stagingPrefix = prefix + "/staging/";
         this.multipartPrefix = prefix + "/multipart/";
         this.uploader = new RedisUploader(this);
         this.reader = new RedisReader(this);
@@ -102,9 +107,9 @@ final class RedisStorage implements Storage {
         return prefix;
     }
 
-    /** The prefix of the content chunks' keys. */
-    String dataPrefix() {
-        return dataPrefix;
+    /** The prefix of the staging strings' keys. */
+    String stagingPrefix() {
+        return stagingPrefix;
     }
 
     /** Where this storage's server is and how its content is chunked and staged. */
@@ -137,8 +142,14 @@ final class RedisStorage implements Storage {
         return prefix + value;
     }
 
-    String chunkKey(String segment, long n) {
-        return dataPrefix + segment + "/" + n;
+    /** The key of the meta hash of the file at {@code location} (checked by {@link #fileKey}). */
+    String metaKey(Location location) {
+        fileKey(location);
+        return metaPrefix + location.value();
+    }
+
+    String stagingKey(String id) {
+        return stagingPrefix + id;
     }
 
     String stateKey(String uploadId) {
@@ -186,62 +197,62 @@ final class RedisStorage implements Storage {
         return filled;
     }
 
-    /** A segment of content: its id and size. */
-    record Segment(String id, long size) {
+    /** Staged content: the id of its staging string and its size. */
+    record Staged(String id, long size) {
         @Override
         public String toString() {
             return id + ":" + size;
         }
 
-        static List<Segment> parse(String text) {
-            List<Segment> out = new ArrayList<>();
-            if (text == null || text.isEmpty()) {
-                return out;
-            }
-            for (String part : text.split(",")) {
-                int colon = part.lastIndexOf(':');
-                out.add(new Segment(part.substring(0, colon), Long.parseLong(part.substring(colon + 1))));
-            }
-            return out;
-        }
-
-        static String join(List<Segment> segments) {
-            return String.join(",", segments.stream().map(Segment::toString).toList());
+        static Staged parse(String text) {
+            int colon = text.lastIndexOf(':');
+            return new Staged(text.substring(0, colon), Long.parseLong(text.substring(colon + 1)));
         }
     }
 
-    /** What the file's hash says about it. */
-    record Stored(long size, int chunkSize, List<Segment> segments, String segmentsText, String contentType, String hash,
-                  String hashAlgorithm) {
-        static Stored of(Map<String, String> fields) {
-            String segments = fields.getOrDefault("segments", "");
-            return new Stored(Long.parseLong(fields.getOrDefault("size", "0")), Integer.parseInt(fields.getOrDefault("chunk_size", "1")),
-                    Segment.parse(segments), segments, fields.getOrDefault("content_type", "application/octet-stream"),
-                    fields.getOrDefault("hash", ""), fields.getOrDefault("hash_algorithm", ""));
+    /** What the server holds of a file: its length and its meta hash (empty for a string another program wrote). */
+    record Stored(long size, String contentType, String hash, String hashAlgorithm, String version) {
+        static Stored of(long size, Map<String, String> meta) {
+            return new Stored(size, meta.getOrDefault("content_type", "application/octet-stream"), meta.getOrDefault("hash", ""),
+                    meta.getOrDefault("hash_algorithm", ""), meta.getOrDefault("version", ""));
         }
     }
 
+    /** The file at {@code location}, or a missing-file failure. */
     Stored stored(String operation, Location location) {
         String key = fileKey(location);
-        Map<String, String> fields = redis(operation, location, j -> j.hgetAll(key));
-        if (fields == null || fields.isEmpty()) {
+        String meta = metaKey(location);
+        Stored stored = redis(operation, location, j -> {
+            String type = j.type(key);
+            if ("none".equals(type)) {
+                return null;
+            }
+            if (!"string".equals(type)) {
+                throw new FilesException(ErrorKind.CONFLICT, "storage " + settings.name() + ": the key of " + location + " holds a Redis "
+                        + type + ", not a string (content written in another layout, or by another program, under " + settings.key(
+                        RedisStorageFactory.PREFIX) + ")");
+            }
+            return Stored.of(j.strlen(key), j.hgetAll(meta));
+        });
+        if (stored == null) {
             throw FilesException.missingFile(settings.name(), location);
         }
-        return Stored.of(fields);
+        return stored;
     }
 
     /**
-     * Writes {@code in} to its end as a new staged segment (chunks that expire unless committed);
-     * on any failure unlinks what it wrote and rethrows.
+     * Writes {@code in} to its end into a new staging string (that expires unless committed), one
+     * piece at a time; on any failure unlinks what it wrote and rethrows.
      */
-    Segment writeSegment(String operation, Location location, InputStream in, MessageDigest digest) throws IOException {
+    Staged writeStaged(String operation, Location location, InputStream in, MessageDigest digest) throws IOException {
         String id = randomId();
+        byte[] key = bytes(stagingKey(id));
         byte[] buffer = new byte[connection.chunkSize()];
         long size = 0;
-        int written = 0;
-        SetParams staged = SetParams.setParams().px(connection.stagingTtlMillis());
         try (Jedis jedis = borrow(operation, location)) {
             try {
+                // The first piece creates the string with its expiry (APPEND keeps it); an empty file is an empty string.
+                jedis.set(key, new byte[0], SetParams.setParams().px(connection.stagingTtlMillis()));
                 while (true) {
                     int n = readFully(in, buffer);
                     if (n == 0) {
@@ -250,17 +261,15 @@ final class RedisStorage implements Storage {
                     if (digest != null) {
                         digest.update(buffer, 0, n);
                     }
-                    byte[] value = n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
-                    jedis.set(bytes(chunkKey(id, written)), value, staged);
-                    written++;
+                    jedis.append(key, n == buffer.length ? buffer : Arrays.copyOf(buffer, n));
                     size += n;
                     if (n < buffer.length) {
                         break;
                     }
                 }
-                return new Segment(id, size);
+                return new Staged(id, size);
             } catch (IOException | RuntimeException e) {
-                unlinkQuietly(jedis, id, written, e);
+                unlinkQuietly(jedis, id, e);
                 if (e instanceof RuntimeException re && !(e instanceof FilesException)) {
                     throw RedisFailures.of(settings.name(), operation, location, re, connection);
                 }
@@ -277,49 +286,38 @@ final class RedisStorage implements Storage {
         }
     }
 
-    /** Best effort: the server may be gone (then the chunks expire with their staging time). */
-    private void unlinkQuietly(Jedis jedis, String segment, int chunks, Throwable cause) {
+    /** Best effort: the server may be gone (then the staging string expires with its staging time). */
+    private void unlinkQuietly(Jedis jedis, String id, Throwable cause) {
         try {
-            for (int n = 0; n < chunks; n++) {
-                jedis.unlink(bytes(chunkKey(segment, n)));
-            }
+            jedis.unlink(bytes(stagingKey(id)));
         } catch (RuntimeException e) {
-            cause.addSuppressed(new IllegalStateException("the staged chunks of the failed write expire with staging_ttl: "
+            cause.addSuppressed(new IllegalStateException("the staged content of the failed write expires with staging_ttl: "
                     + RedisFailures.describe(e)));
         }
     }
 
-    void unlinkSegments(List<Segment> segments) {
-        unlinkSegments(segments, connection.chunkSize());
-    }
-
-    void unlinkSegments(List<Segment> segments, int chunkSize) {
+    void unlinkStaged(List<Staged> staged) {
         try (Jedis jedis = pool.getResource()) {
-            for (Segment s : segments) {
-                long chunks = (s.size() + chunkSize - 1) / chunkSize;
-                for (long n = 0; n < chunks; n++) {
-                    jedis.unlink(bytes(chunkKey(s.id(), n)));
-                }
+            for (Staged s : staged) {
+                jedis.unlink(bytes(stagingKey(s.id())));
             }
         } catch (RuntimeException ignored) {
             // staged: they expire
         }
     }
 
-    /** Commits staged segments as the file at {@code location}; see {@link RedisScripts#COMMIT}. */
-    long commit(String operation, Location location, boolean overwrite, List<Segment> segments, Map<String, String> fields,
-                        String alsoDelete) {
+    /** Commits staged content as the file at {@code location}, with its meta hash; see {@link RedisScripts#COMMIT}. */
+    long commit(String operation, Location location, boolean overwrite, Staged staged, Map<String, String> fields, String alsoDelete) {
         String key = fileKey(location);
-        List<String> args = new ArrayList<>(List.of(overwrite ? "1" : "0", dataPrefix, String.valueOf(connection.chunkSize()),
-                Segment.join(segments)));
+        List<String> args = new ArrayList<>(List.of(overwrite ? "1" : "0"));
         Map<String, String> all = new LinkedHashMap<>(fields);
-        all.put("segments", Segment.join(segments));
-        all.put("chunk_size", String.valueOf(connection.chunkSize()));
+        all.put("version", staged.id());
         all.forEach((k, v) -> {
             args.add(k);
             args.add(v);
         });
-        return redis(operation, location, j -> script(j, RedisScripts.COMMIT, List.of(key, alsoDelete == null ? key : alsoDelete), args));
+        return redis(operation, location, j -> script(j, RedisScripts.COMMIT, List.of(key, metaKey(location), stagingKey(staged.id()),
+                alsoDelete == null ? key : alsoDelete), args));
     }
 
     FilesException expired(Location location) {

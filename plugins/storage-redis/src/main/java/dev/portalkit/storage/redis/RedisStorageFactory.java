@@ -8,10 +8,14 @@ import dev.portalkit.api.files.StorageFactory;
 import dev.portalkit.api.files.StorageSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -22,8 +26,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * The {@code files:redis} adapter: file content in a Redis server (6.2 or later), in chunks, under
- * a key prefix. Made for small to medium files that must be fast and for tests and development:
+ * The {@code files:redis} adapter: file content in a Redis server (6.2 or later), one string per
+ * file at {@code <prefix><location>} (as ckanext-files keeps it). Made for small to medium files that must be fast and for tests and development:
  * the content lives in the server's memory (and its persistence, if configured).
  */
 public final class RedisStorageFactory implements StorageFactory {
@@ -46,24 +50,28 @@ public final class RedisStorageFactory implements StorageFactory {
 
     @Override
     public String description() {
-        return "File content in Redis, in chunks under a key prefix";
+        return "File content in Redis, one string per file under a key prefix";
     }
 
     @Override
     public List<ConfigOption> options() {
-        return List.of(
+        List<ConfigOption> out = new ArrayList<>(List.of(
                 ConfigOption.of(URL, "Redis server: redis://[user:password@]host:port/db, or rediss:// for TLS. "
                         + "A secret (it may hold the password): never printed.").asSecret().defaultValue("redis://localhost:6379/0"),
                 ConfigOption.of(PREFIX, "Static prefix of the Redis keys of this storage; " + STORAGE_PLACEHOLDER
-                        + " is replaced by the storage's name. A file at location L is the hash <prefix>L and its chunks.")
+                        + " is replaced by the storage's name. A file at location L is the string <prefix>L (redis-cli GET <prefix>L prints it), "
+                        + "its type and hash the hash <prefix>/meta/L. ckanext-files' default is ckanext:files:default:file_content:.")
                         .defaultValue("portal:files:" + STORAGE_PLACEHOLDER + ":file_content:"),
-                ConfigOption.of(CHUNK_SIZE, "Content is stored in values of at most this size, 64KiB to 64MiB "
-                        + "(one chunk is held in memory while a file streams).").type(ConfigType.SIZE).defaultValue("1MiB"),
+                ConfigOption.of(CHUNK_SIZE, "Content streams to and from the server in pieces of this size (APPEND, GETRANGE), "
+                        + "64KiB to 64MiB; one piece is held in memory while a file streams. A Redis string holds at most "
+                        + "512MiB (the server's proto-max-bulk-len), and so does a file here.").type(ConfigType.SIZE).defaultValue("1MiB"),
                 ConfigOption.of(STAGING_TTL, "Seconds that content being written (an upload in progress, the parts of a multipart "
                         + "upload) lives without being committed: what a crashed upload leaves expires after it. "
                         + "A multipart upload must complete within it.").type(ConfigType.INT).defaultValue("86400"),
                 ConfigOption.of(POOL_SIZE, "Most connections to the server at once.").type(ConfigType.INT).defaultValue("16"),
-                ConfigOption.of(TIMEOUT, "Seconds to wait for the server to connect or answer.").type(ConfigType.INT).defaultValue("10"));
+                ConfigOption.of(TIMEOUT, "Seconds to wait for the server to connect or answer.").type(ConfigType.INT).defaultValue("10")));
+        out.addAll(Trust.declarations());
+        return List.copyOf(out);
     }
 
     @Override
@@ -106,7 +114,8 @@ public final class RedisStorageFactory implements StorageFactory {
     }
 
     /** The server, prefix and sizes of one storage, validated; prints the server without its password. */
-    record RedisConnection(URI url, String prefix, int chunkSize, long stagingTtlMillis, int poolSize, int timeoutMillis) {
+    record RedisConnection(URI url, String prefix, int chunkSize, long stagingTtlMillis, int poolSize, int timeoutMillis,
+                           TrustManager[] trust, String caBundleKey) {
         static RedisConnection of(StorageSettings s) {
             List<String> problems = new ArrayList<>();
             URI url = null;
@@ -146,10 +155,15 @@ public final class RedisStorageFactory implements StorageFactory {
             if (timeout < 1 || timeout > 3600) {
                 problems.add(s.key(TIMEOUT) + ": between 1 and 3600 seconds");
             }
+            TrustManager[] trust = Trust.load(s, problems);
+            if (trust != null && url != null && !JedisURIHelper.isRedisSSLScheme(url)) {
+                problems.add(s.key(Trust.CA_BUNDLE) + ": the certificates are for TLS; use a rediss:// url");
+            }
             if (!problems.isEmpty()) {
                 throw PortalException.config("invalid configuration: " + String.join("; ", problems));
             }
-            return new RedisConnection(url, prefix, (int) chunk, ttl * 1000, (int) pool, (int) timeout * 1000);
+            return new RedisConnection(url, prefix, (int) chunk, ttl * 1000, (int) pool, (int) timeout * 1000, trust,
+                    s.key(Trust.CA_BUNDLE));
         }
 
         JedisPool pool() {
@@ -166,7 +180,23 @@ public final class RedisStorageFactory implements StorageFactory {
 
         /** User, password, database and TLS from the URL; RESP2 (Jedis' classic client has no RESP3 negotiation). */
         JedisClientConfig clientConfig() {
-            return DefaultJedisClientConfig.builder()
+            DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder();
+            if (JedisURIHelper.isRedisSSLScheme(url)) {
+                // The server's name is checked against its certificate, as HTTPS clients do.
+                SSLParameters parameters = new SSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                builder.sslParameters(parameters);
+                if (trust != null) {
+                    try {
+                        SSLContext context = SSLContext.getInstance("TLS");
+                        context.init(null, trust, null);
+                        builder.sslSocketFactory(context.getSocketFactory());
+                    } catch (GeneralSecurityException e) {
+                        throw PortalException.config(caBundleKey + ": cannot make a TLS context of the certificates (" + e.getMessage() + ")");
+                    }
+                }
+            }
+            return builder
                     .user(JedisURIHelper.getUser(url))
                     .password(JedisURIHelper.getPassword(url))
                     .database(JedisURIHelper.hasDbIndex(url) ? JedisURIHelper.getDBIndex(url) : 0)
@@ -175,6 +205,11 @@ public final class RedisStorageFactory implements StorageFactory {
                     .clientName("portalkit")
                     .protocol(RedisProtocol.RESP2)
                     .build();
+        }
+
+        /** {@code host:port}, as TLS failures name it. */
+        String hostAndPort() {
+            return url.getHost() + ":" + (url.getPort() < 0 ? 6379 : url.getPort());
         }
 
         /** The server without user or password: {@code redis://host:port/db}. */

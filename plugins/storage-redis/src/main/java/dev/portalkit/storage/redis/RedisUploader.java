@@ -9,7 +9,7 @@ import dev.portalkit.api.files.MultipartUploads;
 import dev.portalkit.api.files.StorageSettings;
 import dev.portalkit.api.files.Upload;
 import dev.portalkit.api.files.Uploader;
-import dev.portalkit.storage.redis.RedisStorage.Segment;
+import dev.portalkit.storage.redis.RedisStorage.Staged;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -22,8 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Writes whole files to a {@code files:redis} storage: the content as one staged segment, committed
- * with the file's hash by one atomic script. Multipart uploads are {@link RedisMultipart}'s job.
+ * Writes whole files to a {@code files:redis} storage: the content into a staging string, committed
+ * as the file with its meta hash by one atomic script. Multipart uploads are {@link RedisMultipart}'s job.
  */
 final class RedisUploader implements Uploader {
     private final RedisStorage storage;
@@ -47,28 +47,27 @@ final class RedisUploader implements Uploader {
     public FileData upload(Location location, Upload upload, boolean overwrite) {
         storage.fileKey(location);
         MessageDigest digest = storage.digest();
-        Segment segment;
+        Staged segment;
         try (InputStream in = upload.open()) {
-            segment = storage.writeSegment("upload", location, in, digest);
+            segment = storage.writeStaged("upload", location, in, digest);
         } catch (IOException e) {
             throw new FilesException(ErrorKind.TRANSIENT, "storage " + settings.name() + ": cannot read the content for "
                     + location + ": " + e.getMessage(), e);
         }
         String hash = HexFormat.of().formatHex(digest.digest());
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("size", String.valueOf(segment.size()));
         fields.put("content_type", upload.contentType());
         fields.put("hash", hash);
         fields.put("hash_algorithm", settings.hashingAlgorithm());
         long result;
         try {
-            result = storage.commit("upload", location, overwrite, List.of(segment), fields, null);
+            result = storage.commit("upload", location, overwrite, segment, fields, null);
         } catch (RuntimeException e) {
-            storage.unlinkSegments(List.of(segment));
+            storage.unlinkStaged(List.of(segment));
             throw e;
         }
         if (result != 1) {
-            storage.unlinkSegments(List.of(segment));
+            storage.unlinkStaged(List.of(segment));
             throw result == 0 ? FilesException.existingFile(settings.name(), location) : storage.expired(location);
         }
         return new FileData(location, segment.size(), upload.contentType(), hash, settings.hashingAlgorithm(), Map.of());

@@ -43,7 +43,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
-/** What the contract does not cover: chunk layout, staging, ranges over chunks and parts, server-side copies, SCAN paging, named storages, secrets, faults. */
+/** What the contract does not cover: the key layout (one string per file), staging, ranges of plain and assembled files, server-side copies, SCAN paging, named storages, secrets, faults. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisStorageTest {
     private static final int CHUNK = 64 * 1024;
@@ -118,29 +118,63 @@ class RedisStorageTest {
     // ---- layout -----------------------------------------------------------------------------------------
 
     @Test
-    void aFileIsASmallHashAndChunksNoLargerThanTheChunkSizeUnderTheDefaultPrefix() throws Exception {
+    void aFileIsTheStringAtPrefixPlusLocationThatAPlainGetReturnsBesideItsMetaHash() throws Exception {
         ManagedStorage storage = storage();
+        String prefix = prefix(storage);
+        storage.uploader().upload(new Location("hello.txt"), Upload.of("hello world".getBytes(StandardCharsets.UTF_8), "hello.txt",
+                "text/plain"), false);
         byte[] data = content(200_000);
         storage.uploader().upload(new Location("dir/data.bin"), Upload.of(data, "data.bin", null), false);
-        String prefix = prefix(storage);
-        List<String> keys = keys(4, prefix);
-        assertThat(keys).hasSize(5).contains(prefix + "dir/data.bin");
+        assertThat(keys(4, prefix)).containsExactlyInAnyOrder(prefix + "hello.txt", prefix + "dir/data.bin",
+                prefix + "/meta/hello.txt", prefix + "/meta/dir/data.bin");
         try (Jedis jedis = jedis(4)) {
-            Map<String, String> file = jedis.hgetAll(prefix + "dir/data.bin");
-            assertThat(file).containsEntry("size", "200000").containsEntry("chunk_size", String.valueOf(CHUNK))
-                    .containsEntry("hash", md5(data)).containsEntry("hash_algorithm", "md5").containsKey("segments");
-            for (String key : keys) {
-                if (!key.equals(prefix + "dir/data.bin")) {
-                    assertThat(key).startsWith(prefix + "/data/");
-                    assertThat(jedis.strlen(key)).isLessThanOrEqualTo(CHUNK);
-                    assertThat(jedis.ttl(key)).as("committed content does not expire").isEqualTo(-1);
-                }
-            }
+            // What `redis-cli GET <prefix>hello.txt` answers, as in ckanext-files.
+            assertThat(jedis.get(prefix + "hello.txt")).isEqualTo("hello world");
+            assertThat(jedis.get(RedisStorage.bytes(prefix + "dir/data.bin"))).isEqualTo(data);
+            assertThat(jedis.ttl(prefix + "dir/data.bin")).as("committed content does not expire").isEqualTo(-1);
+            assertThat(jedis.hgetAll(prefix + "/meta/dir/data.bin")).containsEntry("hash", md5(data)).containsEntry("hash_algorithm", "md5")
+                    .containsKey("content_type");
         }
         assertThat(read(storage.reader().stream(FileData.of(new Location("dir/data.bin"))))).isEqualTo(data);
         assertThat(storage.manager().remove(FileData.of(new Location("dir/data.bin")))).isTrue();
+        assertThat(storage.manager().remove(FileData.of(new Location("hello.txt")))).isTrue();
         assertThat(keys(4, prefix)).isEmpty();
         storage.close();
+    }
+
+    @Test
+    void aStringThatCkanextFilesWroteUnderItsPrefixIsAFileHere() throws Exception {
+        String prefix = "ckanext:files:p" + ProcessHandle.current().pid() + ":file_content:";
+        try (Jedis jedis = jedis(4)) {
+            jedis.set(prefix + "24d27fb9-a5f0-42f6-aaa3-7dcb599a0d46", "hello world");
+        }
+        ManagedStorage storage = storage("prefix", prefix);
+        Location location = new Location("24d27fb9-a5f0-42f6-aaa3-7dcb599a0d46");
+        assertThat(storage.manager().scan().toList()).containsExactly(location);
+        assertThat(read(storage.reader().stream(FileData.of(location)))).isEqualTo("hello world".getBytes(StandardCharsets.UTF_8));
+        assertThat(storage.manager().analyze(location).hash()).isEqualTo(md5("hello world".getBytes(StandardCharsets.UTF_8)));
+        assertThat(storage.manager().remove(FileData.of(location))).isTrue();
+        assertThat(keys(4, prefix)).isEmpty();
+        storage.close();
+    }
+
+    @Test
+    void aFileLargerThanTheServersLargestStringIsRefusedAsTooLargeAndLeavesNoKey() throws Exception {
+        try (RedisServers.Server small = RedisServers.start(null, null); Jedis admin = new Jedis("127.0.0.1", small.port())) {
+            admin.configSet("proto-max-bulk-len", "1mb");
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("type", RedisStorageFactory.TYPE);
+            options.put("url", small.url(0));
+            options.put("chunk_size", "64KiB");
+            ManagedStorage storage = FilesPlugin.of(portal.portal()).openStorage("small" + counter.incrementAndGet(), options);
+            assertThatThrownBy(() -> storage.uploader().upload(new Location("big.bin"), Upload.of(content(1_200_000), "big.bin", null), false))
+                    .isInstanceOfSatisfying(FilesException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE);
+                        assertThat(e.getMessage()).contains("storage " + storage.name(), "proto-max-bulk-len");
+                    });
+            assertThat(admin.dbSize()).isZero();
+            storage.close();
+        }
     }
 
     @Test
@@ -155,7 +189,7 @@ class RedisStorageTest {
             @Override
             public int read() {
                 if (sent == 200_000) {
-                    // Half-way: chunks are there, expiring; the file is not.
+                    // Half-way: the staging string is there, expiring; the file is not.
                     midway.set(keys(4, prefix));
                     try (Jedis jedis = jedis(4)) {
                         ttl.set(jedis.pttl(midway.get().get(0)));
@@ -167,7 +201,7 @@ class RedisStorageTest {
         };
         assertThatThrownBy(() -> storage.uploader().upload(new Location("big.bin"), Upload.of(big, "big.bin", null, -1), false))
                 .isInstanceOfSatisfying(FilesException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE));
-        assertThat(midway.get()).hasSize(3).allMatch(k -> k.startsWith(prefix + "/data/"));
+        assertThat(midway.get()).hasSize(1).allMatch(k -> k.startsWith(prefix + "/staging/"));
         assertThat(ttl.get()).isBetween(1L, 600_000L);
         assertThat(keys(4, prefix)).as("the refused upload unlinked what it wrote").isEmpty();
         storage.close();
@@ -176,7 +210,7 @@ class RedisStorageTest {
     // ---- ranges -----------------------------------------------------------------------------------------
 
     @Test
-    void rangesAreCutFromTheRightChunksOfTheRightParts() throws Exception {
+    void rangesAreCutFromPlainAndAssembledFiles() throws Exception {
         ManagedStorage storage = storage();
         byte[] data = content(170_005);
         storage.uploader().upload(new Location("plain.bin"), Upload.of(data, "plain.bin", null), false);
@@ -202,7 +236,7 @@ class RedisStorageTest {
         // Assembled from parts, the file has no hash of the adapter's: analyze reads it once and remembers it.
         assertThat(storage.manager().analyze(new Location("parts.bin")).hash()).isEqualTo(md5(data));
         try (Jedis jedis = jedis(4)) {
-            assertThat(jedis.hget(prefix(storage) + "parts.bin", "hash")).isEqualTo(md5(data));
+            assertThat(jedis.hget(prefix(storage) + "/meta/parts.bin", "hash")).isEqualTo(md5(data));
         }
         storage.close();
     }
@@ -210,40 +244,46 @@ class RedisStorageTest {
     // ---- multipart, copy, move ----------------------------------------------------------------------------
 
     @Test
-    void aPartSentAgainReplacesItsChunksAndAnAbortedUploadLeavesNoKey() throws Exception {
+    void aPartSentAgainReplacesItsStringAndNeitherACompletedNorAnAbortedUploadLeavesAStagingKey() throws Exception {
         ManagedStorage storage = storage();
         String prefix = prefix(storage);
         byte[] data = content(150_000);
         MultipartData upload = storage.uploader().multipart().orElseThrow().start(new MultipartData(new Location("m.bin"), data.length, null, "", Map.of()));
         upload = storage.uploader().multipart().orElseThrow().update(upload, 1, Upload.of(Arrays.copyOf(data, 100_000), "p1", null));
         upload = storage.uploader().multipart().orElseThrow().update(upload, 2, Upload.of(new byte[120_000], "p2", null));
-        assertThat(keys(4, prefix + "/data/")).hasSize(2 + 2);
+        assertThat(keys(4, prefix + "/staging/")).hasSize(2);
         upload = storage.uploader().multipart().orElseThrow().update(upload, 2, Upload.of(new ByteArrayInputStream(Arrays.copyOfRange(data, 100_000,
                 150_000)), "p2", null, -1));
-        assertThat(keys(4, prefix + "/data/")).as("the first part 2 is gone").hasSize(2 + 1);
+        assertThat(keys(4, prefix + "/staging/")).as("the first part 2 is gone").hasSize(2);
         FileData done = storage.uploader().multipart().orElseThrow().complete(upload);
         assertThat(read(storage.reader().stream(done))).isEqualTo(data);
         assertThat(keys(4, prefix + "/multipart/")).isEmpty();
+        assertThat(keys(4, prefix + "/staging/")).isEmpty();
+        try (Jedis jedis = jedis(4)) {
+            assertThat(jedis.get(RedisStorage.bytes(prefix + "m.bin"))).as("one string, the parts in order").isEqualTo(data);
+        }
 
         MultipartData other = storage.uploader().multipart().orElseThrow().start(new MultipartData(new Location("n.bin"), 10, null, "", Map.of()));
         other = storage.uploader().multipart().orElseThrow().update(other, 1, Upload.of(new byte[10], "p1", null));
         storage.uploader().multipart().orElseThrow().abort(other);
         assertThat(keys(4, prefix + "/multipart/")).isEmpty();
-        assertThat(keys(4, prefix + "/data/")).hasSize(3);
+        assertThat(keys(4, prefix + "/staging/")).isEmpty();
         storage.close();
     }
 
     @Test
-    void copiesAreMadeOnTheServerAndMovesRenameTheFile() throws Exception {
+    void copiesAreMadeOnTheServerAndMovesRenameTheString() throws Exception {
         ManagedStorage storage = storage();
         String prefix = prefix(storage);
         byte[] data = content(150_000);
         FileData original = storage.uploader().upload(new Location("a.bin"), Upload.of(data, "a.bin", null), false);
         FileData copy = storage.manager().copy(new Location("b.bin"), original, false);
         assertThat(copy.hash()).isEqualTo(md5(data));
-        assertThat(keys(4, prefix + "/data/")).hasSize(6);
+        assertThat(keys(4, prefix)).containsExactlyInAnyOrder(prefix + "a.bin", prefix + "b.bin", prefix + "/meta/a.bin",
+                prefix + "/meta/b.bin");
         FileData moved = storage.manager().move(new Location("c/d.bin"), copy, false);
-        assertThat(keys(4, prefix + "/data/")).as("a move moves no content").hasSize(6);
+        assertThat(keys(4, prefix)).containsExactlyInAnyOrder(prefix + "a.bin", prefix + "c/d.bin", prefix + "/meta/a.bin",
+                prefix + "/meta/c/d.bin");
         assertThat(read(storage.reader().stream(moved))).isEqualTo(data);
         assertThat(storage.manager().exists(copy)).isFalse();
         assertThat(storage.manager().analyze(new Location("c/d.bin")).hash()).isEqualTo(md5(data));

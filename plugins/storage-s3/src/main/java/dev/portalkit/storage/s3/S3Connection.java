@@ -4,6 +4,7 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.StorageSettings;
 import java.time.Duration;
 import java.util.function.Supplier;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -76,7 +77,13 @@ final class S3Connection implements AutoCloseable {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(options.accessKey(), options.secretKey()))
                 : options.profile() != null ? ProfileCredentialsProvider.builder().profileName(options.profile()).build()
                 : DefaultCredentialsProvider.builder().build();
-        SdkHttpClient http = ApacheHttpClient.builder()
+        ApacheHttpClient.Builder httpBuilder = ApacheHttpClient.builder();
+        if (options.trust() != null) {
+            // ca_bundle / trust_store: only these certificates, for this storage's connections only.
+            TrustManager[] trust = options.trust();
+            httpBuilder.tlsTrustManagersProvider(() -> trust);
+        }
+        SdkHttpClient http = httpBuilder
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60))

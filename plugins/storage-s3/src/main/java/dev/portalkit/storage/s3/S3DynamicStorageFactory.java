@@ -10,6 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.profiles.Profile;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 
 /**
  * {@code files:s3-dynamic}: a bucket per year, month or week, named from {@code bucket_template}
@@ -21,6 +25,10 @@ public final class S3DynamicStorageFactory implements StorageFactory {
     static final String BUCKET_TEMPLATE = "bucket_template";
     static final String BUCKET_SECRET = "bucket_secret";
     static final String CREATE_AHEAD = "create_ahead";
+    /** The property of an AWS profile that stands in for bucket_secret. */
+    static final String PROFILE_SECRET = "portal_bucket_secret";
+    /** Indico's name of that property, read too. */
+    static final String INDICO_PROFILE_SECRET = "indico_bucket_secret";
     static final String CHECK_INTERVAL = "check_interval";
 
     private final Clock clock;
@@ -47,7 +55,9 @@ public final class S3DynamicStorageFactory implements StorageFactory {
                 + "suffix.").asRequired());
         out.add(ConfigOption.of(BUCKET_SECRET, "Secret (at least 8 characters) whose HMAC suffix makes bucket names "
                 + "unguessable. Changing it makes the storage lose track of its buckets for new files (recorded files "
-                + "keep their bucket).").asRequired().asSecret());
+                + "keep their bucket). Default, as in Indico: " + PROFILE_SECRET + " (or " + INDICO_PROFILE_SECRET
+                + ") of the AWS profile (profile, else AWS_PROFILE or default) in ~/.aws/credentials or ~/.aws/config.")
+                .asSecret());
         out.add(ConfigOption.of(CREATE_AHEAD, "How long (in hours) before a period begins its bucket is created.")
                 .type(ConfigType.INT).defaultValue("72"));
         out.add(ConfigOption.of(CHECK_INTERVAL, "How often (in seconds) the storage's task checks for buckets to create.")
@@ -60,6 +70,9 @@ public final class S3DynamicStorageFactory implements StorageFactory {
     public Storage create(StorageSettings settings) {
         S3Options options = S3Options.parse(settings);
         String secret = settings.secret(BUCKET_SECRET);
+        if (secret == null || secret.isBlank()) {
+            secret = profileSecret(settings, options);
+        }
         BucketTemplate.Result parsed = BucketTemplate.parse(settings.option(BUCKET_TEMPLATE).trim(), secret);
         if (parsed.problem() != null) {
             throw PortalException.config((parsed.problem().startsWith("bucket_secret") ? settings.key(BUCKET_SECRET)
@@ -75,7 +88,7 @@ public final class S3DynamicStorageFactory implements StorageFactory {
         }
         List<String> secrets = new ArrayList<>(options.secrets());
         secrets.add(secret);
-        S3Failures failures = new S3Failures(settings.name(), secrets);
+        S3Failures failures = new S3Failures(settings.name(), secrets, options.endpointHost(), settings.key(Trust.CA_BUNDLE));
         S3Connection connection = S3Connection.open(settings, options);
         try {
             BucketAdmin admin = new BucketAdmin(connection, options, failures);
@@ -86,5 +99,26 @@ public final class S3DynamicStorageFactory implements StorageFactory {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * The bucket secret of the AWS profile of this storage (its {@code profile}, else the SDK's default:
+     * AWS_PROFILE, aws.profile or {@code default}), from the credentials and config files, as Indico takes
+     * {@code indico_bucket_secret} from its boto3 session's profile.
+     */
+    private static String profileSecret(StorageSettings settings, S3Options options) {
+        String name = options.profile() != null ? options.profile()
+                : ProfileFileSystemSetting.AWS_PROFILE.getStringValue().orElse("default");
+        Optional<Profile> profile;
+        try {
+            profile = S3Connection.withPluginClassLoader(() -> ProfileFile.defaultProfileFile().profile(name));
+        } catch (RuntimeException e) {
+            throw PortalException.config(settings.key(BUCKET_SECRET) + ": not set, and the AWS profile files cannot be read ("
+                    + e.getMessage() + ")");
+        }
+        return profile.flatMap(p -> p.property(PROFILE_SECRET).or(() -> p.property(INDICO_PROFILE_SECRET)))
+                .filter(v -> !v.isBlank())
+                .orElseThrow(() -> PortalException.config(settings.key(BUCKET_SECRET) + ": not set, and AWS profile " + name
+                        + " has no " + PROFILE_SECRET + " or " + INDICO_PROFILE_SECRET + " (~/.aws/credentials, ~/.aws/config)"));
     }
 }

@@ -4,6 +4,7 @@ import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;
 import java.util.List;
+import javax.net.ssl.SSLException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
@@ -14,10 +15,18 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 final class S3Failures {
     private final String storage;
     private final List<String> secrets;
+    private final String host;
+    private final String caBundleKey;
 
-    S3Failures(String storage, List<String> secrets) {
+    /**
+     * @param host        the endpoint's host (and port), named when TLS verification fails
+     * @param caBundleKey the full key of the storage's ca_bundle option, named in the same message
+     */
+    S3Failures(String storage, List<String> secrets, String host, String caBundleKey) {
         this.storage = storage;
         this.secrets = List.copyOf(secrets);
+        this.host = host;
+        this.caBundleKey = caBundleKey;
     }
 
     static int status(Throwable e) {
@@ -50,6 +59,12 @@ final class S3Failures {
             FilesException missing = FilesException.missingFile(storage, location);
             missing.initCause(masked(e));
             return missing;
+        }
+        SSLException tls = Trust.tlsFailure(e);
+        if (tls != null) {
+            return new FilesException(ErrorKind.CONFIG_INVALID, "storage " + storage + ": " + what + ": TLS verification of "
+                    + host + " failed (" + mask(Trust.describe(tls)) + "); if its certificate comes from a private CA or is "
+                    + "self-signed, set " + caBundleKey + " to the CA's PEM file", masked(e));
         }
         if (code(e).equals("NoSuchUpload")) {
             return new FilesException(ErrorKind.NOT_FOUND, "storage " + storage + ": " + what + ": the multipart upload "

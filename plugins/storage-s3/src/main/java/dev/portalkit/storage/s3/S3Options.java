@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.TrustManager;
 
 /**
  * The options both S3 adapters share (connection, bucket creation, downloads, keys), declared with
@@ -31,10 +32,11 @@ import java.util.Locale;
  * @param prefix           prefix of every object key ({@code ""} or ending with {@code /})
  * @param partSize         part size of multipart uploads the adapter makes itself
  * @param directUrlLifetime how long the presigned part URLs of direct uploads work
+ * @param trust            the trust managers of ca_bundle / trust_store, or {@code null} for the JVM's
  */
 record S3Options(String region, URI host, String profile, String accessKey, String secretKey, boolean pathStyle,
                  boolean createBucket, String bucketPolicy, boolean bucketVersioning, Proxy proxy, String nginxLocation,
-                 String prefix, long partSize, Duration directUrlLifetime) {
+                 String prefix, long partSize, Duration directUrlLifetime, TrustManager[] trust) {
     static final String REGION = "region";
     static final String HOST = "host";
     static final String PROFILE = "profile";
@@ -70,7 +72,7 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
 
     /** The shared options; {@code createBucketDefault} differs between the adapters. */
     static List<ConfigOption> declarations(boolean createBucketDefault) {
-        return List.of(
+        List<ConfigOption> out = new ArrayList<>(List.of(
                 ConfigOption.of(REGION, "AWS region of the bucket(s), e.g. eu-central-1. Default: the SDK's (AWS_REGION, the profile's "
                         + "region), or us-east-1 with a custom host."),
                 ConfigOption.of(HOST, "Endpoint URL of an S3-compatible service, e.g. https://s3.example.org or http://127.0.0.1:9000. "
@@ -100,7 +102,9 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
                         .type(ConfigType.SIZE).defaultValue("8MiB"),
                 ConfigOption.of(DIRECT_URL_LIFETIME, "Seconds the presigned part URLs of direct uploads (files_multipart_start "
                         + "with direct=true) work, 1 to 604800 (7 days); files_multipart_refresh signs new ones.")
-                        .type(ConfigType.INT).defaultValue(Integer.toString(DEFAULT_URL_LIFETIME)));
+                        .type(ConfigType.INT).defaultValue(Integer.toString(DEFAULT_URL_LIFETIME))));
+        out.addAll(Trust.declarations());
+        return List.copyOf(out);
     }
 
     /** Parses the shared options; every problem names its full key. */
@@ -169,12 +173,21 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
         } catch (PortalException e) {
             problems.add(e.getMessage());
         }
+        TrustManager[] trust = Trust.load(settings, problems);
         if (!problems.isEmpty()) {
             throw PortalException.config("invalid configuration: " + String.join("; ", problems));
         }
         return new S3Options(region, host, blankToNull(settings.option(PROFILE)), accessKey, secretKey, pathStyle,
                 settings.flag(CREATE_BUCKET) || settings.initialize(), policy, settings.flag(BUCKET_VERSIONING), proxy, nginx,
-                prefix, partSize, lifetime);
+                prefix, partSize, lifetime, trust);
+    }
+
+    /** The host (and port) this storage talks to, as messages name it. */
+    String endpointHost() {
+        if (host != null) {
+            return host.getPort() < 0 ? host.getHost() : host.getHost() + ":" + host.getPort();
+        }
+        return "s3." + (region == null ? "<region>" : region) + ".amazonaws.com";
     }
 
     /** The values that must never appear in a message. */

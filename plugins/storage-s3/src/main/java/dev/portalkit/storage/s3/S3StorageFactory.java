@@ -37,7 +37,7 @@ public final class S3StorageFactory implements StorageFactory {
     public Storage create(StorageSettings settings) {
         S3Options options = S3Options.parse(settings);
         String bucket = settings.option(BUCKET).trim();
-        S3Failures failures = new S3Failures(settings.name(), options.secrets());
+        S3Failures failures = new S3Failures(settings.name(), options.secrets(), options.endpointHost(), settings.key(Trust.CA_BUNDLE));
         S3Connection connection = S3Connection.open(settings, options);
         try {
             BucketAdmin admin = new BucketAdmin(connection, options, failures);

@@ -116,7 +116,7 @@ class S3CliTest {
         assertThat(adapters.out()).contains("files:s3           storage-s3 Objects in an S3 bucket")
                 .contains("files:s3-dynamic   storage-s3 Objects in a bucket per year, month or week")
                 .contains("    secret_key         (string, optional, secret)")
-                .contains("    bucket_secret      (string, required, secret)");
+                .contains("    bucket_secret      (string, optional, secret)");
         Files.createDirectories(dir.resolve("x"));
         for (String command : List.of("files storages -v", "config declaration files -d", "files adapters -v")) {
             Run run = run(dir, config(command, "keys-one", "keys-other"));
