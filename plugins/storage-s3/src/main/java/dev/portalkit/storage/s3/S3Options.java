@@ -51,6 +51,8 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
     static final String PREFIX = "prefix";
     static final String PART_SIZE = "part_size";
     static final String DIRECT_URL_LIFETIME = "direct_url_lifetime";
+    /** Indico's free text about the storage, shown by files_storage_list (its bucket info API). */
+    static final String META = "meta";
     /** The longest a presigned URL (signature version 4) works: 7 days. */
     static final int MAX_URL_LIFETIME = 7 * 24 * 3600;
     static final int DEFAULT_URL_LIFETIME = 3600;
@@ -103,6 +105,8 @@ record S3Options(String region, URI host, String profile, String accessKey, Stri
                 ConfigOption.of(DIRECT_URL_LIFETIME, "Seconds the presigned part URLs of direct uploads (files_multipart_start "
                         + "with direct=true) work, 1 to 604800 (7 days); files_multipart_refresh signs new ones.")
                         .type(ConfigType.INT).defaultValue(Integer.toString(DEFAULT_URL_LIFETIME))));
+        out.add(ConfigOption.of(META, "Free text about the storage (as Indico's meta), shown by files_storage_list and "
+                + "files storages -v for scripts that read them; nothing else uses it.").defaultValue(""));
         out.addAll(Trust.declarations());
         return List.copyOf(out);
     }

@@ -293,7 +293,7 @@ class S3StorageTest extends S3Fixture {
     // ---- several named storages -----------------------------------------------------------------
 
     @Test
-    void severalNamedS3StoragesAtOnceAnyOfThemTheDefault() throws Exception {
+    void severalNamedS3StoragesAtOnceAnyOfThemTheDefaultEachWithItsMeta() throws Exception {
         String alpha = fresh("alpha");
         String beta = fresh("beta");
         Map<String, String> common = s3.storageOptions("files:s3");
@@ -307,7 +307,16 @@ class S3StorageTest extends S3Fixture {
             builder.option("portal.files.storage." + name + ".bucket", name.equals("alpha") ? alpha : beta);
             builder.option("portal.files.storage." + name + ".create_bucket", "true");
         }
+        builder.option("portal.files.storage.alpha.meta", "archive of the 2019 survey");
         try (var two = builder.start(); S3Client client = s3.client()) {
+            // Indico's meta: free text the storage list shows for scripts.
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> listed = (List<Map<String, Object>>) two.call("files_storage_list",
+                    dev.portalkit.runtime.testing.TestPortal.SYSADMIN, new java.util.LinkedHashMap<>());
+            assertThat(listed).filteredOn(d -> "alpha".equals(d.get("name"))).singleElement()
+                    .satisfies(d -> assertThat(d).containsEntry("meta", "archive of the 2019 survey"));
+            assertThat(listed).filteredOn(d -> "beta".equals(d.get("name"))).singleElement()
+                    .satisfies(d -> assertThat(d).containsEntry("meta", ""));
             var storages = dev.portalkit.runtime.files.FilesPlugin.of(two.portal()).storages();
             // The configured ones, plus the role storages derived from the default (beta).
             assertThat(storages.names()).containsExactlyInAnyOrder("admin", "alpha", "beta", "groups", "local", "resources", "users");

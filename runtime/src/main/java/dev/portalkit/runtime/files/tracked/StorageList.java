@@ -14,7 +14,8 @@ import java.util.TreeSet;
 /**
  * {@code files_storage_list} (sysadmins): every configured storage with its type, label,
  * capabilities, limits and what the File API tracks in it (count and bytes, one grouped query),
- * and which storage is the default; a storage that failed to open says why.
+ * and which storage is the default; a storage that failed to open says why. An adapter that declares
+ * a {@code meta} option (files:s3, as Indico's S3 storage) has it shown as {@code meta}.
  */
 final class StorageList {
     private final FileApi.Host host;
@@ -40,6 +41,10 @@ final class StorageList {
             d.put("default", e.getKey().equals(storages.defaultName()));
             d.put("max_size", s.maxSize());
             d.put("supported_types", s.supportedTypes());
+            // An adapter's free text about the storage (files:s3's meta, as Indico's bucket info shows it).
+            if (s.option("meta") != null) {
+                d.put("meta", s.option("meta"));
+            }
             ManagedStorage open = storages.all().get(e.getKey());
             TreeSet<String> caps = new TreeSet<>();
             if (open != null) {
