@@ -111,6 +111,41 @@ class EntityUploadsTest {
     }
 
     @Test
+    void aPluginsUploaderTakesOverGroupAndUserImagesAndIsToldWhenTheyAreReplaced() {
+        ImageArchiveUploaderPlugin.SEEN.clear();
+        try (TestPortal portal = TestPortal.builder().plugins("image-archive-uploader")
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.auth.password_iterations", "1000")
+                .start()) {
+            Map<String, Object> data = new LinkedHashMap<>(Map.of("name", "rivers"));
+            data.put("image_upload", Upload.of(PNG, "logo.png", "image/png"));
+            Map<String, Object> group = call(portal, "organization_create", data);
+            String id = (String) group.get("id");
+            String first = "https://images.example.org/group/" + id + "/logo.png";
+            assertThat(group).containsEntry("image_url", first).containsEntry("image_display_url", first);
+            // Nothing went to the portal's storages.
+            assertThat(call(portal, "files_file_search", Map.of()).get("count")).isEqualTo(0L);
+
+            Map<String, Object> replace = new LinkedHashMap<>(Map.of("id", id, "name", "rivers"));
+            replace.put("image_upload", Upload.of(PNG, "new.png", "image/png"));
+            call(portal, "organization_update", replace);
+            call(portal, "organization_update", new LinkedHashMap<>(Map.of("id", id, "name", "rivers", "clear_upload", "true")));
+            assertThat(ImageArchiveUploaderPlugin.SEEN).containsExactly("stored group " + id + " " + first,
+                    "stored group " + id + " https://images.example.org/group/" + id + "/new.png",
+                    "removed group " + id + " " + first,
+                    "removed group " + id + " https://images.example.org/group/" + id + "/new.png");
+            assertThat(call(portal, "organization_show", Map.of("id", id)).get("image_url")).isIn(null, "");
+
+            Map<String, Object> userData = new LinkedHashMap<>(Map.of("name", "ada", "email", "ada@example.org",
+                    "password", "correct horse battery"));
+            userData.put("image_upload", Upload.of(PNG, "me.png", "image/png"));
+            Map<String, Object> user = call(portal, "user_create", userData);
+            assertThat(user).containsEntry("image_url", "https://images.example.org/user/" + user.get("id") + "/me.png");
+            assertThat(call(portal, "files_file_search", Map.of()).get("count")).isEqualTo(0L);
+        }
+    }
+
+    @Test
     void anImageIsShownAtThePortalsPublicRouteEvenWhenItsStorageHasAPublicUrlOfItsOwn() throws Exception {
         // A storage's own public URL (an S3 object URL, a public_root) works only if the backend lets everyone read;
         // the portal's route works whatever the backend grants (a groups storage derived from a private bucket).
