@@ -89,7 +89,14 @@ public final class EntityUploads {
             case USER -> StorageRoles.Role.USER;
             case ADMIN -> StorageRoles.Role.ADMIN;
         };
-        return new StorageUploadHandler(FilesPlugin.of(portal).storages(), role, ownerType(owner), field, true);
+        StorageUploadHandler.ImageTypes types = role == StorageRoles.Role.ADMIN ? null : new StorageUploadHandler.ImageTypes(
+                StorageRoles.uploadTypesKey(role), lowerCase(portal.config().list(StorageRoles.uploadTypesKey(role))),
+                StorageRoles.uploadMimetypesKey(role), lowerCase(portal.config().list(StorageRoles.uploadMimetypesKey(role))));
+        return new StorageUploadHandler(FilesPlugin.of(portal).storages(), role, ownerType(owner), field, true, types);
+    }
+
+    private static List<String> lowerCase(List<String> values) {
+        return values.stream().map(v -> v.strip().toLowerCase(java.util.Locale.ROOT)).filter(v -> !v.isEmpty()).toList();
     }
 
     /**
