@@ -32,6 +32,8 @@ public final class PortalConfigImpl implements PortalConfig {
     private final Map<String, String> raw;
     private final SmallRyeConfig config;
     private DeclaredOptions declared = new DeclaredOptions();
+    /** Values a sysadmin set while the portal runs (config_option_update), over every other source. */
+    private volatile Map<String, String> runtimeValues = Map.of();
 
     private PortalConfigImpl(SmallRyeConfig config, Map<String, String> raw) {
         this.config = config;
@@ -179,8 +181,20 @@ public final class PortalConfigImpl implements PortalConfig {
         return templateKey.substring(0, open) + instance + templateKey.substring(close + 1);
     }
 
+    /**
+     * Runtime-internal: the options a sysadmin set while the portal runs (stored in the database by
+     * {@code config_option_update}); they take precedence over the file, environment and command line.
+     */
+    public void runtimeValues(Map<String, String> values) {
+        this.runtimeValues = Map.copyOf(values);
+    }
+
     @Override
     public Optional<String> get(String key) {
+        String runtime = runtimeValues.get(key);
+        if (runtime != null) {
+            return Optional.of(runtime);
+        }
         Optional<String> value = config.getOptionalValue(key, String.class);
         if (value.isPresent()) {
             return value;

@@ -26,6 +26,8 @@ final class ModelOwners {
             Optional<Map<String, Object>> found = group.find(ctx, id);
             return found.isPresent() ? found : organization.find(ctx, id);
         });
+        // The site's admin uploads (the logo config_option_update stores): one owner, "site".
+        getters.put("admin", (ctx, id) -> "site".equals(id) ? Optional.of(Map.of("id", "site")) : Optional.empty());
         return getters;
     }
 

@@ -23,6 +23,10 @@ public final class ModelConfig {
     public static final String SESSION_LIFETIME = "portal.auth.session_lifetime";
     public static final String SEARCH_ROWS_MAX = "portal.search.rows_max";
     public static final String LICENSES_GROUP_URL = "portal.licenses_group_url";
+    public static final String SITE_DESCRIPTION = "portal.site_description";
+    public static final String SITE_LOGO = "portal.site_logo";
+    public static final String SITE_ABOUT = "portal.site_about";
+    public static final String SITE_INTRO_TEXT = "portal.site_intro_text";
 
     /**
      * The {@code ActionContext.attributes()} key a web UI (an HTML registration form) sets to
@@ -41,6 +45,14 @@ public final class ModelConfig {
         d.namespace("portal.auth.");
         d.namespace("portal.search.");
         declareLicenses(d);
+        d.option(ConfigOption.of(SITE_DESCRIPTION, "A short description of the portal (its tag line). A sysadmin may change it "
+                + "with config_option_update. CKAN: ckan.site_description.").defaultValue(""));
+        d.option(ConfigOption.of(SITE_LOGO, "URL of the portal's logo (a link, or the uploaded logo's URL that config_option_update "
+                + "with a logo_upload sets: the image is kept in the 'admin' storage). CKAN: ckan.site_logo.").defaultValue(""));
+        d.option(ConfigOption.of(SITE_ABOUT, "The portal's about text (Markdown). A sysadmin may change it with "
+                + "config_option_update. CKAN: ckan.site_about.").defaultValue(""));
+        d.option(ConfigOption.of(SITE_INTRO_TEXT, "The portal's front page text (Markdown). A sysadmin may change it with "
+                + "config_option_update. CKAN: ckan.site_intro_text.").defaultValue(""));
         bool(d, ANON_CREATE_DATASET, false, "Allow anonymous (not logged in) callers to create datasets "
                 + "(also needs create_unowned_dataset and create_dataset_if_not_in_organization). CKAN: ckan.auth.anon_create_dataset.");
         bool(d, CREATE_UNOWNED_DATASET, false, "Allow datasets that belong to no organization. When false, package_create "

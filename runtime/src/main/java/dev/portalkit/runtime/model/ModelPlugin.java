@@ -44,13 +44,14 @@ import java.util.function.Supplier;
 @BuiltIn
 @ApplicationScoped
 public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IValidators, IConfigDeclarations, IMigrations,
-        IUploadTargets {
+        IUploadTargets, Portal.Subsystem {
     @Inject
     Portal portal;
 
     private volatile Parts parts;
     private volatile DatasetIndexing indexing;
     private volatile AuthenticationThrottle throttle;
+    private volatile SiteOptions siteOptions;
 
     /** Everything the plugin contributes, built on first use (plugin constructors do no work). */
     private record Parts(Map<String, Action> actions, Map<String, AuthFunction> auth, Map<String, Validator> validators) {
@@ -111,7 +112,42 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         }
         targets.put("user_create", user);
         targets.put("user_update", user);
+        targets.put("config_option_update", uploads.uploadTarget(StorageRoles.Role.ADMIN, SiteOptions.LOGO_UPLOAD));
         return targets;
+    }
+
+    /** Makes the options a sysadmin stored (config_option_update) the portal's, once the database is ready. */
+    @Override
+    public void started(Portal started) {
+        if (started.transactions() != null) {
+            applySiteOptions(started);
+        }
+    }
+
+    /** Picks up options another process of the portal stored since. */
+    @Override
+    public void upkeep(Portal running) {
+        if (running.transactions() != null) {
+            applySiteOptions(running);
+        }
+    }
+
+    private void applySiteOptions(Portal running) {
+        running.config().runtimeValues(siteOptions().load());
+    }
+
+    private SiteOptions siteOptions() {
+        SiteOptions s = siteOptions;
+        if (s == null) {
+            synchronized (this) {
+                if (siteOptions == null) {
+                    siteOptions = new SiteOptions(store(), new EntityUploads(portal),
+                            step -> portal.dispatcher().afterCommit(step), values -> portal.config().runtimeValues(values));
+                }
+                s = siteOptions;
+            }
+        }
+        return s;
     }
 
     /** The throttle of every credential check of this portal (API tokens, passwords), made on first use. */
@@ -141,8 +177,8 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         return p;
     }
 
-    private Parts build() {
-        ModelStore store = new ModelStore(new ModelStore.Database() {
+    private ModelStore store() {
+        return new ModelStore(new ModelStore.Database() {
             @Override
             public EntityManager em() {
                 return entityManager();
@@ -153,6 +189,10 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
                 return portal.inTransaction(work);
             }
         });
+    }
+
+    private Parts build() {
+        ModelStore store = store();
         Permissions permissions = new Permissions(store);
         EntityUploads uploads = new EntityUploads(portal);
         Supplier<Licenses> licenses = Licenses.lazily(() -> portal.config().string(ModelConfig.LICENSES_GROUP_URL));
@@ -170,6 +210,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         tags.register(actions, auth);
         new PackageActions(store, permissions, dicts, resources, hooks, tags, indexing).register(actions, auth);
         resources.register(actions, auth);
+        siteOptions().register(actions, auth);
         PackageSearch search = new PackageSearch(store, permissions, dicts, indexing, licenses);
         actions.put("package_search", Action.sideEffectFree(search::search));
         auth.put("package_search", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));

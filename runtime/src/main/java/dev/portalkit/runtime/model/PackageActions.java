@@ -56,6 +56,7 @@ final class PackageActions {
         actions.put("package_patch", Action.withTaskQueue(this::patch));
         actions.put("package_show", Action.sideEffectFree(this::show));
         actions.put("package_delete", this::delete);
+        actions.put("dataset_purge", Action.withTaskQueue(this::purge));
         auth.put("package_create", this::mayCreate);
         auth.put("package_update", this::mayUpdate);
         // CKAN's delegation: package_patch and package_delete are decided by package_update, through the
@@ -63,6 +64,8 @@ final class PackageActions {
         auth.put("package_patch", (ctx, data) -> ctx.checkAccess("package_update", data));
         auth.put("package_show", AuthFunction.allowAnonymous(this::mayShow));
         auth.put("package_delete", this::mayDelete);
+        // CKAN: only sysadmins purge (every model auth function lets them pass).
+        auth.put("dataset_purge", (ctx, data) -> AuthResult.deny(Permissions.who(ctx) + " is not authorized to purge datasets"));
     }
 
     // ---- auth --------------------------------------------------------------------------------
@@ -222,6 +225,36 @@ final class PackageActions {
         store.flush();
         indexing.reindex(ctx, List.of(p.id));
         hooks.get().after(ctx, Entity.PACKAGE, Operation.DELETE, () -> dicts.showPackage(ctx, p));
+        return null;
+    }
+
+    /**
+     * CKAN's {@code dataset_purge}: removes the dataset for good (any state), with its extras,
+     * tags, group memberships and resources, and takes it out of the search index. The uploaded
+     * files of its resources are released as resource_delete releases them: a tracked file's
+     * record goes in this transaction and its bytes by a post-commit task, so a purge that fails
+     * or rolls back leaves every byte where it was. Resources deleted earlier released theirs then.
+     */
+    private Object purge(ActionContext ctx, Map<String, Object> data) {
+        PackageRecord p = store.requirePackage(data, "id");
+        Instant now = ModelStore.now();
+        List<ResourceRecord> all = store.em().createQuery("SELECT r FROM ResourceRecord r WHERE r.packageId = :p",
+                ResourceRecord.class).setParameter("p", p.id).getResultList();
+        for (ResourceRecord r : all) {
+            if (!ModelStore.DELETED.equals(r.state)) {
+                resources.remove(ctx, r, now);
+            }
+        }
+        store.flush();
+        indexing.index().remove(ctx, p.id);
+        all.forEach(store.em()::remove);
+        for (String entity : List.of("PackageExtraRecord", "PackageTagRecord")) {
+            store.em().createQuery("DELETE FROM " + entity + " e WHERE e.packageId = :p").setParameter("p", p.id).executeUpdate();
+        }
+        store.em().createQuery("DELETE FROM MemberRecord m WHERE m.tableName = :t AND m.tableId = :p")
+                .setParameter("t", MemberRecord.PACKAGE).setParameter("p", p.id).executeUpdate();
+        store.em().remove(p);
+        store.flush();
         return null;
     }
 

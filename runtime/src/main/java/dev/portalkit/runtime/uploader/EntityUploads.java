@@ -89,7 +89,14 @@ public final class EntityUploads {
             case USER -> StorageRoles.Role.USER;
             case ADMIN -> StorageRoles.Role.ADMIN;
         };
-        return new StorageUploadHandler(FilesPlugin.of(portal).storages(), role, ownerType(owner), field, true);
+        StorageUploadHandler.ImageTypes types = role == StorageRoles.Role.ADMIN ? null : new StorageUploadHandler.ImageTypes(
+                StorageRoles.uploadTypesKey(role), lowerCase(portal.config().list(StorageRoles.uploadTypesKey(role))),
+                StorageRoles.uploadMimetypesKey(role), lowerCase(portal.config().list(StorageRoles.uploadMimetypesKey(role))));
+        return new StorageUploadHandler(FilesPlugin.of(portal).storages(), role, ownerType(owner), field, true, types);
+    }
+
+    private static List<String> lowerCase(List<String> values) {
+        return values.stream().map(v -> v.strip().toLowerCase(java.util.Locale.ROOT)).filter(v -> !v.isEmpty()).toList();
     }
 
     /**
@@ -110,7 +117,8 @@ public final class EntityUploads {
 
     /**
      * The {@code image_url} a group, organization or user has after an action: a new
-     * {@code imageUpload} is stored (and the old tracked image released); {@code clear} releases
+     * {@code imageUpload} is stored (and the old tracked image released, or an old image_url with a
+     * scheme handed to the remove of a plugin's uploader, which tells its own images from links); {@code clear} releases
      * the old image and takes {@code given} (a link, or nothing); otherwise {@code given} is the new
      * value, and a tracked image no longer named by it is released. Call it once the entity exists
      * in the running transaction.
@@ -121,6 +129,10 @@ public final class EntityUploads {
     public String updateImage(ActionContext ctx, IUploader.ImageOwner owner, String ownerId, String current, String given,
                               Upload imageUpload, boolean clear) {
         IUploader.Stored previous = storedImage(ctx, owner, ownerId, current);
+        if (previous == null && current != null && !current.isBlank() && !plugins().isEmpty()) {
+            // A plugin's uploader records absolute URLs (its own store); it tells its images from links in remove.
+            previous = new IUploader.Stored(current, null, -1, null, null);
+        }
         if (imageUpload != null) {
             IUploader.Handler handler = images(ctx, owner, IMAGE_UPLOAD);
             IUploader.Stored stored = handler.store(ctx, ownerId, imageUpload);

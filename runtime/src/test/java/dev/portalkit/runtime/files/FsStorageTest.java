@@ -220,5 +220,11 @@ class FsStorageTest {
         assertThat(pub.reader().publicLink(data)).isEqualTo(URI.create("https://cdn.example/uploads/a%20b/%C3%BC.txt"));
         ManagedStorage relative = storage("files:public_fs", dir.resolve("rel"), "public_root", "/uploads/user");
         assertThat(relative.reader().publicLink(FileData.of(new Location("p.png")))).isEqualTo(URI.create("/uploads/user/p.png"));
+        // CKAN 2.12's public_prefix: the web server publishes a parent folder of the storage's path.
+        ManagedStorage nested = storage("files:public_fs", dir.resolve("served/nested/in side"), "public_root", "https://cdn.example/",
+                "public_prefix", "/nested/in side/");
+        assertThat(nested.reader().publicLink(FileData.of(new Location("p.png")))).isEqualTo(URI.create("https://cdn.example/nested/in%20side/p.png"));
+        assertThatThrownBy(() -> storage("files:public_fs", dir.resolve("bad"), "public_root", "/u", "public_prefix", "a/../b"))
+                .hasMessageContaining("public_prefix").hasMessageContaining("a/../b");
     }
 }

@@ -394,6 +394,44 @@ class MigrationCliTest {
     }
 
     @Test
+    void transferRefusesContentThatNoLongerMatchesItsHashAndLeavesOtherContentAtTheTargetAlone(@TempDir Path dir) throws Exception {
+        Map<String, Object> rotten;
+        Map<String, Object> clash;
+        Map<String, Object> fine;
+        try (TestPortal portal = portal(dir)) {
+            rotten = call(portal, "files_file_create", "storage", "files", "name", "rotten.txt", "upload", "original content");
+            clash = call(portal, "files_file_create", "storage", "files", "name", "clash.txt", "upload", "mine");
+            fine = call(portal, "files_file_create", "storage", "files", "name", "fine.txt", "upload", "fine");
+        }
+        // The source changed after it was tracked (same size, other bytes); the target already holds
+        // something else at another file's location.
+        Path rottenSource = dir.resolve("files").resolve((String) rotten.get("location"));
+        Files.writeString(rottenSource, "corrupt content!");
+        Path clashAtTarget = dir.resolve("other").resolve((String) clash.get("location"));
+        Files.createDirectories(clashAtTarget.getParent());
+        Files.writeString(clashAtTarget, "someone else's");
+
+        CliRun run = cli(dir, "files", "transfer", "files", "other");
+        assertThat(run.code()).as(run.err()).isEqualTo(1);
+        assertThat(run.err())
+                .contains("error: files " + rotten.get("location") + " (file " + rotten.get("id") + "): the source's content does not "
+                        + "match its recorded md5 hash (" + rotten.get("hash") + ", read ")
+                .contains("error: files " + clash.get("location") + " (file " + clash.get("id") + "): other content is at "
+                        + clash.get("location") + " of storage other")
+                .contains("; left alone")
+                .contains("1 file(s) copied to other, 0 already done, 2 failed")
+                .contains("1 record(s) pointed at other");
+        // No copy of the rotten content stays at the target; the other content is untouched.
+        assertThat(dir.resolve("other").resolve((String) rotten.get("location"))).doesNotExist();
+        assertThat(clashAtTarget).hasContent("someone else's");
+        try (TestPortal portal = portal(dir)) {
+            assertThat(call(portal, "files_file_show", "id", rotten.get("id"))).containsEntry("storage", "files");
+            assertThat(call(portal, "files_file_show", "id", clash.get("id"))).containsEntry("storage", "files");
+            assertThat(call(portal, "files_file_show", "id", fine.get("id"))).containsEntry("storage", "other");
+        }
+    }
+
+    @Test
     void cleanMultipartAbortsUploadsPastTheLifetimeFromTheCommandLine(@TempDir Path dir) {
         Map<String, Object> upload;
         try (TestPortal portal = portal(dir)) {

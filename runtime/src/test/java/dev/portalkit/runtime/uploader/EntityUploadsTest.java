@@ -44,7 +44,7 @@ class EntityUploadsTest {
             assertThat(users.options()).containsEntry("path", root + "/storage/uploads/user");
             assertThat(users.maxSize()).isEqualTo(3L * 1024 * 1024);
             assertThat(users.publicStorage()).isTrue();
-            assertThat(users.supportedTypes()).containsExactly("image/png", "image/gif", "image/jpeg");
+            assertThat(users.supportedTypes()).containsExactly("image/png", "image/gif", "image/jpeg", "image/webp");
             assertThat(configured.get("admin").supportedTypes()).isEmpty();
             assertThat(configured.get("admin").publicStorage()).isTrue();
             // Configured explicitly: nothing derived.
@@ -108,6 +108,88 @@ class EntityUploadsTest {
             call(portal, "resource_update", update);
             assertThat(ArchiveUploaderPlugin.REMOVED).containsExactly(id + " https://archive.example.org/" + id + "/data.csv");
         }
+    }
+
+    @Test
+    void aPluginsUploaderTakesOverGroupAndUserImagesAndIsToldWhenTheyAreReplaced() {
+        ImageArchiveUploaderPlugin.SEEN.clear();
+        try (TestPortal portal = TestPortal.builder().plugins("image-archive-uploader")
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.auth.password_iterations", "1000")
+                .start()) {
+            Map<String, Object> data = new LinkedHashMap<>(Map.of("name", "rivers"));
+            data.put("image_upload", Upload.of(PNG, "logo.png", "image/png"));
+            Map<String, Object> group = call(portal, "organization_create", data);
+            String id = (String) group.get("id");
+            String first = "https://images.example.org/group/" + id + "/logo.png";
+            assertThat(group).containsEntry("image_url", first).containsEntry("image_display_url", first);
+            // Nothing went to the portal's storages.
+            assertThat(call(portal, "files_file_search", Map.of()).get("count")).isEqualTo(0L);
+
+            Map<String, Object> replace = new LinkedHashMap<>(Map.of("id", id, "name", "rivers"));
+            replace.put("image_upload", Upload.of(PNG, "new.png", "image/png"));
+            call(portal, "organization_update", replace);
+            call(portal, "organization_update", new LinkedHashMap<>(Map.of("id", id, "name", "rivers", "clear_upload", "true")));
+            assertThat(ImageArchiveUploaderPlugin.SEEN).containsExactly("stored group " + id + " " + first,
+                    "stored group " + id + " https://images.example.org/group/" + id + "/new.png",
+                    "removed group " + id + " " + first,
+                    "removed group " + id + " https://images.example.org/group/" + id + "/new.png");
+            assertThat(call(portal, "organization_show", Map.of("id", id)).get("image_url")).isIn(null, "");
+
+            Map<String, Object> userData = new LinkedHashMap<>(Map.of("name", "ada", "email", "ada@example.org",
+                    "password", "correct horse battery"));
+            userData.put("image_upload", Upload.of(PNG, "me.png", "image/png"));
+            Map<String, Object> user = call(portal, "user_create", userData);
+            assertThat(user).containsEntry("image_url", "https://images.example.org/user/" + user.get("id") + "/me.png");
+            assertThat(call(portal, "files_file_search", Map.of()).get("count")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void theImageTypeListsDecideWhatGroupAndUserImagesMayBe() {
+        try (TestPortal portal = TestPortal.builder()
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.auth.password_iterations", "1000")
+                .start()) {
+            // WebP, as docs/resources.md says, by default.
+            assertThat(group(portal, "webp", TestImages.webp(), "logo.webp").get("image_url")).asString().endsWith("logo.webp");
+            assertThat(FilesPlugin.of(portal.portal()).storages().configured().get("groups").supportedTypes())
+                    .containsExactly("image/png", "image/gif", "image/jpeg", "image/webp");
+        }
+        // An explicitly configured groups storage accepts anything; the lists still decide.
+        try (TestPortal portal = TestPortal.builder()
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.files.storage.groups.type", "files:memory")
+                .option("portal.upload.group.mimetypes", "image/png")
+                .option("portal.auth.password_iterations", "1000")
+                .start()) {
+            assertThatThrownBy(() -> group(portal, "gif", TestImages.gif(), "logo.gif"))
+                    .isInstanceOfSatisfying(PortalException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.WRONG_TYPE);
+                        assertThat(e.details()).containsKey("image_upload");
+                    })
+                    .hasMessageContaining("image/gif").hasMessageContaining("portal.upload.group.mimetypes");
+            assertThat(group(portal, "png", PNG, "logo.png").get("image_url")).asString().endsWith("logo.png");
+            // The user lists are their own: a GIF avatar is fine.
+            Map<String, Object> user = new LinkedHashMap<>(Map.of("name", "ada", "email", "ada@example.org", "password", "correct horse battery"));
+            user.put("image_upload", Upload.of(TestImages.gif(), "me.gif", "image/gif"));
+            assertThat(call(portal, "user_create", user).get("image_url")).asString().endsWith("me.gif");
+        }
+        // '*' allows any type (CKAN: dangerous; downloads are sandboxed here).
+        try (TestPortal portal = TestPortal.builder()
+                .option("portal.files.storage.default.type", "files:memory")
+                .option("portal.upload.group.mimetypes", "*")
+                .option("portal.upload.group.types", "*")
+                .start()) {
+            assertThat(FilesPlugin.of(portal.portal()).storages().configured().get("groups").supportedTypes()).isEmpty();
+            assertThat(group(portal, "text", CSV, "logo.csv").get("image_url")).asString().endsWith("logo.csv");
+        }
+    }
+
+    private static Map<String, Object> group(TestPortal portal, String name, byte[] bytes, String filename) {
+        Map<String, Object> data = new LinkedHashMap<>(Map.of("name", name));
+        data.put("image_upload", Upload.of(bytes, filename, "application/octet-stream"));
+        return call(portal, "group_create", data);
     }
 
     @Test

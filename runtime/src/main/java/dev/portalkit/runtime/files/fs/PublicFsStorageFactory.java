@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * {@code files:public_fs}: {@code files:fs} whose folder is also served directly by a web server
- * at {@code public_root}; PUBLIC_LINK is {@code public_root + "/" + location}. Such files bypass
+ * at {@code public_root}; PUBLIC_LINK is {@code public_root + "/" + [public_prefix + "/"] + location}. Such files bypass
  * every permission check of the portal.
  */
 public class PublicFsStorageFactory implements StorageFactory {
@@ -33,6 +33,9 @@ public class PublicFsStorageFactory implements StorageFactory {
         List<ConfigOption> options = new ArrayList<>(FsStorageFactory.OPTIONS);
         options.add(ConfigOption.of("public_root", "URL at which the folder is served; public_root + '/' + location "
                 + "must be the file's public URL.").asRequired());
+        options.add(ConfigOption.of("public_prefix", "Path segments between public_root and a file's location (CKAN 2.12's "
+                + "public_prefix): when the web server publishes a parent of path at public_root (it serves /data/storage, "
+                + "path is /data/storage/nested/inside), public_prefix = nested/inside. Default: none.").defaultValue(""));
         return options;
     }
 
@@ -46,6 +49,17 @@ public class PublicFsStorageFactory implements StorageFactory {
             }
         } catch (URISyntaxException e) {
             throw PortalException.config(settings.key("public_root") + ": not a URL: " + e.getMessage());
+        }
+        String prefix = settings.option("public_prefix");
+        prefix = prefix == null ? "" : prefix.strip().replaceAll("^/+|/+$", "");
+        if (!prefix.isEmpty()) {
+            for (String segment : prefix.split("/", -1)) {
+                if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                    throw PortalException.config(settings.key("public_prefix") + ": '" + settings.option("public_prefix")
+                            + "' must be path segments such as nested/inside (no empty, '.' or '..' segment)");
+                }
+            }
+            root = root.replaceAll("/+$", "") + "/" + FsReader.encodePath(prefix);
         }
         return new FsStorage(settings, root);
     }

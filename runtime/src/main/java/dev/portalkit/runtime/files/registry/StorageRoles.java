@@ -6,6 +6,7 @@ import dev.portalkit.api.config.ConfigType;
 import dev.portalkit.api.files.StorageFactory;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,8 +28,13 @@ public final class StorageRoles {
     public static final String MAX_RESOURCE_SIZE = "portal.max_resource_size";
     public static final String MAX_IMAGE_SIZE = "portal.max_image_size";
     public static final String ROLE_PREFIX = "portal.files.default_storages.";
-    /** CKAN's {@code ckan.upload.user.mimetypes} / {@code group.mimetypes} default. */
-    static final String IMAGE_TYPES = "image/png image/gif image/jpeg";
+    /**
+     * The default of {@code portal.upload.user.mimetypes} / {@code group.mimetypes}: CKAN's
+     * ({@code ckan.upload.*.mimetypes}) and WebP, which browsers show without running code too.
+     */
+    public static final String IMAGE_MIMETYPES = "image/png image/gif image/jpeg image/webp";
+    /** The default of {@code portal.upload.user.types} / {@code group.types} (CKAN's): top-level types. */
+    public static final String IMAGE_TOP_TYPES = "image";
     private static final long MIB = 1024L * 1024L;
 
     /** An upload role: its config key suffix, the implicit storage's name and sub-path. */
@@ -92,6 +98,30 @@ public final class StorageRoles {
         for (String key : new String[]{MAX_RESOURCE_SIZE, MAX_IMAGE_SIZE}) {
             d.requireAtLeast(key, 0, "must be 0 (no limit) or a positive number of MiB");
         }
+        for (Role role : List.of(Role.USER, Role.GROUP)) {
+            String what = role == Role.USER ? "user images" : "group and organization images";
+            d.option(ConfigOption.of(uploadTypesKey(role), "Top-level content types (image, text, ...) allowed for " + what
+                    + ", judged by the bytes; '*' allows any. When this and the mimetypes option are both empty, no such upload "
+                    + "is allowed. CKAN: ckan.upload." + role.key() + ".types.").type(ConfigType.LIST).defaultValue(IMAGE_TOP_TYPES));
+            d.option(ConfigOption.of(uploadMimetypesKey(role), "Content types allowed for " + what + ", judged by the bytes; "
+                    + "'*' allows any. Also the supported_types of the implicit '" + role.implicitStorage() + "' storage. "
+                    + "CKAN: ckan.upload." + role.key() + ".mimetypes (without image/webp).").type(ConfigType.LIST)
+                    .defaultValue(IMAGE_MIMETYPES));
+        }
+    }
+
+    /** {@code portal.upload.user.types} / {@code portal.upload.group.types}. */
+    public static String uploadTypesKey(Role role) {
+        return "portal.upload." + role.key() + ".types";
+    }
+
+    /** {@code portal.upload.user.mimetypes} / {@code portal.upload.group.mimetypes}. */
+    public static String uploadMimetypesKey(Role role) {
+        return "portal.upload." + role.key() + ".mimetypes";
+    }
+
+    private static String orDefault(String value, String defaultValue) {
+        return value == null ? defaultValue : value;
     }
 
     private static String describe(Role role) {
@@ -142,7 +172,15 @@ public final class StorageRoles {
                 derived.put(StorageOptions.PUBLIC, "true");
             }
             if (role == Role.GROUP || role == Role.USER) {
-                derived.put(StorageOptions.SUPPORTED_TYPES, IMAGE_TYPES);
+                // CKAN 2.12: the mimetypes, else the top-level types; '*' (or neither) leaves the check to the uploader.
+                String mimetypes = orDefault(value.apply(uploadMimetypesKey(role)), IMAGE_MIMETYPES);
+                String types = orDefault(value.apply(uploadTypesKey(role)), IMAGE_TOP_TYPES);
+                String supported = !mimetypes.isBlank() ? mimetypes : types;
+                if (supported.isBlank() || supported.strip().startsWith("*")) {
+                    derived.remove(StorageOptions.SUPPORTED_TYPES);
+                } else {
+                    derived.put(StorageOptions.SUPPORTED_TYPES, supported.strip());
+                }
             } else {
                 derived.remove(StorageOptions.SUPPORTED_TYPES);
             }
