@@ -45,6 +45,7 @@ public final class ModelConfig {
         d.namespace("portal.auth.");
         d.namespace("portal.search.");
         declareLicenses(d);
+        ResourceMimetypes.declare(d);
         d.option(ConfigOption.of(SITE_DESCRIPTION, "A short description of the portal (its tag line). A sysadmin may change it "
                 + "with config_option_update. CKAN: ckan.site_description.").defaultValue(""));
         d.option(ConfigOption.of(SITE_LOGO, "URL of the portal's logo (a link, or the uploaded logo's URL that config_option_update "

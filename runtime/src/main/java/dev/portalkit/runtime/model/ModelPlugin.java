@@ -119,6 +119,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     /** Makes the options a sysadmin stored (config_option_update) the portal's, once the database is ready. */
     @Override
     public void started(Portal started) {
+        ResourceMimetypes.check(started.config());
         if (started.transactions() != null) {
             applySiteOptions(started);
         }

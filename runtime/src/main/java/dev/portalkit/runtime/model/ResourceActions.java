@@ -156,14 +156,18 @@ final class ResourceActions {
         store.em().persist(r);
         p.metadataModified = now;
         store.flush();
+        IUploader.Stored attached = null;
         if (handler != null) {
             // The resource exists in this transaction: the file can be owned by it.
-            attach(r, handler.store(ctx, r.id, upload));
-            store.flush();
+            attached = handler.store(ctx, r.id, upload);
         } else if (fileId != null) {
-            attach(r, adopt(ctx, fileId, r.id));
-            store.flush();
+            attached = adopt(ctx, fileId, r.id);
         }
+        if (attached != null) {
+            attach(r, attached);
+        }
+        ResourceMimetypes.settle(ctx.config(), r, valid, attached == null ? null : attached.contentType());
+        store.flush();
         indexing.reindex(ctx, List.of(r.packageId));
         Map<String, Object> created = dicts.resourceDict(r);
         hooks.get().after(ctx, Entity.RESOURCE, Operation.CREATE, () -> created);
@@ -185,7 +189,9 @@ final class ResourceActions {
         IUploader.Stored previous = stored(r);
         apply(r, valid);
         if (handler != null) {
-            attach(r, handler.store(ctx, r.id, upload));
+            IUploader.Stored stored = handler.store(ctx, r.id, upload);
+            attach(r, stored);
+            ResourceMimetypes.settle(ctx.config(), r, valid, stored.contentType());
             uploads.release(ctx, handler, r.id, previous);
         } else if (clear || previous == null) {
             if (previous != null) {
@@ -199,6 +205,7 @@ final class ResourceActions {
                 r.fileId = null;
                 uploads.release(ctx, uploads.resourceRemover(ctx), r.id, previous);
             }
+            ResourceMimetypes.settle(ctx.config(), r, valid, null);
         } else {
             // Neither a new upload nor clear_upload: the resource keeps its file (whatever url was sent back).
             keep(r, previous);

@@ -119,6 +119,11 @@ public final class ContentTypes {
         return false;
     }
 
+    /** The type Tika's name patterns give a file name ({@value #OCTET_STREAM} when none matches); the content is not read. */
+    public static String byName(String filename) {
+        return Tika.REGISTRY.normalize(Tika.TYPES.getMimeType(filename).getType()).toString();
+    }
+
     /** The usual extension (with the dot) of a type, or {@code ""} when Tika knows none. */
     public static String extensionFor(String type) {
         MediaType parsed = parse(type);
