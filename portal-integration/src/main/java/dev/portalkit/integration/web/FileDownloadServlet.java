@@ -81,8 +81,15 @@ public class FileDownloadServlet extends HttpServlet {
             writeError(req, resp, new ApiError(405, "Method Not Allowed Error", "Method Not Allowed", Map.of()), false);
             return;
         }
+        String inline = req.getParameter("inline");
+        if (inline != null && !List.of("true", "false", "1", "0").contains(inline)) {
+            writeError(req, resp, ApiResponses.describe(dev.portalkit.api.ValidationException.of("inline",
+                    "Must be true or false (send the file inline, or as an attachment)")), head);
+            return;
+        }
         DownloadRequest request = new DownloadRequest(head, req.getHeader("Range"), req.getHeader("If-Range"),
-                req.getHeader("If-None-Match"), req.getHeader("If-Modified-Since"));
+                req.getHeader("If-None-Match"), req.getHeader("If-Modified-Since"),
+                inline == null ? null : inline.equals("true") || inline.equals("1"));
         Downloads.Answer routed;
         try {
             Supplier<Optional<UserRef>> user = () -> identities.identify(req).user();

@@ -217,6 +217,15 @@ class FileDownloadTest {
         assertThat(paper.header("Content-Security-Policy")).as("PDF viewers refuse sandboxing").isNull();
         Reply table = http.get("files/public-download/pub/docs/table.csv");
         assertThat(table.header("Content-Disposition")).startsWith("attachment; filename=\"table.csv\"");
+        // Per call (CKAN's send_inline): ?inline=true / false overrides the type list; anything else is refused naming it.
+        Reply shown = http.get("files/public-download/pub/docs/table.csv?inline=true");
+        assertThat(shown.header("Content-Disposition")).startsWith("inline; filename=\"table.csv\"");
+        assertThat(shown.header("Content-Security-Policy")).isEqualTo("sandbox");
+        assertThat(http.get("files/public-download/pub/img/dot.png?inline=0").header("Content-Disposition"))
+                .startsWith("attachment; filename=\"dot.png\"");
+        Reply bad = http.get("files/public-download/pub/img/dot.png?inline=maybe");
+        assertThat(bad.status()).isEqualTo(409);
+        assertThat(bad.text()).contains("inline").doesNotContain("Exception");
         for (Reply r : List.of(image, paper, table)) {
             assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(r.header("ETag")).matches("\"[0-9a-f]+-[0-9a-f]+\"");
@@ -321,7 +330,7 @@ class FileDownloadTest {
     void permissionDeniedAndNotFoundAreEnvelopes() {
         String path = "files/download/" + csvId;
         assertThat(assertError(http.get(path), 403, "Authorization Error").get("message"))
-                .isEqualTo("Anonymous user is not authorized to show file " + csvId);
+                .isEqualTo("Anonymous user is not authorized to download file " + csvId);
         assertError(http.get(path, "Authorization", "not-a-token"), 403, "Authorization Error");
         assertThat(http.get(path, "Authorization", SYSADMIN_TOKEN).status()).isEqualTo(200);
         assertError(http.get("files/download/no-such-file", "Authorization", ALICE_TOKEN), 404, "Not Found Error");

@@ -124,7 +124,7 @@ class FileLinkPermissionsHttpTest {
 
         http.sudo("package_patch", map("id", dataset.get("id"), "private", true));
         for (String link : visitors) {
-            refused(link, "the user who made it may not see the file any more");
+            refused(link, "the user who made it may not download the file any more");
         }
         works(adminsLink);
         // Public again: the links work again (they were refused, not used up).
@@ -143,7 +143,7 @@ class FileLinkPermissionsHttpTest {
         String link = link(member, id, "permanent");
         works(link);
         http.sudo("organization_member_delete", map("id", org.get("id"), "username", member.name()));
-        refused(link, "the user who made it may not see the file any more");
+        refused(link, "the user who made it may not download the file any more");
     }
 
     @Test

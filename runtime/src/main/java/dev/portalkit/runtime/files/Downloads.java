@@ -98,7 +98,7 @@ public class Downloads {
         FilesPlugin files = fileApi();
         DownloadLinks links = files.downloadLinks();
         DownloadLinks.Grant grant = links.verify(token);
-        // The link is the permission while it holds: not revoked, and its maker may still see the file.
+        // The link is the permission while it holds: not revoked, and its maker may still download the file.
         DownloadableFile file = files.fileApi().linkedFile(grant);
         DownloadResponse response = files.downloads().respond(files.storages().get(file.storage()), file.target(), request);
         if (!request.head()) {

@@ -146,7 +146,8 @@ public final class FileDownloads {
         }
         String type = data.contentType().chars().anyMatch(c -> c < 0x20 || c >= 0x7f) ? ContentTypes.OCTET_STREAM : data.contentType();
         headers.put("Content-Type", type);
-        headers.put("Content-Disposition", contentDisposition(inline(type) ? "inline" : "attachment", filename));
+        boolean inline = request.inline() != null ? request.inline() : inline(type);
+        headers.put("Content-Disposition", contentDisposition(inline ? "inline" : "attachment", filename));
         if (!isPdf(type)) {
             // An inline SVG or HTML file cannot run scripts in the portal's origin (PDF viewers refuse sandboxing).
             headers.put("Content-Security-Policy", "sandbox");
