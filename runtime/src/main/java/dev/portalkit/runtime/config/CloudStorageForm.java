@@ -1,10 +1,14 @@
 package dev.portalkit.runtime.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.portalkit.api.PortalException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +79,7 @@ public final class CloudStorageForm {
 
     /** Every driver name this form maps. */
     public static List<String> drivers() {
-        List<String> all = new java.util.ArrayList<>(S3_REGIONS.keySet());
+        List<String> all = new ArrayList<>(S3_REGIONS.keySet());
         all.addAll(OTHER_DRIVERS);
         return all;
     }
@@ -154,11 +158,11 @@ public final class CloudStorageForm {
             s.put("scheme", "gcs");
             Map<String, String> params = new LinkedHashMap<>();
             params.put("bucket", container);
-            if (secret != null) {
-                // libcloud takes the service account's key file (a path) or the key itself.
-                params.put(secret.strip().startsWith("{") ? "credential" : "credential_path",
-                        secret.strip().startsWith("{") ? java.util.Base64.getEncoder().encodeToString(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                                : secret);
+            if (secret != null && secret.startsWith("{")) {
+                // libcloud takes the service account's key itself, or (below) its file; OpenDAL wants the key in base64.
+                params.put("credential", Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
+            } else if (secret != null) {
+                params.put("credential_path", secret);
             }
             String host = host(options);
             putIf(params, "endpoint", host);
@@ -202,9 +206,8 @@ public final class CloudStorageForm {
         // ckanext-cloudstorage reads a Python literal: single quotes, True / False / None.
         String json = text.strip().replaceAll("\\bTrue\\b", "true").replaceAll("\\bFalse\\b", "false").replaceAll("\\bNone\\b", "null");
         try {
-            Object parsed = JsonMapper.builder().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_SINGLE_QUOTES)
-                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_TRAILING_COMMA).build()
-                    .readValue(json, Object.class);
+            Object parsed = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+                    .enable(JsonReadFeature.ALLOW_TRAILING_COMMA).build().readValue(json, Object.class);
             if (parsed instanceof Map<?, ?> map) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 map.forEach((k, v) -> out.put(String.valueOf(k), v));
