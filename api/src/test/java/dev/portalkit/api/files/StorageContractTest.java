@@ -541,7 +541,9 @@ public abstract class StorageContractTest {
         upload(storage, "taken.txt", "taken");
         assertFails(ErrorKind.ALREADY_EXISTS, () -> storage.manager().copy(at("taken.txt"), source, false));
         assertThat(text(storage.reader().stream(file("taken.txt")))).isEqualTo("taken");
-        assertFails(ErrorKind.BAD_REQUEST, () -> storage.manager().copy(at("src.txt"), source, true));
+        // In place (skip_in_place_copy, on by default): nothing happens, the source's data comes back.
+        assertThat(storage.manager().copy(at("src.txt"), source, true)).isEqualTo(source);
+        assertThat(text(storage.reader().stream(source))).isEqualTo("copy me");
     }
 
     @Test
@@ -555,6 +557,9 @@ public abstract class StorageContractTest {
         assertFails(ErrorKind.NOT_FOUND, () -> read(storage.reader().stream(source)));
         FileData other = upload(storage, "other.txt", "other");
         assertFails(ErrorKind.ALREADY_EXISTS, () -> storage.manager().move(at("to.txt"), other, false));
+        assertThat(text(storage.reader().stream(other))).isEqualTo("other");
+        // In place (skip_in_place_move, on by default): nothing happens, the file stays.
+        assertThat(storage.manager().move(at("other.txt"), other, true)).isEqualTo(other);
         assertThat(text(storage.reader().stream(other))).isEqualTo("other");
         if (storage.supports(Capability.SCAN)) {
             assertThat(scan(storage)).containsExactly("other.txt", "to.txt");

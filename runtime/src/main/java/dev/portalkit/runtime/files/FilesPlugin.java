@@ -39,6 +39,7 @@ import dev.portalkit.runtime.files.download.FileDownloads;
 import dev.portalkit.runtime.files.download.SignedFileLinks;
 import dev.portalkit.runtime.files.download.DownloadLinks;
 import dev.portalkit.runtime.files.fs.FsStorageFactory;
+import dev.portalkit.runtime.files.fs.CkanResourceFsStorageFactory;
 import dev.portalkit.runtime.files.fs.PublicFsStorageFactory;
 import dev.portalkit.runtime.files.memory.MemoryStorageFactory;
 import dev.portalkit.runtime.files.tracked.FileApi;
@@ -109,7 +110,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
 
     @Override
     public String description() {
-        return "Files: named storages over storage adapters (files:fs, files:public_fs, files:memory, files:db and plugins'), "
+        return "Files: named storages over storage adapters (files:fs, files:public_fs, files:ckan_resource_fs, files:memory, files:db and plugins'), "
                 + "tracked files and the File API";
     }
 
@@ -117,7 +118,7 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
 
     @Override
     public List<StorageFactory> storageFactories() {
-        return List.of(new FsStorageFactory(), new PublicFsStorageFactory(), new MemoryStorageFactory(),
+        return List.of(new FsStorageFactory(), new PublicFsStorageFactory(), new CkanResourceFsStorageFactory(), new MemoryStorageFactory(),
                 new DbStorageFactory(this::dataSource));
     }
 

@@ -15,8 +15,9 @@ class FilesCliTest {
     void adaptersAreListedWithTheirOptionsWhenVerbose(@TempDir Path dir) {
         CliRun plain = CliRun.in(dir, "files", "adapters", "-o", "portal.plugins=minimal-files");
         assertThat(plain.code()).as(plain.err()).isZero();
-        assertThat(plain.out().lines()).hasSize(5);
-        assertThat(plain.out()).contains("files:db           files      File content in the portal database")
+        assertThat(plain.out().lines()).hasSize(6);
+        assertThat(plain.out()).contains("files:ckan_resource_fs files      files:fs over CKAN's classic storage_path/resources folder")
+                .contains("files:db           files      File content in the portal database")
                 .contains("files:fs           files      Files in a local folder")
                 .contains("files:memory       files").contains("files:public_fs    files")
                 .contains("test:minimal       minimal-files A file per location in a temporary folder; creates")

@@ -224,6 +224,31 @@ class ManagedStorageTest {
         assertThat(storage.manager().exists(FileData.of(new Location("large.bin")))).as("a refused move keeps its source").isTrue();
     }
 
+    /**
+     * file-keeper's skip_in_place_copy / skip_in_place_move: on (the default) a no-op answering the source, off refused
+     * (configured at start: CkanResourceFsTest's {@code files} storage).
+     */
+    @Test
+    void inPlaceCopyAndMoveAreSkippedUnlessTheStorageSaysOtherwise() throws IOException {
+        // Native COPY / MOVE (files:fs) and emulated ones (the minimal adapter): the layer decides before either.
+        for (ManagedStorage storage : List.of(storage("files:fs", "path", portal.dataDir().resolve("in-place").toString(),
+                "create_path", "true", "overwrite_existing", "true"), storage(MinimalFilesPlugin.TYPE))) {
+            FileData kept = storage.uploader().upload(new Location("kept.txt"), text("kept", "kept.txt"), false);
+            assertThat(storage.manager().copy(kept.location(), kept, true)).isSameAs(kept);
+            assertThat(storage.manager().move(kept.location(), kept, true)).isSameAs(kept);
+            assertThat(storage.manager().move(kept.location(), kept, false)).isSameAs(kept);
+            assertThat(read(storage.reader().stream(kept))).as(storage.settings().type()).isEqualTo("kept");
+        }
+        ManagedStorage strict = storage(MinimalFilesPlugin.TYPE, "skip_in_place_copy", "false", "skip_in_place_move", "false");
+        FileData kept = strict.uploader().upload(new Location("kept.txt"), text("kept", "kept.txt"), false);
+        String name = strict.settings().name();
+        assertFails(ErrorKind.BAD_REQUEST, () -> strict.manager().copy(kept.location(), kept, true),
+                "cannot copy kept.txt onto itself in storage " + name + " (portal.files.storage." + name + ".skip_in_place_copy is false)");
+        assertFails(ErrorKind.BAD_REQUEST, () -> strict.manager().move(kept.location(), kept, true),
+                "(portal.files.storage." + name + ".skip_in_place_move is false)");
+        assertThat(read(strict.reader().stream(kept))).isEqualTo("kept");
+    }
+
     @Test
     void disabledCapabilitiesAreNeitherOfferedNorEmulated() {
         ManagedStorageImpl storage = (ManagedStorageImpl) storage(MinimalFilesPlugin.TYPE, "disabled_capabilities", "COPY RANGE");

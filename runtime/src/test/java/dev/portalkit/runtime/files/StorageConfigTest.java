@@ -54,13 +54,13 @@ class StorageConfigTest {
     @Test
     void anUnknownAdapterListsTheAvailableOnes() {
         assertConfigError(noDb().option("portal.files.storage.x.type", "files:nope").option("portal.files.storage.x.path", "/tmp"),
-                "portal.files.storage.x.type: unknown adapter 'files:nope' (available: files:db, files:fs, files:memory, files:public_fs)");
+                "portal.files.storage.x.type: unknown adapter 'files:nope' (available: files:ckan_resource_fs, files:db, files:fs, files:memory, files:public_fs)");
         // The other options of that storage are not reported as well: one clear error.
         assertThatThrownBy(noDb().option("portal.files.storage.x.type", "files:nope").option("portal.files.storage.x.path", "/tmp")::start)
                 .message().doesNotContain("portal.files.storage.x.path");
         // A plugin's adapter is available once the plugin is enabled.
         assertConfigError(noDb().plugins("minimal-files").option("portal.files.storage.x.type", "files:nope"),
-                "(available: files:db, files:fs, files:memory, files:public_fs, test:minimal)");
+                "(available: files:ckan_resource_fs, files:db, files:fs, files:memory, files:public_fs, test:minimal)");
     }
 
     @Test

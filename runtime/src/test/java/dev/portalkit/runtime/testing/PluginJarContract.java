@@ -160,7 +160,7 @@ public abstract class PluginJarContract {
         CliRun storages = CliRun.in(work.resolve("data"), args);
         assertThat(storages.code()).isNotZero();
         assertThat(storages.err()).contains("portal.files.storage.cloud.type: unknown adapter '" + adapterType()
-                + "' (available: files:db, files:fs, files:memory, files:public_fs)");
+                + "' (available: files:ckan_resource_fs, files:db, files:fs, files:memory, files:public_fs)");
         secret().ifPresent(s -> assertThat(storages.err() + storages.out()).doesNotContain(s));
     }
 

@@ -59,8 +59,20 @@ public class FsStorage implements Storage, LocalFileAdopter {
      * @throws PortalException CONFIG_INVALID naming the key when the folder is not usable
      */
     public FsStorage(StorageSettings settings, String publicRoot) {
+        this(settings, publicRoot, false);
+    }
+
+    /**
+     * Opens the folder of {@code settings}' {@code path}, creating it when {@code create_path}
+     * or {@code initialize} is set.
+     *
+     * @param publicRoot      the URL of the folder for public links, or {@code null}
+     * @param alwaysRecursive locations may have sub-folders whatever {@code recursive} says (files:ckan_resource_fs)
+     * @throws PortalException CONFIG_INVALID naming the key when the folder is not usable
+     */
+    public FsStorage(StorageSettings settings, String publicRoot, boolean alwaysRecursive) {
         this.settings = settings;
-        boolean recursive = settings.flag("recursive");
+        boolean recursive = alwaysRecursive || settings.flag("recursive");
         boolean fsync = settings.flag("fsync");
         String linkRoot = publicRoot == null ? null : publicRoot.replaceAll("/+$", "");
         Set<PosixFilePermission> fileMode = PosixFilePermissions.fromString(publicRoot == null ? "rw-------" : "rw-r--r--");

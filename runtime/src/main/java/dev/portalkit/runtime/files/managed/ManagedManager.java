@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The managed storage's {@link Manager}: each operation passes the capability gate and the
  * location rules and applies the overwrite rule, then goes to the adapter; COPY, MOVE and COMPOSE
- * the adapter lacks are emulated, APPEND is measured against {@code max_size}.
+ * the adapter lacks are emulated, APPEND is measured against {@code max_size}. A COPY or MOVE onto
+ * its own location is skipped or refused ({@link InPlaceOperations}), never handed on.
  */
 final class ManagedManager implements Manager {
     private final StorageSettings settings;
@@ -26,15 +27,17 @@ final class ManagedManager implements Manager {
     private final LocationGuard locations;
     private final UploadMeasuring measuring;
     private final StreamingEmulation emulation;
+    private final InPlaceOperations inPlace;
 
     ManagedManager(AdapterAccess access, CapabilityGate gate, LocationGuard locations, UploadMeasuring measuring,
-                   StreamingEmulation emulation) {
+                   StreamingEmulation emulation, InPlaceOperations inPlace) {
         this.settings = access.settings();
         this.access = access;
         this.gate = gate;
         this.locations = locations;
         this.measuring = measuring;
         this.emulation = emulation;
+        this.inPlace = inPlace;
     }
 
     private Manager adapter() {
@@ -69,7 +72,9 @@ final class ManagedManager implements Manager {
         gate.require(Capability.COPY);
         locations.check(target);
         locations.check(source);
-        refuseSame(target, source.location());
+        if (target.equals(source.location())) {
+            return inPlace("copy", inPlace.skipCopy(), "skip_in_place_copy", source);
+        }
         boolean replace = overwrite && settings.overwriteExisting();
         if (gate.adapterHas(Capability.COPY)) {
             return adapter().copy(target, source, replace);
@@ -82,7 +87,9 @@ final class ManagedManager implements Manager {
         gate.require(Capability.MOVE);
         locations.check(target);
         locations.check(source);
-        refuseSame(target, source.location());
+        if (target.equals(source.location())) {
+            return inPlace("move", inPlace.skipMove(), "skip_in_place_move", source);
+        }
         boolean replace = overwrite && settings.overwriteExisting();
         if (gate.adapterHas(Capability.MOVE)) {
             return adapter().move(target, source, replace);
@@ -127,6 +134,15 @@ final class ManagedManager implements Manager {
     public FileData analyze(Location location) {
         gate.require(Capability.ANALYZE);
         return adapter().analyze(locations.check(location));
+    }
+
+    /** A copy or move onto its own source: the source unchanged when skipped, refused otherwise ({@link InPlaceOperations}). */
+    private FileData inPlace(String operation, boolean skip, String option, FileData source) {
+        if (skip) {
+            return source;
+        }
+        throw new FilesException(ErrorKind.BAD_REQUEST, "cannot " + operation + " " + source.location() + " onto itself in storage "
+                + settings.name() + " (" + settings.key(option) + " is false)");
     }
 
     private static void refuseSame(Location target, Location source) {

@@ -54,6 +54,16 @@ public final class ManagedStorageImpl implements ManagedStorage {
      */
     public ManagedStorageImpl(StorageSettings settings, Storage adapter, Map<String, LocationTransformer> available,
                               RetryLayer retries) {
+        this(settings, adapter, available, retries, InPlaceOperations.DEFAULT);
+    }
+
+    /**
+     * @param available every known transformer by name (the configured ones were validated at start)
+     * @param retries   the retry layer in front of the adapter (the storage's {@code retries} and {@code retry_delay_ms})
+     * @param inPlace   what a copy or move onto its own location does ({@code skip_in_place_copy} / {@code _move})
+     */
+    public ManagedStorageImpl(StorageSettings settings, Storage adapter, Map<String, LocationTransformer> available,
+                              RetryLayer retries, InPlaceOperations inPlace) {
         this.settings = settings;
         this.adapter = adapter;
         this.locations = new LocationGuard(settings, adapter.capabilities(), available);
@@ -64,7 +74,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
         this.intake = new LocalIntake(this, access, gate, locations, measuring);
         this.uploader = new ManagedUploader(access, gate, locations, measuring, intake, new MultipartVerification(access, measuring));
         this.reader = new ManagedReader(access, gate, locations, emulation);
-        this.manager = new ManagedManager(access, gate, locations, measuring, emulation);
+        this.manager = new ManagedManager(access, gate, locations, measuring, emulation, inPlace);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.portalkit.runtime.files.registry;
 
 import dev.portalkit.runtime.files.content.Hashing;
+import dev.portalkit.runtime.files.managed.InPlaceOperations;
 import dev.portalkit.runtime.files.managed.RetryLayer;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.config.ConfigDeclaration;
@@ -43,6 +44,8 @@ public final class StorageOptions {
     static final String NAME = "name";
     static final String RETRIES = "retries";
     static final String RETRY_DELAY = "retry_delay_ms";
+    static final String SKIP_IN_PLACE_COPY = "skip_in_place_copy";
+    static final String SKIP_IN_PLACE_MOVE = "skip_in_place_move";
     private static final int MAX_RETRIES = 10;
     private static final int MAX_RETRY_DELAY = 60_000;
 
@@ -74,6 +77,10 @@ public final class StorageOptions {
                     .type(ConfigType.INT).defaultValue(String.valueOf(RetryLayer.DEFAULT.retries())),
             ConfigOption.of(RETRY_DELAY, "Milliseconds before the first retry; each further one waits twice as long (0 to "
                     + MAX_RETRY_DELAY + ").").type(ConfigType.INT).defaultValue(String.valueOf(RetryLayer.DEFAULT.firstDelay().toMillis())),
+            ConfigOption.of(SKIP_IN_PLACE_COPY, "A copy whose target is its source's own location changes nothing and answers "
+                    + "the source (file-keeper's default); false refuses it as a bad request.").type(ConfigType.BOOLEAN).defaultValue("true"),
+            ConfigOption.of(SKIP_IN_PLACE_MOVE, "A move whose target is its source's own location changes nothing and answers "
+                    + "the source (file-keeper's default); false refuses it as a bad request.").type(ConfigType.BOOLEAN).defaultValue("true"),
             ConfigOption.of(NAME, "Descriptive name of the storage for logs and `files storages`; default: the configured name."));
 
     private StorageOptions() {
@@ -212,6 +219,17 @@ public final class StorageOptions {
         String delay = given.get(RETRY_DELAY);
         return new RetryLayer(retries == null || retries.isBlank() ? RetryLayer.DEFAULT.retries() : Integer.parseInt(retries.trim()),
                 delay == null || delay.isBlank() ? RetryLayer.DEFAULT.firstDelay() : Duration.ofMillis(Long.parseLong(delay.trim())));
+    }
+
+    /**
+     * What an in-place copy or move does in a storage, from its options ({@code given}: keys relative
+     * to the storage, checked by {@link #parse}); skipped where they are not set.
+     */
+    public static InPlaceOperations inPlace(Map<String, String> given) {
+        String copy = given.get(SKIP_IN_PLACE_COPY);
+        String move = given.get(SKIP_IN_PLACE_MOVE);
+        return new InPlaceOperations(copy == null || copy.isBlank() || ConfigValues.parseBoolean(copy),
+                move == null || move.isBlank() || ConfigValues.parseBoolean(move));
     }
 
     private static Capability capability(String name) {

@@ -1,6 +1,7 @@
 package dev.portalkit.runtime.files.registry;
 
 import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
+import dev.portalkit.runtime.files.managed.InPlaceOperations;
 import dev.portalkit.runtime.files.managed.RetryLayer;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.files.IFiles;
@@ -44,6 +45,7 @@ public final class StorageRegistry {
     private volatile Map<String, Adapter> adapters = Map.of();
     /** The retry layer of each configured storage ({@link #configured}), by name. */
     private volatile Map<String, RetryLayer> retries = Map.of();
+    private volatile Map<String, InPlaceOperations> inPlace = Map.of();
     private volatile Map<String, LocationTransformer> transformers = Map.of();
 
     /** Takes the adapters and location transformers of {@code contributors}; a type or name given twice is refused. */
@@ -69,11 +71,14 @@ public final class StorageRegistry {
     public Map<String, StorageSettings> configured(PortalConfigImpl config, Portal portal, String defaultName) {
         Map<String, StorageSettings> configured = new TreeMap<>();
         Map<String, RetryLayer> layers = new TreeMap<>();
+        Map<String, InPlaceOperations> inPlaceOperations = new TreeMap<>();
         for (Map.Entry<String, Map<String, String>> e : storageOptions(config, portal, defaultName).entrySet()) {
             configured.put(e.getKey(), StorageOptions.parse(e.getKey(), e.getValue(), factories(), transformers.keySet()));
             layers.put(e.getKey(), StorageOptions.retries(e.getValue()));
+            inPlaceOperations.put(e.getKey(), StorageOptions.inPlace(e.getValue()));
         }
         retries = layers;
+        inPlace = inPlaceOperations;
         return configured;
     }
 
@@ -161,12 +166,13 @@ public final class StorageRegistry {
         }
     }
 
-    /** Opens a configured storage (with the retry layer its options say). */
+    /** Opens a configured storage (with the retry layer and in-place rules its options say). */
     public ManagedStorage open(StorageSettings settings) {
-        return open(settings, retries.getOrDefault(settings.name(), RetryLayer.DEFAULT));
+        return open(settings, retries.getOrDefault(settings.name(), RetryLayer.DEFAULT),
+                inPlace.getOrDefault(settings.name(), InPlaceOperations.DEFAULT));
     }
 
-    private ManagedStorage open(StorageSettings settings, RetryLayer retryLayer) {
+    private ManagedStorage open(StorageSettings settings, RetryLayer retryLayer, InPlaceOperations inPlaceOperations) {
         Adapter adapter = adapters.get(settings.type());
         Storage storage;
         try {
@@ -175,7 +181,7 @@ public final class StorageRegistry {
             throw Storages.cannotOpen(settings, e);
         }
         try {
-            return new ManagedStorageImpl(settings, storage, transformers, retryLayer);
+            return new ManagedStorageImpl(settings, storage, transformers, retryLayer, inPlaceOperations);
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -184,7 +190,8 @@ public final class StorageRegistry {
 
     /** Opens a storage from options as they would be configured (keys relative to the storage). */
     public ManagedStorage openStorage(String name, Map<String, String> options) {
-        return open(StorageOptions.parse(name, options, factories(), transformers.keySet()), StorageOptions.retries(options));
+        return open(StorageOptions.parse(name, options, factories(), transformers.keySet()), StorageOptions.retries(options),
+                StorageOptions.inPlace(options));
     }
 
     public Map<String, Adapter> adapters() {
