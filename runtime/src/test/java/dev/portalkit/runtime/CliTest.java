@@ -48,7 +48,7 @@ class CliTest {
         CliRun unknown = CliRun.of("plugins", "--data-dir", dir.toString(), "-o", "portal.plugins=nosuch");
         assertThat(unknown.code()).isEqualTo(3);
         assertThat(unknown.err()).isEqualTo("error: portal.plugins: unknown plugin 'nosuch' "
-                + "(available plugins: alpha, archive-uploader, beta, files-test, hooks-a, hooks-b, jobprobe, migrating, minimal-files, no-name-check, recording, task-probe)\n");
+                + "(available plugins: alpha, archive-uploader, beta, files-test, hooks-a, hooks-b, image-archive-uploader, jobprobe, migrating, minimal-files, no-name-check, purge-probe, recording, task-probe, user-form-probe)\n");
 
         CliRun badValue = CliRun.of("plugins", "--data-dir", dir.toString(), "-o", "portal.db.pool_size=lots");
         assertThat(badValue.err().lines()).singleElement().asString()

@@ -46,7 +46,7 @@ class PersistenceTest {
         try (TestPortal upgrader = builder.database(BootOptions.Database.CONNECT).start()) {
             assertThat(upgrader.portal().upgradeDatabase("migrating")).containsExactly(Map.entry("migrating", 2));
             assertThat(upgrader.portal().upgradeDatabase(null)).containsExactly(Map.entry("core", 2), Map.entry("files", 7),
-                    Map.entry("model", 5), Map.entry("search", 1), Map.entry("migrating", 0));
+                    Map.entry("model", 6), Map.entry("search", 1), Map.entry("migrating", 0));
             assertThatThrownBy(() -> upgrader.portal().upgradeDatabase("nosuch")).hasMessageContaining("'nosuch' is not enabled");
         }
         try (TestPortal portal = builder.database(BootOptions.Database.AUTO).start()) {

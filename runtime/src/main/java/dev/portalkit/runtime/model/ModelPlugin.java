@@ -13,6 +13,7 @@ import dev.portalkit.api.plugin.IMigrations;
 import dev.portalkit.api.plugin.PortalPlugin;
 import dev.portalkit.api.validation.IValidators;
 import dev.portalkit.api.validation.Validator;
+import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.action.AuthRegistry;
@@ -120,7 +121,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     @Override
     public void started(Portal started) {
         ResourceMimetypes.check(started.config());
-        if (started.transactions() != null) {
+        if (schemaCurrent(started)) {
             applySiteOptions(started);
         }
     }
@@ -128,9 +129,18 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
     /** Picks up options another process of the portal stored since. */
     @Override
     public void upkeep(Portal running) {
-        if (running.transactions() != null) {
+        if (schemaCurrent(running)) {
             applySiteOptions(running);
         }
+    }
+
+    /**
+     * Whether the model's tables are there to read: a portal that migrated (or checked) its schema at
+     * start; commands that only connect ({@code db upgrade}, most of the CLI) may run on an empty or
+     * older database.
+     */
+    private static boolean schemaCurrent(Portal portal) {
+        return portal.transactions() != null && portal.options().database() == BootOptions.Database.AUTO;
     }
 
     private void applySiteOptions(Portal running) {

@@ -199,7 +199,8 @@ class PackageActionsTest extends ModelTestBase {
         assertThat(invalid("package_search", ANONYMOUS, map("start", -1))).containsKey("start");
         assertThat(invalid("package_search", ANONYMOUS, map("sort", "colour asc"))).containsKey("sort");
         assertThat(invalid("package_search", ANONYMOUS, map("fq", "colour:red"))).containsKey("fq");
-        assertThat(dict("package_search", ANONYMOUS, map("q", "100%_!"))).containsEntry("count", 0L);
+        // LIKE wildcards and punctuation are text, not patterns (a word no dataset has, so the counter in names cannot match).
+        assertThat(dict("package_search", ANONYMOUS, map("q", "nowhereword%_!"))).containsEntry("count", 0L);
     }
 
     @Test
