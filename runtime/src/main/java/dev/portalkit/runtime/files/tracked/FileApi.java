@@ -202,6 +202,9 @@ public final class FileApi {
      * on its own, not as {@code files_file_show}), the file is read as the record it is.
      */
     public DownloadableFile downloadable(ActionContext caller, String id) {
+        if (id == null || id.isBlank()) {
+            throw ValidationException.of("id", "Missing value");
+        }
         return host.inTransaction(() -> {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("id", id);
