@@ -1,5 +1,6 @@
 package dev.portalkit.storage.azure;
 
+import dev.portalkit.storage.support.Trust;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;

@@ -1,5 +1,6 @@
 package dev.portalkit.storage.azure;
 
+import dev.portalkit.storage.support.Trust;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;

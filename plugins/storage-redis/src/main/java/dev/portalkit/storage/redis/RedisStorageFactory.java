@@ -1,5 +1,6 @@
 package dev.portalkit.storage.redis;
 
+import dev.portalkit.storage.support.Trust;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.ConfigType;

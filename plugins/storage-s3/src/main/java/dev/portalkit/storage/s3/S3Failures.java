@@ -1,5 +1,6 @@
 package dev.portalkit.storage.s3;
 
+import dev.portalkit.storage.support.Trust;
 import dev.portalkit.api.ErrorKind;
 import dev.portalkit.api.files.FilesException;
 import dev.portalkit.api.files.Location;

@@ -1,5 +1,6 @@
 package dev.portalkit.storage.s3;
 
+import dev.portalkit.storage.support.Trust;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.files.Storage;

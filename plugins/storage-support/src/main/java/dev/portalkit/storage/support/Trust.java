@@ -1,4 +1,4 @@
-package dev.portalkit.storage.s3;
+package dev.portalkit.storage.support;
 
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.ConfigType;
@@ -24,16 +24,17 @@ import javax.net.ssl.TrustManagerFactory;
  * requests' {@code verify}) and/or {@code trust_store} + {@code trust_store_password} (a PKCS12 or
  * JKS file, like {@code javax.net.ssl.trustStore}). When either is set, only its certificates are
  * trusted for this storage's connections; the JVM's default trust is left alone for everything else.
+ * Shared by files:s3, files:azure_blob and files:redis (each bundles it relocated).
  */
-final class Trust {
-    static final String CA_BUNDLE = "ca_bundle";
-    static final String TRUST_STORE = "trust_store";
-    static final String TRUST_STORE_PASSWORD = "trust_store_password";
+public final class Trust {
+    public static final String CA_BUNDLE = "ca_bundle";
+    public static final String TRUST_STORE = "trust_store";
+    public static final String TRUST_STORE_PASSWORD = "trust_store_password";
 
     private Trust() {
     }
 
-    static List<ConfigOption> declarations() {
+    public static List<ConfigOption> declarations() {
         return List.of(
                 ConfigOption.of(CA_BUNDLE, "PEM file of the CA certificate(s) to trust for the endpoint's TLS certificate (a private "
                         + "CA or a self-signed endpoint); when set, only these are trusted for this storage. Default: the JVM's trust.")
@@ -47,7 +48,7 @@ final class Trust {
      * The trust managers of the configured certificates, or {@code null} for the JVM's default.
      * Problems are added to {@code problems}, each naming its full key.
      */
-    static TrustManager[] load(StorageSettings settings, List<String> problems) {
+    public static TrustManager[] load(StorageSettings settings, List<String> problems) {
         String bundle = blankToNull(settings.option(CA_BUNDLE));
         String store = blankToNull(settings.option(TRUST_STORE));
         String password = blankToNull(settings.secret(TRUST_STORE_PASSWORD));
@@ -107,7 +108,7 @@ final class Trust {
     }
 
     /** The TLS failure in {@code e}'s chain (a certificate not trusted, a host name not matching), or {@code null}. */
-    static SSLException tlsFailure(Throwable e) {
+    public static SSLException tlsFailure(Throwable e) {
         List<Throwable> seen = new ArrayList<>();
         for (Throwable t = e; t != null && !seen.contains(t) && seen.size() < 32; t = t.getCause()) {
             seen.add(t);
@@ -119,7 +120,7 @@ final class Trust {
     }
 
     /** What the TLS failure says, shortened to its first line (the JDK's messages nest). */
-    static String describe(SSLException e) {
+    public static String describe(SSLException e) {
         String message = e.getMessage() == null ? "the TLS handshake failed" : e.getMessage();
         int colon = message.indexOf(": sun.security");
         return colon > 0 ? message.substring(0, colon) : message;
