@@ -31,7 +31,7 @@ class PersistenceTest {
     @EnumSource(TestDb.class)
     void eachPluginMigratesWithItsOwnHistory(TestDb db) throws Exception {
         try (TestPortal portal = TestPortal.builder().db(db).plugins("migrating").start()) {
-            assertThat(appliedVersions(portal, "portal_migrations_core")).containsExactly("1", "2");
+            assertThat(appliedVersions(portal, "portal_migrations_core")).containsExactly("1", "2", "3");
             assertThat(appliedVersions(portal, "portal_migrations_migrating")).containsExactly("1", "2");
             assertThat(portal.portal().isStarted()).isTrue();
         }
@@ -45,7 +45,7 @@ class PersistenceTest {
                 .hasMessageContaining("portalkit db upgrade");
         try (TestPortal upgrader = builder.database(BootOptions.Database.CONNECT).start()) {
             assertThat(upgrader.portal().upgradeDatabase("migrating")).containsExactly(Map.entry("migrating", 2));
-            assertThat(upgrader.portal().upgradeDatabase(null)).containsExactly(Map.entry("core", 2), Map.entry("files", 7),
+            assertThat(upgrader.portal().upgradeDatabase(null)).containsExactly(Map.entry("core", 3), Map.entry("files", 7),
                     Map.entry("model", 6), Map.entry("search", 1), Map.entry("migrating", 0));
             assertThatThrownBy(() -> upgrader.portal().upgradeDatabase("nosuch")).hasMessageContaining("'nosuch' is not enabled");
         }

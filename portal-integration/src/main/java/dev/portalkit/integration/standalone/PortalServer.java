@@ -15,6 +15,7 @@ import dev.portalkit.integration.web.WebIdentity;
 import dev.portalkit.integration.pages.PageServlet;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.PortalContainer;
+import dev.portalkit.runtime.cluster.ClusterNodes;
 import dev.portalkit.runtime.intake.UploadIntake;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,7 +50,8 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
  * cannot take it down: a total and a per-address connection limit, a deadline for request heads
  * ({@link ConnectionGuard}), few threads ever waiting for a request body and a minimum body data
  * rate ({@link RequestBodyGuard}), an idle timeout; every limit is a {@code portal.http.*} option.
- * At start, the spools of server processes that are gone are removed. {@link #close()} stops
+ * At start, the spools of server processes that are gone are removed, and the process joins the
+ * portal's nodes ({@link ClusterNodes}: a node whose link secret differs from a live node's fails). {@link #close()} stops
  * accepting, lets running requests finish (10 s at most), then stops the job worker
  * (letting its running job finish, {@code portal.jobs.stop_grace}) and the poller.
  */
@@ -62,9 +64,12 @@ public final class PortalServer implements AutoCloseable {
     private final TaskPoller poller;
     private final AutoCloseable jobWorker;
     private final URI uri;
+    private final ClusterNodes nodes;
 
-    private PortalServer(Server server, ResteasyDeployment deployment, TaskPoller poller, AutoCloseable jobWorker, URI uri) {
+    private PortalServer(Server server, ResteasyDeployment deployment, TaskPoller poller, AutoCloseable jobWorker, URI uri,
+            ClusterNodes nodes) {
         this.server = server;
+        this.nodes = nodes;
         this.deployment = deployment;
         this.poller = poller;
         this.jobWorker = jobWorker;
@@ -77,6 +82,8 @@ public final class PortalServer implements AutoCloseable {
         String host = portal.config().string(WebPlugin.HTTP_HOST);
         int port = portal.config().integer(WebPlugin.HTTP_PORT);
         container.bean(UploadIntake.class).sweepDeadSpools();
+        // Before it listens: a node whose link secret differs from a live node's does not start.
+        ClusterNodes nodes = ClusterNodes.join(portal, null);
 
         ResteasyDeployment deployment = new ResteasyDeploymentImpl();
         deployment.getResources().add(container.bean(ActionResource.class));
@@ -141,6 +148,7 @@ public final class PortalServer implements AutoCloseable {
         } catch (Exception e) {
             stopQuietly(server);
             deployment.stop();
+            nodes.close();
             Throwable cause = e instanceof IOException || e.getCause() == null ? e : e.getCause();
             throw PortalException.config("portal.http.port: cannot listen on " + host + ":" + port + ": " + cause.getMessage());
         }
@@ -150,7 +158,7 @@ public final class PortalServer implements AutoCloseable {
         }
         URI uri = URI.create("http://" + shownHost + ":" + connector.getLocalPort() + "/");
         TaskPoller poller = TaskPoller.start(portal, null);
-        return new PortalServer(server, deployment, poller, JobWorker.inServer(portal, null), uri);
+        return new PortalServer(server, deployment, poller, JobWorker.inServer(portal, null), uri, nodes);
     }
 
     /** The server's base URL, e.g. {@code http://127.0.0.1:5000/}. */
@@ -175,6 +183,7 @@ public final class PortalServer implements AutoCloseable {
             }
             poller.close();
             deployment.stop();
+            nodes.close(); // the node leaves portal_node last: it ran tasks until here
         }
     }
 

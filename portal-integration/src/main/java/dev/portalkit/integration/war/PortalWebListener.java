@@ -4,6 +4,7 @@ import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.cli.CommandServer;
+import dev.portalkit.runtime.cluster.ClusterNodes;
 import dev.portalkit.runtime.job.JobWorker;
 import dev.portalkit.runtime.intake.UploadIntake;
 import jakarta.inject.Inject;
@@ -39,11 +40,13 @@ public class PortalWebListener implements ServletContextListener {
     private TaskPoller poller;
     private AutoCloseable jobWorker;
     private CommandServer commands;
+    private ClusterNodes nodes;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         portal.start(BootOptions.defaults());
         intake.sweepDeadSpools();
+        nodes = ClusterNodes.join(portal, managedScheduler());
         poller = TaskPoller.start(portal, managedScheduler());
         jobWorker = JobWorker.inServer(portal, managedThreads());
         // On an embedded H2 database the command line works through this server (H2 lets one process open the file).
@@ -66,6 +69,9 @@ public class PortalWebListener implements ServletContextListener {
         }
         if (poller != null) {
             poller.close();
+        }
+        if (nodes != null) {
+            nodes.close();
         }
         intake.close();
         portal.stop();

@@ -113,6 +113,7 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
     @Override
     public void declareConfig(ConfigDeclaration declaration) {
         CoreConfig.declare(declaration);
+        dev.portalkit.runtime.cluster.ClusterNodes.declare(declaration);
     }
 
     @Override

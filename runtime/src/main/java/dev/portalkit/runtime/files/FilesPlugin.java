@@ -1,5 +1,6 @@
 package dev.portalkit.runtime.files;
 
+import dev.portalkit.runtime.cluster.ClusterNodes;
 import dev.portalkit.runtime.files.registry.BuiltInTransformers;
 import dev.portalkit.runtime.files.registry.StorageOptions;
 import dev.portalkit.runtime.files.registry.StorageRegistry;
@@ -78,6 +79,7 @@ import javax.sql.DataSource;
 @BuiltIn
 @ApplicationScoped
 public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, IMigrations, Portal.Subsystem, IActions,
+        ClusterNodes.SecretHolder,
         IAuthFunctions, IValidators, ITasks, IUploadTargets {
     public static final String DEFAULT_STORAGE = StorageRegistry.DEFAULT_STORAGE;
     public static final String OPEN_STORAGES = "portal.files.open_storages";
@@ -398,6 +400,17 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             throw new PortalException(dev.portalkit.api.ErrorKind.INTERNAL, "the files subsystem is not started");
         }
         return d;
+    }
+
+    /** The key of download links: every node of a database must sign with the same one. */
+    @Override
+    public List<ClusterNodes.Secret> sharedSecrets() {
+        DownloadLinks links = downloadLinks;
+        if (links == null) {
+            return List.of();
+        }
+        boolean configured = portal.config().get(DownloadConfig.LINK_SECRET).filter(s -> !s.isBlank()).isPresent();
+        return List.of(new ClusterNodes.Secret("download links", DownloadConfig.LINK_SECRET, configured, links::keyFingerprint));
     }
 
     /**

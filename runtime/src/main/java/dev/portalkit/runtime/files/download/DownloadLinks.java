@@ -110,6 +110,21 @@ public final class DownloadLinks {
         return LinkSecret.load(configured, dataDir);
     }
 
+    /**
+     * A fingerprint of the signing key: HMAC-SHA256 of a fixed label keyed with it, in hex. Nodes
+     * that share the key have the same one; it reveals nothing that signs a link. What
+     * {@link dev.portalkit.runtime.cluster.ClusterNodes} compares between nodes.
+     */
+    public String keyFingerprint() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.get(), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal("portalkit-shared-secret-fingerprint".getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new PortalException(ErrorKind.INTERNAL, "HMAC-SHA256 is not available", e);
+        }
+    }
+
     // ---- minting --------------------------------------------------------------------------------
 
     /** A link made by the portal itself (no maker to check), generation 0, that works until {@code ttl} from now. */
