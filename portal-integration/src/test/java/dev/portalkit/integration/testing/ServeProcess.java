@@ -58,13 +58,21 @@ public final class ServeProcess implements AutoCloseable {
      * for a server that is started often and must be up soon rather than fast.
      */
     public static ServeProcess start(Path jar, List<String> jvmOptions, Path workDir, String... arguments) {
+        return start(jar, jvmOptions, java.util.Map.of(), workDir, arguments);
+    }
+
+    /** {@link #start(Path, List, Path, String...)} with {@code environment} added to the process's environment. */
+    public static ServeProcess start(Path jar, List<String> jvmOptions, java.util.Map<String, String> environment, Path workDir,
+            String... arguments) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0"));
         command.addAll(List.of(arguments));
         try {
             Path stderr = Files.createTempFile(workDir, "serve-", ".err");
-            ServeProcess serve = new ServeProcess(new ProcessBuilder(command).redirectError(stderr.toFile()).start(), stderr);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+            builder.environment().putAll(environment);
+            ServeProcess serve = new ServeProcess(builder.start(), stderr);
             try {
                 serve.url.get(2, TimeUnit.MINUTES);
                 return serve;
