@@ -348,7 +348,8 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
     }
 
     /**
-     * The orphan sweep every {@code portal.files.orphan_sweep_interval} seconds, by whichever server
+     * The orphan sweep (and the clean-up of multipart uploads past their lifetime,
+     * {@code portal.files.orphan_sweep.multipart}) every {@code portal.files.orphan_sweep_interval} seconds, by whichever server
      * process claims it first ({@link dev.portalkit.runtime.files.tracked.FileVerification#sweepIfDue}); this process asks at most once
      * a minute (or once an interval, when that is shorter).
      */
@@ -365,8 +366,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
             return;
         }
         sweepAsked = now;
+        java.time.Duration multipartLifetime = serving.config().bool(FileApiConfig.SWEEP_MULTIPART)
+                ? java.time.Duration.ofDays(serving.config().integer(FileApiConfig.MAX_MULTIPART_LIFETIME)) : null;
         fileApi().verification().sweepIfDue(java.time.Duration.ofSeconds(interval),
-                java.time.Duration.ofSeconds(serving.config().integer(FileApiConfig.ORPHAN_GRACE_PERIOD)));
+                java.time.Duration.ofSeconds(serving.config().integer(FileApiConfig.ORPHAN_GRACE_PERIOD)), multipartLifetime,
+                multipartLifetime == null ? null : serving.context(java.util.Optional.empty(), true));
     }
 
     @Override

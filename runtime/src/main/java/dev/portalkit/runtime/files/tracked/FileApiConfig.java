@@ -18,6 +18,7 @@ public final class FileApiConfig {
     static final long DEFAULT_MAX_LINK_DURATION = 7L * 24 * 3600;
     public static final String ORPHAN_GRACE_PERIOD = "portal.files.orphan_grace_period";
     public static final String ORPHAN_SWEEP_INTERVAL = "portal.files.orphan_sweep_interval";
+    public static final String SWEEP_MULTIPART = "portal.files.orphan_sweep.multipart";
     public static final String TUS_CORS_ORIGINS = "portal.files.tus.cors_origins";
 
     private FileApiConfig() {
@@ -56,6 +57,9 @@ public final class FileApiConfig {
         d.option(ConfigOption.of(ORPHAN_SWEEP_INTERVAL, "Seconds between the server's sweeps of orphaned bytes (bytes without a "
                 + "tracked file, older than " + ORPHAN_GRACE_PERIOD + ") in every configured storage; one server process "
                 + "per database runs each sweep. 0 turns the sweep off.").type(ConfigType.INT).defaultValue("3600"));
+        d.option(ConfigOption.of(SWEEP_MULTIPART, "The server's periodic sweep also aborts the multipart uploads started more than "
+                + MAX_MULTIPART_LIFETIME + " days ago, at the backend and in the database (what files_multipart_clean does), once per "
+                + "interval whatever the number of server processes.").type(ConfigType.BOOLEAN).defaultValue("true"));
         d.option(ConfigOption.of(TUS_CORS_ORIGINS, "Origins (scheme://host[:port], or *) of web applications on other sites "
                 + "that may send tus uploads to /files/tus with an API token: the endpoint answers their CORS preflights and "
                 + "shows them its headers (no cookies cross origins). Empty: only the portal's own pages.")

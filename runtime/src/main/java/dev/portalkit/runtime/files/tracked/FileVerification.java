@@ -167,13 +167,24 @@ public final class FileVerification {
      * @return the sweep's summary, or empty when it was not due here
      */
     public Optional<Summary> sweepIfDue(Duration interval, Duration grace) {
+        return sweepIfDue(interval, grace, null, null);
+    }
+
+    /**
+     * {@link #sweepIfDue(Duration, Duration)} that also aborts the multipart uploads started more
+     * than {@code multipartLifetime} ago (what {@code files_multipart_clean} does), so that one
+     * process per database cleans them up periodically.
+     *
+     * @param system a context that ignores auth (for files_multipart_clean); null with a null lifetime
+     */
+    public Optional<Summary> sweepIfDue(Duration interval, Duration grace, Duration multipartLifetime, ActionContext system) {
         Instant now = api.now();
         if (!claim(now, interval)) {
             return Optional.empty();
         }
         try {
-            Options options = new Options(List.of(), false, true, grace, null, null, false);
-            Summary summary = verify(options, null, finding -> {
+            Options options = new Options(List.of(), false, true, grace, null, multipartLifetime, false);
+            Summary summary = verify(options, system, finding -> {
                 if (finding.repaired()) {
                     LOG.info("orphan sweep: " + finding.line());
                 } else if (finding.kind().problem()) {

@@ -121,6 +121,31 @@ class OrphanSweepTest {
     }
 
     @Test
+    void theSweepAbortsMultipartUploadsPastTheirLifetimeUnlessTurnedOff() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        for (boolean on : List.of(true, false)) {
+            Path folder = tmp.resolve("multipart-" + on);
+            try (TestPortal node = start(tmp.resolve("multipart-data-" + on), folder, clock,
+                    Map.of("portal.files.max_multipart_lifetime", "7", "portal.files.orphan_sweep.multipart", Boolean.toString(on)))) {
+                Map<?, ?> stale = (Map<?, ?>) node.call("files_multipart_start", TestPortal.SYSADMIN,
+                        Map.of("storage", "folder", "name", "stale.bin", "size", 10));
+                node.call("files_multipart_update", TestPortal.SYSADMIN, Map.of("id", stale.get("id"), "part", 1, "upload", "0123456789"));
+                clock.advance(Duration.ofDays(8));
+                Map<?, ?> fresh = (Map<?, ?>) node.call("files_multipart_start", TestPortal.SYSADMIN,
+                        Map.of("storage", "folder", "name", "fresh.bin", "size", 10));
+                node.portal().upkeep();
+                Map<?, ?> left = (Map<?, ?>) node.call("files_multipart_list", TestPortal.SYSADMIN, Map.of());
+                List<Object> ids = ((List<?>) left.get("results")).stream().<Object>map(r -> ((Map<?, ?>) r).get("id")).toList();
+                if (on) {
+                    assertThat(ids).as("the stale upload is aborted, the fresh one kept").containsExactly(fresh.get("id"));
+                } else {
+                    assertThat(ids).containsExactlyInAnyOrder(stale.get("id"), fresh.get("id"));
+                }
+            }
+        }
+    }
+
+    @Test
     void anIntervalOfZeroTurnsTheSweepOff() throws Exception {
         Path folder = tmp.resolve("folder");
         MutableClock clock = new MutableClock(Instant.now());
