@@ -56,7 +56,8 @@ import java.util.stream.Stream;
  *   <li>{@code test_create_then_fail}: creates a file, then fails;</li>
  *   <li>chained permission functions: users named {@code filemanager...} pass
  *       {@code permission_manage_files}; files named {@code no-download...} fail
- *       {@code permission_download_file} for everyone but sysadmins (their metadata stays readable);</li>
+ *       {@code permission_download_file} for everyone but sysadmins (their metadata stays readable); users named
+ *       {@code co-owner...} pass {@code permission_owns_file} for files named {@code shared-...};</li>
  *   <li>schema changes: resources' {@code url} takes file ids ({@code url_type = file}) moved to the
  *       resource; organizations take an image upload ({@code files_upload_as}).</li>
  * </ul>
@@ -261,6 +262,11 @@ public class FilesTestPlugin implements PortalPlugin, IFiles, IAuthFunctions, IA
         Map<String, ChainedAuthFunction> chained = new LinkedHashMap<>();
         chained.put("permission_manage_files", (next, ctx, data) -> ctx.user().map(u -> u.name().startsWith("filemanager")).orElse(false)
                 ? AuthResult.allow() : next.check(ctx, data));
+        // Users named co-owner... own every file named shared-... besides its owner: chaining permission_owns_file
+        // changes who may read, edit and delete such a file (the File API asks it, not a copy of its rule).
+        chained.put("permission_owns_file", (next, ctx, data) -> ctx.user().map(u -> u.name().startsWith("co-owner")).orElse(false)
+                && ctx.withIgnoreAuth(true).call("files_file_show", Map.of("id", data.get("id"))) instanceof Map<?, ?> file
+                && String.valueOf(file.get("name")).startsWith("shared-") ? AuthResult.allow() : next.check(ctx, data));
         chained.put("permission_download_file", ChainedAuthFunction.allowAnonymous((next, ctx, data) -> {
             Object name = ctx.withIgnoreAuth(true).call("files_file_show", Map.of("id", data.get("id"))) instanceof Map<?, ?> file
                     ? file.get("name") : null;

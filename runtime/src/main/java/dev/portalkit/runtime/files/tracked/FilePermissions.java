@@ -2,6 +2,7 @@ package dev.portalkit.runtime.files.tracked;
 
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.ActionContext;
+import dev.portalkit.runtime.action.ActionContextImpl;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
@@ -63,6 +64,8 @@ final class FilePermissions {
 
     private final FileApi.Host host;
     private final FileStore store;
+    /** {@code permission_owns_file} as registered: {@link #may} decides it from the file dict while no plugin chains it. */
+    private final AuthFunction ownsFile = AuthFunction.allowAnonymous(this::ownsFile);
 
     FilePermissions(FileApi.Host host, FileStore store) {
         this.host = host;
@@ -72,7 +75,7 @@ final class FilePermissions {
     /** The permission functions, under CKAN 2.12's names. */
     void register(Map<String, AuthFunction> auth) {
         auth.put(MANAGE_FILES, (ctx, data) -> AuthResult.deny(who(ctx) + " is not authorized to manage every file"));
-        auth.put(OWNS_FILE, AuthFunction.allowAnonymous(this::ownsFile));
+        auth.put(OWNS_FILE, ownsFile);
         auth.put(EDIT_FILE, (ctx, data) -> onFile(ctx, data, UPDATE, "edit file"));
         auth.put(DELETE_FILE, (ctx, data) -> onFile(ctx, data, DELETE, "delete file"));
         auth.put(READ_FILE, AuthFunction.allowAnonymous((ctx, data) -> onFile(ctx, data, SHOW, "read file")));
@@ -146,7 +149,7 @@ final class FilePermissions {
             String caller = ctx.user().map(UserRef::id).orElse(null);
             return caller != null && caller.equals(file.get("initiator_id"));
         }
-        if (passes(ctx, OWNS_FILE, file.get("id"))) {
+        if (ownsFileAsRegistered(ctx) ? ownedByCaller(ctx, file) : passes(ctx, OWNS_FILE, file.get("id"))) {
             return true;
         }
         Object type = file.get("owner_type");
@@ -155,6 +158,21 @@ final class FilePermissions {
             return false;
         }
         return cascades(ctx, (String) type) && passes(ctx, type + "_" + operation, id);
+    }
+
+    /**
+     * Whether {@code permission_owns_file} is still this class's own function: then what it would
+     * answer for a caller that is not a sysadmin and did not pass {@code permission_manage_files}
+     * (both asked already by {@link #may}) is {@link #ownedByCaller}, without a second dispatch and
+     * a second lookup of the file and its owner.
+     */
+    private boolean ownsFileAsRegistered(ActionContext ctx) {
+        return ctx instanceof ActionContextImpl impl && impl.dispatcher().auth().isOnly(OWNS_FILE, ownsFile);
+    }
+
+    private static boolean ownedByCaller(ActionContext ctx, Map<String, Object> file) {
+        String caller = ctx.user().map(UserRef::id).orElse(null);
+        return caller != null && USER.equals(file.get("owner_type")) && caller.equals(file.get("owner_id"));
     }
 
     /** {@code files_transfer_ownership}: update on the file, and the right to give it to {@code next}. */
