@@ -1,6 +1,8 @@
 package dev.portalkit.integration.standalone;
 
 import dev.portalkit.api.PortalException;
+import dev.portalkit.integration.metrics.MetricsServlet;
+import dev.portalkit.integration.metrics.PortalMetrics;
 import dev.portalkit.integration.web.ActionResource;
 import dev.portalkit.integration.web.ApiResponseHeaders;
 import dev.portalkit.integration.web.ApiExceptionMapper;
@@ -134,12 +136,15 @@ public final class PortalServer implements AutoCloseable {
         ServletHolder tus = new ServletHolder("tus", new TusServlet(portal, container.bean(UploadIntake.class), identities));
         context.getServletHandler().addServletWithMapping(tus, "/files/tus");
         context.getServletHandler().addServletWithMapping(tus, "/files/tus/*");
+        // Prometheus metrics (portal.metrics.enabled); the requests are measured by MetricsHandler below.
+        PortalMetrics metrics = container.bean(PortalMetrics.class);
+        context.getServletHandler().addServletWithMapping(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
         RequestBodyGuard.Limits bodies = new RequestBodyGuard.Limits(portal.config().integer(WebPlugin.MAX_BODY_READS),
                 portal.config().integer(WebPlugin.MAX_BODY_READS_PER_ADDRESS), portal.config().size(WebPlugin.MIN_BODY_RATE),
                 TimeUnit.SECONDS.toNanos(portal.config().integer(WebPlugin.BODY_RATE_GRACE)),
                 (int) portal.config().size(WebPlugin.BUFFERED_BODY_SIZE));
-        server.setHandler(new GracefulHandler(new RequestBodyGuard(context, bodies, connections)));
+        server.setHandler(new GracefulHandler(new MetricsHandler(new RequestBodyGuard(context, bodies, connections), metrics)));
         server.setErrorHandler(new JsonErrorHandlers.Server());
         server.setStopTimeout(10_000);
 

@@ -166,6 +166,17 @@ class WildFlyIT {
         assertThat(page.body()).contains("From the WAR", "id=\"example-greeting\"");
     }
 
+    /** Prometheus metrics in the WAR: the servlet and the filter found by their annotations; no pool gauges (the pool is WildFly's). */
+    @Test
+    void prometheusMetricsInTheWar() {
+        assertThat(api.get("status_show", Map.of(), null).status()).isEqualTo(200);
+        PageClient.Answer metrics = new PageClient(api.base()).get("/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("portalkit_http_requests_seconds_count{action=\"status_show\",route=\"action\",status=\"200\"}",
+                "portalkit_tasks_pending", "portalkit_storage_errors_total{storage=\"default\"}", "jvm_memory_used_bytes")
+                .doesNotContain("portalkit_db_connections_max");
+    }
+
     /** tus in the WAR: the servlet found by its annotation, with CDI; the upload becomes a tracked file. */
     @Test
     @SuppressWarnings("unchecked")

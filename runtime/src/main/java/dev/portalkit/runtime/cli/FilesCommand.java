@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {AdaptersCommand.class, StoragesCommand.class, ScanCommand.class, VerifyCommand.class,
                 StreamCommand.class,
                 CreateContainerCommand.class, FixCorsCommand.class,
-                CleanMultipartCommand.class, TransferCommand.class, MigrateCommand.class})
+                CleanMultipartCommand.class, TransferCommand.class, MigrateCommand.class, StatsCommand.class})
 public final class FilesCommand implements Runnable {
     @Spec
     CommandSpec spec;

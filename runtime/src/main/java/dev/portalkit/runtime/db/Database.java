@@ -120,6 +120,26 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * The connections of the pool the portal opened itself: in use, idle, open, the most it opens,
+     * and callers waiting for one. Read from the pool's counters, no connection is taken.
+     */
+    public record PoolUsage(int active, int idle, int total, int max, int waiting) {
+    }
+
+    /** The use of the portal's own pool; empty for a {@code portal.db.jndi} DataSource (the server's pool: its metrics). */
+    public java.util.Optional<PoolUsage> poolUsage() {
+        if (owned == null || owned.isClosed()) {
+            return java.util.Optional.empty();
+        }
+        com.zaxxer.hikari.HikariPoolMXBean pool = owned.getHikariPoolMXBean();
+        if (pool == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new PoolUsage(pool.getActiveConnections(), pool.getIdleConnections(), pool.getTotalConnections(),
+                owned.getMaximumPoolSize(), pool.getThreadsAwaitingConnection()));
+    }
+
     /** The JDBC URL (or {@code jndi:NAME}); never contains the password, which is a separate option. */
     public String url() {
         return url;

@@ -125,6 +125,21 @@ public final class TaskRunner implements TaskOutbox {
         return ran;
     }
 
+    /**
+     * How many tasks of the outbox are pending and how many failed (out of attempts): one grouped
+     * count over the {@code (status, next_attempt_at)} index, for monitoring.
+     */
+    public Map<String, Long> countByStatus() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        counts.put(TaskRecord.PENDING, 0L);
+        counts.put(TaskRecord.FAILED, 0L);
+        transactions.required(() -> transactions.em()
+                .createQuery("select t.status, count(t) from TaskRecord t where t.status in (:p, :f) group by t.status", Object[].class)
+                .setParameter("p", TaskRecord.PENDING).setParameter("f", TaskRecord.FAILED).getResultList())
+                .forEach(row -> counts.put((String) row[0], ((Number) row[1]).longValue()));
+        return counts;
+    }
+
     /** Tasks of the outbox, newest first, for operators. */
     public List<TaskRecord> list(String status, int limit) {
         return transactions.required(() -> {

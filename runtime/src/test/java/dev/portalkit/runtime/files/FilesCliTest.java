@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portalkit.runtime.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Map;
+import dev.portalkit.runtime.testing.TestPortal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +82,31 @@ class FilesCliTest {
         CliRun unknown = CliRun.in(dir, concat(new String[] {"files", "scan", "-s", "nosuch"}, config));
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err()).isEqualTo("error: -s/--storage: unknown storage 'nosuch' (configured: a, admin, b, groups, resources, users)\n");
+    }
+
+    @Test
+    void statsPrintsCountAndBytesInTotalAndPerGroup(@TempDir Path dir) {
+        try (TestPortal portal = TestPortal.builder().dataDir(dir).start()) {
+            portal.call("files_file_create", TestPortal.SYSADMIN, Map.of("name", "a.txt", "upload", "hello"));
+            portal.call("files_file_create", TestPortal.SYSADMIN, Map.of("name", "b.txt", "upload", "hi"));
+            portal.call("files_file_create", TestPortal.SYSADMIN, Map.of("name", "c.csv", "upload", "x,y\n1,2\n"));
+        }
+        String month = YearMonth.now(ZoneOffset.UTC).toString();
+        CliRun run = CliRun.in(dir, "files", "stats");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(String.join("\n",
+                row("total", "3", "15"), "",
+                row("storage", "files", "bytes"), row("default", "3", "15"), "",
+                row("owner_type", "files", "bytes"), row("user", "3", "15"), "",
+                row("content_type", "files", "bytes"), row("text/csv", "1", "8"), row("text/plain", "2", "7"), "",
+                row("month", "files", "bytes"), row(month, "3", "15"), ""));
+        CliRun json = CliRun.in(dir, "files", "stats", "--json");
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out()).startsWith("{\"count\":3,\"bytes\":15,\"storages\":[{\"storage\":\"default\",\"count\":3,\"bytes\":15}]");
+    }
+
+    private static String row(String key, String count, String bytes) {
+        return String.format("%-40s %10s %16s", key, count, bytes);
     }
 
     @Test

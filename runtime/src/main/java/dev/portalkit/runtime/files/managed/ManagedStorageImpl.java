@@ -28,6 +28,7 @@ import java.util.Set;
  * <li>{@link LocalIntake}: spooled local uploads adopted by a hard link or kept from their {@link UploadPipe};</li>
  * <li>{@link RetryLayer}: calls the adapter fails as TRANSIENT made again where that changes nothing else.</li>
  * </ol>
+ * Around them all, {@link BackendErrors} counts the calls that failed because of the backend.
  * The services {@link ManagedUploader} (with {@link ManagedMultipart}), {@link ManagedReader} and
  * {@link ManagedManager} pass each call through them. See {@link ManagedStorage} for the rules.
  */
@@ -40,6 +41,7 @@ public final class ManagedStorageImpl implements ManagedStorage {
     private final Uploader uploader;
     private final StorageReader reader;
     private final Manager manager;
+    private final BackendErrors errors = new BackendErrors();
 
     /**
      * @param available every known transformer by name (the configured ones were validated at start)
@@ -72,9 +74,10 @@ public final class ManagedStorageImpl implements ManagedStorage {
         UploadMeasuring measuring = new UploadMeasuring(access);
         StreamingEmulation emulation = new StreamingEmulation(access, measuring);
         this.intake = new LocalIntake(this, access, gate, locations, measuring);
-        this.uploader = new ManagedUploader(access, gate, locations, measuring, intake, new MultipartVerification(access, measuring));
-        this.reader = new ManagedReader(access, gate, locations, emulation);
-        this.manager = new ManagedManager(access, gate, locations, measuring, emulation, inPlace);
+        this.uploader = errors.counting(Uploader.class,
+                new ManagedUploader(access, gate, locations, measuring, intake, new MultipartVerification(access, measuring)));
+        this.reader = errors.counting(StorageReader.class, new ManagedReader(access, gate, locations, emulation));
+        this.manager = errors.counting(Manager.class, new ManagedManager(access, gate, locations, measuring, emulation, inPlace));
     }
 
     @Override
@@ -105,6 +108,11 @@ public final class ManagedStorageImpl implements ManagedStorage {
     /** The capabilities the managed storage emulates (a subset of {@link #capabilities()}). */
     public Set<Capability> emulatedCapabilities() {
         return gate.emulated();
+    }
+
+    /** The calls to this storage that failed because of its backend ({@link BackendErrors}), for monitoring. */
+    public BackendErrors backendErrors() {
+        return errors;
     }
 
     /** The adapter behind this storage (runtime-internal: tests, maintenance commands). */

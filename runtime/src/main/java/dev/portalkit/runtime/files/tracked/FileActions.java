@@ -94,6 +94,7 @@ final class FileActions {
         actions.put("files_file_link", this::link);
         actions.put("files_file_link_revoke", this::revokeLinks);
         actions.put("files_storage_list", Action.sideEffectFree(new StorageList(api.host())::list));
+        actions.put("files_stats", Action.sideEffectFree(new FileStats(api.host())::stats));
 
         auth.put("files_file_create", (ctx, data) -> permissions.mayCreate(ctx, storageName(ctx, data), data.get("name")));
         auth.put("files_file_register", (ctx, data) -> permissions.mayRegister(ctx, storageName(ctx, data), data.get("location")));
@@ -102,6 +103,7 @@ final class FileActions {
         auth.put("files_file_link", (ctx, data) -> FilePermissions.ask(ctx, FilePermissions.DOWNLOAD_FILE, data));
         auth.put("files_file_link_revoke", (ctx, data) -> FilePermissions.ask(ctx, FilePermissions.EDIT_FILE, data));
         auth.put("files_storage_list", (ctx, data) -> AuthResult.deny("Only sysadmins may list the storages"));
+        auth.put("files_stats", (ctx, data) -> AuthResult.deny("You are not authorized to see the file statistics (sysadmins only)"));
         auth.put("files_file_delete", (ctx, data) -> FilePermissions.ask(ctx, FilePermissions.DELETE_FILE, data));
         for (String edit : List.of("files_file_rename", "files_file_pin", "files_file_unpin")) {
             auth.put(edit, (ctx, data) -> FilePermissions.ask(ctx, FilePermissions.EDIT_FILE, data));
