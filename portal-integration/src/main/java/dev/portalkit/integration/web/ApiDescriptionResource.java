@@ -16,10 +16,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -44,8 +44,13 @@ import java.util.concurrent.ConcurrentHashMap;
 @Path("/")
 @ApplicationScoped
 public class ApiDescriptionResource {
-    /** The UI's pages: only this origin's scripts, styles and images (plus the CSS's data: images), nothing framed or framing. */
-    public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+    /**
+     * The UI's pages: only this origin's scripts, styles and images (plus the CSS's data: images),
+     * nothing framed or framing. The one inline style swagger-ui-bundle.js 5.35.0 applies is allowed
+     * by its hash (a new WebJar version may need the new hash: the browser names it in its console).
+     */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
+            + "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; "
             + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
             + "form-action 'self'; frame-ancestors 'none'";
     private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
@@ -111,7 +116,7 @@ public class ApiDescriptionResource {
 
     private byte[] render(String base) {
         Map<String, Object> doc = OpenApiDocument.build(portal.dispatcher().actions(), portal.validation(), base,
-                portal.config().string(CoreConfig.SITE_TITLE), CorePlugin.VERSION);
+                portal.config().string(CoreConfig.SITE_TITLE), CorePlugin.VERSION, this::wholeNumberOption);
         try {
             return Json.MAPPER.writeValueAsBytes(doc);
         } catch (JsonProcessingException e) {
@@ -120,11 +125,21 @@ public class ApiDescriptionResource {
     }
 
     /** The UI's page at {@code /api/docs/}; {@code /api/docs} redirects there so that the page's relative links work. */
+    /** A whole-number option's value, for the bounds schemas name by key; null when it is not one. */
+    private Long wholeNumberOption(String key) {
+        try {
+            return (long) portal.config().integer(key);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     @GET
     @Path("docs")
-    public Response docs(@Context HttpServletRequest request) {
+    public Response docs(@Context HttpServletRequest request, @Context UriInfo uri) {
         if (request != null && !request.getRequestURI().endsWith("/")) {
-            return Response.status(Response.Status.MOVED_PERMANENTLY).location(URI.create(request.getContextPath() + "/api/docs/")).build();
+            // Absolute: JAX-RS would resolve a relative location against the application's base (/api/).
+            return Response.status(Response.Status.MOVED_PERMANENTLY).location(uri.getBaseUri().resolve("docs/")).build();
         }
         String title = escape(portal.config().string(CoreConfig.SITE_TITLE));
         return page(Response.ok(PAGE.formatted(title).getBytes(StandardCharsets.UTF_8), "text/html;charset=utf-8"));

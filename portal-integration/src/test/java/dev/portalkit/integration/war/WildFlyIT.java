@@ -223,6 +223,9 @@ class WildFlyIT {
         assertThat(doc.status()).as(doc.text()).isEqualTo(200);
         assertThat((List<Map<String, Object>>) doc.json().get("servers")).extracting(s -> s.get("url")).containsExactly("/portalkit/api");
         assertThat((Map<String, Object>) doc.json().get("paths")).containsKeys("/action/status_show", "/action/example_hello");
+        HttpProbe.Reply bare = http.get("api/docs");
+        assertThat(bare.status()).isEqualTo(301);
+        assertThat(bare.header("Location")).isEqualTo(api.base() + "api/docs/");
         HttpProbe.Reply page = http.get("api/docs/");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");

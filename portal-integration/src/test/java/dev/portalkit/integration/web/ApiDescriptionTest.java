@@ -105,6 +105,12 @@ class ApiDescriptionTest {
         assertThat(create.getRequired()).contains("name");
         assertThat(create.getAdditionalProperties()).as("package_create refuses unknown keys").isEqualTo(false);
         assertThat(((Schema) create.getProperties().get("resources")).getType()).isEqualTo("array");
+        assertThat(((Schema) create.getProperties().get("metadata_created")).getReadOnly()).as("shown, never set").isTrue();
+        Schema rows = (Schema) schemas.get("package_search_data").getProperties().get("rows");
+        assertThat(rows.getType()).isEqualTo("integer");
+        assertThat(rows.getMinimum()).isZero();
+        assertThat(rows.getMaximum().intValue()).as("int_range's bound, the option portal.search.rows_max")
+                .isEqualTo(http.portal().portal().config().integer("portal.search.rows_max"));
         assertThat(schemas.get("package_update_data").getProperties()).as("the plugin changed only the create schema")
                 .doesNotContainKey("probe_colour");
         // The resource schema is the nested one of the dataset schema.
@@ -137,7 +143,7 @@ class ApiDescriptionTest {
     void swaggerUiIsServedFromTheWebJarUnderASelfOnlyPolicy() throws IOException {
         HttpProbe.Reply bare = probe.get("api/docs");
         assertThat(bare.status()).isEqualTo(301);
-        assertThat(bare.header("Location")).endsWith("/api/docs/");
+        assertThat(bare.header("Location")).isEqualTo(http.uri() + "api/docs/");
 
         HttpProbe.Reply page = probe.get("api/docs/");
         assertThat(page.status()).isEqualTo(200);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The OpenAPI 3.0 description of the action API, built from the action registry: one path per
@@ -23,13 +24,14 @@ import java.util.TreeSet;
  *
  * <p>Validators do not carry types: a field's JSON Schema is derived from the validator names
  * CKAN's schemas use ({@code not_empty} makes it required, {@code boolean_validator} a boolean,
- * {@code one_of(...)} an enum, a nested schema an array of objects, ...); the whole chain is given
+ * {@code one_of(...)} an enum, a nested schema an array of objects, {@code ignore} or {@code empty}
+ * first a read-only field, ...); the whole chain is given
  * as {@code x-validators} and in the field's description. Input keys a schema does not name are
  * allowed unless it rejects them.
  */
 public final class OpenApiDocument {
     private static final Set<String> REQUIRING = Set.of("not_empty", "not_missing");
-    private static final Set<String> DROPPING = Set.of("ignore", "empty");
+    private static final Set<String> READ_ONLY = Set.of("ignore", "empty");
     private static final Set<String> INTEGERS = Set.of("int_validator", "natural_number_validator", "is_positive_integer", "int_range");
     private static final Set<String> BOOLEANS = Set.of("boolean_validator");
     private static final Set<String> LISTS = Set.of("list_of_strings");
@@ -45,9 +47,11 @@ public final class OpenApiDocument {
      * @param apiBase    the API's base path as clients reach it, e.g. {@code "/api"} (the document's server)
      * @param title      the portal's title
      * @param version    the portal's version
+     * @param options    the value of a whole-number option by key, or null (bounds such as
+     *                   {@code int_range(0, portal.search.rows_max)} name one)
      */
     public static Map<String, Object> build(ActionRegistry actions, Validation validation, String apiBase, String title,
-                                            String version) {
+                                            String version, Function<String, Long> options) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.0.3");
         doc.put("info", map("title", title + " action API", "version", version,
@@ -73,7 +77,7 @@ public final class OpenApiDocument {
         for (String name : actions.names()) {
             Action action = actions.get(name).base();
             Schema input = inputSchema(action, validation);
-            Map<String, Object> body = input == null ? map("type", "object", "additionalProperties", true) : objectSchema(input);
+            Map<String, Object> body = input == null ? map("type", "object", "additionalProperties", true) : objectSchema(input, options);
             String ref = "#/components/schemas/" + name + "_data";
             schemas.put(name + "_data", body);
             Map<String, Object> item = new LinkedHashMap<>();
@@ -143,19 +147,20 @@ public final class OpenApiDocument {
                 + "405 for GET to an action that changes state)";
     }
 
-    private static Map<String, Object> objectSchema(Schema schema) {
+    private static Map<String, Object> objectSchema(Schema schema, Function<String, Long> options) {
         Map<String, Object> properties = new LinkedHashMap<>();
         List<String> required = new ArrayList<>();
         for (Map.Entry<String, FieldRule> e : schema.fields().entrySet()) {
             FieldRule rule = e.getValue();
             List<ValidatorExpression> chain = parse(rule.validators());
-            if (!chain.isEmpty() && DROPPING.contains(chain.get(0).name())) {
-                continue;
-            }
-            if (!chain.isEmpty() && REQUIRING.contains(chain.get(0).name())) {
+            Map<String, Object> field = fieldSchema(rule, chain, options);
+            if (!chain.isEmpty() && READ_ONLY.contains(chain.get(0).name())) {
+                // Accepted so that a shown object can be sent back, but never set from input (or must be empty).
+                field.put("readOnly", true);
+            } else if (!chain.isEmpty() && REQUIRING.contains(chain.get(0).name())) {
                 required.add(e.getKey());
             }
-            properties.put(e.getKey(), fieldSchema(rule, chain));
+            properties.put(e.getKey(), field);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("type", "object");
@@ -167,17 +172,21 @@ public final class OpenApiDocument {
         return out;
     }
 
-    private static Map<String, Object> fieldSchema(FieldRule rule, List<ValidatorExpression> chain) {
+    private static Map<String, Object> fieldSchema(FieldRule rule, List<ValidatorExpression> chain, Function<String, Long> options) {
         Map<String, Object> field = new LinkedHashMap<>();
         if (rule.nested() != null) {
             field.put("type", "array");
-            field.put("items", objectSchema(rule.nested()));
+            field.put("items", objectSchema(rule.nested(), options));
         } else {
             for (ValidatorExpression v : chain) {
                 if (BOOLEANS.contains(v.name())) {
                     field.put("type", "boolean");
                 } else if (INTEGERS.contains(v.name())) {
                     field.put("type", "integer");
+                    if (v.name().equals("int_range") && v.arguments() != null && v.arguments().size() == 2) {
+                        putBound(field, "minimum", v.arguments().get(0), options);
+                        putBound(field, "maximum", v.arguments().get(1), options);
+                    }
                 } else if (LISTS.contains(v.name())) {
                     field.put("type", "array");
                     field.put("items", map("type", "string"));
@@ -197,6 +206,17 @@ public final class OpenApiDocument {
             field.put("x-validators", rule.validators());
         }
         return field;
+    }
+
+    /** A bound of int_range: a whole number, or the current value of the option it names; left out when neither. */
+    private static void putBound(Map<String, Object> field, String key, String bound, Function<String, Long> options) {
+        Object value = typed(bound.strip(), "integer");
+        if (!(value instanceof Long)) {
+            value = options.apply(bound.strip());
+        }
+        if (value != null) {
+            field.put(key, value);
+        }
     }
 
     private static Object typed(String value, Object type) {
