@@ -1,5 +1,6 @@
 package dev.portalkit.api.action;
 
+import dev.portalkit.api.validation.Schema;
 import java.util.Map;
 
 /**
@@ -23,6 +24,16 @@ import java.util.Map;
  *       carry file parts, handed to it as {@link dev.portalkit.api.files.Upload}s; any other
  *       action refuses a file part (400) before reading its bytes.</li>
  * </ul>
+ *
+ * <p>Two more wrappers describe the action, for {@code help_show} and the API description served
+ * at {@code /api/openapi.json}; they change nothing in how it runs:
+ * <ul>
+ *   <li>{@link #documented(String, Action)}: its documentation (CKAN's docstring);</li>
+ *   <li>{@link #validating(String, Action)} / {@link #validating(Schema, Action)}: the schema its
+ *       data is validated against (the action still calls {@link ActionContext#validate} itself).</li>
+ * </ul>
+ * Wrappers keep what the wrapped action had, in any order:
+ * {@code Action.documented("...", Action.validating(SCHEMA, Action.sideEffectFree(fn)))}.
  */
 @FunctionalInterface
 public interface Action {
@@ -44,20 +55,62 @@ public interface Action {
     }
 
     /**
+     * The action's documentation, as CKAN's action docstring: what it does, its parameters, what it
+     * returns and who may call it. Plain text, the first line a one-line summary. {@code help_show}
+     * returns it, and the API description uses it for the operation. Empty when undocumented.
+     */
+    default String documentation() {
+        return "";
+    }
+
+    /**
+     * The name of the effective schema the action validates its data with (one that plugins may
+     * change, such as {@code "package_create"}: see {@link ActionContext#validate(String, Map)}),
+     * or {@code null}. Takes precedence over {@link #schema()}.
+     */
+    default String schemaName() {
+        return null;
+    }
+
+    /** The schema the action validates its data with, when it is not a named one; else {@code null}. */
+    default Schema schema() {
+        return null;
+    }
+
+    /**
      * Marks an action as having its own task queue: tasks added while it runs are given its
      * result and run after the outermost transaction commits.
      */
     static Action withTaskQueue(Action action) {
-        return new FlaggedAction(action, true, action.sideEffectFree(), action.acceptsUploads());
+        return FlaggedAction.of(action, true, action.sideEffectFree(), action.acceptsUploads());
     }
 
     /** Marks an action as only reading (CKAN's {@code side_effect_free}): it may be called with {@code GET}. */
     static Action sideEffectFree(Action action) {
-        return new FlaggedAction(action, action.supportsTasks(), true, action.acceptsUploads());
+        return FlaggedAction.of(action, action.supportsTasks(), true, action.acceptsUploads());
     }
 
     /** Marks an action as taking file parts ({@code multipart/form-data} uploads). */
     static Action acceptingUploads(Action action) {
-        return new FlaggedAction(action, action.supportsTasks(), action.sideEffectFree(), true);
+        return FlaggedAction.of(action, action.supportsTasks(), action.sideEffectFree(), true);
+    }
+
+    /** Gives an action its {@link #documentation()} (replacing any it had). */
+    static Action documented(String documentation, Action action) {
+        FlaggedAction a = FlaggedAction.of(action, action.supportsTasks(), action.sideEffectFree(), action.acceptsUploads());
+        return new FlaggedAction(a.delegate(), a.supportsTasks(), a.sideEffectFree(), a.acceptsUploads(),
+                documentation == null ? "" : documentation.strip(), a.schemaName(), a.schema());
+    }
+
+    /** Declares that the action validates its data with the named effective schema ({@link #schemaName()}). */
+    static Action validating(String schemaName, Action action) {
+        FlaggedAction a = FlaggedAction.of(action, action.supportsTasks(), action.sideEffectFree(), action.acceptsUploads());
+        return new FlaggedAction(a.delegate(), a.supportsTasks(), a.sideEffectFree(), a.acceptsUploads(), a.documentation(), schemaName, null);
+    }
+
+    /** Declares that the action validates its data with {@code schema} ({@link #schema()}). */
+    static Action validating(Schema schema, Action action) {
+        FlaggedAction a = FlaggedAction.of(action, action.supportsTasks(), action.sideEffectFree(), action.acceptsUploads());
+        return new FlaggedAction(a.delegate(), a.supportsTasks(), a.sideEffectFree(), a.acceptsUploads(), a.documentation(), null, schema);
     }
 }

@@ -96,22 +96,61 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
 
     // ---- IActions: a new action, an action with a task queue, and a chained core action --------
 
+    private static final Schema HELLO = Schema.empty().with("name", "default(world)", "unicode_safe");
+    private static final Schema NOTE = Schema.empty()
+            .with("body", "not_empty", "unicode_safe", "strip_value")
+            .with("audits", "default(1)", "int_validator");
+    private static final Schema STATS = Schema.empty().with("fail", "default(false)", "boolean_validator");
+
     @Override
     public Map<String, Action> actions() {
         Map<String, Action> actions = new LinkedHashMap<>();
         // sideEffectFree: it only reads, so GET may call it (other actions are POST only).
         // acceptingUploads: it takes (and ignores) file parts; bench/upload-1g.sh measures parsing and spooling with it.
-        actions.put("example_hello", Action.sideEffectFree(Action.acceptingUploads((ctx, data) -> {
-            Map<String, Object> valid = ctx.validate(Schema.empty().with("name", "default(world)", "unicode_safe"), data);
-            return ctx.config().string(GREETING) + ", " + valid.get("name") + "!";
-        })));
+        // documented: help_show returns the text and /api/openapi.json describes the action with it;
+        // validating: the description shows the fields of the schema the action validates with.
+        actions.put("example_hello", Action.documented("""
+                Greets someone with the configured greeting (portal.example.greeting).
+
+                Parameters: name (default "world"); file parts are accepted and ignored.
+                Returns: the greeting, e.g. "Hello, world!".
+                Who: anyone, anonymous callers included.""",
+                Action.validating(HELLO, Action.sideEffectFree(Action.acceptingUploads((ctx, data) -> {
+                    Map<String, Object> valid = ctx.validate(HELLO, data);
+                    return ctx.config().string(GREETING) + ", " + valid.get("name") + "!";
+                })))));
         // withTaskQueue: this action (and validators it runs) may queue post-commit tasks.
-        actions.put("example_note_add", Action.withTaskQueue(this::addNote));
-        actions.put("example_note_list", Action.sideEffectFree((ctx, data) -> listNotes(ctx)));
+        actions.put("example_note_add", Action.documented("""
+                Adds a note; after the commit, post-commit tasks write its audit rows.
+
+                Parameters: body (required); audits (default 1): how many audit tasks to queue.
+                Returns: {id, body, author}.
+                Who: logged-in users.""", Action.validating(NOTE, Action.withTaskQueue(this::addNote))));
+        actions.put("example_note_list", Action.documented("""
+                Lists the notes, oldest first, with how many audit rows each has.
+
+                Parameters: none.
+                Returns: a list of {id, body, author, audits}.
+                Who: anyone.""", Action.sideEffectFree((ctx, data) -> listNotes(ctx))));
         // Slow work goes to a background job: the response carries the job's id, a worker runs it later.
-        actions.put("example_note_stats", this::enqueueNoteStats);
-        actions.put("example_upload_digest", Action.acceptingUploads((ctx, data) -> UploadDigest.of(data.get("upload"))));
-        actions.put("example_event_list", Action.sideEffectFree((ctx, data) -> listEvents(ctx)));
+        actions.put("example_note_stats", Action.documented("""
+                Queues a background job that counts the notes and their words (see job_show for its result).
+
+                Parameters: fail (default false): make the job fail, to show retries.
+                Returns: {job_id}.
+                Who: logged-in users.""", Action.validating(STATS, this::enqueueNoteStats)));
+        actions.put("example_upload_digest", Action.documented("""
+                Reads an uploaded file as it streams in and returns its size and SHA-256.
+
+                Parameters: upload (required): a file part (multipart/form-data).
+                Returns: {filename, content_type, size, sha256}.
+                Who: anyone.""", Action.acceptingUploads((ctx, data) -> UploadDigest.of(data.get("upload")))));
+        actions.put("example_event_list", Action.documented("""
+                Lists the entity events (datasets, files, ...) the plugin's IEntityHooks recorded, in order.
+
+                Parameters: none.
+                Returns: a list of {entity, operation, action, entity_id, user_name}.
+                Who: sysadmins only.""", Action.sideEffectFree((ctx, data) -> listEvents(ctx))));
         return actions;
     }
 
@@ -127,9 +166,7 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     }
 
     private Object addNote(ActionContext ctx, Map<String, Object> data) {
-        Map<String, Object> valid = ctx.validate(Schema.empty()
-                .with("body", "not_empty", "unicode_safe", "strip_value")
-                .with("audits", "default(1)", "int_validator"), data);
+        Map<String, Object> valid = ctx.validate(NOTE, data);
         String id = UUID.randomUUID().toString();
         String author = ctx.user().map(u -> u.name()).orElse(null);
         try (PreparedStatement ps = ctx.jdbc().prepareStatement(
@@ -204,7 +241,7 @@ public class ExamplePlugin implements PortalPlugin, IActions, IAuthFunctions, IV
     // ---- IJobs: background jobs, run by a worker after the enqueuing action committed ----------
 
     private Object enqueueNoteStats(ActionContext ctx, Map<String, Object> data) {
-        Map<String, Object> valid = ctx.validate(Schema.empty().with("fail", "default(false)", "boolean_validator"), data);
+        Map<String, Object> valid = ctx.validate(STATS, data);
         // Written in this action's transaction: if the action failed after this line, the job would vanish with it.
         String jobId = ctx.jobs().enqueue("default", "example_note_stats", "Count the example notes' words",
                 Map.of("fail", valid.get("fail")));

@@ -30,6 +30,14 @@ class ExamplePluginTest {
         try (TestPortal portal = portal().option("portal.example.greeting", "Hi").start()) {
             assertThat(portal.call("example_hello", TestPortal.ANONYMOUS, Map.of("name", "Ada"))).isEqualTo("Hi, Ada!");
             assertThat(portal.call("example_hello", TestPortal.ANONYMOUS, Map.of())).isEqualTo("Hi, world!");
+            // Its documentation, as help_show (and the API description) give it.
+            assertThat((String) portal.call("help_show", TestPortal.ANONYMOUS, Map.of("name", "example_hello")))
+                    .startsWith("Greets someone").contains("Parameters:", "Who:");
+            for (String action : List.of("example_note_add", "example_note_list", "example_note_stats", "example_upload_digest",
+                    "example_event_list")) {
+                assertThat(portal.portal().dispatcher().actions().get(action).base().documentation()).as(action).contains("Returns:");
+            }
+            assertThat(portal.portal().dispatcher().actions().get("example_hello").base().schema().fields()).containsKey("name");
         }
     }
 

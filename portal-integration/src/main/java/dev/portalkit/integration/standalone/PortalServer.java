@@ -4,6 +4,7 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.integration.metrics.MetricsServlet;
 import dev.portalkit.integration.metrics.PortalMetrics;
 import dev.portalkit.integration.web.ActionResource;
+import dev.portalkit.integration.web.ApiDescriptionResource;
 import dev.portalkit.integration.web.ApiResponseHeaders;
 import dev.portalkit.integration.web.ApiExceptionMapper;
 import dev.portalkit.integration.web.FileDownloadRoutes;
@@ -89,6 +90,7 @@ public final class PortalServer implements AutoCloseable {
 
         ResteasyDeployment deployment = new ResteasyDeploymentImpl();
         deployment.getResources().add(container.bean(ActionResource.class));
+        deployment.getResources().add(container.bean(ApiDescriptionResource.class));
         deployment.getProviders().add(new ApiExceptionMapper());
         deployment.getProviders().add(new ApiResponseHeaders());
         deployment.start();

@@ -389,6 +389,37 @@ class PortalPagesBrowserIT {
                 .asList().noneMatch(f -> id.equals(((Map<?, ?>) f).get("id")));
     }
 
+    // ---- the API browser (Swagger UI) ----------------------------------------------------------
+
+    /**
+     * Swagger UI runs under its self-only Content-Security-Policy: its scripts (the WebJar's and the
+     * initializer) load, it fetches /api/openapi.json and draws one operation per action and method,
+     * with the action's documentation, styled by the WebJar's stylesheet.
+     */
+    @Test
+    void swaggerUiDrawsEveryActionUnderItsSelfOnlyPolicy() {
+        browser.open("/api/docs");
+        assertThat(browser.driver().getCurrentUrl()).isEqualTo(browser.url("/api/docs/"));
+        // The bundle (1.7 MB) is parsed and some hundred operations drawn: a loaded machine needs more than one wait.
+        long blocks = 0;
+        for (int wait = 0; wait < 4 && blocks == 0; wait++) {
+            try {
+                blocks = browser.until(d -> {
+                    long n = ((Number) browser.js("return document.querySelectorAll('.opblock').length")).longValue();
+                    return n > 0 ? n : null;
+                });
+            } catch (org.openqa.selenium.TimeoutException e) {
+                // not drawn yet: wait again (at most four times HeadlessChromium.WAIT)
+            }
+        }
+        var registry = http.portal().portal().dispatcher().actions();
+        long operations = registry.names().stream().mapToLong(n -> registry.get(n).base().sideEffectFree() ? 2 : 1).sum();
+        assertThat(blocks).isEqualTo(operations);
+        assertThat((String) browser.js("return document.body.innerText")).contains("/action/example_hello", "Greets someone");
+        assertThat(browser.js("return getComputedStyle(document.querySelector('.opblock')).borderTopLeftRadius"))
+                .as("the WebJar's stylesheet applies").isNotEqualTo("0px");
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     /** Signs in through the login form and waits for the header to name the user. */

@@ -225,6 +225,24 @@ class WildFlyIT {
         assertThat((Map<String, Object>) job.get("result")).containsKeys("notes", "words");
     }
 
+    /** The API description and its browser, found by the server's scan of the WAR, under the WAR's context path. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void apiDescriptionAndSwaggerUiInTheWar() {
+        HttpProbe http = new HttpProbe(api.base());
+        HttpProbe.Reply doc = http.get("api/openapi.json");
+        assertThat(doc.status()).as(doc.text()).isEqualTo(200);
+        assertThat((List<Map<String, Object>>) doc.json().get("servers")).extracting(s -> s.get("url")).containsExactly("/portalkit/api");
+        assertThat((Map<String, Object>) doc.json().get("paths")).containsKeys("/action/status_show", "/action/example_hello");
+        HttpProbe.Reply bare = http.get("api/docs");
+        assertThat(bare.status()).isEqualTo(301);
+        assertThat(bare.header("Location")).isEqualTo(api.base() + "api/docs/");
+        HttpProbe.Reply page = http.get("api/docs/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");
+        assertThat(http.get("api/docs/swagger-ui-bundle.js").status()).isEqualTo(200);
+    }
+
     @Test
     void exampleHello() {
         assertThat(api.get("example_hello", Map.of("name", "WildFly"), null).result()).isEqualTo("Hello, WildFly!");

@@ -17,6 +17,7 @@ import dev.portalkit.api.validation.Validator;
 import dev.portalkit.api.validation.ValidatorFactory;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.action.ActionContextImpl;
+import dev.portalkit.runtime.action.ActionDocs;
 import dev.portalkit.runtime.action.ActionRegistry;
 import dev.portalkit.runtime.config.PortalConfigImpl;
 import dev.portalkit.runtime.job.JobActions;
@@ -80,6 +81,11 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
             if (entry == null) {
                 throw PortalException.notFound("Action '" + action + "' does not exist");
             }
+            String documentation = entry.base().documentation();
+            if (!documentation.isEmpty()) {
+                return documentation;
+            }
+            // An undocumented action (a plugin's): what the registry knows about it.
             return "Action " + action + ": defined by plugin '" + entry.owner() + "'"
                     + (entry.wrappers().isEmpty() ? "" : ", wrapped by " + entry.wrappers().size() + " chained action(s)")
                     + (entry.base().supportsTasks() ? "; supports post-commit tasks" : "")
@@ -87,7 +93,7 @@ public class CorePlugin implements PortalPlugin, IActions, IAuthFunctions, IVali
                     + (entry.base().acceptsUploads() ? "; takes file uploads" : "") + ".";
         }));
         actions.putAll(new JobActions(() -> portal.jobs()).actions());
-        return actions;
+        return ActionDocs.document(actions);
     }
 
     @Override

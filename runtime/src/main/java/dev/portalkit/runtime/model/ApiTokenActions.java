@@ -28,7 +28,7 @@ final class ApiTokenActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("api_token_create", this::create);
+        actions.put("api_token_create", Action.validating(CREATE, this::create));
         actions.put("api_token_list", Action.sideEffectFree(this::list));
         actions.put("api_token_revoke", this::revoke);
         auth.put("api_token_create", (ctx, data) -> mayManage(ctx, store.requireUser(data, "user"), "create API tokens for"));

@@ -77,17 +77,17 @@ final class GroupActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put(prefix + "_create", Action.acceptingUploads(Action.withTaskQueue(this::create)));
-        actions.put(prefix + "_update", Action.acceptingUploads(Action.withTaskQueue(this::update)));
-        actions.put(prefix + "_show", Action.sideEffectFree(this::show));
-        actions.put(prefix + "_list", Action.sideEffectFree(this::list));
+        actions.put(prefix + "_create", Action.validating(prefix + "_create", Action.acceptingUploads(Action.withTaskQueue(this::create))));
+        actions.put(prefix + "_update", Action.validating(prefix + "_update", Action.acceptingUploads(Action.withTaskQueue(this::update))));
+        actions.put(prefix + "_show", Action.validating(SHOW, Action.sideEffectFree(this::show)));
+        actions.put(prefix + "_list", Action.validating(LIST, Action.sideEffectFree(this::list)));
         actions.put(prefix + "_delete", this::delete);
-        actions.put(prefix + "_member_create", this::memberCreate);
+        actions.put(prefix + "_member_create", Action.validating(MEMBER_CREATE, this::memberCreate));
         if (organization) {
-            actions.put("organization_list_for_user", Action.sideEffectFree(this::listForUser));
+            actions.put("organization_list_for_user", Action.validating(LIST_FOR_USER, Action.sideEffectFree(this::listForUser)));
             auth.put("organization_list_for_user", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         }
-        actions.put(prefix + "_member_delete", this::memberDelete);
+        actions.put(prefix + "_member_delete", Action.validating(MEMBER_DELETE, this::memberDelete));
         auth.put(prefix + "_create", this::mayCreate);
         auth.put(prefix + "_update", (ctx, data) -> requirePermission(ctx, data, "update", "edit"));
         auth.put(prefix + "_delete", this::mayDelete);

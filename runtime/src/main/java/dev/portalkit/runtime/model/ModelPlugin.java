@@ -16,6 +16,7 @@ import dev.portalkit.api.validation.Validator;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.core.CoreConfig;
+import dev.portalkit.runtime.action.ActionDocs;
 import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.runtime.db.Transactions;
 import dev.portalkit.runtime.event.EntityHookDispatcher;
@@ -223,7 +224,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         resources.register(actions, auth);
         siteOptions().register(actions, auth);
         PackageSearch search = new PackageSearch(store, permissions, dicts, indexing, licenses);
-        actions.put("package_search", Action.sideEffectFree(search::search));
+        actions.put("package_search", Action.validating(PackageSearch.PARAMETERS, Action.sideEffectFree(search::search)));
         auth.put("package_search", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
         actions.put("license_list", Action.sideEffectFree((ctx, data) -> licenses.get().all().stream().map(Licenses.License::dict).toList()));
         auth.put("license_list", AuthFunction.allowAnonymous((ctx, data) -> AuthResult.allow()));
@@ -238,7 +239,7 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         Map<String, AuthFunction> sysadminAware = new LinkedHashMap<>();
         auth.forEach((name, fn) -> sysadminAware.put(name, AuthRegistry.sysadminsPass(fn)));
         this.indexing = indexing;
-        return new Parts(Map.copyOf(actions), Map.copyOf(sysadminAware), Map.copyOf(validators));
+        return new Parts(Map.copyOf(ActionDocs.document(actions)), Map.copyOf(sysadminAware), Map.copyOf(validators));
     }
 
     /**

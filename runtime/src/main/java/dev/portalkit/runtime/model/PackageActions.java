@@ -51,9 +51,9 @@ final class PackageActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("package_create", Action.withTaskQueue(this::create));
-        actions.put("package_update", Action.withTaskQueue(this::update));
-        actions.put("package_patch", Action.withTaskQueue(this::patch));
+        actions.put("package_create", Action.validating("package_create", Action.withTaskQueue(this::create)));
+        actions.put("package_update", Action.validating("package_update", Action.withTaskQueue(this::update)));
+        actions.put("package_patch", Action.validating("package_update", Action.withTaskQueue(this::patch)));
         actions.put("package_show", Action.sideEffectFree(this::show));
         actions.put("package_delete", this::delete);
         actions.put("dataset_purge", Action.withTaskQueue(this::purge));

@@ -25,7 +25,7 @@ import java.util.Set;
  * only from the caller's organizations (all for sysadmins).
  */
 final class PackageSearch {
-    private static final Schema PARAMETERS = Schema.empty()
+    static final Schema PARAMETERS = Schema.empty()
             .with("q", "ignore_missing", "unicode_safe")
             .with("fq", "ignore_missing", "unicode_safe")
             .with("rows", "ignore_missing", "int_range(0, " + ModelConfig.SEARCH_ROWS_MAX + ")")

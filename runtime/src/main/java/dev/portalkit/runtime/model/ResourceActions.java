@@ -55,9 +55,9 @@ final class ResourceActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("resource_create", Action.acceptingUploads(Action.withTaskQueue(this::create)));
-        actions.put("resource_update", Action.acceptingUploads(Action.withTaskQueue(this::update)));
-        actions.put("resource_patch", Action.acceptingUploads(Action.withTaskQueue(this::patch)));
+        actions.put("resource_create", Action.validating("resource_create", Action.acceptingUploads(Action.withTaskQueue(this::create))));
+        actions.put("resource_update", Action.validating("resource_update", Action.acceptingUploads(Action.withTaskQueue(this::update))));
+        actions.put("resource_patch", Action.validating("resource_update", Action.acceptingUploads(Action.withTaskQueue(this::patch))));
         actions.put("resource_show", Action.sideEffectFree(this::show));
         actions.put("resource_delete", this::delete);
         // CKAN's delegation, through the auth registry (so plugins chaining the dataset's functions

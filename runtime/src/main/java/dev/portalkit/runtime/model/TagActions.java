@@ -57,17 +57,17 @@ final class TagActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("vocabulary_create", this::vocabularyCreate);
-        actions.put("vocabulary_update", this::vocabularyUpdate);
+        actions.put("vocabulary_create", Action.validating(VOCABULARY_CREATE, this::vocabularyCreate));
+        actions.put("vocabulary_update", Action.validating(VOCABULARY_CREATE.with("id", "ignore"), this::vocabularyUpdate));
         actions.put("vocabulary_delete", this::vocabularyDelete);
         actions.put("vocabulary_show", Action.sideEffectFree((ctx, data) -> vocabularyDict(requireVocabulary(data, "id"))));
         actions.put("vocabulary_list", Action.sideEffectFree((ctx, data) -> store.em()
                 .createQuery("SELECT v FROM VocabularyRecord v ORDER BY v.name", VocabularyRecord.class)
                 .getResultList().stream().map(this::vocabularyDict).toList()));
-        actions.put("tag_create", this::tagCreate);
+        actions.put("tag_create", Action.validating(TAG_CREATE, this::tagCreate));
         actions.put("tag_delete", this::tagDelete);
-        actions.put("tag_show", Action.sideEffectFree(this::tagShow));
-        actions.put("tag_list", Action.sideEffectFree(this::tagList));
+        actions.put("tag_show", Action.validating(TAG_SHOW, Action.sideEffectFree(this::tagShow)));
+        actions.put("tag_list", Action.validating(TAG_LIST, Action.sideEffectFree(this::tagList)));
         AuthFunction sysadmins = (ctx, data) -> AuthResult.deny(Permissions.who(ctx) + " is not authorized to manage tag vocabularies");
         for (String name : List.of("vocabulary_create", "vocabulary_update", "vocabulary_delete", "tag_create", "tag_delete")) {
             auth.put(name, sysadmins);

@@ -51,10 +51,10 @@ final class UserActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("user_create", Action.acceptingUploads(Action.withTaskQueue(this::create)));
-        actions.put("user_update", Action.acceptingUploads(Action.withTaskQueue(this::update)));
+        actions.put("user_create", Action.validating("user_create", Action.acceptingUploads(Action.withTaskQueue(this::create))));
+        actions.put("user_update", Action.validating("user_update", Action.acceptingUploads(Action.withTaskQueue(this::update))));
         actions.put("user_show", Action.sideEffectFree(this::show));
-        actions.put("user_list", Action.sideEffectFree(this::list));
+        actions.put("user_list", Action.validating(LIST, Action.sideEffectFree(this::list)));
         actions.put("user_delete", this::delete);
         auth.put("user_create", AuthFunction.allowAnonymous(UserActions::mayCreate));
         auth.put("user_update", this::mayUpdate);

@@ -40,15 +40,15 @@ final class CkanFileActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("file_create", Action.acceptingUploads(ckan(files::create)));
-        actions.put("file_register", ckan(files::register));
-        actions.put("file_show", Action.sideEffectFree(ckan(files::show)));
-        actions.put("file_rename", ckan(files::rename));
+        actions.put("file_create", Action.validating(FileActions.CREATE, Action.acceptingUploads(ckan(files::create))));
+        actions.put("file_register", Action.validating(FileActions.REGISTER, ckan(files::register)));
+        actions.put("file_show", Action.validating(FileActions.SHOW, Action.sideEffectFree(ckan(files::show))));
+        actions.put("file_rename", Action.validating(FileActions.RENAME, ckan(files::rename)));
         actions.put("file_delete", Action.withTaskQueue(ckan(files::delete)));
         actions.put("file_pin", ckan((ctx, data) -> files.pin(ctx, data, true)));
         actions.put("file_unpin", ckan((ctx, data) -> unpin(ctx, data)));
-        actions.put("file_ownership_transfer", ckan((ctx, data) -> files.transfer(ctx, data, "force")));
-        actions.put("file_owner_scan", Action.sideEffectFree(this::ownerScan));
+        actions.put("file_ownership_transfer", Action.validating(FileActions.TRANSFER, ckan((ctx, data) -> files.transfer(ctx, data, "force"))));
+        actions.put("file_owner_scan", Action.validating(OWNER_SCAN, Action.sideEffectFree(this::ownerScan)));
 
         auth.put("file_create", (ctx, data) -> permissions.mayCreate(ctx, FileActions.storageName(ctx, data), data.get("name")));
         auth.put("file_register", (ctx, data) -> permissions.mayRegister(ctx, FileActions.storageName(ctx, data), data.get("location")));

@@ -82,16 +82,16 @@ final class FileActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("files_file_create", Action.acceptingUploads(this::create));
-        actions.put("files_file_register", this::register);
-        actions.put("files_file_show", Action.sideEffectFree(this::show));
+        actions.put("files_file_create", Action.validating(CREATE, Action.acceptingUploads(this::create)));
+        actions.put("files_file_register", Action.validating(REGISTER, this::register));
+        actions.put("files_file_show", Action.validating(SHOW, Action.sideEffectFree(this::show)));
         actions.put("files_file_search", Action.sideEffectFree(search::search));
         actions.put("files_file_delete", Action.withTaskQueue(this::delete));
-        actions.put("files_file_rename", this::rename);
+        actions.put("files_file_rename", Action.validating(RENAME, this::rename));
         actions.put("files_file_pin", (ctx, data) -> pin(ctx, data, true));
         actions.put("files_file_unpin", (ctx, data) -> pin(ctx, data, false));
-        actions.put("files_transfer_ownership", this::transfer);
-        actions.put("files_file_link", this::link);
+        actions.put("files_transfer_ownership", Action.validating(TRANSFER, this::transfer));
+        actions.put("files_file_link", Action.validating(LINK, this::link));
         actions.put("files_file_link_revoke", this::revokeLinks);
         actions.put("files_storage_list", Action.sideEffectFree(new StorageList(api.host())::list));
         actions.put("files_stats", Action.sideEffectFree(new FileStats(api.host())::stats));

@@ -7,6 +7,7 @@ import dev.portalkit.api.action.ActionContext;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.api.auth.AuthFunction;
 import dev.portalkit.api.auth.AuthResult;
+import dev.portalkit.runtime.action.ActionDocs;
 import dev.portalkit.runtime.action.AuthRegistry;
 import dev.portalkit.api.files.Capability;
 import dev.portalkit.api.files.FileData;
@@ -98,12 +99,12 @@ public final class FileApi {
         // portal.uploads_enabled = false turns off every way bytes come in.
         for (String starts : List.of("files_file_create", "file_create", "files_multipart_start")) {
             Action action = actions.get(starts);
-            Action guarded = (ctx, data) -> {
+            actions.put(starts, ActionDocs.sameKind(action, (ctx, data) -> {
                 host.storages().requireUploads("upload");
                 return action.call(ctx, data);
-            };
-            actions.put(starts, action.acceptsUploads() ? Action.acceptingUploads(guarded) : guarded);
+            }));
         }
+        actions.putAll(ActionDocs.document(actions));
         // Every function lets sysadmins pass itself, so plugins may chain them forSysadminsToo.
         plain.forEach((name, fn) -> auth.put(name, AuthRegistry.sysadminsPass(fn)));
         FileValidators v = new FileValidators(this, store, permissions);

@@ -60,13 +60,13 @@ final class MultipartActions {
     }
 
     void register(Map<String, Action> actions, Map<String, AuthFunction> auth) {
-        actions.put("files_multipart_start", this::start);
-        actions.put("files_multipart_update", Action.acceptingUploads(this::update));
+        actions.put("files_multipart_start", Action.validating(START, this::start));
+        actions.put("files_multipart_update", Action.validating(UPDATE, Action.acceptingUploads(this::update)));
         actions.put("files_multipart_refresh", this::refresh);
         actions.put("files_multipart_complete", this::complete);
         actions.put("files_multipart_abort", this::abort);
         MultipartCleanup cleanup = new MultipartCleanup(api, store);
-        actions.put("files_multipart_clean", cleanup::clean);
+        actions.put("files_multipart_clean", Action.validating(MultipartCleanup.SCHEMA, cleanup::clean));
         // Sysadmins only: FileApi lets them pass every function before this one is asked.
         auth.put("files_multipart_clean", (ctx, data) -> FilePermissions.result(false, ctx,
                 "clean up multipart uploads (sysadmins only)"));
