@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Small requests and start-up of one standalone portal (embedded H2, default JVM options), against
+# Debian's nginx serving the same 4 KiB file from disk in the same run:
+#   - start: milliseconds from `java -jar portalkit.jar serve` to the first 200 of status_show, on a
+#     fresh data directory (cold: migrations run) and again on the same one (warm); median of RUNS;
+#   - idle RSS of serve ten seconds after its start (VmRSS);
+#   - requests/s of wrk (2 threads, 32 connections, DURATION seconds) on: the tracked download route
+#     with an API token, the public route of a storage with public = true (no auth, no database), status_show,
+#     and nginx; twice each (cold: the first run after the start; warm: the second).
+# Prints every figure and the ratios to nginx. Not a test: figures go to docs/bench-scale.md.
+#
+#   bash bench/scale.sh [DURATION] [RUNS]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+DURATION=${1:-10}
+RUNS=${2:-3}
+bench_init portalkit-scale-bench
+ensure_nginx
+if ! command -v wrk >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+now_ms() { date +%s%3N; }
+
+# time_start DATA: START_MS, the milliseconds until status_show answers 200; leaves the portal running (PORTAL_PID, URL).
+time_start() {
+    local data=$1 t0 port
+    port=$(free_port)
+    t0=$(now_ms)
+    java -jar "$JAR" serve --port "$port" --data-dir "$data" -o portal.files.storage.pub.type=files:fs \
+        -o "portal.files.storage.pub.path=$data/public" -o portal.files.storage.pub.create_path=true \
+        -o portal.files.storage.pub.public=true > "$WORK/serve.out" 2> "$WORK/serve.err" &
+    PORTAL_PID=$!
+    for _ in $(seq 1 1200); do
+        if curl -fsS -o /dev/null "http://127.0.0.1:$port/api/3/action/status_show" 2>/dev/null; then
+            START_MS=$(( $(now_ms) - t0 ))
+            PORT=$port
+            URL=http://127.0.0.1:$port
+            return
+        fi
+        kill -0 "$PORTAL_PID" 2>/dev/null || { cat "$WORK/serve.err" >&2; exit 1; }
+        sleep 0.05
+    done
+    echo "serve did not answer in a minute" >&2
+    exit 1
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+cold=() warm=()
+for run in $(seq 1 "$RUNS"); do
+    data=$WORK/start-$run
+    time_start "$data"; cold+=("$START_MS"); stop_portal
+    time_start "$data"; warm+=("$START_MS"); stop_portal
+done
+echo "start to first answer, cold (fresh data directory): median $(median "${cold[@]}") ms of ${cold[*]}"
+echo "start to first answer, warm (same data directory):  median $(median "${warm[@]}") ms of ${warm[*]}"
+
+DATA=$WORK/data
+mkdir -p -m 700 "$DATA"
+java -jar "$JAR" user add bench --email bench@example.org --password 'bench bench bench' --sysadmin --data-dir "$DATA" >/dev/null
+TOKEN=$(java -jar "$JAR" token create bench --data-dir "$DATA" | tail -n 1)
+time_start "$DATA"
+sleep 10
+echo "idle RSS of serve 10 s after its start: $(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$PORTAL_PID/status") MB"
+
+head -c 4096 /dev/urandom > "$WORK/small.bin"
+FILE_ID=$(curl -fsS -H "Authorization: $TOKEN" -F "upload=@$WORK/small.bin" "$URL/api/3/action/files_file_create" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["id"])')
+PUBLIC=$(curl -fsS -H "Authorization: $TOKEN" -F "upload=@$WORK/small.bin" -F storage=pub "$URL/api/3/action/files_file_create" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["location"])')
+
+mkdir -p "$WORK/nginx/html"
+cp "$WORK/small.bin" "$WORK/nginx/html/small.bin"
+NGINX_PORT=$(free_port)
+cat > "$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+error_log $WORK/nginx/error.log;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/nginx/html; }
+}
+EOF
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
+sleep 0.5
+curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/small.bin"
+curl -fsS -o /dev/null -H "Authorization: $TOKEN" "$URL/files/download/$FILE_ID"
+curl -fsS -o /dev/null "$URL/files/public-download/pub/$PUBLIC" || echo "(the public route answered no 200: see docs/downloads.md)"
+
+# rps LABEL URL [HEADER]: requests/s of one wrk run; non-2xx answers fail the bench.
+rps() {
+    local out
+    if [ $# -ge 3 ]; then
+        out=$(wrk -t2 -c32 -d"${DURATION}s" -H "$3" "$2")
+    else
+        out=$(wrk -t2 -c32 -d"${DURATION}s" "$2")
+    fi
+    if grep -q "Non-2xx" <<<"$out"; then echo "$1: non-2xx answers: $out" >&2; exit 1; fi
+    awk '/Requests\/sec/ {printf "%d", $2}' <<<"$out"
+}
+
+declare -A figure
+for pass in cold warm; do
+    figure[nginx-$pass]=$(rps nginx "http://127.0.0.1:$NGINX_PORT/small.bin")
+    figure[tracked-$pass]=$(rps tracked "$URL/files/download/$FILE_ID" "Authorization: $TOKEN")
+    figure[public-$pass]=$(rps public "$URL/files/public-download/pub/$PUBLIC")
+    figure[status-$pass]=$(rps status_show "$URL/api/3/action/status_show")
+done
+for pass in cold warm; do
+    n=${figure[nginx-$pass]}
+    for what in tracked public status; do
+        v=${figure[$what-$pass]}
+        echo "$pass $what: $v requests/s, $(python3 -c "print(f'{$v / $n:.2f}')")x nginx ($n requests/s)"
+    done
+done
