@@ -1,6 +1,8 @@
 package dev.portalkit.integration.standalone;
 
 import dev.portalkit.api.PortalException;
+import dev.portalkit.integration.health.HealthServlet;
+import dev.portalkit.integration.health.PortalHealth;
 import dev.portalkit.integration.web.ActionResource;
 import dev.portalkit.integration.web.ApiResponseHeaders;
 import dev.portalkit.integration.web.ApiExceptionMapper;
@@ -49,9 +51,13 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
  * cannot take it down: a total and a per-address connection limit, a deadline for request heads
  * ({@link ConnectionGuard}), few threads ever waiting for a request body and a minimum body data
  * rate ({@link RequestBodyGuard}), an idle timeout; every limit is a {@code portal.http.*} option.
- * At start, the spools of server processes that are gone are removed. {@link #close()} stops
- * accepting, lets running requests finish (10 s at most), then stops the job worker
- * (letting its running job finish, {@code portal.jobs.stop_grace}) and the poller.
+ * At start, the spools of server processes that are gone are removed. MicroProfile Health answers
+ * at {@code /health} ({@link HealthServlet}). {@link #close()} (SIGTERM) shuts down gracefully:
+ * readiness turns DOWN, the server keeps serving for {@code portal.http.drain_delay} seconds, then
+ * stops accepting connections and lets running requests finish ({@code portal.http.shutdown_grace}
+ * seconds at most), then stops the job worker (letting its running job finish,
+ * {@code portal.jobs.stop_grace}) and the poller, and releases the task and job leases this node
+ * still holds so that another node takes them at once.
  */
 public final class PortalServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PortalServer.class.getName());
@@ -62,8 +68,14 @@ public final class PortalServer implements AutoCloseable {
     private final TaskPoller poller;
     private final AutoCloseable jobWorker;
     private final URI uri;
+    private final Portal portal;
+    private final PortalHealth health;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PortalServer(Server server, ResteasyDeployment deployment, TaskPoller poller, AutoCloseable jobWorker, URI uri) {
+    private PortalServer(Server server, ResteasyDeployment deployment, TaskPoller poller, AutoCloseable jobWorker, URI uri,
+                         Portal portal, PortalHealth health) {
+        this.portal = portal;
+        this.health = health;
         this.server = server;
         this.deployment = deployment;
         this.poller = poller;
@@ -127,6 +139,7 @@ public final class PortalServer implements AutoCloseable {
         ServletHolder tus = new ServletHolder("tus", new TusServlet(portal, container.bean(UploadIntake.class), identities));
         context.getServletHandler().addServletWithMapping(tus, "/files/tus");
         context.getServletHandler().addServletWithMapping(tus, "/files/tus/*");
+        context.getServletHandler().addServletWithMapping(new ServletHolder("health", new HealthServlet(container.bean(PortalHealth.class))), "/health/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
         RequestBodyGuard.Limits bodies = new RequestBodyGuard.Limits(portal.config().integer(WebPlugin.MAX_BODY_READS),
                 portal.config().integer(WebPlugin.MAX_BODY_READS_PER_ADDRESS), portal.config().size(WebPlugin.MIN_BODY_RATE),
@@ -134,7 +147,7 @@ public final class PortalServer implements AutoCloseable {
                 (int) portal.config().size(WebPlugin.BUFFERED_BODY_SIZE));
         server.setHandler(new GracefulHandler(new RequestBodyGuard(context, bodies, connections)));
         server.setErrorHandler(new JsonErrorHandlers.Server());
-        server.setStopTimeout(10_000);
+        server.setStopTimeout(TimeUnit.SECONDS.toMillis(portal.config().integer(WebPlugin.SHUTDOWN_GRACE)));
 
         try {
             server.start();
@@ -150,7 +163,7 @@ public final class PortalServer implements AutoCloseable {
         }
         URI uri = URI.create("http://" + shownHost + ":" + connector.getLocalPort() + "/");
         TaskPoller poller = TaskPoller.start(portal, null);
-        return new PortalServer(server, deployment, poller, JobWorker.inServer(portal, null), uri);
+        return new PortalServer(server, deployment, poller, JobWorker.inServer(portal, null), uri, portal, container.bean(PortalHealth.class));
     }
 
     /** The server's base URL, e.g. {@code http://127.0.0.1:5000/}. */
@@ -163,18 +176,62 @@ public final class PortalServer implements AutoCloseable {
         server.join();
     }
 
+    /** This node's health: {@code readiness()}, {@code liveness()}, {@code draining()}. */
+    public PortalHealth health() {
+        return health;
+    }
+
+    /** Whether {@link #close()} began: readiness is DOWN from then on. */
+    public boolean draining() {
+        return health.draining();
+    }
+
+    /**
+     * Stops gracefully (see the class comment); a second call returns at once. Blocks for up to
+     * {@code portal.http.drain_delay} + {@code portal.http.shutdown_grace} + {@code portal.jobs.stop_grace}.
+     */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        health.startDraining();
+        int drain = portal.config().integer(WebPlugin.DRAIN_DELAY);
         try {
-            stopQuietly(server);
+            if (drain > 0) {
+                LOG.info("readiness is DOWN; serving " + drain + " s more before closing the listener (" + WebPlugin.DRAIN_DELAY + ")");
+                Thread.sleep(TimeUnit.SECONDS.toMillis(drain));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             try {
-                jobWorker.close(); // lets its running job finish (portal.jobs.stop_grace)
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "stopping the job worker failed: " + e.getMessage(), e);
+                stopQuietly(server); // stops accepting, lets requests in flight finish (portal.http.shutdown_grace)
+            } finally {
+                try {
+                    jobWorker.close(); // lets its running job finish (portal.jobs.stop_grace), releases its lease
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "stopping the job worker failed: " + e.getMessage(), e);
+                }
+                poller.close();
+                releaseTaskLeases();
+                deployment.stop();
             }
-            poller.close();
-            deployment.stop();
+        }
+    }
+
+    /** Post-commit tasks still running in this node (a request cut by the grace period, a stuck poller) go back to the queue. */
+    private void releaseTaskLeases() {
+        if (portal.transactions() == null || !portal.isStarted()) {
+            return;
+        }
+        try {
+            int released = portal.tasks().releaseLeases();
+            if (released > 0) {
+                LOG.info("released the lease of " + released + " running post-commit task(s): another node takes them at once");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "releasing task leases failed (they expire by themselves): " + e.getMessage(), e);
         }
     }
 
