@@ -35,8 +35,7 @@ public class HealthServlet extends HttpServlet {
         String method = req.getMethod();
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             resp.setHeader("Allow", "GET, HEAD");
-            write(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "{\"error\":\"method " + ("OPTIONS".equals(method) ? "OPTIONS"
-                    : "not allowed") + "; use GET\"}", "HEAD".equals(method));
+            write(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "{\"error\":\"health endpoints answer GET and HEAD only\"}", false);
             return;
         }
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();

@@ -214,6 +214,7 @@ class HealthAndShutdownTest {
             assertThat(refused.statusCode()).as(method).isEqualTo(405);
             assertThat(refused.headers().firstValue("Allow")).hasValue("GET, HEAD");
         }
+        assertThat(send("POST", "health").body()).contains("GET and HEAD only").doesNotContain("Exception");
         assertThat(send("HEAD", "health/live").statusCode()).isEqualTo(200);
         HttpResponse<String> unknown = send("GET", "health/nope");
         assertThat(unknown.statusCode()).isEqualTo(404);
