@@ -292,6 +292,88 @@ class JobQueueTest {
         }
     }
 
+    /** Blocks until interrupted (then fails, as a job cut by a stop does), at most two minutes. */
+    private static Runnable blockUntilInterrupted(CountDownLatch started) {
+        return () -> {
+            started.countDown();
+            try {
+                Thread.sleep(120_000);
+                throw new IllegalStateException("never interrupted");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        };
+    }
+
+    @Test
+    void aJobCutByItsWorkersStopIsQueuedAgainAtOnceForAnotherWorker() throws Exception {
+        // A retry delay of an hour: were the cut counted as a failure, no worker could take the job now.
+        try (TestPortal portal = portal(TestDb.H2).option("portal.jobs.retry_delay", "3600").start()) {
+            String id = enqueue(portal, List.of("block")).get(0);
+            CountDownLatch started = new CountDownLatch(1);
+            JobProbePlugin.whenBlocking = blockUntilInterrupted(started);
+            JobWorker.Running running = worker(portal, "stopping").start(JobWorker.daemon("test-worker"), Duration.ofMillis(200));
+            assertThat(started.await(2, TimeUnit.MINUTES)).isTrue();
+            running.close(); // grace over: the job is interrupted
+            JobRecord released = jobs(portal).show(id);
+            assertThat(released.status).isEqualTo(JobRecord.QUEUED);
+            assertThat(released.workerId).isNull();
+            assertThat(released.lockedUntil).isNull();
+            assertThat(released.attempts).as("the cut attempt does not count").isZero();
+            assertThat(released.lastError).isNull();
+
+            JobProbePlugin.whenBlocking = null;
+            assertThat(worker(portal, "other-node").runBurst()).as("another worker takes it at once").isEqualTo(1);
+            assertThat(jobs(portal).show(id).status).isEqualTo(JobRecord.FINISHED);
+            assertThat(JobProbePlugin.RAN).containsExactly("block|1|alice");
+        }
+    }
+
+    @Test
+    void aStoppingNodeReleasesTheLeaseOfThePostCommitTaskItRunsAndItsLateCompletionRollsBack() throws Exception {
+        try (TestPortal portal = portal(TestDb.H2).option("portal.tasks.run_after_commit", "false")
+                .option("portal.tasks.lease", "3600").start()) {
+            portal.call("probe_handoff", TestPortal.ALICE, Map.of("label", "block"));
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            JobProbePlugin.whenTaskBlocking = () -> {
+                started.countDown();
+                try {
+                    finish.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            ExecutorService poller = Executors.newSingleThreadExecutor();
+            try {
+                Future<Integer> stuck = poller.submit(() -> portal.portal().tasks().runDue(stopping::get));
+                assertThat(started.await(2, TimeUnit.MINUTES)).isTrue();
+                assertThat(portal.portal().tasks().runDue()).as("its lease holds").isZero();
+
+                stopping.set(true);
+                assertThat(portal.portal().tasks().releaseLeases()).isEqualTo(1);
+                var task = portal.portal().tasks().list("pending", 10).get(0);
+                assertThat(task.lockedUntil).isNull();
+                assertThat(task.attempts).isZero();
+
+                // Another node (here: another caller) takes it at once instead of in an hour.
+                JobProbePlugin.whenTaskBlocking = null;
+                assertThat(portal.portal().tasks().runDue()).isEqualTo(1);
+                // The stopping node's run, released, ends later: its completion finds the task done and rolls back.
+                finish.countDown();
+                assertThat(stuck.get(2, TimeUnit.MINUTES)).isZero();
+                assertThat(portal.portal().tasks().list("done", 10)).hasSize(1);
+                assertThat(jobs(portal).list(List.of(), ALL, 10)).as("the task's work committed once").hasSize(1);
+                assertThat(portal.portal().tasks().releaseLeases()).isZero();
+            } finally {
+                finish.countDown();
+                poller.shutdownNow();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestDb.class)
     void cancelClearListAndShow(TestDb db) {

@@ -3,6 +3,8 @@ package dev.portalkit.integration.standalone;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.integration.metrics.MetricsServlet;
 import dev.portalkit.integration.metrics.PortalMetrics;
+import dev.portalkit.integration.health.HealthServlet;
+import dev.portalkit.integration.health.PortalHealth;
 import dev.portalkit.integration.web.ActionResource;
 import dev.portalkit.integration.web.ApiDescriptionResource;
 import dev.portalkit.integration.web.ApiResponseHeaders;
@@ -54,9 +56,14 @@ import org.jboss.resteasy.spi.ResteasyDeployment;
  * ({@link ConnectionGuard}), few threads ever waiting for a request body and a minimum body data
  * rate ({@link RequestBodyGuard}), an idle timeout; every limit is a {@code portal.http.*} option.
  * At start, the spools of server processes that are gone are removed, and the process joins the
- * portal's nodes ({@link ClusterNodes}: a node whose link secret differs from a live node's fails). {@link #close()} stops
- * accepting, lets running requests finish (10 s at most), then stops the job worker
- * (letting its running job finish, {@code portal.jobs.stop_grace}) and the poller.
+ * portal's nodes ({@link ClusterNodes}: a node whose link secret differs from a live node's fails).
+ * MicroProfile Health answers at {@code /health} ({@link HealthServlet}), Prometheus metrics at
+ * {@code /metrics}. {@link #close()} (SIGTERM) shuts down gracefully:
+ * readiness turns DOWN, the server keeps serving for {@code portal.http.drain_delay} seconds, then
+ * stops accepting connections and lets running requests finish ({@code portal.http.shutdown_grace}
+ * seconds at most), then stops the job worker (letting its running job finish,
+ * {@code portal.jobs.stop_grace}) and the poller, releases the task and job leases this node
+ * still holds so that another node takes them at once, and leaves the portal's nodes.
  */
 public final class PortalServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PortalServer.class.getName());
@@ -68,11 +75,16 @@ public final class PortalServer implements AutoCloseable {
     private final AutoCloseable jobWorker;
     private final URI uri;
     private final ClusterNodes nodes;
+    private final Portal portal;
+    private final PortalHealth health;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PortalServer(Server server, ResteasyDeployment deployment, TaskPoller poller, AutoCloseable jobWorker, URI uri,
-            ClusterNodes nodes) {
-        this.server = server;
+                         Portal portal, PortalHealth health, ClusterNodes nodes) {
+        this.portal = portal;
+        this.health = health;
         this.nodes = nodes;
+        this.server = server;
         this.deployment = deployment;
         this.poller = poller;
         this.jobWorker = jobWorker;
@@ -141,6 +153,7 @@ public final class PortalServer implements AutoCloseable {
         // Prometheus metrics (portal.metrics.enabled); the requests are measured by MetricsHandler below.
         PortalMetrics metrics = container.bean(PortalMetrics.class);
         context.getServletHandler().addServletWithMapping(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
+        context.getServletHandler().addServletWithMapping(new ServletHolder("health", new HealthServlet(container.bean(PortalHealth.class))), "/health/*");
         context.setErrorHandler(new JsonErrorHandlers.Servlet());
         RequestBodyGuard.Limits bodies = new RequestBodyGuard.Limits(portal.config().integer(WebPlugin.MAX_BODY_READS),
                 portal.config().integer(WebPlugin.MAX_BODY_READS_PER_ADDRESS), portal.config().size(WebPlugin.MIN_BODY_RATE),
@@ -148,7 +161,7 @@ public final class PortalServer implements AutoCloseable {
                 (int) portal.config().size(WebPlugin.BUFFERED_BODY_SIZE));
         server.setHandler(new GracefulHandler(new MetricsHandler(new RequestBodyGuard(context, bodies, connections), metrics)));
         server.setErrorHandler(new JsonErrorHandlers.Server());
-        server.setStopTimeout(10_000);
+        server.setStopTimeout(TimeUnit.SECONDS.toMillis(portal.config().integer(WebPlugin.SHUTDOWN_GRACE)));
 
         try {
             server.start();
@@ -165,7 +178,8 @@ public final class PortalServer implements AutoCloseable {
         }
         URI uri = URI.create("http://" + shownHost + ":" + connector.getLocalPort() + "/");
         TaskPoller poller = TaskPoller.start(portal, null);
-        return new PortalServer(server, deployment, poller, JobWorker.inServer(portal, null), uri, nodes);
+        return new PortalServer(server, deployment, poller, JobWorker.inServer(portal, null), uri, portal,
+                container.bean(PortalHealth.class), nodes);
     }
 
     /** The server's base URL, e.g. {@code http://127.0.0.1:5000/}. */
@@ -178,19 +192,63 @@ public final class PortalServer implements AutoCloseable {
         server.join();
     }
 
+    /** This node's health: {@code readiness()}, {@code liveness()}, {@code draining()}. */
+    public PortalHealth health() {
+        return health;
+    }
+
+    /** Whether {@link #close()} began: readiness is DOWN from then on. */
+    public boolean draining() {
+        return health.draining();
+    }
+
+    /**
+     * Stops gracefully (see the class comment); a second call returns at once. Blocks for up to
+     * {@code portal.http.drain_delay} + {@code portal.http.shutdown_grace} + {@code portal.jobs.stop_grace}.
+     */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        health.startDraining();
+        int drain = portal.config().integer(WebPlugin.DRAIN_DELAY);
         try {
-            stopQuietly(server);
+            if (drain > 0) {
+                LOG.info("readiness is DOWN; serving " + drain + " s more before closing the listener (" + WebPlugin.DRAIN_DELAY + ")");
+                Thread.sleep(TimeUnit.SECONDS.toMillis(drain));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             try {
-                jobWorker.close(); // lets its running job finish (portal.jobs.stop_grace)
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "stopping the job worker failed: " + e.getMessage(), e);
+                stopQuietly(server); // stops accepting, lets requests in flight finish (portal.http.shutdown_grace)
+            } finally {
+                try {
+                    jobWorker.close(); // lets its running job finish (portal.jobs.stop_grace), releases its lease
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "stopping the job worker failed: " + e.getMessage(), e);
+                }
+                poller.close();
+                releaseTaskLeases();
+                deployment.stop();
+                nodes.close(); // the node leaves portal_node last: it ran tasks until here
             }
-            poller.close();
-            deployment.stop();
-            nodes.close(); // the node leaves portal_node last: it ran tasks until here
+        }
+    }
+
+    /** Post-commit tasks still running in this node (a request cut by the grace period, a stuck poller) go back to the queue. */
+    private void releaseTaskLeases() {
+        if (portal.transactions() == null || !portal.isStarted()) {
+            return;
+        }
+        try {
+            int released = portal.tasks().releaseLeases();
+            if (released > 0) {
+                LOG.info("released the lease of " + released + " running post-commit task(s): another node takes them at once");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "releasing task leases failed (they expire by themselves): " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.portalkit.integration.war;
 
+import dev.portalkit.integration.health.PortalHealth;
 import dev.portalkit.integration.web.TaskPoller;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.Portal;
@@ -22,7 +23,8 @@ import javax.naming.NamingException;
  * the plugins in {@code WEB-INF/lib}); this starts it with the configuration from system
  * properties, environment variables and the {@code PORTAL_CONFIG} file, and runs the task poller
  * on the server's managed scheduler and the job worker ({@code portal.jobs.worker}) on a managed
- * thread. A bad configuration fails the deployment with the key named.
+ * thread. A bad configuration fails the deployment with the key named. On undeploy, readiness
+ * ({@code /health/ready}) turns DOWN first and the task leases still held are released.
  * Only servlet containers see this listener; the standalone server starts the portal itself.
  */
 @WebListener
@@ -36,6 +38,9 @@ public class PortalWebListener implements ServletContextListener {
 
     @Inject
     UploadIntake intake;
+
+    @Inject
+    PortalHealth health;
 
     private TaskPoller poller;
     private AutoCloseable jobWorker;
@@ -57,6 +62,7 @@ public class PortalWebListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        health.startDraining(); // /health/ready answers DOWN while the app server undeploys (it drains requests itself)
         if (commands != null) {
             commands.close();
         }
@@ -69,6 +75,13 @@ public class PortalWebListener implements ServletContextListener {
         }
         if (poller != null) {
             poller.close();
+        }
+        if (portal.transactions() != null && portal.isStarted()) {
+            try {
+                portal.tasks().releaseLeases(); // tasks still running go back to the queue for another node
+            } catch (RuntimeException e) {
+                LOG.warning("releasing task leases failed (they expire by themselves): " + e.getMessage());
+            }
         }
         if (nodes != null) {
             nodes.close();

@@ -25,11 +25,14 @@ public final class TaskPoller implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final boolean ownExecutor;
     private final ScheduledFuture<?> future;
+    private final java.util.concurrent.atomic.AtomicBoolean closed;
 
-    private TaskPoller(ScheduledExecutorService executor, boolean ownExecutor, ScheduledFuture<?> future) {
+    private TaskPoller(ScheduledExecutorService executor, boolean ownExecutor, ScheduledFuture<?> future,
+                       java.util.concurrent.atomic.AtomicBoolean closed) {
         this.executor = executor;
         this.ownExecutor = ownExecutor;
         this.future = future;
+        this.closed = closed;
     }
 
     /**
@@ -39,7 +42,7 @@ public final class TaskPoller implements AutoCloseable {
     public static TaskPoller start(Portal portal, ScheduledExecutorService executor) {
         int pollInterval = portal.config().integer(CoreConfig.TASKS_POLL_INTERVAL);
         if (portal.transactions() == null) {
-            return new TaskPoller(null, false, null);
+            return new TaskPoller(null, false, null, new java.util.concurrent.atomic.AtomicBoolean());
         }
         boolean polling = pollInterval > 0;
         int interval = polling ? pollInterval : UPKEEP_WITHOUT_POLLING;
@@ -49,10 +52,11 @@ public final class TaskPoller implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : executor;
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> future = exec.scheduleWithFixedDelay(() -> {
             try {
-                if (polling && portal.isStarted()) {
-                    int ran = portal.tasks().runDue();
+                if (polling && portal.isStarted() && !closed.get()) {
+                    int ran = portal.tasks().runDue(closed::get); // claims nothing more once closing
                     if (ran > 0) {
                         LOG.fine(() -> "ran " + ran + " due post-commit task(s)");
                     }
@@ -61,18 +65,19 @@ public final class TaskPoller implements AutoCloseable {
                 LOG.log(Level.WARNING, "running due post-commit tasks failed: " + e.getMessage(), e);
             }
             try {
-                if (portal.isStarted()) {
+                if (portal.isStarted() && !closed.get()) {
                     portal.upkeep();
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "upkeep failed: " + e.getMessage(), e);
             }
         }, interval, interval, TimeUnit.SECONDS);
-        return new TaskPoller(exec, own, future);
+        return new TaskPoller(exec, own, future, closed);
     }
 
     @Override
     public void close() {
+        closed.set(true);
         if (future != null) {
             future.cancel(false);
         }

@@ -31,6 +31,8 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
     public static final String HEAD_TIMEOUT = "portal.http.head_timeout";
     public static final String IDLE_TIMEOUT = "portal.http.idle_timeout";
     public static final String PROXY_ADDRESSES = "portal.http.proxy_addresses";
+    public static final String DRAIN_DELAY = "portal.http.drain_delay";
+    public static final String SHUTDOWN_GRACE = "portal.http.shutdown_grace";
     /** The standalone server's request threads; {@link #MAX_BODY_READS} must leave some of them to other requests. */
     public static final int THREADS = 200;
     private static final int RESERVED_THREADS = 20;
@@ -107,6 +109,15 @@ public class WebPlugin implements PortalPlugin, IConfigDeclarations {
         d.option(ConfigOption.of(PROXY_ADDRESSES, "Standalone server: IP addresses of reverse proxies in front of it. Their "
                 + "connections carry many clients, so the per-address limits do not apply to them (the totals do). "
                 + "Empty by default.").type(ConfigType.LIST).defaultValue(""));
+        d.option(ConfigOption.of(DRAIN_DELAY, "Standalone server, on SIGTERM: seconds it keeps serving with its readiness "
+                + "(/health/ready) DOWN before it stops accepting connections, so that a load balancer polling it stops sending "
+                + "it requests first. 0: stop accepting at once.").type(ConfigType.INT).defaultValue("5"));
+        d.option(ConfigOption.of(SHUTDOWN_GRACE, "Standalone server, on SIGTERM, after " + DRAIN_DELAY + ": seconds the requests "
+                + "in flight (uploads and downloads included) have to finish once it stopped accepting connections; those still "
+                + "running then are cut. Then its task and job leases are released and it exits. 0: cut them at once.")
+                .type(ConfigType.INT).defaultValue("30"));
+        range(d, DRAIN_DELAY, 0, 3600);
+        range(d, SHUTDOWN_GRACE, 0, 86_400);
         range(d, MAX_PARTS, 1, Integer.MAX_VALUE);
         range(d, MAX_FILE_PARTS, 0, Integer.MAX_VALUE);
         range(d, MAX_CONNECTIONS, 1, Integer.MAX_VALUE);

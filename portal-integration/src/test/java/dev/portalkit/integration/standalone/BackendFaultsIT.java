@@ -45,7 +45,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * upload that meets a stopped backend is answered with a clear 503 naming what is unavailable and
  * records nothing; a download cut by its backend ends as an error the client sees (never as a
  * short file that looks whole); once the backend is back, the portal serves normally without a
- * restart.
+ * restart. Meanwhile readiness ({@code /health/ready}) follows each backend: its check DOWN while
+ * it is stopped, liveness UP, all UP again once it is back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackendFaultsIT {
@@ -228,6 +229,68 @@ class BackendFaultsIT {
         }
         assertThat(seen).as("the permission was checked before the bytes went out").isEqualTo(md5(content));
         assertThat(download(id, null)).isEqualTo(md5(content));
+    }
+
+    // ---- readiness (MicroProfile Health) follows the backends ----------------------------------
+
+    @Order(5)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storages")
+    void aStoppedStorageServerTurnsItsReadinessCheckDownNotLivenessAndBackUp(Backend backend) throws Exception {
+        String check = "storage:" + backend.storage();
+        assertThat(readyUntil(200)).containsEntry(check, "UP").containsEntry("database", "UP");
+        backend.stop().run();
+        try {
+            Map<String, String> down = readyUntil(503);
+            assertThat(down).containsEntry(check, "DOWN").containsEntry("storage:default", "UP").containsEntry("database", "UP")
+                    .containsEntry("server", "UP");
+            assertThat(health("health/live").status()).as("a backend down does not make the node dead").isEqualTo(200);
+        } finally {
+            backend.start().run();
+        }
+        assertThat(readyUntil(200)).containsEntry(check, "UP");
+    }
+
+    @Order(6)
+    @Test
+    void theDatabaseStoppedTurnsReadinessDownNotLivenessAndBackUp() throws Exception {
+        readyUntil(200);
+        pg.stop();
+        try {
+            assertThat(readyUntil(503)).containsEntry("database", "DOWN").containsEntry("tasks", "DOWN")
+                    .containsEntry("storage:s3", "UP");
+            assertThat(health("health/live").status()).isEqualTo(200);
+        } finally {
+            pg.start();
+        }
+        assertThat(readyUntil(200)).containsEntry("database", "UP").containsEntry("tasks", "UP");
+    }
+
+    /** A health answer within 5 s (each probe has a 2 s deadline), its body free of credentials and endpoints. */
+    private static Reply health(String path) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(System.nanoTime() - t0).as("answered within the probes' deadline").isLessThan(5_000_000_000L);
+        assertThat(r.body()).doesNotContain(S3ProxyServer.SECRET_KEY).doesNotContain(s3.endpoint().getAuthority())
+                .doesNotContain("AccountKey").doesNotContain("jdbc:").doesNotContain("redis://").doesNotContain("Exception:");
+        return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
+    /** Polls /health/ready (every 200 ms, 60 s at most) until it answers {@code status}; the checks' statuses by name. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> readyUntil(int status) throws Exception {
+        Reply h = health("health/ready");
+        for (int i = 0; i < 300 && h.status() != status; i++) {
+            Thread.sleep(200);
+            h = health("health/ready");
+        }
+        assertThat(h.status()).as(h.body()).isEqualTo(status);
+        Map<String, String> checks = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> c : (List<Map<String, Object>>) h.json().get("checks")) {
+            checks.put((String) c.get("name"), (String) c.get("status"));
+        }
+        return checks;
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ class ServeCommandIT {
     void servesOnAnEmptyDataDirectoryAndStopsOnSigterm() throws Exception {
         Path jar = PortalkitCli.jar();
         Path dataDir = tmp.resolve("fresh-data");
-        try (ServeProcess serve = ServeProcess.start(jar, "128m", tmp, "--data-dir", dataDir.toString(), "-o", "portal.plugins=example")) {
+        try (ServeProcess serve = ServeProcess.start(jar, "128m", tmp, "--data-dir", dataDir.toString(), "-o", "portal.plugins=example",
+                "-o", "portal.http.drain_delay=2")) {
             ApiClient api = new ApiClient(serve.uri());
             assertThat(Files.isDirectory(dataDir.resolve("db"))).isTrue();
 
@@ -54,6 +55,30 @@ class ServeCommandIT {
                     .file("upload", "hello.txt", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)), null);
             assertThat(digest.result()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                     .containsEntry("sha256", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+
+            // SIGTERM: readiness DOWN at once, liveness UP, requests still served during the drain delay.
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(serve.uri().resolve(path)).timeout(java.time.Duration.ofSeconds(10))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new IllegalStateException(path + ": " + e, e);
+                }
+            };
+            assertThat(get.apply("health/ready").statusCode()).isEqualTo(200);
+            long termAt = System.nanoTime();
+            serve.sigterm();
+            java.net.http.HttpResponse<String> ready = get.apply("health/ready");
+            for (int i = 0; i < 100 && ready.statusCode() == 200; i++) {
+                Thread.sleep(10);
+                ready = get.apply("health/ready");
+            }
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"state\":\"draining\"");
+            assertThat(get.apply("health/live").statusCode()).isEqualTo(200);
+            assertThat(api.get("status_show", Map.of(), null).status()).isEqualTo(200);
+            assertThat(System.nanoTime() - termAt).as("within the drain delay").isLessThan(2_000_000_000L);
 
             int exit = serve.stop();
             String stderr = serve.stderr();

@@ -59,6 +59,10 @@ public final class HttpPortal implements AutoCloseable {
         return server.uri();
     }
 
+    public PortalServer server() {
+        return server;
+    }
+
     /** A user of the portal and an API token of theirs. */
     public record Account(String id, String name, String token) {
         /** The {@code Authorization} header value with CKAN's optional {@code Bearer} prefix. */

@@ -125,6 +125,11 @@ public final class ServeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGTERM without waiting: the server begins its graceful stop (see {@link #stop()} to wait for it). */
+    public void sigterm() {
+        process.toHandle().destroy();
+    }
+
     /**
      * SIGKILL ({@link ProcessHandle#destroyForcibly()} on Linux): the process gets no chance to
      * flush, close or run shutdown hooks, as after {@code kill -9} or an OOM kill. Waits for it to end.

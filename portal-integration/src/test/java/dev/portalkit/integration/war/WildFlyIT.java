@@ -133,6 +133,19 @@ class WildFlyIT {
     }
 
     @Test
+    void healthAnswersUnderTheContextPathWithTheDeploymentsChecks() {
+        Reply ready = api.send("GET", "health/ready", null, java.net.http.HttpRequest.BodyPublishers.noBody());
+        assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.json()).containsEntry("status", "UP");
+        assertThat(ready.body()).contains("\"name\":\"database\",\"status\":\"UP\"").contains("\"name\":\"tasks\"")
+                .contains("\"name\":\"server\",\"status\":\"UP\"").contains("\"name\":\"storage:");
+        Reply live = api.send("GET", "health/live", null, java.net.http.HttpRequest.BodyPublishers.noBody());
+        assertThat(live.status()).as(live.body()).isEqualTo(200);
+        assertThat(live.body()).contains("\"name\":\"threads\"");
+        assertThat(api.send("POST", "health", null, java.net.http.HttpRequest.BodyPublishers.noBody()).status()).isEqualTo(405);
+    }
+
+    @Test
     void authOverrideOfTheExamplePlugin() {
         assertThat(api.get("config_option_show", Map.of("key", "portal.example.greeting"), null).result()).isEqualTo("Hello");
         Reply denied = api.get("config_option_show", Map.of("key", "portal.db.url"), null);

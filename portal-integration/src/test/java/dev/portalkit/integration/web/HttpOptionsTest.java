@@ -29,6 +29,8 @@ class HttpOptionsTest {
         "portal.http.body_rate_grace | 0 | from 1 to 3600",
         "portal.http.head_timeout | -1 | from 0 to 3600",
         "portal.http.idle_timeout | 0 | from 1 to 86400",
+        "portal.http.drain_delay | -1 | from 0 to 3600",
+        "portal.http.shutdown_grace | 86401 | from 0 to 86400",
         "portal.http.buffered_body_size | 2MiB | at most 1MiB",
         "portal.http.proxy_addresses | proxy.example.org | not an IP address",
         "portal.http.proxy_addresses | 10.0.0.300 | not an IP address"})
@@ -43,7 +45,9 @@ class HttpOptionsTest {
         "portal.http.max_connections_per_address | 0",
         "portal.http.min_body_rate | 0",
         "portal.http.buffered_body_size | 1MiB",
-        "portal.http.max_body_reads | 180"})
+        "portal.http.max_body_reads | 180",
+        "portal.http.drain_delay | 0",
+        "portal.http.shutdown_grace | 0"})
     void aValueInRangeIsTaken(String key, String value) {
         assertThat(declared(key, value).rejected()).isEmpty();
     }

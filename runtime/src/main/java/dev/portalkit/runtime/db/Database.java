@@ -85,7 +85,10 @@ public final class Database implements AutoCloseable {
             }
         }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        // H2 would close an embedded database from a JVM shutdown hook of its own as soon as SIGTERM comes, while
+        // the server still drains its requests (portal.http.drain_delay): the portal closes it itself, last.
+        boolean closeOnExit = !isEmbeddedH2(url) || url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT");
+        config.setJdbcUrl(closeOnExit ? url : url + ";DB_CLOSE_ON_EXIT=FALSE");
         if (user != null) {
             config.setUsername(user);
         }

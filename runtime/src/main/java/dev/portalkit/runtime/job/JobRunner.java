@@ -294,13 +294,50 @@ public final class JobRunner {
      * @return true when the job finished
      */
     public boolean run(JobRecord job, String workerId) {
+        return run(job, workerId, () -> false);
+    }
+
+    /**
+     * {@link #run(JobRecord, String)} for a worker that may be stopping: a job that fails while
+     * {@code stopping} is true (its stop interrupted it) is {@linkplain #release released}, not
+     * counted as a failed attempt.
+     */
+    public boolean run(JobRecord job, String workerId, java.util.function.BooleanSupplier stopping) {
         try {
             execute(job, workerId);
             return true;
         } catch (RuntimeException e) {
+            if (stopping.getAsBoolean()) {
+                boolean interrupted = Thread.interrupted(); // a JDBC call of an interrupted thread may fail
+                try {
+                    if (release(job.id, workerId)) {
+                        LOG.info("job " + job.jobType + " (" + job.id + ") was cut by its worker's stop; it is queued again");
+                        return false;
+                    }
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
             recordFailure(job, workerId, e);
             return false;
         }
+    }
+
+    /**
+     * Gives a running job of {@code workerId} back to the queue (its worker stops): queued, due at
+     * once, its attempt not counted, so that another worker takes it now instead of after its
+     * lease. False when the job is no longer this worker's. Should the stopped run still try to
+     * complete it, its completion finds the job not its own and rolls back.
+     */
+    public boolean release(String jobId, String workerId) {
+        Instant now = clock.instant();
+        return transactions.required(() -> transactions.em()
+                .createQuery("update JobRecord j set j.status = :q, j.workerId = null, j.lockedUntil = null, j.attempts = j.attempts - 1,"
+                        + " j.nextAttemptAt = :now where j.id = :id and j.status = :running and j.workerId = :w")
+                .setParameter("q", JobRecord.QUEUED).setParameter("now", now).setParameter("id", jobId)
+                .setParameter("running", JobRecord.RUNNING).setParameter("w", workerId).executeUpdate()) == 1;
     }
 
     private void execute(JobRecord job, String workerId) {

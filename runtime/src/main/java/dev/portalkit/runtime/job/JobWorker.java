@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * and runs them one at a time, renewing the lease of the running job every third of the lease
  * while it runs. When no job is claimable it looks again after the poll interval (and, at most
  * once an hour, deletes jobs past {@code portal.jobs.keep_days}); in burst mode it returns instead. {@link #stop} lets the running job finish (up to a grace period, then
- * interrupts it) and ends the loop.
+ * interrupts it) and ends the loop; a job cut that way goes back to the queue at once (its lease
+ * released, the attempt not counted) for another worker.
  */
 public final class JobWorker {
     private static final Logger LOG = Logger.getLogger(JobWorker.class.getName());
@@ -34,6 +35,10 @@ public final class JobWorker {
     private final Object wake = new Object();
     private volatile boolean stopping;
     private volatile Thread loopThread;
+    /** Set when {@link #stop} interrupts the running job. */
+    private volatile boolean cutting;
+    /** The job running now, or null. */
+    private volatile JobRecord current;
     private Instant lastPurge;
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
 
@@ -148,9 +153,11 @@ public final class JobWorker {
                 LOG.log(Level.WARNING, "cannot renew the lease of job " + job.id + ": " + e.getMessage(), e);
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        current = job;
         try {
-            return runner.run(job, id);
+            return runner.run(job, id, () -> cutting);
         } finally {
+            current = null;
             renewal.cancel(false);
         }
     }
@@ -172,8 +179,14 @@ public final class JobWorker {
             t.join(Math.max(1, grace.toMillis()));
             if (t.isAlive()) {
                 LOG.warning("job worker " + id + ": the running job did not end within " + grace.toSeconds() + " s; interrupting it");
+                cutting = true;
                 t.interrupt();
                 t.join(Math.max(1, grace.toMillis()));
+            }
+            JobRecord stuck = current;
+            if (t.isAlive() && stuck != null && runner.release(stuck.id, id)) {
+                // It ignores the interrupt: the job goes back to the queue; should this run still complete it, that rolls back.
+                LOG.warning("job worker " + id + ": job " + stuck.id + " did not stop; its lease is released for another worker");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

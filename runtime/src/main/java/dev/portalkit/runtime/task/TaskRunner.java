@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,6 +37,8 @@ import java.util.logging.Logger;
  *
  * <p>Several processes may share the database: a task is claimed with a lease
  * ({@code locked_until}) by a conditional update before it runs, so only one of them runs it.
+ * A process that stops gives back the leases of the tasks it still runs ({@link #releaseLeases()}),
+ * so another takes them at once rather than when the lease runs out.
  */
 public final class TaskRunner implements TaskOutbox {
     private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
@@ -54,6 +58,8 @@ public final class TaskRunner implements TaskOutbox {
     private final Settings settings;
     private final Clock clock;
     private final Function<Optional<UserRef>, ActionContext> contexts;
+    /** The tasks this process claimed and runs now: id to the end of its lease. */
+    private final Map<String, Instant> held = new ConcurrentHashMap<>();
 
     public TaskRunner(PluginSet plugins, Transactions transactions, ActionDispatcher dispatcher, Settings settings,
                       Clock clock, Function<Optional<UserRef>, ActionContext> contexts) {
@@ -106,12 +112,17 @@ public final class TaskRunner implements TaskOutbox {
             return;
         }
         for (String batch : batchIds) {
-            runBatch(batch);
+            runBatch(batch, () -> false);
         }
     }
 
     /** Runs every due task (pending, next attempt reached, not leased); returns how many ran successfully. */
     public int runDue() {
+        return runDue(() -> false);
+    }
+
+    /** {@link #runDue()} that claims no further task once {@code stop} is true (a stopping server's poller). */
+    public int runDue(BooleanSupplier stop) {
         Instant now = clock.instant();
         List<String> batches = transactions.required(() -> transactions.em()
                 .createQuery("select t.batchId, min(t.createdAt) from TaskRecord t where t.status = :p and t.nextAttemptAt <= :now"
@@ -120,7 +131,10 @@ public final class TaskRunner implements TaskOutbox {
                 .getResultList().stream().map(row -> (String) row[0]).toList());
         int ran = 0;
         for (String batch : batches) {
-            ran += runBatch(batch);
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            ran += runBatch(batch, stop);
         }
         return ran;
     }
@@ -140,6 +154,35 @@ public final class TaskRunner implements TaskOutbox {
         return counts;
     }
 
+    /**
+     * Gives back the leases of the tasks this process claimed and still runs (a stopping server,
+     * after its requests and its poller had their grace): each becomes due at once again, its
+     * attempt not counted, for another process to take. A task that still completes here
+     * afterwards commits as before (its completion is conditional: only one run commits).
+     *
+     * @return how many leases were released
+     */
+    public int releaseLeases() {
+        int released = 0;
+        for (Map.Entry<String, Instant> lease : Map.copyOf(held).entrySet()) {
+            if (release(lease.getKey(), lease.getValue())) {
+                released++;
+            }
+        }
+        return released;
+    }
+
+    private boolean release(String taskId, Instant until) {
+        held.remove(taskId);
+        Instant now = clock.instant();
+        // The lease is still ours when it ends no later than ours did (another process's claim ends later).
+        return transactions.required(() -> transactions.em()
+                .createQuery("update TaskRecord t set t.lockedUntil = null, t.attempts = t.attempts - 1, t.nextAttemptAt = :now"
+                        + " where t.id = :id and t.status = :p and t.lockedUntil is not null and t.lockedUntil <= :until")
+                .setParameter("now", now).setParameter("id", taskId).setParameter("p", TaskRecord.PENDING)
+                .setParameter("until", until.plusMillis(1)).executeUpdate()) == 1;
+    }
+
     /** Tasks of the outbox, newest first, for operators. */
     public List<TaskRecord> list(String status, int limit) {
         return transactions.required(() -> {
@@ -155,7 +198,7 @@ public final class TaskRunner implements TaskOutbox {
     }
 
     /** Runs the pending tasks of one batch in order, stopping at the first that cannot run now. */
-    private int runBatch(String batchId) {
+    private int runBatch(String batchId, BooleanSupplier stop) {
         int ran = 0;
         Object previous = null;
         List<TaskRecord> batch = loadBatch(batchId);
@@ -164,16 +207,34 @@ public final class TaskRunner implements TaskOutbox {
                 previous = Json.read(task.taskResult);
                 continue;
             }
-            if (!TaskRecord.PENDING.equals(task.status) || task.nextAttemptAt.isAfter(clock.instant()) || !claim(task)) {
+            if (stop.getAsBoolean() || !TaskRecord.PENDING.equals(task.status) || task.nextAttemptAt.isAfter(clock.instant())
+                    || !claim(task)) {
                 return ran;
             }
             Object result;
             try {
                 result = execute(task, previous);
             } catch (RuntimeException e) {
-                recordFailure(task, batch, e);
+                Instant lease = held.remove(task.id);
+                if (stop.getAsBoolean()) {
+                    // Cut by the stop (an interrupt): not a failure of the task; it goes back to the queue (unless
+                    // releaseLeases did that already).
+                    boolean interrupted = Thread.interrupted();
+                    try {
+                        if (lease != null) {
+                            release(task.id, lease);
+                        }
+                    } finally {
+                        if (interrupted) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                } else {
+                    recordFailure(task, batch, e);
+                }
                 return ran;
             }
+            held.remove(task.id);
             ran++;
             previous = result;
         }
@@ -199,6 +260,7 @@ public final class TaskRunner implements TaskOutbox {
                 .setParameter("p", TaskRecord.PENDING).setParameter("now", now)
                 .executeUpdate());
         if (updated == 1) {
+            held.put(task.id, now.plus(settings.lease()));
             task.attempts++;
             return true;
         }

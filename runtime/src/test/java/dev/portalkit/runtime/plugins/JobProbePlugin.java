@@ -37,12 +37,15 @@ public class JobProbePlugin implements PortalPlugin, IActions, IAuthFunctions, I
     public static volatile Runnable duringEnqueue;
     /** Runs at the start of a job with the label "block" (e.g. waits on a latch); null: nothing. */
     public static volatile Runnable whenBlocking;
+    /** Runs at the start of a probe_handoff_task with the label "block"; null: nothing. */
+    public static volatile Runnable whenTaskBlocking;
 
     public static void reset() {
         RAN.clear();
         FAILURES.clear();
         duringEnqueue = null;
         whenBlocking = null;
+        whenTaskBlocking = null;
     }
 
     @Override
@@ -91,7 +94,13 @@ public class JobProbePlugin implements PortalPlugin, IActions, IAuthFunctions, I
 
     @Override
     public Map<String, TaskHandler> taskHandlers() {
-        return Map.of("probe_handoff_task", run -> run.context().jobs().enqueue("probe", Map.of("label", run.payload().get("label"))));
+        return Map.of("probe_handoff_task", run -> {
+            Runnable blocking = whenTaskBlocking;
+            if ("block".equals(run.payload().get("label")) && blocking != null) {
+                blocking.run();
+            }
+            return run.context().jobs().enqueue("probe", Map.of("label", run.payload().get("label")));
+        });
     }
 
     @Override
