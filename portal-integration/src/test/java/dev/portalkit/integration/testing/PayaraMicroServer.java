@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A real Payara Micro (one jar, Jakarta EE 10 web profile: Weld, Jersey, Grizzly) as a child process
  * of the test, as an operator runs it: {@code java -jar payara-micro.jar --deploy portalkit.war}.
  * Everything it writes goes under its own root directory (domain, unpacked runtime, console log);
- * it listens only on the loopback address, on a free port, without its cluster and data grid
- * (Hazelcast) and without phoning home; a file of asadmin commands ({@code --postbootcommandfile}) runs after it
+ * it listens only on the loopback address, on a free port, without its cluster and (from the end of
+ * its boot on) without its data grid (Hazelcast), and without phoning home; a file of asadmin commands ({@code --postbootcommandfile}) runs after it
  * boots and before it deploys (e.g. the datasource). Stopped (SIGTERM, then kill) by {@link #close()}.
  */
 public final class PayaraMicroServer implements AutoCloseable {
@@ -58,7 +58,9 @@ public final class PayaraMicroServer implements AutoCloseable {
         Files.writeString(preBoot,
                 "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1\n");
         Path postBoot = root.resolve("postboot.asadmin");
-        Files.writeString(postBoot, postBootCommands);
+        // Payara Micro's Hazelcast data grid listens on port 6900 of every address whatever --nohazelcast or --interfaces
+        // say, and cannot be turned off before boot: turned off right after it, before the deployment.
+        Files.writeString(postBoot, "set-hazelcast-configuration --enabled=false --dynamic=true\n" + postBootCommands);
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
@@ -68,8 +70,7 @@ public final class PayaraMicroServer implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString(),
                 "--rootdir", root.resolve("domain").toString(),
                 "--unpackdir", root.resolve("runtime").toString(),
-                // No data grid: Hazelcast would listen on port 6900 of a non-loopback address (and costs start time).
-                "--nocluster", "--nohazelcast", "--disablephonehome",
+                "--nocluster", "--disablephonehome",
                 "--port", Integer.toString(port),
                 "--prebootcommandfile", preBoot.toString(),
                 "--postbootcommandfile", postBoot.toString()));
