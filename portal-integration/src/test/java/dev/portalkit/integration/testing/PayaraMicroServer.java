@@ -5,9 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,17 +128,6 @@ public final class PayaraMicroServer implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError("Payara Micro was not ready in " + timeout + "\n" + logTail(120));
-    }
-
-    /** HTTP status of a GET of {@code path} (relative to the server root), or -1 when the server does not answer. */
-    public int status(String path) throws InterruptedException {
-        try {
-            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(httpUri().resolve(path)).timeout(Duration.ofSeconds(30)).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     /** The last lines of the console log, for failure messages. */
