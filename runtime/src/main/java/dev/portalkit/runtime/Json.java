@@ -10,10 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** JSON and JSON-friendly data: one mapper for the whole runtime. */
+/**
+ * JSON and JSON-friendly data: one mapper for the whole runtime. No Jackson modules are looked up
+ * ({@code findAndRegisterModules}): the portal ships none, and in a WAR the lookup finds the app
+ * server's (Payara's Jackson modules, of its own Jackson, fail with "not a subtype").
+ */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
-            .findAndRegisterModules()
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 

@@ -26,29 +26,43 @@ import java.util.Map;
  * a storage's options are gathered by their dotted names, which environment variables lack.)
  */
 final class StoragesInWar implements AutoCloseable {
-    static final String BUCKET = "wildfly-it";
-    static final String CONTAINER = "wildfly-it";
     /** The storage plugins, as {@code portal.plugins} names them. */
     static final List<String> PLUGINS = List.of("storage-s3", "storage-azure", "storage-redis");
 
+    private final String name;
     private final S3ProxyServer s3;
     private final Azurite azurite;
     private final RedisServers.Server redis;
 
-    private StoragesInWar(S3ProxyServer s3, Azurite azurite, RedisServers.Server redis) {
+    private StoragesInWar(String name, S3ProxyServer s3, Azurite azurite, RedisServers.Server redis) {
+        this.name = name;
         this.s3 = s3;
         this.azurite = azurite;
         this.redis = redis;
     }
 
-    static StoragesInWar start(Path dir) {
+    /**
+     * @param name the bucket's and the container's name (lower-case letters, digits, '-'): one per test class, as
+     *     Azurite is shared by the test run
+     */
+    static StoragesInWar start(Path dir, String name) {
         S3ProxyServer s3 = S3ProxyServer.start(dir);
         try {
-            return new StoragesInWar(s3, Azurite.shared(), RedisServers.start(null, null));
+            return new StoragesInWar(name, s3, Azurite.shared(), RedisServers.start(null, null));
         } catch (RuntimeException | Error e) {
             s3.close();
             throw e;
         }
+    }
+
+    /** The S3 bucket's name. */
+    String bucket() {
+        return name;
+    }
+
+    /** The Azure container's name. */
+    String container() {
+        return name;
     }
 
     S3ProxyServer s3() {
@@ -71,12 +85,12 @@ final class StoragesInWar implements AutoCloseable {
         out.put("portal.files.storage.default.create_path", "true");
         out.put("portal.files.storage.s3.type", "files:s3");
         out.put("portal.files.storage.s3.host", s3.endpoint().toString());
-        out.put("portal.files.storage.s3.bucket", BUCKET);
+        out.put("portal.files.storage.s3.bucket", bucket());
         out.put("portal.files.storage.s3.create_bucket", "true");
         out.put("portal.files.storage.azure.type", "files:azure_blob");
         out.put("portal.files.storage.azure.account_name", Azurite.ACCOUNT);
         out.put("portal.files.storage.azure.endpoint", azurite.endpoint());
-        out.put("portal.files.storage.azure.container", CONTAINER);
+        out.put("portal.files.storage.azure.container", container());
         out.put("portal.files.storage.azure.create_container", "true");
         out.put("portal.files.storage.redis.type", "files:redis");
         out.put("portal.files.storage.redis.url", redis.url(0));

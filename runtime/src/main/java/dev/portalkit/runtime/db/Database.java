@@ -89,6 +89,8 @@ public final class Database implements AutoCloseable {
         // the server still drains its requests (portal.http.drain_delay): the portal closes it itself, last.
         boolean closeOnExit = !isEmbeddedH2(url) || url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT");
         config.setJdbcUrl(closeOnExit ? url : url + ";DB_CLOSE_ON_EXIT=FALSE");
+        // Named, not looked up in DriverManager: in a WAR on Payara, DriverManager does not see the WAR's drivers.
+        config.setDriverClassName(url.startsWith("jdbc:h2:") ? "org.h2.Driver" : "org.postgresql.Driver");
         if (user != null) {
             config.setUsername(user);
         }
@@ -198,7 +200,15 @@ public final class Database implements AutoCloseable {
             cfg.property(AvailableSettings.HBM2DDL_AUTO, "none");
             cfg.property("hibernate.connection.handling_mode", "DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION");
             cfg.property(AvailableSettings.JAKARTA_TRANSACTION_TYPE, "RESOURCE_LOCAL");
-            emf = cfg.createEntityManagerFactory();
+            // The portal maps no JSON or XML columns. Named mappers keep Hibernate from looking for Jackson (and its
+            // modules) on the class path: in a WAR on Payara it would find the server's, which fail with "not a subtype".
+            cfg.property("hibernate.type.json_format_mapper",
+                    new org.hibernate.type.format.jackson.JacksonJsonFormatMapper(dev.portalkit.runtime.Json.MAPPER));
+            cfg.property("hibernate.type.xml_format_mapper", new org.hibernate.type.format.jaxb.JaxbXmlFormatMapper());
+            // Straight from Hibernate's provider, not through jakarta.persistence.Persistence (what
+            // cfg.createEntityManagerFactory() does): an EE 10 server such as Payara gives a WAR its own Jakarta
+            // Persistence 3.1 API, whose Persistence class has no PersistenceConfiguration bootstrap.
+            emf = new org.hibernate.jpa.HibernatePersistenceProvider().createEntityManagerFactory(cfg);
         }
         return emf;
     }
