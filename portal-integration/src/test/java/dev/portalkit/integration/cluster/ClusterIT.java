@@ -11,6 +11,9 @@ import dev.portalkit.runtime.testing.PostgresServer;
 import dev.portalkit.testservers.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +53,8 @@ class ClusterIT {
     private static final String LINK_SECRET = "a key of download links every node of this portal shares";
     /** Seconds a node holds a post-commit task; the slow task takes less, so a live node never loses its task. */
     private static final int TASK_LEASE = 8;
+    /** Seconds a stopping node keeps serving with its readiness DOWN. */
+    private static final int DRAIN_DELAY = 3;
 
     static Path tmp;
     static S3ProxyServer s3;
@@ -106,8 +111,10 @@ class ClusterIT {
         Files.copy(Path.of(System.getProperty("storage.plugins.dir", "target/it-plugins")).resolve("portalkit-plugin-storage-s3-plugin.jar"),
                 plugins.resolve("portalkit-plugin-storage-s3-plugin.jar"));
         packTestPlugin(plugins.resolve("cluster-test.jar"));
-        ServeProcess node = ServeProcess.start(PortalkitCli.jar(), NODE_JVM, Map.of("PORTAL_FILES_LINK_SECRET", LINK_SECRET), tmp,
-                withCommon(data));
+        // The key in the environment, as an operator's orchestrator hands it to every node; a drain of its own
+        // (the test run sets PORTAL_HTTP_DRAIN_DELAY=0 for every other server).
+        ServeProcess node = ServeProcess.start(PortalkitCli.jar(), NODE_JVM, Map.of("PORTAL_FILES_LINK_SECRET", LINK_SECRET,
+                "PORTAL_HTTP_DRAIN_DELAY", Integer.toString(DRAIN_DELAY)), tmp, withCommon(data));
         nodes.add(node);
         apis.add(new ApiClient(node.uri()));
         return node;
@@ -262,6 +269,88 @@ class ClusterIT {
         apis.remove(api);
     }
 
+    @Test
+    @Order(5)
+    void aNodeStoppedWithSigtermUnderLoadThroughTheBalancerDropsNoRequest() throws Exception {
+        assertThat(Nginx.present()).as("Debian's nginx at " + Nginx.BINARY + " (.ci/run installs it)").isTrue();
+        byte[] small = bytes(4096, 'q');
+        String fileId = (String) ok(apis.get(0).multipart("files_file_create", new ApiClient.Multipart()
+                .file("upload", "small.bin", "application/octet-stream", small), admin)).get("id");
+        ServeProcess victim = nodes.get(nodes.size() - 1);
+        ApiClient direct = apis.get(apis.size() - 1);
+        ApiClient balanced = new ApiClient(nginx.uri());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(5);
+        List<Future<?>> load = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            load.add(clients.submit(() -> {
+                // Bounded: 4000 requests or two minutes per client.
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                for (int i = 0; i < 4000 && !stop.get() && System.nanoTime() < deadline; i++) {
+                    try {
+                        if (i % 2 == 0) {
+                            ApiClient.Download d = balanced.download("files/download/" + fileId, admin);
+                            if (d.status() != 200 || d.body().length != small.length) {
+                                failures.add("download: " + d.status() + " " + d.text());
+                            }
+                        } else {
+                            Reply r = balanced.get("status_show", Map.of(), null);
+                            if (r.status() != 200) {
+                                failures.add("status_show: " + r.status() + " " + r.body());
+                            }
+                        }
+                        served.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.add("request failed: " + e);
+                    }
+                }
+            }));
+        }
+        waitFor(() -> served.get() >= 40, Duration.ofSeconds(60), "the load runs");
+
+        // An upload in flight on the stopping node, its body trickling in over about three seconds.
+        byte[] slowContent = bytes(192 * 1024, 's');
+        Future<Reply> slowUpload = clients.submit(() -> direct.multipart("files_file_create", new ApiClient.Multipart()
+                .file("upload", "slow.bin", "application/octet-stream", trickle(slowContent, 8 * 1024, 120)), admin));
+        Thread.sleep(500);
+        victim.sigterm();
+        // Readiness goes DOWN first, while the node still answers (the drain delay), and liveness stays UP.
+        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        boolean sawDown = false;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!sawDown && System.nanoTime() < until) {
+            HttpResponse<String> ready = probe.send(HttpRequest.newBuilder(victim.uri().resolve("health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (ready.statusCode() == 503) {
+                sawDown = true;
+                assertThat(ready.body()).contains("\"status\":\"DOWN\"");
+                assertThat(probe.send(HttpRequest.newBuilder(victim.uri().resolve("health/live")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            } else {
+                Thread.sleep(50);
+            }
+        }
+        assertThat(sawDown).as("readiness DOWN during the drain").isTrue();
+        assertThat(victim.awaitExit()).as(victim.stderr()).isIn(0, 143);
+        Reply uploaded = slowUpload.get(60, TimeUnit.SECONDS);
+        assertThat(uploaded.status()).as("the upload in flight finished: " + uploaded.body()).isEqualTo(200);
+        int before = served.get();
+        waitFor(() -> served.get() >= before + 40, Duration.ofSeconds(60), "the load goes on without the stopped node");
+        stop.set(true);
+        for (Future<?> client : load) {
+            client.get(3, TimeUnit.MINUTES);
+        }
+        clients.shutdownNow();
+        assertThat(failures).as("failed requests through the balancer (of %d); nginx: %s", served.get(), nginx.log()).isEmpty();
+        // The upload's bytes are whole on the other nodes.
+        ApiClient.Download back = apis.get(0).download("files/download/" + ((Map<?, ?>) uploaded.result()).get("id"), admin);
+        assertThat(back.body()).isEqualTo(slowContent);
+        nodes.remove(victim);
+        apis.remove(direct);
+    }
+
     private static List<String> finished(Path marks) {
         try (Stream<Path> files = Files.list(marks)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("finished-")).toList();
@@ -282,6 +371,36 @@ class ClusterIT {
     static Map<String, Object> ok(Reply reply) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return (Map<String, Object>) reply.result();
+    }
+
+    /** {@code content} in pieces of {@code piece} bytes, one every {@code pauseMillis}: a slow client's body. */
+    static HttpRequest.BodyPublisher trickle(byte[] content, int piece, long pauseMillis) {
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+            private int at;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                if (at >= content.length) {
+                    return -1;
+                }
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+                int n = Math.min(Math.min(length, piece), content.length - at);
+                System.arraycopy(content, at, into, offset, n);
+                at += n;
+                return n;
+            }
+        });
     }
 
     static byte[] bytes(int size, char fill) {

@@ -305,6 +305,14 @@ public final class ApiClient {
             return this;
         }
 
+        /** A file part whose bytes come from {@code content} (e.g. a stream that trickles). */
+        public Multipart file(String name, String filename, String contentType, HttpRequest.BodyPublisher content) {
+            header(name, filename, contentType);
+            pieces.add(content);
+            pieces.add(text("\r\n"));
+            return this;
+        }
+
         private void header(String name, String filename, String contentType) {
             pieces.add(text("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\""
                     + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n"));

@@ -125,9 +125,16 @@ public final class ServeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGTERM without waiting: the server begins its graceful stop (see {@link #stop()} to wait for it). */
+    /** SIGTERM without waiting: the server begins its graceful stop (see {@link #stop()} to wait for it, or {@link #awaitExit()}). */
     public void sigterm() {
         process.toHandle().destroy();
+    }
+
+    /** Waits a minute at most for it to end (then for its output); returns its exit code. */
+    public int awaitExit() throws InterruptedException {
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("ended within 60 s").isTrue();
+        reader.join(10_000);
+        return process.exitValue();
     }
 
     /**
