@@ -1,14 +1,10 @@
 package dev.portalkit.integration.health;
 
-import dev.portalkit.runtime.Portal;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
@@ -18,31 +14,14 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class DatabaseHealthCheck implements HealthCheck {
-    @Inject
-    Portal portal;
-
-    @Inject
-    PortalHealth health;
-
-    private TimedProbe probe;
+public class DatabaseHealthCheck extends ProbedCheck {
+    @Override
+    String name() {
+        return "database";
+    }
 
     @Override
-    public HealthCheckResponse call() {
-        return probe().call();
-    }
-
-    private synchronized TimedProbe probe() {
-        if (probe == null) {
-            probe = new TimedProbe("database", PortalHealth.PROBE_TIMEOUT, PortalHealth.PROBE_CACHE, this::query, health.probeThreads());
-        }
-        return probe;
-    }
-
-    private Map<String, Object> query() throws Exception {
-        if (!portal.isStarted()) {
-            throw new IllegalStateException("the portal is not started");
-        }
+    Map<String, Object> measure() throws Exception {
         Map<String, Object> data = new LinkedHashMap<>();
         if (portal.database() == null) {
             data.put("database", "none");
