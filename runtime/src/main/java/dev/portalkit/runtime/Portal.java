@@ -12,6 +12,7 @@ import dev.portalkit.runtime.action.ActionContextImpl;
 import dev.portalkit.runtime.action.ActionDispatcher;
 import dev.portalkit.runtime.action.ActionRegistry;
 import dev.portalkit.runtime.action.AuthRegistry;
+import dev.portalkit.runtime.cluster.ClusterNodes;
 import dev.portalkit.runtime.config.DeclaredOptions;
 import dev.portalkit.runtime.config.PortalConfigImpl;
 import dev.portalkit.runtime.core.CoreConfig;
@@ -40,6 +41,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -269,6 +271,24 @@ public class Portal {
                 LOG.log(java.util.logging.Level.WARNING, "upkeep of " + subsystem.name() + " failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Registers this process as one of the portal's nodes ({@link ClusterNodes}), with the secrets
+     * its subsystems say nodes must share: what a serving process ({@code serve}, the WAR) does at
+     * start, before it listens; it fails naming the option when a live node holds another secret.
+     *
+     * @param executor an executor of the app server for the heartbeat, or {@code null} for a thread of its own
+     */
+    public ClusterNodes joinCluster(ScheduledExecutorService executor) {
+        List<ClusterNodes.Secret> secrets = new ArrayList<>();
+        if (database() != null) {
+            for (var holder : plugins().implementing(ClusterNodes.SecretHolder.class)) {
+                secrets.addAll(holder.plugin().sharedSecrets());
+            }
+        }
+        return ClusterNodes.join(database() == null ? null : database().dataSource(), options().clock(),
+                Duration.ofSeconds(config().integer(ClusterNodes.HEARTBEAT_INTERVAL)), secrets, executor);
     }
 
     public boolean isStarted() {

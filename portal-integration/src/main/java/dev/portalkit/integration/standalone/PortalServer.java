@@ -98,7 +98,7 @@ public final class PortalServer implements AutoCloseable {
         int port = portal.config().integer(WebPlugin.HTTP_PORT);
         container.bean(UploadIntake.class).sweepDeadSpools();
         // Before it listens: a node whose link secret differs from a live node's does not start.
-        ClusterNodes nodes = ClusterNodes.join(portal, null);
+        ClusterNodes nodes = portal.joinCluster(null);
 
         ResteasyDeployment deployment = new ResteasyDeploymentImpl();
         deployment.getResources().add(container.bean(ActionResource.class));

@@ -51,7 +51,7 @@ public class PortalWebListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         portal.start(BootOptions.defaults());
         intake.sweepDeadSpools();
-        nodes = ClusterNodes.join(portal, managedScheduler());
+        nodes = portal.joinCluster(managedScheduler());
         poller = TaskPoller.start(portal, managedScheduler());
         jobWorker = JobWorker.inServer(portal, managedThreads());
         // On an embedded H2 database the command line works through this server (H2 lets one process open the file).

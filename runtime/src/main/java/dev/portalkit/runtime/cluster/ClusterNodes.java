@@ -5,7 +5,6 @@ import dev.portalkit.api.PortalException;
 import dev.portalkit.api.config.ConfigDeclaration;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.ConfigType;
-import dev.portalkit.runtime.Portal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
@@ -99,28 +98,26 @@ public final class ClusterNodes implements AutoCloseable {
     }
 
     /**
-     * Registers this process as a node of {@code portal}'s database and checks its shared secrets
-     * against the live nodes'; a node without a database joins nothing.
+     * Registers this process as a node of the database behind {@code dataSource} and checks its
+     * shared secrets against the live nodes' ({@code Portal.joinCluster} hands
+     * in the portal's); without a database ({@code dataSource} null) it joins nothing.
      *
-     * @param executor an executor of the app server for the heartbeat (not shut down here), or
-     *                 {@code null} for a daemon thread of our own
+     * @param interval  seconds between heartbeats ({@value #HEARTBEAT_INTERVAL})
+     * @param executor  an executor of the app server for the heartbeat (not shut down here), or
+     *                  {@code null} for a daemon thread of our own
      * @throws PortalException (config) naming the option when a live node holds another secret
      */
-    public static ClusterNodes join(Portal portal, ScheduledExecutorService executor) {
-        if (portal.database() == null) {
-            return new ClusterNodes(null, portal.options().clock(), Duration.ZERO, null, false, "");
-        }
-        List<Secret> wanted = new ArrayList<>();
-        for (var holder : portal.plugins().implementing(SecretHolder.class)) {
-            wanted.addAll(holder.plugin().sharedSecrets());
+    public static ClusterNodes join(DataSource dataSource, Clock clock, Duration interval, List<Secret> wanted,
+            ScheduledExecutorService executor) {
+        if (dataSource == null) {
+            return new ClusterNodes(null, clock, Duration.ZERO, null, false, "");
         }
         Map<String, String> recorded = new LinkedHashMap<>();
         for (Secret secret : wanted) {
             recorded.put(secret.name(), (secret.configured() ? "configured" : "generated") + ":" + secret.fingerprint().get());
         }
-        Duration interval = Duration.ofSeconds(portal.config().integer(HEARTBEAT_INTERVAL));
         boolean own = executor == null;
-        ClusterNodes nodes = new ClusterNodes(portal.database().dataSource(), portal.options().clock(), interval,
+        ClusterNodes nodes = new ClusterNodes(dataSource, clock, interval,
                 own ? Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "portal-node-heartbeat");
                     t.setDaemon(true);

@@ -50,7 +50,7 @@ class ClusterNodesTest {
     }
 
     private ClusterNodes join(TestPortal portal) {
-        ClusterNodes nodes = ClusterNodes.join(portal.portal(), null);
+        ClusterNodes nodes = portal.portal().joinCluster(null);
         open.add(nodes);
         return nodes;
     }
