@@ -5,7 +5,7 @@ import dev.portalkit.api.files.FileData;
 import dev.portalkit.api.files.Location;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.runtime.Portal;
-import dev.portalkit.runtime.files.FilesPlugin;
+import dev.portalkit.runtime.files.StorageMonitoring;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -45,10 +45,7 @@ public class StorageHealthChecks implements HealthCheckGroup {
     @Override
     public List<HealthCheckResponse> responses() {
         List<HealthCheckResponse> out = new ArrayList<>();
-        if (!portal.isStarted() || portal.plugins().implementing(FilesPlugin.class).isEmpty()) {
-            return out;
-        }
-        for (Map.Entry<String, ManagedStorage> e : FilesPlugin.of(portal).storages().all().entrySet()) {
+        for (Map.Entry<String, ManagedStorage> e : StorageMonitoring.open(portal).entrySet()) {
             ManagedStorage storage = e.getValue();
             out.add(probes.computeIfAbsent(e.getKey() + "\u0000" + System.identityHashCode(storage), k -> new TimedProbe(
                     "storage:" + e.getKey(), PortalHealth.PROBE_TIMEOUT, PortalHealth.PROBE_CACHE, () -> probe(storage),

@@ -3,8 +3,7 @@ package dev.portalkit.integration.metrics;
 import dev.portalkit.api.files.ManagedStorage;
 import dev.portalkit.runtime.Portal;
 import dev.portalkit.runtime.db.Database;
-import dev.portalkit.runtime.files.FilesPlugin;
-import dev.portalkit.runtime.files.managed.ManagedStorageImpl;
+import dev.portalkit.runtime.files.StorageMonitoring;
 import dev.portalkit.runtime.task.TaskRecord;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -35,7 +34,7 @@ import java.util.logging.Logger;
  *     outbox, one grouped count at most every {@value #TASK_COUNT_TTL_SECONDS} seconds however
  *     often it is scraped;</li>
  * <li>{@code portalkit_storage_errors_total{storage}}: calls to a storage that failed because of
- *     its backend ({@link dev.portalkit.runtime.files.managed.BackendErrors});</li>
+ *     its backend ({@link StorageMonitoring#backendErrors});</li>
  * <li>{@code portalkit_db_connections_active|idle|open|max|pending}: the portal's own connection
  *     pool, read from its counters (absent with {@code portal.db.jndi}: the server's pool);</li>
  * <li>Micrometer's JVM and process binders: memory, GC, threads, classes, CPU, uptime, file descriptors.</li>
@@ -100,9 +99,10 @@ public class PortalMetrics {
                 .description("Post-commit tasks waiting to run or to be retried").register(registry);
         Gauge.builder("portalkit.tasks.failed", tasks, t -> t.get(TaskRecord.FAILED)).strongReference(true)
                 .description("Post-commit tasks out of attempts (portalkit tasks list --status failed)").register(registry);
-        for (Map.Entry<String, ManagedStorage> e : storages().entrySet()) {
-            if (e.getValue() instanceof ManagedStorageImpl managed) {
-                FunctionCounter.builder("portalkit.storage.errors", managed.backendErrors(), errors -> errors.count())
+        for (Map.Entry<String, ManagedStorage> e : StorageMonitoring.open(portal).entrySet()) {
+            ToDoubleFunction<ManagedStorage> errors = StorageMonitoring.backendErrors(e.getValue());
+            if (errors != null) {
+                FunctionCounter.builder("portalkit.storage.errors", e.getValue(), errors)
                         .tag("storage", e.getKey()).description("Calls to the storage that failed because of its backend")
                         .register(registry);
             }
@@ -124,14 +124,6 @@ public class PortalMetrics {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         return new Bound(registry, requests, gc);
-    }
-
-    private Map<String, ManagedStorage> storages() {
-        try {
-            return FilesPlugin.of(portal).storages().all();
-        } catch (RuntimeException e) {
-            return Map.of(); // no files plugin, or its storages are not open in this process
-        }
     }
 
     private static void pool(PrometheusMeterRegistry registry, Database db, String name, String description,

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * what"): the upload intake ({@code runtime.intake}: {@code UploadIntake}, {@code FileParts},
  * {@code IncomingFile}; {@code ResumableIntake} for tus, with the records of
  * {@code ResumableUploads}) and the download desk ({@code runtime.files.download}: {@code Downloads}
- * with its request and response records). Any other import of {@code dev.portalkit.runtime.files}
+ * with its request and response records), and for monitoring (health checks, {@code /metrics})
+ * {@code runtime.files.StorageMonitoring}. Any other import of {@code dev.portalkit.runtime.files}
  * (the registry, managed storages, pipes, hashing, tracked files) or of the intake's
  * implementation from portal-integration's main code fails this test.
  */
@@ -30,6 +31,7 @@ class FilesFacadeBoundaryTest {
             "dev.portalkit.runtime.intake.ResumableIntake",
             "dev.portalkit.runtime.files.tracked.ResumableUploads",
             "dev.portalkit.runtime.files.Downloads",
+            "dev.portalkit.runtime.files.StorageMonitoring",
             "dev.portalkit.runtime.files.download.DownloadRequest",
             "dev.portalkit.runtime.files.download.DownloadResponse");
     private static final Pattern FILES_IMPORT = Pattern.compile(
