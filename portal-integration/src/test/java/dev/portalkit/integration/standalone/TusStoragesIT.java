@@ -89,6 +89,8 @@ class TusStoragesIT {
                 .option("portal.db.url", pg.jdbcUrl())
                 .option(WebPlugin.HTTP_PORT, "0")
                 .option("portal.auth.password_iterations", "1000")
+                // Nodes of one database share the key of download links, or the second does not start (docs/cluster.md).
+                .option("portal.files.link_secret", "the key of download links both nodes of this test share")
                 .option("portal.files.storage.folder.type", "files:fs")
                 .option("portal.files.storage.folder.path", tmp.resolve("folder").toString())
                 .option("portal.files.storage.folder.create_path", "true");
