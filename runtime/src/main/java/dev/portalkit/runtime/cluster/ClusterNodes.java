@@ -179,7 +179,7 @@ public final class ClusterNodes implements AutoCloseable {
              PreparedStatement ps = c.prepareStatement("DELETE FROM portal_node WHERE id = ?")) {
             ps.setString(1, id);
             ps.executeUpdate();
-            c.commit();
+            commit(c);
         } catch (SQLException | RuntimeException e) {
             LOG.warning("could not remove this node (" + id + ") from portal_node: " + e.getMessage()
                     + "; it counts as gone after three missed heartbeats");
@@ -198,7 +198,7 @@ public final class ClusterNodes implements AutoCloseable {
             ps.setObject(5, utc(now));
             ps.setObject(6, utc(now));
             ps.executeUpdate();
-            c.commit(); // the pool's connections do not auto-commit
+            commit(c);
         } catch (SQLException e) {
             throw new PortalException(ErrorKind.TRANSIENT, "cannot register this node in portal_node: " + e.getMessage(), e);
         }
@@ -256,9 +256,16 @@ public final class ClusterNodes implements AutoCloseable {
                 purge.setObject(1, utc(now.minus(interval.multipliedBy((long) MISSED_HEARTBEATS * PURGE_AFTER_TIMEOUTS))));
                 purge.executeUpdate();
             }
-            c.commit();
+            commit(c);
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "the heartbeat of node " + id + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Commits unless the connection auto-commits (the portal's own pool does not; an app server's datasource does). */
+    private static void commit(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.commit();
         }
     }
 
