@@ -54,7 +54,13 @@ public final class Rclone {
             Path host = keys.resolve("host");
             keygen(client);
             keygen(host);
-            return start("sftp", dir, List.of("--authorized-keys", client + ".pub", "--key", host.toString()), client, keys);
+            // OpenDAL 0.48.2's sftp writer closes its file handle in the background, so its rename can reach
+            // rclone while the handle is still open; rclone's VFS then renames its own view at once and the
+            // file on disk only when the handle closes, and a read in between finds nothing (seen once in CI).
+            // With the VFS cache in "full" mode rclone serves that read from its cache, as an SFTP server on a
+            // POSIX file system would (docs/storage-opendal.md, "SFTP notes").
+            return start("sftp", dir, List.of("--authorized-keys", client + ".pub", "--key", host.toString(),
+                    "--vfs-cache-mode", "full"), client, keys);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
