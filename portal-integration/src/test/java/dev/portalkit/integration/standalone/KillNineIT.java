@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * e.g. {@code mvn -B -ntp verify -pl portal-integration -Dit.test=KillNineIT -Dportalkit.kill9.rounds=30}.
  */
 class KillNineIT {
-    static final int DEFAULT_ROUNDS = 3;
+    static final int DEFAULT_ROUNDS = 2;
     static final int CLIENTS = 20;
     static final int ROUNDS = Integer.getInteger("portalkit.kill9.rounds", DEFAULT_ROUNDS);
     static final long SEED = Long.getLong("portalkit.kill9.seed", 20_611L);
