@@ -1,5 +1,7 @@
 package dev.portalkit.integration.health;
 
+import dev.portalkit.integration.web.ApiResponseHeaders;
+import dev.portalkit.integration.web.ApiResponses;
 import dev.portalkit.runtime.Json;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -57,15 +59,6 @@ public class HealthServlet extends HttpServlet {
     }
 
     private static void write(HttpServletResponse resp, int status, String json, boolean head) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        resp.setStatus(status);
-        resp.setContentType("application/json");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-store");
-        resp.setHeader("X-Content-Type-Options", "nosniff");
-        resp.setContentLength(body.length);
-        if (!head) {
-            resp.getOutputStream().write(body);
-        }
+        ApiResponseHeaders.write(resp, status, ApiResponses.JSON_TYPE, json.getBytes(StandardCharsets.UTF_8), head);
     }
 }

@@ -4,14 +4,13 @@ import dev.portalkit.runtime.job.JobRecord;
 import dev.portalkit.runtime.task.TaskRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: the post-commit task outbox and the job queue can be read. Data: how many tasks are
  * pending and failed (the count {@code /metrics} shows too, {@link dev.portalkit.runtime.task.TaskRunner#countByStatus}),
- * how many jobs are queued and failed (counts, not a verdict: failed tasks wait for an operator and
+ * how many jobs are queued and failed ({@link dev.portalkit.runtime.job.JobRunner#countByStatus}; counts, not a verdict: failed tasks wait for an operator and
  * do not turn the node DOWN).
  */
 @Readiness
@@ -30,16 +29,7 @@ public class TaskQueueHealthCheck extends ProbedCheck {
             return data;
         }
         Map<String, Long> tasks = portal.tasks().countByStatus();
-        Map<String, Long> jobs = portal.transactions().required(() -> {
-            Map<String, Long> out = new LinkedHashMap<>();
-            for (Object[] row : portal.transactions().em()
-                    .createQuery("select j.status, count(j) from JobRecord j where j.status in :s group by j.status", Object[].class)
-                    .setParameter("s", List.of(JobRecord.QUEUED, JobRecord.FAILED))
-                    .setHint("jakarta.persistence.query.timeout", (int) PortalHealth.PROBE_TIMEOUT.toMillis()).getResultList()) {
-                out.put((String) row[0], ((Number) row[1]).longValue());
-            }
-            return out;
-        });
+        Map<String, Long> jobs = portal.jobs().countByStatus();
         data.put("tasks_pending", tasks.getOrDefault(TaskRecord.PENDING, 0L));
         data.put("tasks_failed", tasks.getOrDefault(TaskRecord.FAILED, 0L));
         data.put("jobs_queued", jobs.getOrDefault(JobRecord.QUEUED, 0L));

@@ -1,5 +1,6 @@
 package dev.portalkit.integration.metrics;
 
+import dev.portalkit.integration.web.ApiResponseHeaders;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -34,11 +35,6 @@ public class MetricsServlet extends HttpServlet {
             resp.sendError(HttpServletResponse.SC_NOT_FOUND, "Not found");
             return;
         }
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        resp.setContentType(PortalMetrics.CONTENT_TYPE);
-        resp.setHeader("Cache-Control", "no-store");
-        resp.setHeader("X-Content-Type-Options", "nosniff");
-        resp.setContentLength(body.length);
-        resp.getOutputStream().write(body);
+        ApiResponseHeaders.write(resp, HttpServletResponse.SC_OK, PortalMetrics.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8), false);
     }
 }

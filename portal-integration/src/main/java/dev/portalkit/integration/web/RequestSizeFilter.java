@@ -59,13 +59,8 @@ public class RequestSizeFilter extends HttpFilter {
         String action = uri.contains("/action/") ? uri.substring(uri.lastIndexOf('/') + 1) : null;
         byte[] body = ApiResponses.errorJson(ApiResponses.helpUrl(FileDownloadServlet.base(req), action), error.type(),
                 error.message(), error.details());
-        resp.setStatus(error.status());
         // The body was not read: the connection cannot carry another request after it.
         resp.setHeader("Connection", "close");
-        resp.setHeader("Cache-Control", ApiResponseHeaders.CACHE_CONTROL);
-        resp.setHeader("X-Content-Type-Options", ApiResponseHeaders.NOSNIFF);
-        resp.setContentType(ApiResponses.JSON_TYPE);
-        resp.setContentLength(body.length);
-        resp.getOutputStream().write(body);
+        ApiResponseHeaders.write(resp, error.status(), ApiResponses.JSON_TYPE, body, false);
     }
 }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Payara Micro (one jar, Jakarta EE 10 web profile: Weld, Jersey, Grizzly) as a child process
@@ -24,13 +23,13 @@ import java.util.concurrent.TimeUnit;
 public final class PayaraMicroServer implements AutoCloseable {
     private final Path root;
     private final int port;
-    private final Process process;
-    private Thread reaper;
+    private final ServerProcessTree process;
 
     private PayaraMicroServer(Path root, int port, Process process) {
         this.root = root;
         this.port = port;
-        this.process = process;
+        // Should the test JVM itself be stopped, do not leave a Payara behind.
+        this.process = new ServerProcessTree(process, "payara", () -> { });
     }
 
     /**
@@ -83,10 +82,6 @@ public final class PayaraMicroServer implements AutoCloseable {
                 .redirectOutput(root.resolve("console.log").toFile());
         pb.environment().putAll(environment);
         PayaraMicroServer server = new PayaraMicroServer(root, port, pb.start());
-        // Should the test JVM itself be stopped, do not leave a Payara behind.
-        Thread reaper = new Thread(server::close, "payara-reaper");
-        Runtime.getRuntime().addShutdownHook(reaper);
-        server.reaper = reaper;
         try {
             server.awaitReady(timeout);
             return server;
@@ -156,27 +151,7 @@ public final class PayaraMicroServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (reaper != null && Thread.currentThread() != reaper) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(reaper);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook runs close() too
-            }
-        }
-        List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        for (ProcessHandle child : children) {
-            child.destroyForcibly();
-        }
+        process.stop();
     }
 
     private static int freePort() throws IOException {

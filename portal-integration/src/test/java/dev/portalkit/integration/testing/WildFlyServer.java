@@ -30,14 +30,14 @@ public final class WildFlyServer implements AutoCloseable {
     private final Path home;
     private final Path baseDir;
     private final int offset;
-    private final Process process;
-    private Thread reaper;
+    private final ServerProcessTree process;
 
     private WildFlyServer(Path home, Path baseDir, int offset, Process process) {
         this.home = home;
         this.baseDir = baseDir;
         this.offset = offset;
-        this.process = process;
+        // Should the test JVM itself be stopped, do not leave a WildFly behind.
+        this.process = new ServerProcessTree(process, "wildfly", this::killByPidFile);
     }
 
     /**
@@ -75,10 +75,6 @@ public final class WildFlyServer implements AutoCloseable {
         pb.environment().put("JBOSS_PIDFILE", baseDir.resolve("wildfly.pid").toString());
         pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true");
         WildFlyServer server = new WildFlyServer(home, baseDir, offset, pb.start());
-        // Should the test JVM itself be stopped, do not leave a WildFly behind.
-        Thread reaper = new Thread(server::close, "wildfly-reaper");
-        Runtime.getRuntime().addShutdownHook(reaper);
-        server.reaper = reaper;
         try {
             server.awaitStarted(timeout);
             return server;
@@ -186,32 +182,11 @@ public final class WildFlyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (reaper != null && Thread.currentThread() != reaper) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(reaper);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook runs close() too
-            }
-        }
-        List<ProcessHandle> jvms = new ArrayList<>(process.descendants().toList());
-        process.destroy();
-        for (ProcessHandle jvm : jvms) {
-            jvm.destroy();
-        }
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (ProcessHandle jvm : jvms) {
-            try {
-                jvm.onExit().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                jvm.destroyForcibly();
-            }
-        }
+        process.stop();
+    }
+
+    /** The JVM standalone.sh ran in the background, should it have outlived its script. */
+    private void killByPidFile() {
         try {
             Path pidFile = baseDir.resolve("wildfly.pid");
             if (Files.exists(pidFile)) {

@@ -125,7 +125,7 @@ public final class ClusterNodes implements AutoCloseable {
                 }) : executor, own, encode(recorded));
         try {
             nodes.register();
-            nodes.check(wanted);
+            nodes.check(wanted, recorded);
         } catch (RuntimeException e) {
             nodes.close();
             throw e;
@@ -204,7 +204,8 @@ public final class ClusterNodes implements AutoCloseable {
         }
     }
 
-    private void check(List<Secret> wanted) {
+    /** Compares {@code mine} (what {@link #join} recorded, by secret name) with every live node's. */
+    private void check(List<Secret> wanted, Map<String, String> mine) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT host, pid, secrets, started_at FROM portal_node "
                      + "WHERE id <> ? AND heartbeat_at >= ? ORDER BY started_at")) {
@@ -217,8 +218,7 @@ public final class ClusterNodes implements AutoCloseable {
                             + rs.getObject(4, OffsetDateTime.class).toInstant() + ")";
                     for (Secret secret : wanted) {
                         String their = theirs.get(secret.name());
-                        String mine = (secret.configured() ? "configured" : "generated") + ":" + secret.fingerprint().get();
-                        if (their != null && !fingerprint(their).equals(fingerprint(mine))) {
+                        if (their != null && !fingerprint(their).equals(fingerprint(mine.get(secret.name())))) {
                             throw PortalException.config(mismatch(secret, node, their.startsWith("configured:")));
                         }
                     }

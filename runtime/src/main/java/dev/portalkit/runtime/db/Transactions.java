@@ -96,4 +96,19 @@ public final class Transactions {
     public Connection connection() {
         return em().unwrap(Session.class).doReturningWork(c -> c);
     }
+
+    /**
+     * How many rows of {@code entity} (an entity with a {@code status} field) have each of
+     * {@code statuses}, in one grouped count, in a transaction of its own or the current one;
+     * a status no row has counts 0. For monitoring (the task outbox, the job queue).
+     */
+    public java.util.SortedMap<String, Long> countByStatus(Class<?> entity, java.util.Collection<String> statuses) {
+        java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
+        statuses.forEach(status -> counts.put(status, 0L));
+        required(() -> em().createQuery("select e.status, count(e) from " + entity.getSimpleName()
+                        + " e where e.status in :statuses group by e.status", Object[].class)
+                .setParameter("statuses", statuses).getResultList())
+                .forEach(row -> counts.put((String) row[0], ((Number) row[1]).longValue()));
+        return counts;
+    }
 }

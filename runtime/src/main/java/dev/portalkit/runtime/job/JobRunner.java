@@ -421,6 +421,11 @@ public final class JobRunner {
 
     // ---- operators -------------------------------------------------------------------------------
 
+    /** How many jobs are queued and how many failed (dead letters): one grouped count, for monitoring. */
+    public Map<String, Long> countByStatus() {
+        return transactions.countByStatus(JobRecord.class, List.of(JobRecord.QUEUED, JobRecord.FAILED));
+    }
+
     /** One job, detached. */
     public Optional<JobRecord> find(String id) {
         return transactions.required(() -> {

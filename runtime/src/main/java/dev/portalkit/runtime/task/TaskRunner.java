@@ -144,14 +144,7 @@ public final class TaskRunner implements TaskOutbox {
      * count over the {@code (status, next_attempt_at)} index, for monitoring.
      */
     public Map<String, Long> countByStatus() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
-        counts.put(TaskRecord.PENDING, 0L);
-        counts.put(TaskRecord.FAILED, 0L);
-        transactions.required(() -> transactions.em()
-                .createQuery("select t.status, count(t) from TaskRecord t where t.status in (:p, :f) group by t.status", Object[].class)
-                .setParameter("p", TaskRecord.PENDING).setParameter("f", TaskRecord.FAILED).getResultList())
-                .forEach(row -> counts.put((String) row[0], ((Number) row[1]).longValue()));
-        return counts;
+        return transactions.countByStatus(TaskRecord.class, List.of(TaskRecord.PENDING, TaskRecord.FAILED));
     }
 
     /**
