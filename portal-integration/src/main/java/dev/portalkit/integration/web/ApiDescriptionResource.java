@@ -15,6 +15,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
@@ -54,6 +56,8 @@ public class ApiDescriptionResource {
             + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
             + "form-action 'self'; frame-ancestors 'none'";
     private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
+    /** The UI's static files: kept by the browser, revalidated by their ETag on every use. */
+    static final String ASSET_CACHE_CONTROL = "no-cache";
     /** The WebJar's files the UI needs; nothing else of the jar is served (its index.html points at a petstore). */
     private static final Map<String, String> ASSETS = Map.of(
             "swagger-ui.css", "text/css;charset=utf-8",
@@ -157,14 +161,27 @@ public class ApiDescriptionResource {
 
     @GET
     @Path("docs/{file: [A-Za-z0-9._-]+}")
-    public Response asset(@PathParam("file") String file) {
+    public Response asset(@PathParam("file") String file, @Context Request request) {
         String type = ASSETS.get(file);
+        String version = webjarVersion();
         InputStream in = type == null ? null
-                : ApiDescriptionResource.class.getClassLoader().getResourceAsStream(WEBJAR + webjarVersion() + "/" + file);
+                : ApiDescriptionResource.class.getClassLoader().getResourceAsStream(WEBJAR + version + "/" + file);
         if (in == null) {
             throw PortalException.notFound("No such file of the API browser: " + file);
         }
-        return page(Response.ok(in, type));
+        // The WebJar's files change only with its version: a browser keeps them and asks again with
+        // If-None-Match, answered 304 without the body (the bundle is 1.7 MB).
+        EntityTag tag = new EntityTag("swagger-ui-" + version + "-" + file);
+        Response.ResponseBuilder unchanged = request == null ? null : request.evaluatePreconditions(tag);
+        if (unchanged != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // nothing was read
+            }
+            return page(unchanged.tag(tag).header("Cache-Control", ASSET_CACHE_CONTROL));
+        }
+        return page(Response.ok(in, type).tag(tag).header("Cache-Control", ASSET_CACHE_CONTROL));
     }
 
     /** The headers of every answer of the UI (the JSON answers get nosniff and no-store from {@link ApiResponseHeaders}). */

@@ -10,7 +10,7 @@ import java.io.IOException;
 /**
  * Every answer of the REST application (the action API, its errors, routing failures) is
  * {@code Cache-Control: no-store} (results can be private and tokens are handed out: no cache
- * keeps them) and {@code X-Content-Type-Options: nosniff} (a browser takes the JSON as JSON). In a
+ * keeps them; only a resource that sets its own, the API browser's static files, differs) and {@code X-Content-Type-Options: nosniff} (a browser takes the JSON as JSON). In a
  * WAR the server finds this filter by its annotation; the standalone server registers it.
  */
 @Provider
@@ -20,7 +20,9 @@ public class ApiResponseHeaders implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        response.getHeaders().putSingle("Cache-Control", CACHE_CONTROL);
+        if (!response.getHeaders().containsKey("Cache-Control")) {
+            response.getHeaders().putSingle("Cache-Control", CACHE_CONTROL);
+        }
         response.getHeaders().putSingle("X-Content-Type-Options", NOSNIFF);
     }
 

@@ -165,7 +165,19 @@ class ApiDescriptionTest {
             assertThat(reply.header("Content-Type")).startsWith(asset.getValue());
             assertThat(reply.header("Content-Security-Policy")).isEqualTo(csp);
             assertThat(reply.body()).as(asset.getKey() + " is the WebJar's file").isEqualTo(webjarFile(asset.getKey()));
+            // Kept by the browser and revalidated: the same version answers 304 without the body.
+            assertThat(reply.header("Cache-Control")).isEqualTo("no-cache");
+            String tag = reply.header("ETag");
+            assertThat(tag).as(asset.getKey()).isNotNull();
+            HttpProbe.Reply again = probe.get("api/docs/" + asset.getKey(), "If-None-Match", tag);
+            assertThat(again.status()).as(asset.getKey()).isEqualTo(304);
+            assertThat(again.body()).isEmpty();
+            assertThat(again.header("Content-Security-Policy")).isEqualTo(csp);
+            assertThat(probe.get("api/docs/" + asset.getKey(), "If-None-Match", "\"other\"").status()).isEqualTo(200);
         }
+        // The JSON answers stay no-store.
+        assertThat(page.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(probe.get("api/openapi.json").header("Cache-Control")).isEqualTo("no-store");
         for (String refused : List.of("swagger-initializer.js", "index.html", "oauth2-redirect.html", "swagger-ui.js.map", "nope.js")) {
             assertThat(probe.get("api/docs/" + refused).status()).as(refused).isEqualTo(404);
         }
