@@ -14,6 +14,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 DURATION=${1:-10}
 RUNS=${2:-3}
+# Extra JVM options of serve (e.g. PORTALKIT_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/r.jfr to profile).
+read -r -a JAVA_OPTS <<< "${PORTALKIT_JAVA_OPTS:-}"
 bench_init portalkit-scale-bench
 ensure_nginx
 if ! command -v wrk >/dev/null 2>&1; then
@@ -27,7 +29,13 @@ time_start() {
     local data=$1 t0 port
     port=$(free_port)
     t0=$(now_ms)
-    java -jar "$JAR" serve --port "$port" --data-dir "$data" -o portal.files.storage.pub.type=files:fs \
+    # Configuring any storage drops the implicit default one (files:fs in <data_dir>/storage), so the
+    # default storage is configured too: without it every upload without a storage is refused (409,
+    # "storage: Storage default is not configured").
+    java "${JAVA_OPTS[@]}" -jar "$JAR" serve --port "$port" --data-dir "$data" \
+        -o portal.files.storage.default.type=files:fs -o "portal.files.storage.default.path=$data/storage" \
+        -o portal.files.storage.default.create_path=true \
+        -o portal.files.storage.pub.type=files:fs \
         -o "portal.files.storage.pub.path=$data/public" -o portal.files.storage.pub.create_path=true \
         -o portal.files.storage.pub.public=true > "$WORK/serve.out" 2> "$WORK/serve.err" &
     PORTAL_PID=$!
@@ -53,8 +61,10 @@ for run in $(seq 1 "$RUNS"); do
     time_start "$data"; cold+=("$START_MS"); stop_portal
     time_start "$data"; warm+=("$START_MS"); stop_portal
 done
-echo "start to first answer, cold (fresh data directory): median $(median "${cold[@]}") ms of ${cold[*]}"
-echo "start to first answer, warm (same data directory):  median $(median "${warm[@]}") ms of ${warm[*]}"
+if [ "$RUNS" -gt 0 ]; then
+    echo "start to first answer, cold (fresh data directory): median $(median "${cold[@]}") ms of ${cold[*]}"
+    echo "start to first answer, warm (same data directory):  median $(median "${warm[@]}") ms of ${warm[*]}"
+fi
 
 DATA=$WORK/data
 mkdir -p -m 700 "$DATA"
@@ -75,7 +85,11 @@ PUBLIC=$(curl -sS -H "Authorization: $TOKEN" -F "upload=@$WORK/small.bin" -F sto
 mkdir -p "$WORK/nginx/html"
 cp "$WORK/small.bin" "$WORK/nginx/html/small.bin"
 NGINX_PORT=$(free_port)
+# Started as root, nginx's workers would run as nobody, who cannot enter the private $WORK: they run as this user.
+NGINX_USER=
+[ "$(id -u)" != 0 ] || NGINX_USER="user $(id -un) $(id -gn);"
 cat > "$WORK/nginx/nginx.conf" <<EOF
+$NGINX_USER
 worker_processes 1;
 error_log $WORK/nginx/error.log;
 pid $WORK/nginx/nginx.pid;
@@ -88,7 +102,7 @@ http {
 EOF
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
 sleep 0.5
-curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/small.bin"
+curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/small.bin" || { echo "nginx refused the file:"; cat "$WORK/nginx/error.log"; exit 1; } >&2
 curl -fsS -o /dev/null -H "Authorization: $TOKEN" "$URL/files/download/$FILE_ID"
 [ -z "$PUBLIC" ] || curl -fsS -o /dev/null "$URL/files/public-download/pub/$PUBLIC" || PUBLIC=
 

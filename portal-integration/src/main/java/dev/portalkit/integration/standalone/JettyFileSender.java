@@ -28,6 +28,7 @@ import org.eclipse.jetty.ee11.servlet.HttpOutput;
  *       socket write copies from the mapped pages;</li>
  *   <li>{@code buffered}: {@link LocalFileSender#BUFFERED}, what the WAR does.</li>
  * </ul>
+ * Files up to {@value #SMALL} bytes are copied through a heap array in every mode.
  *
  * Chosen with the system property {@value #PROPERTY} (for measurements; see docs/downloads.md).
  * Whatever the mode, a response stream that is not Jetty's gets the buffered copy.
@@ -35,6 +36,12 @@ import org.eclipse.jetty.ee11.servlet.HttpOutput;
 final class JettyFileSender implements LocalFileSender {
     static final String PROPERTY = "portalkit.download.local_files";
     static final long SENDFILE_MIN = 256 * 1024;
+    /**
+     * Files of at most this many bytes are copied through a heap array of their size, whatever the
+     * mode: Jetty then has the whole body when it commits and sends headers and body in one write
+     * (the off-heap path wrote them apart, and borrowed a 1 MiB buffer for 4 KiB).
+     */
+    static final long SMALL = 16 * 1024;
     private static final int DIRECT_BUFFER = 1024 * 1024;
     /** At most this many pooled buffers (16 MiB off-heap); more concurrent downloads borrow a heap buffer. */
     private static final int MAX_POOLED = 16;
@@ -68,7 +75,7 @@ final class JettyFileSender implements LocalFileSender {
     @Override
     public void send(HttpServletResponse response, FileChannel channel, long offset, long length) throws IOException {
         ServletOutputStream out = response.getOutputStream();
-        if (mode == Mode.BUFFERED || !(out instanceof HttpOutput jetty)) {
+        if (mode == Mode.BUFFERED || length <= SMALL || !(out instanceof HttpOutput jetty)) {
             BUFFERED.send(response, channel, offset, length);
             return;
         }

@@ -140,6 +140,27 @@ class FileDownloadsTest {
         }
     }
 
+    /**
+     * The public route detects a local file's type once for each version of the file (path, inode,
+     * modification time, size): a file written again is detected again; one rewritten in place
+     * with its size and modification time put back keeps the type detected first (as it keeps its
+     * entity tag), which shows the type came from the cache.
+     */
+    @Test
+    void publicFilesAreDetectedOncePerVersion() throws Exception {
+        byte[] png = java.util.Arrays.copyOf(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 64);
+        FileData data = store(fs, "kind.dat", png);
+        Path path = fs.reader().localFile(data).orElseThrow();
+        assertThat(downloads.describe(fs, data.location()).data().contentType()).isEqualTo("image/png");
+        byte[] pdf = java.util.Arrays.copyOf("%PDF-1.4\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 64);
+        java.nio.file.attribute.FileTime first = Files.getLastModifiedTime(path);
+        Files.write(path, pdf);
+        Files.setLastModifiedTime(path, first);
+        assertThat(downloads.describe(fs, data.location()).data().contentType()).as("same version: cached").isEqualTo("image/png");
+        Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.from(first.toInstant().plusSeconds(5)));
+        assertThat(downloads.describe(fs, data.location()).data().contentType()).as("a new version").isEqualTo("application/pdf");
+    }
+
     @Test
     void missingFiles() {
         FileData ghost = new FileData(new Location("ghost.bin"), 3, null, "abc", "md5", Map.of());

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -56,8 +57,22 @@ public final class FileDownloads {
     private static final Logger LOG = Logger.getLogger(FileDownloads.class.getName());
     public static final String NOSNIFF = "nosniff";
 
+    /** How many sniffed types of local public files are kept (then the cache starts again). */
+    static final int SNIFFED_CAP = 10_000;
+
     private final List<String> inlineTypes;
     private final Duration redirectTtl;
+    /**
+     * The detected type of local files of public storages, by path, file key (inode), modification
+     * time and size: the public route read each file's first 8 KiB and ran the type detection on
+     * every request, which made it slower than the tracked route (whose type is in the record). A
+     * file written again gets another modification time (nanoseconds where the file system has
+     * them), so a changed file is sniffed again; nodes share nothing here, each sniffs for itself.
+     */
+    private final Map<SniffedKey, String> sniffed = new ConcurrentHashMap<>();
+
+    private record SniffedKey(Path path, Object fileKey, Instant modified, long size) {
+    }
 
     /**
      * @param inlineTypes types served inline: full types ({@code text/csv}, {@code image/*}), main
@@ -81,7 +96,7 @@ public final class FileDownloads {
     /**
      * Describes a file of a storage from the storage alone, for the public download route (no
      * database): a local file by its attributes (size, modification time; the type from its first
-     * 8 KiB and name; the entity tag from modification time and size, as nginx makes it); any other
+     * 8 KiB and name, detected once for each version of the file; the entity tag from modification time and size, as nginx makes it); any other
      * file by the storage's {@code analyze} (HEAD on object stores), or, without ANALYZE, with an
      * unknown size (streamed whole, no ranges).
      *
@@ -92,15 +107,23 @@ public final class FileDownloads {
         Optional<Path> local = storage.reader().localFile(FileData.of(location));
         if (local.isPresent()) {
             Path path = local.get();
-            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            try {
                 BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                long size = channel.size();
-                ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, ContentTypes.SNIFF_BYTES));
-                while (head.hasRemaining() && channel.read(head) >= 0) {
-                    // read the head
+                if (!attributes.isRegularFile()) {
+                    throw FilesException.missingFile(storage.name(), location);
                 }
-                String type = ContentTypes.detect(head.array(), head.position(), filename, null);
+                long size = attributes.size();
                 Instant modified = attributes.lastModifiedTime().toInstant();
+                SniffedKey key = new SniffedKey(path, attributes.fileKey(), modified, size);
+                String type = sniffed.get(key);
+                if (type == null) {
+                    type = sniff(path, size, filename);
+                    if (sniffed.size() >= SNIFFED_CAP) {
+                        // Bounded: a crude reset is enough (a miss costs one read of the head).
+                        sniffed.clear();
+                    }
+                    sniffed.put(key, type);
+                }
                 String etag = "\"" + Long.toHexString(modified.toEpochMilli()) + "-" + Long.toHexString(size) + "\"";
                 return new DownloadTarget(new FileData(location, size, type, "", "", Map.of()), filename, modified, etag);
             } catch (NoSuchFileException e) {
@@ -125,6 +148,17 @@ public final class FileDownloads {
         }
         String type = ContentTypes.detect(head, head.length, filename, null);
         return new DownloadTarget(new FileData(location, -1, type, "", "", Map.of()), filename, null, null);
+    }
+
+    /** The type of a local file from its first {@link ContentTypes#SNIFF_BYTES} bytes and its name. */
+    private static String sniff(Path path, long size, String filename) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate((int) Math.min(Math.max(size, 0), ContentTypes.SNIFF_BYTES));
+            while (head.hasRemaining() && channel.read(head) >= 0) {
+                // read the head
+            }
+            return ContentTypes.detect(head.array(), head.position(), filename, null);
+        }
     }
 
     /**

@@ -74,10 +74,10 @@ public final class ManagedStorageImpl implements ManagedStorage {
         UploadMeasuring measuring = new UploadMeasuring(access);
         StreamingEmulation emulation = new StreamingEmulation(access, measuring);
         this.intake = new LocalIntake(this, access, gate, locations, measuring);
-        this.uploader = errors.counting(Uploader.class,
+        this.uploader = errors.counting(
                 new ManagedUploader(access, gate, locations, measuring, intake, new MultipartVerification(access, measuring)));
-        this.reader = errors.counting(StorageReader.class, new ManagedReader(access, gate, locations, emulation));
-        this.manager = errors.counting(Manager.class, new ManagedManager(access, gate, locations, measuring, emulation, inPlace));
+        this.reader = errors.counting(new ManagedReader(access, gate, locations, emulation));
+        this.manager = errors.counting(new ManagedManager(access, gate, locations, measuring, emulation, inPlace));
     }
 
     @Override
