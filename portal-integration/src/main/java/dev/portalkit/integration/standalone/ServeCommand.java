@@ -49,6 +49,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // Beside the boot, so that the upload path's hot loops are compiled before the first large upload
+        // (docs/bench-scale.md, "Start-up: what was done").
+        UploadWarmUp.startInBackground(UploadWarmUp.DEFAULT_HASH);
         BootOptions boot = common.boot();
         Map<String, String> overrides = new LinkedHashMap<>(boot.overrides());
         if (port != null) {
@@ -110,10 +113,8 @@ public final class ServeCommand implements Callable<Integer> {
         }, "portalkit-shutdown"));
         out.println("Portalkit is running at " + server.uri());
         out.flush();
-        // After the first answer is possible: an idle server returns its start-up heap, and the upload path's
-        // hot loops get compiled before the first large upload (docs/bench-scale.md, "Start-up: what was done").
+        // An idle server returns its start-up heap (docs/bench-scale.md, "Start-up: what was done").
         IdleHeap.apply();
-        UploadWarmUp.startInBackground(UploadWarmUp.DEFAULT_HASH);
         server.join();
         return 0;
     }

@@ -10,20 +10,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs the upload path's hot loops once in the background after {@code serve} starts: a synthetic
+ * Runs the upload path's hot loops once in the background while {@code serve} boots: a synthetic
  * multipart body of {@value #ROUNDS} × {@value #MIB_PER_ROUND} MiB read by {@link MultipartReader}
  * (the delimiter search) into an {@link OverlappedDigest} (the copy into its buffers and the hash on
  * its helper thread), in memory, nothing written to disk or sent over the network. Without it the
  * first large upload of a fresh process runs these loops in the interpreter and in C1 code while
  * the JIT catches up (measured: 0.56× md5sum for the first 1 GiB, 0.80–0.96× for the next ones;
  * docs/bench-scale.md). Several rounds, so the methods themselves (not only their loops, by
- * on-stack replacement) get compiled. It costs about half a second of one core once, on a thread of
- * the lowest priority; a failure is logged and changes nothing else.
+ * on-stack replacement) get compiled; it runs beside the boot because once the server answers, the
+ * first upload may come at once. It costs a fraction of a second of one core, on a daemon thread;
+ * a failure is logged and changes nothing else.
  */
 public final class UploadWarmUp {
     private static final Logger LOG = Logger.getLogger(UploadWarmUp.class.getName());
-    static final int ROUNDS = 6;
-    static final int MIB_PER_ROUND = 16;
+    static final int ROUNDS = 4;
+    static final int MIB_PER_ROUND = 8;
     private static final int MIB = 1 << 20;
     private static final String BOUNDARY = "portalkit-warm-up";
     /** The storages' default {@code hashing_algorithm}. */
