@@ -1,7 +1,6 @@
 package dev.portalkit.integration.standalone;
 
 import dev.portalkit.api.PortalException;
-import dev.portalkit.integration.web.UploadWarmUp;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.PortalContainer;
@@ -49,9 +48,6 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        // Beside the boot, so that the upload path's hot loops are compiled before the first large upload
-        // (docs/bench-scale.md, "Start-up: what was done").
-        UploadWarmUp.startInBackground(UploadWarmUp.DEFAULT_HASH);
         BootOptions boot = common.boot();
         Map<String, String> overrides = new LinkedHashMap<>(boot.overrides());
         if (port != null) {
