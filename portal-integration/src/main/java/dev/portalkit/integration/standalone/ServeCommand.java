@@ -36,6 +36,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: portal.http.host, 127.0.0.1).")
     String host;
 
+    /**
+     * The build's class-data sharing training run (portal-integration/pom.xml, docs/bench-scale.md): start,
+     * answer one request of its own, stop. Hidden: not for operators.
+     */
+    @Option(names = "--stop-after-start", hidden = true)
+    boolean stopAfterStart;
+
     @Spec
     CommandSpec spec;
 
@@ -75,6 +82,18 @@ public final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (stopAfterStart) {
+            try {
+                return selfRequest(server.uri().resolve("/api/3/action/status_show"));
+            } finally {
+                if (commands != null) {
+                    commands.close();
+                }
+                server.close();
+                container.close();
+                lock.close();
+            }
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 if (commands != null) {
@@ -90,7 +109,22 @@ public final class ServeCommand implements Callable<Integer> {
         }, "portalkit-shutdown"));
         out.println("Portalkit is running at " + server.uri());
         out.flush();
+        // An idle server returns its start-up heap (docs/bench-scale.md, "Start-up: what was done").
+        IdleHeap.apply();
         server.join();
         return 0;
+    }
+
+    /** One GET to the running server (the training run's request path); 0 on a 200. */
+    private static int selfRequest(java.net.URI uri) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) uri.toURL().openConnection();
+            int status = c.getResponseCode();
+            c.getInputStream().readAllBytes();
+            c.disconnect();
+            return status == 200 ? 0 : 1;
+        } catch (java.io.IOException e) {
+            return 1;
+        }
     }
 }
