@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,9 +63,8 @@ public final class ServeProcess implements AutoCloseable {
     /** {@link #start(Path, List, Path, String...)} with {@code environment} added to the process's environment. */
     public static ServeProcess start(Path jar, List<String> jvmOptions, java.util.Map<String, String> environment, Path workDir,
             String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0"));
+        List<String> command = PortalkitCli.javaCommand(jar, jvmOptions);
+        command.addAll(List.of("serve", "--port", "0"));
         command.addAll(List.of(arguments));
         try {
             Path stderr = Files.createTempFile(workDir, "serve-", ".err");

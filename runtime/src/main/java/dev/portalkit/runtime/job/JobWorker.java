@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,6 +36,12 @@ public final class JobWorker {
     private final Object wake = new Object();
     private volatile boolean stopping;
     private volatile Thread loopThread;
+    /**
+     * Counted down when the loop ends. {@link #stop} waits on it, not on the loop's thread: in
+     * {@code jobs worker} that thread is the CLI's main thread, which goes on after the loop (and
+     * blocks in {@code System.exit} while the shutdown hook that called stop still runs).
+     */
+    private volatile CountDownLatch ended = new CountDownLatch(0);
     /** Set when {@link #stop} interrupts the running job. */
     private volatile boolean cutting;
     /** The job running now, or null. */
@@ -77,6 +84,8 @@ public final class JobWorker {
     }
 
     private int loop(boolean burst) {
+        CountDownLatch done = new CountDownLatch(1);
+        ended = done;
         loopThread = Thread.currentThread();
         int finished = 0;
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("portal-job-lease"));
@@ -121,6 +130,7 @@ public final class JobWorker {
         } finally {
             heartbeat.shutdownNow();
             loopThread = null;
+            done.countDown();
         }
         return finished;
     }
@@ -172,26 +182,27 @@ public final class JobWorker {
             wake.notifyAll();
         }
         Thread t = loopThread;
+        CountDownLatch done = ended;
         if (t == null || t == Thread.currentThread()) {
             return true;
         }
+        long millis = Math.max(1, grace.toMillis());
         try {
-            t.join(Math.max(1, grace.toMillis()));
-            if (t.isAlive()) {
+            if (!done.await(millis, TimeUnit.MILLISECONDS)) {
                 LOG.warning("job worker " + id + ": the running job did not end within " + grace.toSeconds() + " s; interrupting it");
                 cutting = true;
                 t.interrupt();
-                t.join(Math.max(1, grace.toMillis()));
+                done.await(millis, TimeUnit.MILLISECONDS);
             }
             JobRecord stuck = current;
-            if (t.isAlive() && stuck != null && runner.release(stuck.id, id)) {
+            if (done.getCount() > 0 && stuck != null && runner.release(stuck.id, id)) {
                 // It ignores the interrupt: the job goes back to the queue; should this run still complete it, that rolls back.
                 LOG.warning("job worker " + id + ": job " + stuck.id + " did not stop; its lease is released for another worker");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return !t.isAlive();
+        return done.getCount() == 0;
     }
 
     /** Runs {@link #runUntilStopped} on a thread of {@code threads}; {@link Running#close} stops it. */
