@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
@@ -64,6 +65,23 @@ public final class BackendErrors {
         return failure;
     }
 
+    /** The answer of {@code call}, a backend failure on the way counted. */
+    private <T> T counted(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw noted(e);
+        }
+    }
+
+    private void counted(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            throw noted(e);
+        }
+    }
+
     Uploader counting(Uploader service) {
         return new CountingUploader(service);
     }
@@ -89,20 +107,12 @@ public final class BackendErrors {
 
         @Override
         public Set<Capability> capabilities() {
-            try {
-                return service.capabilities();
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.capabilities());
         }
 
         @Override
         public FileData upload(Location location, Upload upload, boolean overwrite) {
-            try {
-                return service.upload(location, upload, overwrite);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.upload(location, upload, overwrite));
         }
 
         @Override
@@ -126,65 +136,37 @@ public final class BackendErrors {
 
         @Override
         public MultipartData start(MultipartData data) {
-            try {
-                return service.start(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.start(data));
         }
 
         @Override
         public MultipartData update(MultipartData data, int part, Upload content) {
-            try {
-                return service.update(data, part, content);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.update(data, part, content));
         }
 
         @Override
         public long minPartSize() {
-            try {
-                return service.minPartSize();
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.minPartSize());
         }
 
         @Override
         public Optional<DirectParts> direct() {
-            try {
-                return service.direct();
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.direct());
         }
 
         @Override
         public MultipartData refresh(MultipartData data) {
-            try {
-                return service.refresh(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.refresh(data));
         }
 
         @Override
         public FileData complete(MultipartData data) {
-            try {
-                return service.complete(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.complete(data));
         }
 
         @Override
         public void abort(MultipartData data) {
-            try {
-                service.abort(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            counted(() -> service.abort(data));
         }
     }
 
@@ -197,83 +179,47 @@ public final class BackendErrors {
 
         @Override
         public Set<Capability> capabilities() {
-            try {
-                return service.capabilities();
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.capabilities());
         }
 
         @Override
         public InputStream stream(FileData data) {
-            try {
-                return service.stream(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.stream(data));
         }
 
         @Override
         public InputStream range(FileData data, long start, long end) {
-            try {
-                return service.range(data, start, end);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.range(data, start, end));
         }
 
         @Override
         public Optional<Path> localFile(FileData data) {
-            try {
-                return service.localFile(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.localFile(data));
         }
 
         @Override
         public Delivery delivery(FileData data, String filename, Duration ttl) {
-            try {
-                return service.delivery(data, filename, ttl);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.delivery(data, filename, ttl));
         }
 
         @Override
         public URI publicLink(FileData data) {
-            try {
-                return service.publicLink(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.publicLink(data));
         }
 
         @Override
         public URI temporalLink(FileData data, Duration ttl, String filename) {
-            try {
-                return service.temporalLink(data, ttl, filename);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.temporalLink(data, ttl, filename));
         }
 
         @Override
         public URI permanentLink(FileData data) {
-            try {
-                return service.permanentLink(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.permanentLink(data));
         }
 
         @Override
         public URI oneTimeLink(FileData data) {
-            try {
-                return service.oneTimeLink(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.oneTimeLink(data));
         }
     }
 
@@ -286,92 +232,52 @@ public final class BackendErrors {
 
         @Override
         public Set<Capability> capabilities() {
-            try {
-                return service.capabilities();
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.capabilities());
         }
 
         @Override
         public boolean remove(FileData data) {
-            try {
-                return service.remove(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.remove(data));
         }
 
         @Override
         public boolean exists(FileData data) {
-            try {
-                return service.exists(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.exists(data));
         }
 
         @Override
         public Optional<FileStat> stat(FileData data) {
-            try {
-                return service.stat(data);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.stat(data));
         }
 
         @Override
         public FileData copy(Location target, FileData source, boolean overwrite) {
-            try {
-                return service.copy(target, source, overwrite);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.copy(target, source, overwrite));
         }
 
         @Override
         public FileData move(Location target, FileData source, boolean overwrite) {
-            try {
-                return service.move(target, source, overwrite);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.move(target, source, overwrite));
         }
 
         @Override
         public Stream<Location> scan() {
-            try {
-                return service.scan();
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.scan());
         }
 
         @Override
         public FileData append(FileData data, Upload content) {
-            try {
-                return service.append(data, content);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.append(data, content));
         }
 
         @Override
         public FileData compose(Location target, List<FileData> sources, boolean overwrite) {
-            try {
-                return service.compose(target, sources, overwrite);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.compose(target, sources, overwrite));
         }
 
         @Override
         public FileData analyze(Location location) {
-            try {
-                return service.analyze(location);
-            } catch (RuntimeException e) {
-                throw noted(e);
-            }
+            return counted(() -> service.analyze(location));
         }
     }
 }
