@@ -58,9 +58,10 @@ public final class Rclone {
             // rclone while the handle is still open; rclone's VFS then renames its own view at once and the
             // file on disk only when the handle closes, and a read in between finds nothing (seen once in CI).
             // With the VFS cache in "full" mode rclone serves that read from its cache, as an SFTP server on a
-            // POSIX file system would (docs/storage-opendal.md, "SFTP notes").
+            // POSIX file system would (docs/storage-opendal.md, "SFTP notes"); it writes a closed file back to
+            // dir at once (--vfs-write-back 0s), in the background: a test that looks into dir waits for it.
             return start("sftp", dir, List.of("--authorized-keys", client + ".pub", "--key", host.toString(),
-                    "--vfs-cache-mode", "full"), client, keys);
+                    "--vfs-cache-mode", "full", "--vfs-write-back", "0s"), client, keys);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

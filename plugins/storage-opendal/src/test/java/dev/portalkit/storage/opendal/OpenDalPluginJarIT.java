@@ -133,6 +133,12 @@ class OpenDalPluginJarIT extends PluginJarContract {
                     Map.of("name", "over-sftp.txt", "upload", dev.portalkit.api.files.Upload.of(content, "over-sftp.txt", "text/plain")));
             assertThat(created).containsEntry("storage", "remote").containsEntry("size", (long) content.length);
             Path onServer = served.resolve("sftp/portal").resolve((String) created.get("location"));
+            // rclone serves from its VFS cache and writes the file back to its folder just after (Rclone.sftp):
+            // bounded wait, 200 looks 50 ms apart.
+            for (int i = 0; i < 200 && !(java.nio.file.Files.isRegularFile(onServer)
+                    && java.nio.file.Files.size(onServer) == content.length); i++) {
+                Thread.sleep(50);
+            }
             assertThat(onServer).as("the file is on the SFTP server, as it is").hasBinaryContent(content);
             assertThat(portal.call("files_file_show", TestPortal.SYSADMIN, Map.of("id", created.get("id")))).isEqualTo(created);
 
