@@ -151,7 +151,7 @@ public class PortalMetrics {
             long now = System.nanoTime();
             if (counts == null || now - countedAt > TASK_COUNT_TTL_SECONDS * 1_000_000_000L) {
                 try {
-                    counts = portal.tasks().countByStatus();
+                    counts = portal.tasks().countByStatus(null);
                 } catch (RuntimeException e) {
                     // Logged once per outage (a scrape every few seconds would repeat it); NaN until the database answers again.
                     LOG.log(counts != null && counts.isEmpty() ? Level.FINE : Level.WARNING,

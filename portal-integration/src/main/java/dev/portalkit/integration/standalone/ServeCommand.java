@@ -82,27 +82,28 @@ public final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         PrintWriter out = spec.commandLine().getOut();
+        Runnable stop = () -> {
+            try {
+                if (commands != null) {
+                    commands.close();
+                }
+                server.close();
+            } finally {
+                container.close();
+                lock.close();
+            }
+        };
         if (stopAfterStart) {
             try {
                 return selfRequest(server.uri().resolve("/api/3/action/status_show"));
             } finally {
-                if (commands != null) {
-                    commands.close();
-                }
-                server.close();
-                container.close();
-                lock.close();
+                stop.run();
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                if (commands != null) {
-                    commands.close();
-                }
-                server.close();
+                stop.run();
             } finally {
-                container.close();
-                lock.close();
                 out.println("Portalkit stopped");
                 out.flush();
             }

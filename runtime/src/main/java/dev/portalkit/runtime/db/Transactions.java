@@ -101,13 +101,21 @@ public final class Transactions {
      * How many rows of {@code entity} (an entity with a {@code status} field) have each of
      * {@code statuses}, in one grouped count, in a transaction of its own or the current one;
      * a status no row has counts 0. For monitoring (the task outbox, the job queue).
+     *
+     * @param timeout how long the query may run (a health probe's deadline), or null for no limit
      */
-    public java.util.SortedMap<String, Long> countByStatus(Class<?> entity, java.util.Collection<String> statuses) {
+    public java.util.SortedMap<String, Long> countByStatus(Class<?> entity, java.util.Collection<String> statuses,
+            java.time.Duration timeout) {
         java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
         statuses.forEach(status -> counts.put(status, 0L));
-        required(() -> em().createQuery("select e.status, count(e) from " + entity.getSimpleName()
-                        + " e where e.status in :statuses group by e.status", Object[].class)
-                .setParameter("statuses", statuses).getResultList())
+        required(() -> {
+            var query = em().createQuery("select e.status, count(e) from " + entity.getSimpleName()
+                    + " e where e.status in :statuses group by e.status", Object[].class).setParameter("statuses", statuses);
+            if (timeout != null) {
+                query.setHint("jakarta.persistence.query.timeout", (int) timeout.toMillis());
+            }
+            return query.getResultList();
+        })
                 .forEach(row -> counts.put((String) row[0], ((Number) row[1]).longValue()));
         return counts;
     }

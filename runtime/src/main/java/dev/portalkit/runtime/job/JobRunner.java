@@ -421,9 +421,9 @@ public final class JobRunner {
 
     // ---- operators -------------------------------------------------------------------------------
 
-    /** How many jobs are queued and how many failed (dead letters): one grouped count, for monitoring. */
-    public Map<String, Long> countByStatus() {
-        return transactions.countByStatus(JobRecord.class, List.of(JobRecord.QUEUED, JobRecord.FAILED));
+    /** How many jobs are queued and how many failed (dead letters): one grouped count, for monitoring, within {@code timeout} (null: no limit). */
+    public Map<String, Long> countByStatus(java.time.Duration timeout) {
+        return transactions.countByStatus(JobRecord.class, List.of(JobRecord.QUEUED, JobRecord.FAILED), timeout);
     }
 
     /** One job, detached. */

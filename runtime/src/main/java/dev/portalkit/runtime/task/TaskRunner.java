@@ -141,10 +141,10 @@ public final class TaskRunner implements TaskOutbox {
 
     /**
      * How many tasks of the outbox are pending and how many failed (out of attempts): one grouped
-     * count over the {@code (status, next_attempt_at)} index, for monitoring.
+     * count over the {@code (status, next_attempt_at)} index, for monitoring, within {@code timeout} (null: no limit).
      */
-    public Map<String, Long> countByStatus() {
-        return transactions.countByStatus(TaskRecord.class, List.of(TaskRecord.PENDING, TaskRecord.FAILED));
+    public Map<String, Long> countByStatus(java.time.Duration timeout) {
+        return transactions.countByStatus(TaskRecord.class, List.of(TaskRecord.PENDING, TaskRecord.FAILED), timeout);
     }
 
     /**
