@@ -127,6 +127,11 @@ class FsStorageTest {
         refused(() -> storage.reader().stream(FileData.of(new Location("passwd"))), "symbolic link");
         refused(() -> storage.uploader().upload(new Location("link/planted.txt"), text("planted"), false), "symbolic link");
         refused(() -> storage.manager().exists(FileData.of(new Location("link/passwd"))), "symbolic link");
+        // A link below a plain folder, with the rest of the path still to be made.
+        Files.createSymbolicLink(root.resolve("inside/deep"), outside);
+        refused(() -> storage.uploader().upload(new Location("inside/deep/new/planted.txt"), text("planted"), false), "symbolic link");
+        refused(() -> storage.reader().stream(FileData.of(new Location("inside/deep/passwd"))), "symbolic link");
+        assertThat(outside.resolve("new")).doesNotExist();
         assertThat(outside.resolve("planted.txt")).doesNotExist();
         // A link that stays inside the folder is fine.
         storage.uploader().upload(new Location("alias/ok.txt"), text("ok"), false);

@@ -71,6 +71,9 @@ public final class FileDownloads {
      */
     private final Map<SniffedKey, String> sniffed = new ConcurrentHashMap<>();
 
+    /** Whether a type is served inline, by type (parsing it was a few per cent of a small download). */
+    private final Map<String, Boolean> inlineByType = new ConcurrentHashMap<>();
+
     private record SniffedKey(Path path, Object fileKey, Instant modified, long size) {
     }
 
@@ -90,7 +93,18 @@ public final class FileDownloads {
 
     /** Whether files of this type are served inline (else as attachments). */
     public boolean inline(String contentType) {
-        return !inlineTypes.isEmpty() && ContentTypes.accepted(contentType, inlineTypes);
+        if (inlineTypes.isEmpty() || contentType == null) {
+            return false;
+        }
+        Boolean known = inlineByType.get(contentType);
+        if (known == null) {
+            known = ContentTypes.accepted(contentType, inlineTypes);
+            if (inlineByType.size() >= SNIFFED_CAP) {
+                inlineByType.clear();
+            }
+            inlineByType.put(contentType, known);
+        }
+        return known;
     }
 
     /**
@@ -125,7 +139,7 @@ public final class FileDownloads {
                     sniffed.put(key, type);
                 }
                 String etag = "\"" + Long.toHexString(modified.toEpochMilli()) + "-" + Long.toHexString(size) + "\"";
-                return new DownloadTarget(new FileData(location, size, type, "", "", Map.of()), filename, modified, etag);
+                return new DownloadTarget(new FileData(location, size, type, "", "", Map.of()), filename, modified, etag, path);
             } catch (NoSuchFileException e) {
                 throw FilesException.missingFile(storage.name(), location);
             } catch (IOException e) {
@@ -178,7 +192,7 @@ public final class FileDownloads {
         if (delivery instanceof Delivery.Redirect redirect) {
             return redirect(redirect.location());
         }
-        String type = data.contentType().chars().anyMatch(c -> c < 0x20 || c >= 0x7f) ? ContentTypes.OCTET_STREAM : data.contentType();
+        String type = printable(data.contentType()) ? data.contentType() : ContentTypes.OCTET_STREAM;
         headers.put("Content-Type", type);
         boolean inline = request.inline() != null ? request.inline() : inline(type);
         headers.put("Content-Disposition", contentDisposition(inline ? "inline" : "attachment", filename));
@@ -193,6 +207,16 @@ public final class FileDownloads {
         return stream(storage, target, request, headers);
     }
 
+    private static boolean printable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A redirect to {@code location} (a presigned or secure URL), never cached. */
     public static DownloadResponse redirect(java.net.URI location) {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -205,7 +229,7 @@ public final class FileDownloads {
     private DownloadResponse stream(ManagedStorage storage, DownloadTarget target, DownloadRequest request,
                                     Map<String, String> headers) {
         FileData data = target.data();
-        Optional<Path> local = storage.reader().localFile(data);
+        Optional<Path> local = target.localFile() != null ? Optional.of(target.localFile()) : storage.reader().localFile(data);
         FileChannel channel = null;
         try {
             long size = data.size();

@@ -27,8 +27,21 @@ final class HttpDates {
     private HttpDates() {
     }
 
+    /** The last date formatted: a file served again and again has the same {@code Last-Modified}, and formatting costs more than the rest of its headers. */
+    private static volatile Formatted last = new Formatted(Long.MIN_VALUE, "");
+
+    private record Formatted(long second, String text) {
+    }
+
     static String format(Instant instant) {
-        return IMF_FIXDATE.format(instant.truncatedTo(ChronoUnit.SECONDS));
+        long second = instant.getEpochSecond();
+        Formatted seen = last;
+        if (seen.second() == second) {
+            return seen.text();
+        }
+        String text = IMF_FIXDATE.format(instant.truncatedTo(ChronoUnit.SECONDS));
+        last = new Formatted(second, text);
+        return text;
     }
 
     /** The instant of an HTTP date, or empty when it is not one (a malformed date is ignored, as RFC 9110 says). */
