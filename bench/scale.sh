@@ -6,7 +6,9 @@
 #   - idle RSS of serve ten seconds after its start (VmRSS);
 #   - requests/s of wrk (2 threads, 32 connections, DURATION seconds) on: the tracked download route
 #     with an API token, the public route of a storage with public = true (no auth, no database), status_show,
-#     and nginx; twice each (cold: the first run after the start; warm: the second).
+#     and nginx; twice each (cold: the first run after the start; warm: the second);
+#   - the same for bench/JettyFloor.java (the portal's Jetty and servlet layer alone, the bytes from
+#     the heap), and the CPU time per request of the process serving each (nginx's worker, the JVMs).
 # Prints every figure and the ratios to nginx. Not a test: figures go to docs/bench-scale.md.
 #
 #   bash bench/scale.sh [DURATION] [RUNS]
@@ -106,30 +108,56 @@ curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/small.bin" || { echo "nginx
 curl -fsS -o /dev/null -H "Authorization: $TOKEN" "$URL/files/download/$FILE_ID"
 [ -z "$PUBLIC" ] || curl -fsS -o /dev/null "$URL/files/public-download/pub/$PUBLIC" || PUBLIC=
 
-# rps LABEL URL [HEADER]: requests/s of one wrk run; non-2xx answers fail the bench.
+# The second reference: the same Jetty and servlet layer as the portal's, answering with the same
+# bytes from the heap and nothing else (bench/JettyFloor.java).
+FLOOR_PORT=$(free_port)
+java -cp "$ROOT/portal-integration/target/lib/*" "$ROOT/bench/JettyFloor.java" "$FLOOR_PORT" "$WORK/small.bin" \
+    > "$WORK/floor.out" 2>&1 &
+FLOOR_PID=$!
+BENCH_PIDS+=("$FLOOR_PID")
+for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$FLOOR_PORT/small.bin" 2>/dev/null && break
+    sleep 0.5
+done
+NGINX_WORKER=$(pgrep -P "$(cat "$WORK/nginx/nginx.pid")" | head -n 1)
+
+# cpu PID: user + system clock ticks of a process so far.
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# rps LABEL PID URL [HEADER]: "requests/s CPU-microseconds-per-request" of one wrk run, the CPU
+# being that of the process PID that serves it (steadier than requests/s on a shared machine);
+# non-2xx answers fail the bench.
 rps() {
-    local out
-    if [ $# -ge 3 ]; then
-        out=$(wrk -t2 -c32 -d"${DURATION}s" -H "$3" "$2")
+    local out c0 c1 n
+    c0=$(cpu "$2")
+    if [ $# -ge 4 ]; then
+        out=$(wrk -t2 -c32 -d"${DURATION}s" -H "$4" "$3")
     else
-        out=$(wrk -t2 -c32 -d"${DURATION}s" "$2")
+        out=$(wrk -t2 -c32 -d"${DURATION}s" "$3")
     fi
+    c1=$(cpu "$2")
     if grep -q "Non-2xx" <<<"$out"; then echo "$1: non-2xx answers: $out" >&2; exit 1; fi
-    awk '/Requests\/sec/ {printf "%d", $2}' <<<"$out"
+    n=$(awk '/requests in/ {print $1}' <<<"$out")
+    printf '%d %d' "$(awk '/Requests\/sec/ {printf "%d", $2}' <<<"$out")" \
+        "$(( (c1 - c0) * 1000000 / $(getconf CLK_TCK) / (n > 0 ? n : 1) ))"
 }
 
 declare -A figure
 for pass in cold warm; do
-    figure[nginx-$pass]=$(rps nginx "http://127.0.0.1:$NGINX_PORT/small.bin")
-    figure[tracked-$pass]=$(rps tracked "$URL/files/download/$FILE_ID" "Authorization: $TOKEN")
-    [ -z "$PUBLIC" ] || figure[public-$pass]=$(rps public "$URL/files/public-download/pub/$PUBLIC")
-    figure[status-$pass]=$(rps status_show "$URL/api/3/action/status_show")
+    figure[nginx-$pass]=$(rps nginx "$NGINX_WORKER" "http://127.0.0.1:$NGINX_PORT/small.bin")
+    figure[jetty-$pass]=$(rps jetty "$FLOOR_PID" "http://127.0.0.1:$FLOOR_PORT/small.bin")
+    figure[tracked-$pass]=$(rps tracked "$PORTAL_PID" "$URL/files/download/$FILE_ID" "Authorization: $TOKEN")
+    [ -z "$PUBLIC" ] || figure[public-$pass]=$(rps public "$PORTAL_PID" "$URL/files/public-download/pub/$PUBLIC")
+    figure[status-$pass]=$(rps status_show "$PORTAL_PID" "$URL/api/3/action/status_show")
 done
 for pass in cold warm; do
-    n=${figure[nginx-$pass]}
+    read -r n ncpu <<<"${figure[nginx-$pass]}"
+    read -r j jcpu <<<"${figure[jetty-$pass]}"
+    echo "$pass nginx: $n requests/s, CPU $ncpu us/request; bare Jetty: $j requests/s, CPU $jcpu us/request"
     for what in tracked public status; do
-        v=${figure[$what-$pass]:-}
-        [ -n "$v" ] || continue
-        echo "$pass $what: $v requests/s, $(python3 -c "print(f'{$v / $n:.2f}')")x nginx ($n requests/s)"
+        [ -n "${figure[$what-$pass]:-}" ] || continue
+        read -r v vcpu <<<"${figure[$what-$pass]}"
+        echo "$pass $what: $v requests/s, $(python3 -c "print(f'{$v / $n:.2f}')")x nginx," \
+            "$(python3 -c "print(f'{$v / $j:.2f}')")x bare Jetty; CPU $vcpu us/request"
     done
 done
