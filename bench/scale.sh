@@ -3,6 +3,7 @@
 # Debian's nginx serving the same 4 KiB file from disk in the same run:
 #   - start: milliseconds from `java -jar portalkit.jar serve` to the first 200 of status_show, on a
 #     fresh data directory (cold: migrations run) and again on the same one (warm); median of RUNS;
+#     beside bench/StartFloor.java (the fixed stack alone: Weld SE, Hibernate on H2, Jetty) in the same runs;
 #   - idle RSS of serve ten seconds after its start (VmRSS);
 #   - requests/s of wrk (2 threads, 32 connections, DURATION seconds) on: the tracked download route
 #     with an API token, the public route of a storage with public = true (no auth, no database), status_show,
@@ -57,15 +58,43 @@ time_start() {
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-cold=() warm=()
+# time_floor: FLOOR_MS, the milliseconds from java to the first answer of bench/StartFloor.java (Weld SE,
+# Hibernate on a fresh H2 file, Jetty, the least of each), compiled once into $WORK/floor-classes.
+time_floor() {
+    local t0 port pid
+    if [ ! -d "$WORK/floor-classes" ]; then
+        javac -cp "$ROOT/portal-integration/target/lib/*" -d "$WORK/floor-classes" "$ROOT/bench/StartFloor.java"
+    fi
+    rm -rf "$WORK/floor-db"*
+    port=$(free_port)
+    t0=$(now_ms)
+    java "${JAVA_OPTS[@]}" -cp "$WORK/floor-classes:$ROOT/portal-integration/target/lib/*" StartFloor "$port" "$WORK/floor-db" \
+        > "$WORK/floor-start.out" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 1200); do
+        if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+            FLOOR_MS=$(( $(now_ms) - t0 ))
+            kill "$pid"; wait "$pid" 2>/dev/null || true
+            return
+        fi
+        kill -0 "$pid" 2>/dev/null || { cat "$WORK/floor-start.out" >&2; exit 1; }
+        sleep 0.05
+    done
+    echo "the start-up floor did not answer in a minute" >&2
+    exit 1
+}
+
+cold=() warm=() floor=()
 for run in $(seq 1 "$RUNS"); do
     data=$WORK/start-$run
     time_start "$data"; cold+=("$START_MS"); stop_portal
     time_start "$data"; warm+=("$START_MS"); stop_portal
+    time_floor; floor+=("$FLOOR_MS")
 done
 if [ "$RUNS" -gt 0 ]; then
     echo "start to first answer, cold (fresh data directory): median $(median "${cold[@]}") ms of ${cold[*]}"
     echo "start to first answer, warm (same data directory):  median $(median "${warm[@]}") ms of ${warm[*]}"
+    echo "start-up floor (bench/StartFloor.java: Weld SE, Hibernate on H2, Jetty, nothing else): median $(median "${floor[@]}") ms of ${floor[*]}"
 fi
 
 DATA=$WORK/data
