@@ -116,6 +116,66 @@ class SlowClientsTest {
         }
     }
 
+    /**
+     * The head deadline runs from each answer: a keep-alive connection that asks again within it
+     * stays open however long it lives, and one left silent after an answer is closed once the
+     * deadline passes (one check per connection follows the latest deadline).
+     */
+    @Test
+    void theHeadDeadlineRunsFromEachAnswer() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(HEAVY, "the heavy run keeps the default head timeout (10 s); this case is timed for the 3 s one");
+        URI base = http.uri();
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(15_000);
+            java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            long opened = System.nanoTime();
+            // Five requests 1 s apart: 4 s in all, longer than the 3 s head timeout, each within it.
+            for (int i = 0; i < 5; i++) {
+                socket.getOutputStream().write(("GET /api/3/action/status_show HTTP/1.1\r\nHost: " + base.getHost()
+                        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(readAnswer(in)).as("answer %d on the kept connection", i).startsWith("HTTP/1.1 200");
+                Thread.sleep(1000);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(4));
+            long silent = System.nanoTime();
+            assertThat(in.read()).as("the server closes the silent connection").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - silent)).as("closed after the head timeout, not before")
+                    .isGreaterThan(Duration.ofMillis(1500)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Reads one answer with a Content-Length body; returns its status line. */
+    private static String readAnswer(java.io.InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        String status = null;
+        long length = 0;
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("the connection closed inside an answer");
+            }
+            if (c != '\n') {
+                line.append((char) c);
+                continue;
+            }
+            String text = line.toString().strip();
+            line.setLength(0);
+            if (status == null) {
+                status = text;
+            } else if (text.isEmpty()) {
+                break;
+            } else if (text.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Long.parseLong(text.substring("content-length:".length()).strip());
+            }
+        }
+        for (long i = 0; i < length; i++) {
+            if (in.read() < 0) {
+                throw new IOException("the answer's body ended early");
+            }
+        }
+        return status;
+    }
+
     @Test
     void slowClientsAreDroppedWhileANormalClientIsServed() throws Exception {
         URI base = http.uri();
