@@ -35,9 +35,9 @@ public class DatabaseApiTokenAuthenticator implements ApiTokenAuthenticator {
         AuthenticationThrottle throttle = ModelPlugin.of(portal).throttle();
         throttle.check(clientAddress, null);
         String hash = ApiTokens.hash(token.get());
-        // Plain JDBC, no entity manager: on the download route this runs before any transaction
-        // (Transactions#deferred), on a pooled connection in auto-commit. Read on every request, not
-        // cached: a token revoked or a user blocked on any node is refused from the next request.
+        // Plain JDBC, no entity manager: on the download route this runs before the deferred transaction
+        // opens one (Transactions#deferred), on a pooled connection in a transaction of its own. Read on
+        // every request, not cached: a token revoked or a user blocked on any node is refused from the next request.
         Optional<UserRef> user = portal.transactions().read(c -> {
             try (PreparedStatement q = c.prepareStatement(TOKEN_USER)) {
                 q.setString(1, hash);
