@@ -118,7 +118,7 @@ public class Portal {
                 for (EntityTypes types : entityTypes) {
                     entities.addAll(types.entityClasses());
                 }
-                transactions = new Transactions(database.entityManagerFactory(entities));
+                transactions = new Transactions(database.entityManagerFactory(entities), database.dataSource());
             }
             ValidatorRegistry validators = new ValidatorRegistry(plugins);
             Validation validation = new Validation(plugins, validators, CoreSchemas.all());
@@ -313,6 +313,19 @@ public class Portal {
             throw new PortalException(ErrorKind.INTERNAL, "the portal was started without a database");
         }
         return s.dispatcher().outermost(work);
+    }
+
+    /**
+     * {@link #inTransaction}, except that a new transaction opens only when the work first uses the
+     * entity manager ({@link Transactions#deferred}); reads through {@link Transactions#read} before
+     * that run on a pooled connection in auto-commit.
+     */
+    public <T> T inDeferredTransaction(Supplier<T> work) {
+        State s = started();
+        if (s.transactions() == null) {
+            throw new PortalException(ErrorKind.INTERNAL, "the portal was started without a database");
+        }
+        return s.dispatcher().outermost(work, true);
     }
 
     public PortalConfigImpl config() {

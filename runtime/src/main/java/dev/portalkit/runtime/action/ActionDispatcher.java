@@ -105,6 +105,14 @@ public final class ActionDispatcher {
      * transaction changed the same rows first comes as CONFLICT ({@link Transactions#required}).
      */
     public <T> T outermost(Supplier<T> work) {
+        return outermost(work, false);
+    }
+
+    /**
+     * {@link #outermost(Supplier)}; with {@code deferred}, a new transaction opens only when its
+     * entity manager is first used ({@link Transactions#deferred}): for reads that may need none.
+     */
+    public <T> T outermost(Supplier<T> work, boolean deferred) {
         if (state.get() != null) {
             return work.get();
         }
@@ -112,7 +120,7 @@ public final class ActionDispatcher {
         state.set(call);
         T result;
         try {
-            result = transactions.required(work);
+            result = deferred ? transactions.deferred(work) : transactions.required(work);
         } catch (Transactions.CommitFailed e) {
             // The commit may have happened: what it recorded may point at what undo would remove.
             throw e;

@@ -6,6 +6,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 import java.util.function.Supplier;
 import org.hibernate.Session;
 
@@ -16,14 +18,22 @@ import org.hibernate.Session;
  */
 public final class Transactions {
     private final EntityManagerFactory emf;
+    private final DataSource dataSource;
     private final ThreadLocal<EntityManager> current = new ThreadLocal<>();
+    /** Set while a {@link #deferred} unit runs whose entity manager is not open yet. */
+    private final ThreadLocal<Boolean> pending = new ThreadLocal<>();
 
-    public Transactions(EntityManagerFactory emf) {
+    /**
+     * @param dataSource the pool the entity manager factory draws from: {@link #read} takes a
+     *                   connection of its own there while no entity manager is open
+     */
+    public Transactions(EntityManagerFactory emf, DataSource dataSource) {
         this.emf = emf;
+        this.dataSource = dataSource;
     }
 
     public boolean active() {
-        return current.get() != null;
+        return current.get() != null || pending.get() != null;
     }
 
     /**
@@ -36,27 +46,42 @@ public final class Transactions {
             return work.get();
         }
         EntityManager em = emf.createEntityManager();
-        EntityTransaction tx = em.getTransaction();
         current.set(em);
         try {
-            tx.begin();
-            T result = work.get();
-            em.flush();
-            try {
-                tx.commit();
-            } catch (RuntimeException e) {
-                if (DatabaseFailures.unavailable(e).isPresent()) {
-                    throw new CommitFailed(e); // the connection went while the commit ran: it may have committed
-                }
-                throw e; // the database refused the commit: nothing was saved
-            }
-            return result;
+            em.getTransaction().begin();
+            return complete(em, work.get());
         } catch (RuntimeException | Error e) {
-            if (tx.isActive()) {
+            throw rollBack(em, e);
+        } finally {
+            current.remove();
+            em.close();
+        }
+    }
+
+    /**
+     * {@link #required}, except that a new unit opens its entity manager and transaction only when
+     * {@link #em} is first asked for (and then commits it as {@code required} does): work that reads
+     * through {@link #read} alone (a tracked download by a sysadmin: the token, the permission
+     * functions' answer, the file's row) runs without one. Each such read runs on a pooled
+     * connection in a transaction of its own, ended when it returns: it sees what is committed when
+     * it runs, as a statement of a read-committed transaction would.
+     */
+    public <T> T deferred(Supplier<T> work) {
+        if (active()) {
+            return work.get();
+        }
+        pending.set(Boolean.TRUE);
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException | Error e) {
+            EntityManager em = current.get();
+            if (em != null) {
                 try {
-                    tx.rollback();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
+                    throw rollBack(em, e);
+                } finally {
+                    current.remove();
+                    em.close();
                 }
             }
             if (e instanceof RuntimeException failure) {
@@ -64,8 +89,99 @@ public final class Transactions {
             }
             throw e;
         } finally {
+            pending.remove();
+        }
+        EntityManager em = current.get();
+        if (em == null) {
+            return result;
+        }
+        try {
+            return complete(em, result);
+        } catch (RuntimeException | Error e) {
+            throw rollBack(em, e);
+        } finally {
             current.remove();
             em.close();
+        }
+    }
+
+    private static <T> T complete(EntityManager em, T result) {
+        em.flush();
+        try {
+            em.getTransaction().commit();
+        } catch (RuntimeException e) {
+            if (DatabaseFailures.unavailable(e).isPresent()) {
+                throw new CommitFailed(e); // the connection went while the commit ran: it may have committed
+            }
+            throw e; // the database refused the commit: nothing was saved
+        }
+        return result;
+    }
+
+    private static RuntimeException rollBack(EntityManager em, Throwable e) {
+        EntityTransaction tx = em.getTransaction();
+        if (tx.isActive()) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+        }
+        if (e instanceof RuntimeException failure) {
+            return DatabaseFailures.translate(failure);
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(e);
+    }
+
+    /** Whether this thread's transaction has its entity manager open (a {@link #deferred} unit may not yet). */
+    public boolean entityManagerOpen() {
+        return current.get() != null;
+    }
+
+    /** Plain JDBC work, for {@link #read}. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs read-only plain JDBC {@code work} (no entities: nothing to build, snapshot or flush): on
+     * the connection of the current transaction when its entity manager is open (so it sees that
+     * transaction's own changes), else on a pooled connection of its own, in a transaction of its
+     * own ended when the work returns (it sees what is committed when it runs). Failures are
+     * translated as {@link #required}'s.
+     */
+    public <T> T read(SqlWork<T> work) {
+        try {
+            if (current.get() != null) {
+                return work.run(connection());
+            }
+            try (Connection c = dataSource.getConnection()) {
+                // The portal's pool hands out connections outside auto-commit (a server's may not): the
+                // read ends its transaction, as one statement in auto-commit would.
+                boolean ends = !c.getAutoCommit();
+                try {
+                    T result = work.run(c);
+                    if (ends) {
+                        c.commit();
+                    }
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    if (ends) {
+                        try {
+                            c.rollback();
+                        } catch (SQLException suppressed) {
+                            e.addSuppressed(suppressed);
+                        }
+                    }
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw DatabaseFailures.translate(new jakarta.persistence.PersistenceException(e.getMessage(), e));
         }
     }
 
@@ -87,7 +203,18 @@ public final class Transactions {
     public EntityManager em() {
         EntityManager em = current.get();
         if (em == null) {
-            throw new PortalException(ErrorKind.INTERNAL, "no transaction is active");
+            if (pending.get() == null) {
+                throw new PortalException(ErrorKind.INTERNAL, "no transaction is active");
+            }
+            // A deferred unit's first use of the entity manager: its transaction starts here.
+            em = emf.createEntityManager();
+            try {
+                em.getTransaction().begin();
+            } catch (RuntimeException e) {
+                em.close();
+                throw DatabaseFailures.translate(e);
+            }
+            current.set(em);
         }
         return em;
     }

@@ -229,6 +229,11 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
                         public java.time.Clock clock() {
                             return running().options().clock();
                         }
+
+                        @Override
+                        public dev.portalkit.runtime.db.Transactions transactions() {
+                            return running().transactions();
+                        }
                     });
                 }
                 api = fileApi;

@@ -31,13 +31,22 @@ public final class ApiTokens {
 
     /** The stored form of a token: lower-case hex SHA-256 of its UTF-8 bytes. */
     static String hash(String token) {
+        MessageDigest sha256 = SHA256.get();
+        sha256.reset();
+        return HexFormat.of().formatHex(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * One digest per thread: {@code MessageDigest.getInstance} looks the provider up and builds the
+     * digest by reflection, half the cost of hashing a token on every API request.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available in this JDK", e);
         }
-    }
+    });
 
     /** The token in an {@code Authorization} header value: the raw value, or what follows {@code Bearer }. */
     public static Optional<String> fromHeader(String header) {

@@ -69,6 +69,14 @@ public final class FileApi {
         /** The enabled plugins' lifecycle hooks: file created, deleted, transferred, renamed, pinned. */
         EntityHookDispatcher entityHooks();
 
+        /**
+         * The portal's transactions, for plain JDBC reads that need no entity ({@link
+         * dev.portalkit.runtime.db.Transactions#read}); null: entities only.
+         */
+        default dev.portalkit.runtime.db.Transactions transactions() {
+            return null;
+        }
+
         /** The portal's clock (tests move it): multipart start times and their lifetime. */
         default java.time.Clock clock() {
             return java.time.Clock.systemUTC();
@@ -200,7 +208,10 @@ public final class FileApi {
     /**
      * The tracked file {@code id} for a download by {@code caller}: {@code permission_download_file}
      * for the caller is the permission check (its auth function and any plugin's chained one; asked
-     * on its own, not as {@code files_file_show}), the file is read as the record it is.
+     * on its own, not as {@code files_file_show}), the file is read as the record it is. In a
+     * deferred transaction ({@code Portal.inDeferredTransaction}) that the permission functions left
+     * unopened (a sysadmin, and no plugin's function that reads entities), the record is one plain
+     * read of its row: the download route then needs no entity manager at all.
      */
     public DownloadableFile downloadable(ActionContext caller, String id) {
         if (id == null || id.isBlank()) {
@@ -213,7 +224,7 @@ public final class FileApi {
             if (!allowed.allowed()) {
                 throw PortalException.denied(allowed.message());
             }
-            FileRecord f = store.file(id);
+            FileRecord f = store.fileToRead(id);
             if (f == null) {
                 throw new FieldFailure(dev.portalkit.api.ErrorKind.NOT_FOUND, "id", "File not found: " + id, null);
             }

@@ -75,6 +75,46 @@ final class FileStore {
         return id == null || id.isBlank() ? null : em().find(FileRecord.class, id.strip());
     }
 
+    /** The columns of {@code files_file} a download needs ({@link FileApi#downloadable}). */
+    private static final String FILE_TO_READ = "SELECT id, name, location, storage, size, content_type, hash, hash_algorithm,"
+            + " storage_data, mtime FROM files_file WHERE id = ?";
+
+    /**
+     * The file {@code id} to read from (a download), or null: the entity when this transaction's
+     * entity manager is open (it may hold the file, or a change of it, already); else, in a deferred
+     * transaction that has not opened it, the row read by plain JDBC into a detached record (only
+     * the columns a download needs): committed data, read now, nothing cached.
+     */
+    FileRecord fileToRead(String id) {
+        dev.portalkit.runtime.db.Transactions plain = host.transactions();
+        if (plain == null || plain.entityManagerOpen() || id == null || id.isBlank()) {
+            return file(id);
+        }
+        return plain.read(c -> {
+            try (java.sql.PreparedStatement q = c.prepareStatement(FILE_TO_READ)) {
+                q.setString(1, id.strip());
+                try (java.sql.ResultSet r = q.executeQuery()) {
+                    if (!r.next()) {
+                        return null;
+                    }
+                    FileRecord f = new FileRecord();
+                    f.id = r.getString(1);
+                    f.name = r.getString(2);
+                    f.location = r.getString(3);
+                    f.storage = r.getString(4);
+                    f.size = r.getLong(5);
+                    f.contentType = r.getString(6);
+                    f.hash = r.getString(7);
+                    f.hashAlgorithm = r.getString(8);
+                    f.storageData = r.getString(9);
+                    java.time.OffsetDateTime mtime = r.getObject(10, java.time.OffsetDateTime.class);
+                    f.mtime = mtime == null ? null : mtime.toInstant();
+                    return f;
+                }
+            }
+        });
+    }
+
     /** The file whose id is {@code data.get(key)}: a validation error when missing, NOT_FOUND when unknown. */
     FileRecord requireFile(Map<String, Object> data, String key) {
         String id = requireString(data, key);
