@@ -31,8 +31,10 @@ import java.util.stream.Stream;
  * with its no-argument constructor, as {@link java.util.ServiceLoader} builds them (plugin
  * constructors do no work). It boots the container instead, exactly as before, when that view
  * could differ from the container's: a plugin named in {@code portal.plugins} (or by the command)
- * that no services file lists (a CDI bean found on the class path only), a plugin of a jar that
- * injects beans, or a class path entry that {@code ServiceLoader} cannot build.
+ * that no services file lists (a CDI bean found on the class path only), a plugin that is not
+ * built in and injects beans, or a plugin that cannot be built plainly. A CDI-only plugin that
+ * nothing names is not listed by {@code plugins}: a plugin jar carries both files
+ * (plugins/example/README.md).
  */
 public record PortalDeclarations(PortalConfigImpl config, PluginSet plugins) {
 
