@@ -9,6 +9,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(PortalCli.commandLine(new ServeCommand()).execute(args));
+        System.exit(PortalCli.commandLineFor(args, new ServeCommand()).execute(args));
     }
 }

@@ -91,10 +91,8 @@ public class Portal {
         if (state != null) {
             throw new PortalException(ErrorKind.INTERNAL, "the portal is started already");
         }
-        PluginSet plugins = PluginSet.resolve(pluginBeans, config.list(CoreConfig.PLUGINS));
+        PluginSet plugins = resolveAndValidate(pluginBeans, config);
         List<PluginSet.Named<Subsystem>> subsystems = plugins.implementing(Subsystem.class);
-        subsystems.forEach(s -> s.plugin().pluginsResolved(plugins));
-        config.validate(declarations(plugins, config));
         Path dataDir = dataDir(config);
         Database database = null;
         Transactions transactions = null;
@@ -157,6 +155,23 @@ public class Portal {
                 LOG.info("ran " + ran + " pending post-commit task(s) left from before the start");
             }
         }
+    }
+
+    /**
+     * What {@link #start} does before it opens or builds anything, and all that a command reading
+     * only declarations needs ({@link PortalDeclarations}): the plugins resolved against
+     * {@code portal.plugins}, the subsystems told ({@link Subsystem#pluginsResolved}), the
+     * configuration validated against the enabled plugins' declarations and checked by the
+     * subsystems ({@link Subsystem#configValidated}).
+     *
+     * @throws PortalException CONFIG_INVALID for an unknown plugin name or a bad value, naming it
+     */
+    static PluginSet resolveAndValidate(Iterable<PortalPlugin> beans, PortalConfigImpl config) {
+        PluginSet plugins = PluginSet.resolve(beans, config.list(CoreConfig.PLUGINS));
+        plugins.implementing(Subsystem.class).forEach(s -> s.plugin().pluginsResolved(plugins));
+        config.validate(declarations(plugins, config));
+        plugins.implementing(Subsystem.class).forEach(s -> s.plugin().configValidated(config));
+        return plugins;
     }
 
     static DeclaredOptions declarations(PluginSet plugins, PortalConfigImpl config) {
@@ -390,12 +405,22 @@ public class Portal {
     /**
      * Runtime-internal lifecycle hooks for built-in plugins that own a subsystem (files, web):
      * {@link #pluginsResolved} before config declarations are collected (so declarations can depend
-     * on what other plugins contribute, e.g. storage adapter options), {@link #started} once the
+     * on what other plugins contribute, e.g. storage adapter options), {@link #configValidated}
+     * once the configuration is validated, {@link #started} once the
      * database and registries are ready (before pending tasks run), {@link #stopping} on stop, and
      * {@link #upkeep} for periodic work of a serving portal.
      */
     public interface Subsystem {
         default void pluginsResolved(PluginSet plugins) {
+        }
+
+        /**
+         * Checks of the validated configuration that need nothing started, e.g. that a file an
+         * option names is readable; the commands that read only declarations make them too.
+         *
+         * @throws PortalException CONFIG_INVALID naming the option
+         */
+        default void configValidated(PortalConfigImpl config) {
         }
 
         default void started(Portal portal) {

@@ -51,6 +51,11 @@ public final class PortalContainer implements AutoCloseable {
         }
     }
 
+    /** The running portal lent to this thread ({@link #withRunningPortal}), or {@code null}. */
+    static Portal running() {
+        return RUNNING.get();
+    }
+
     public static PortalContainer start(BootOptions options) {
         Portal running = RUNNING.get();
         if (running != null) {

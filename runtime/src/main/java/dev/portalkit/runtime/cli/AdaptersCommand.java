@@ -2,8 +2,7 @@ package dev.portalkit.runtime.cli;
 
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.files.StorageFactory;
-import dev.portalkit.runtime.BootOptions;
-import dev.portalkit.runtime.PortalContainer;
+import dev.portalkit.runtime.PortalDeclarations;
 import dev.portalkit.runtime.files.FilesPlugin;
 import dev.portalkit.runtime.files.registry.StorageRegistry;
 import java.io.PrintWriter;
@@ -27,10 +26,9 @@ final class AdaptersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BootOptions boot = common.boot().withDatabase(BootOptions.Database.NONE).withRunPendingTasks(false);
-        try (PortalContainer container = PortalContainer.start(boot)) {
+        return PortalDeclarations.read(common.boot(), List.of(), declarations -> {
             PrintWriter out = spec.commandLine().getOut();
-            for (Map.Entry<String, StorageRegistry.Adapter> e : FilesPlugin.of(container.portal()).adapters().entrySet()) {
+            for (Map.Entry<String, StorageRegistry.Adapter> e : FilesPlugin.of(declarations.plugins()).adapters().entrySet()) {
                 StorageFactory factory = e.getValue().factory();
                 out.printf("%-18s %-10s %s%n", e.getKey(), e.getValue().plugin(), factory.description());
                 if (FilesCommand.verbose(spec)) {
@@ -44,8 +42,8 @@ final class AdaptersCommand implements Callable<Integer> {
                 }
             }
             out.flush();
-        }
-        return 0;
+            return 0;
+        });
     }
 
     private static String facts(ConfigOption option) {

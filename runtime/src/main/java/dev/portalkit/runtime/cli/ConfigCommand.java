@@ -3,8 +3,7 @@ package dev.portalkit.runtime.cli;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.config.ConfigOption;
 import dev.portalkit.api.config.IConfigDeclarations;
-import dev.portalkit.runtime.BootOptions;
-import dev.portalkit.runtime.PortalContainer;
+import dev.portalkit.runtime.PortalDeclarations;
 import dev.portalkit.runtime.config.DeclaredOptions;
 import dev.portalkit.runtime.config.PortalConfigImpl;
 import dev.portalkit.runtime.plugin.PluginInfo;
@@ -53,15 +52,14 @@ public final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
-            BootOptions boot = common.boot().withDatabase(BootOptions.Database.NONE).withRunPendingTasks(false);
-            try (PortalContainer container = PortalContainer.start(boot)) {
-                PortalConfigImpl config = container.portal().config();
+            return PortalDeclarations.read(common.boot(), plugins, declarations -> {
+                PortalConfigImpl config = declarations.config();
                 List<DeclaredOptions.Section> sections = new ArrayList<>();
                 if (plugins.isEmpty()) {
                     sections.addAll(config.declared().sections());
                 } else {
                     for (String name : plugins) {
-                        sections.add(section(container, config, name));
+                        sections.add(section(declarations, name));
                     }
                 }
                 PrintWriter out = spec.commandLine().getOut();
@@ -69,19 +67,21 @@ public final class ConfigCommand implements Runnable {
                     print(out, section, config);
                 }
                 out.flush();
-            }
-            return 0;
+                return 0;
+            });
         }
 
-        private static DeclaredOptions.Section section(PortalContainer container, PortalConfigImpl config, String name) {
+        private static DeclaredOptions.Section section(PortalDeclarations declarations, String name) {
+            PortalConfigImpl config = declarations.config();
             for (DeclaredOptions.Section s : config.declared().sections()) {
                 if (s.owner().equals(name)) {
                     return s;
                 }
             }
-            PluginInfo info = container.portal().discoveredPlugins().stream().filter(p -> p.name().equals(name)).findFirst()
+            List<PluginInfo> discovered = declarations.plugins().discovered();
+            PluginInfo info = discovered.stream().filter(p -> p.name().equals(name)).findFirst()
                     .orElseThrow(() -> PortalException.badRequest("unknown plugin '" + name + "' (available plugins: "
-                            + container.portal().discoveredPlugins().stream().map(PluginInfo::name).collect(Collectors.joining(", ")) + ")"));
+                            + discovered.stream().map(PluginInfo::name).collect(Collectors.joining(", ")) + ")"));
             DeclaredOptions declared = new DeclaredOptions();
             if (info.plugin() instanceof IConfigDeclarations declarer) {
                 declarer.declareConfig(declared.declarerFor(name, config.rawValues()));

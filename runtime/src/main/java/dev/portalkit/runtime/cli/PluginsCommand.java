@@ -1,9 +1,9 @@
 package dev.portalkit.runtime.cli;
 
-import dev.portalkit.runtime.BootOptions;
-import dev.portalkit.runtime.PortalContainer;
+import dev.portalkit.runtime.PortalDeclarations;
 import dev.portalkit.runtime.plugin.PluginInfo;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,17 +21,17 @@ public final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (PortalContainer container = PortalContainer.start(common.boot().withDatabase(BootOptions.Database.NONE).withRunPendingTasks(false))) {
+        return PortalDeclarations.read(common.boot(), List.of(), declarations -> {
             var out = spec.commandLine().getOut();
-            for (PluginInfo info : container.portal().discoveredPlugins()) {
+            for (PluginInfo info : declarations.plugins().discovered()) {
                 String status = info.builtIn() ? "built-in" : info.enabled() ? "enabled" : "disabled";
                 out.printf("%-16s %-9s %s%n", info.name(), status, info.plugin().description());
                 out.printf("  %-14s %s%n", "from", shortSource(info.source()));
                 out.printf("  %-14s %s%n", "implements", String.join(", ", info.extensionPoints()));
             }
             out.flush();
-        }
-        return 0;
+            return 0;
+        });
     }
 
     private static String shortSource(String source) {

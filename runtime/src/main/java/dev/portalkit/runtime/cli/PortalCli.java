@@ -3,6 +3,8 @@ package dev.portalkit.runtime.cli;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.runtime.RunningServer;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -14,10 +16,13 @@ import picocli.CommandLine.Option;
  * ({@code error: ...}); {@code --verbose} adds logs and stack traces.
  */
 @Command(name = "portalkit", mixinStandardHelpOptions = true, version = "portalkit 0.1.0",
-        description = "Portalkit: a plugin framework for data portals, with files as first-class citizens.",
-        subcommands = {PluginsCommand.class, ConfigCommand.class, DbCommand.class, TasksCommand.class, JobsCommand.class, UserCommand.class,
-                TokenCommand.class, FilesCommand.class, DemoCommand.class, GenerateCommand.class, SearchIndexCommand.class})
+        description = "Portalkit: a plugin framework for data portals, with files as first-class citizens.")
 public final class PortalCli implements Runnable {
+    /** The commands, in the order usage lists them (before the extra ones). */
+    private static final List<Class<?>> COMMANDS = List.of(PluginsCommand.class, ConfigCommand.class, DbCommand.class, TasksCommand.class,
+            JobsCommand.class, UserCommand.class, TokenCommand.class, FilesCommand.class, DemoCommand.class, GenerateCommand.class,
+            SearchIndexCommand.class);
+
     @Option(names = {"-v", "--verbose"}, description = "Log what the host does; show stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
 
@@ -35,7 +40,46 @@ public final class PortalCli implements Runnable {
      * is sent to that server, which runs it and streams back its output and exit code.
      */
     public static CommandLine commandLine(Object... extraSubcommands) {
-        CommandLine cli = withSubcommands(extraSubcommands);
+        return handled(withSubcommands(extraSubcommands));
+    }
+
+    /**
+     * {@link #commandLine} for running {@code args}: when they name a command (after {@code -v} at
+     * most), only that one is built, since picocli builds the model of every command it is given by
+     * reflection (about half of the start of a command that needs no database); otherwise (usage,
+     * an unknown command) every one, so what is printed is the same.
+     */
+    public static CommandLine commandLineFor(String[] args, Object... extraSubcommands) {
+        String named = null;
+        for (String arg : args) {
+            if (!arg.equals("-v") && !arg.equals("--verbose")) {
+                named = arg;
+                break;
+            }
+        }
+        if (named != null && !named.startsWith("-") && !named.startsWith("@")) {
+            for (Object sub : extraSubcommands) {
+                if (names(sub.getClass()).contains(named)) {
+                    return handled(withCommands(List.of(sub)));
+                }
+            }
+            for (Class<?> sub : COMMANDS) {
+                if (names(sub).contains(named)) {
+                    return handled(withCommands(List.of(sub)));
+                }
+            }
+        }
+        return commandLine(extraSubcommands);
+    }
+
+    private static List<String> names(Class<?> command) {
+        Command annotation = command.getAnnotation(Command.class);
+        List<String> names = new ArrayList<>(List.of(annotation.aliases()));
+        names.add(annotation.name());
+        return names;
+    }
+
+    private static CommandLine handled(CommandLine cli) {
         cli.setExecutionStrategy(parseResult -> {
             configureLogging(verbose(parseResult));
             return new CommandLine.RunLast().execute(parseResult);
@@ -51,8 +95,15 @@ public final class PortalCli implements Runnable {
 
     /** The command line's commands, without an execution strategy or exception handler. */
     static CommandLine withSubcommands(Object... extraSubcommands) {
+        List<Object> all = new ArrayList<>(COMMANDS);
+        all.addAll(List.of(extraSubcommands));
+        return withCommands(all);
+    }
+
+    /** {@code portalkit} with {@code subcommands}: classes or instances of {@code @Command}s. */
+    private static CommandLine withCommands(List<?> subcommands) {
         CommandLine cli = new CommandLine(new PortalCli());
-        for (Object sub : extraSubcommands) {
+        for (Object sub : subcommands) {
             cli.addSubcommand(sub);
         }
         return cli;
@@ -95,6 +146,6 @@ public final class PortalCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLineFor(args).execute(args));
     }
 }

@@ -489,7 +489,12 @@ public class FilesPlugin implements PortalPlugin, IFiles, IConfigDeclarations, I
 
     /** The files plugin of a started portal. */
     public static FilesPlugin of(Portal portal) {
-        return portal.plugins().implementing(FilesPlugin.class).stream().findFirst().map(PluginSet.Named::plugin)
+        return of(portal.plugins());
+    }
+
+    /** The files plugin among resolved plugins (its adapters are known once they are resolved). */
+    public static FilesPlugin of(PluginSet plugins) {
+        return plugins.implementing(FilesPlugin.class).stream().findFirst().map(PluginSet.Named::plugin)
                 .orElseThrow(() -> new PortalException(dev.portalkit.api.ErrorKind.INTERNAL, "the files plugin is not enabled"));
     }
 }

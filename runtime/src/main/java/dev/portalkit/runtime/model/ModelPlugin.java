@@ -15,6 +15,7 @@ import dev.portalkit.api.validation.IValidators;
 import dev.portalkit.api.validation.Validator;
 import dev.portalkit.runtime.BootOptions;
 import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.config.PortalConfigImpl;
 import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.action.ActionDocs;
 import dev.portalkit.runtime.action.AuthRegistry;
@@ -118,10 +119,15 @@ public class ModelPlugin implements PortalPlugin, IActions, IAuthFunctions, IVal
         return targets;
     }
 
+    /** The types file of {@code portal.mimetypes_file} must be readable and well formed. */
+    @Override
+    public void configValidated(PortalConfigImpl config) {
+        ResourceMimetypes.check(config);
+    }
+
     /** Makes the options a sysadmin stored (config_option_update) the portal's, once the database is ready. */
     @Override
     public void started(Portal started) {
-        ResourceMimetypes.check(started.config());
         if (schemaCurrent(started)) {
             applySiteOptions(started);
         }

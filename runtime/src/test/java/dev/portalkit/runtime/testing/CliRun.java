@@ -23,7 +23,7 @@ public record CliRun(int code, String out, String err) {
 
     /** {@code portalkit ARGS}. */
     public static CliRun of(List<String> args) {
-        CommandLine cli = PortalCli.commandLine();
+        CommandLine cli = PortalCli.commandLineFor(args.toArray(new String[0]));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
