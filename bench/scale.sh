@@ -27,6 +27,21 @@ fi
 
 now_ms() { date +%s%3N; }
 
+# await_answer PID URL LOG T0: ELAPSED_MS, the milliseconds from T0 until URL answers 200; fails the bench
+# (showing LOG) if PID ends first or a minute passes.
+await_answer() {
+    for _ in $(seq 1 1200); do
+        if curl -fsS -o /dev/null "$2" 2>/dev/null; then
+            ELAPSED_MS=$(( $(now_ms) - $4 ))
+            return
+        fi
+        kill -0 "$1" 2>/dev/null || { cat "$3" >&2; exit 1; }
+        sleep 0.05
+    done
+    echo "$2 did not answer in a minute" >&2
+    exit 1
+}
+
 # time_start DATA: START_MS, the milliseconds until status_show answers 200; leaves the portal running (PORTAL_PID, URL).
 time_start() {
     local data=$1 t0 port
@@ -42,18 +57,10 @@ time_start() {
         -o "portal.files.storage.pub.path=$data/public" -o portal.files.storage.pub.create_path=true \
         -o portal.files.storage.pub.public=true > "$WORK/serve.out" 2> "$WORK/serve.err" &
     PORTAL_PID=$!
-    for _ in $(seq 1 1200); do
-        if curl -fsS -o /dev/null "http://127.0.0.1:$port/api/3/action/status_show" 2>/dev/null; then
-            START_MS=$(( $(now_ms) - t0 ))
-            PORT=$port
-            URL=http://127.0.0.1:$port
-            return
-        fi
-        kill -0 "$PORTAL_PID" 2>/dev/null || { cat "$WORK/serve.err" >&2; exit 1; }
-        sleep 0.05
-    done
-    echo "serve did not answer in a minute" >&2
-    exit 1
+    await_answer "$PORTAL_PID" "http://127.0.0.1:$port/api/3/action/status_show" "$WORK/serve.err" "$t0"
+    START_MS=$ELAPSED_MS
+    PORT=$port
+    URL=http://127.0.0.1:$port
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -71,17 +78,9 @@ time_floor() {
     java "${JAVA_OPTS[@]}" -cp "$WORK/floor-classes:$ROOT/portal-integration/target/lib/*" StartFloor "$port" "$WORK/floor-db" \
         > "$WORK/floor-start.out" 2>&1 &
     pid=$!
-    for _ in $(seq 1 1200); do
-        if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
-            FLOOR_MS=$(( $(now_ms) - t0 ))
-            kill "$pid"; wait "$pid" 2>/dev/null || true
-            return
-        fi
-        kill -0 "$pid" 2>/dev/null || { cat "$WORK/floor-start.out" >&2; exit 1; }
-        sleep 0.05
-    done
-    echo "the start-up floor did not answer in a minute" >&2
-    exit 1
+    await_answer "$pid" "http://127.0.0.1:$port/" "$WORK/floor-start.out" "$t0"
+    FLOOR_MS=$ELAPSED_MS
+    kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 cold=() warm=() floor=()
@@ -144,10 +143,7 @@ java -cp "$ROOT/portal-integration/target/lib/*" "$ROOT/bench/JettyFloor.java" "
     > "$WORK/floor.out" 2>&1 &
 FLOOR_PID=$!
 BENCH_PIDS+=("$FLOOR_PID")
-for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$FLOOR_PORT/small.bin" 2>/dev/null && break
-    sleep 0.5
-done
+await_answer "$FLOOR_PID" "http://127.0.0.1:$FLOOR_PORT/small.bin" "$WORK/floor.out" "$(now_ms)"
 NGINX_WORKER=$(pgrep -P "$(cat "$WORK/nginx/nginx.pid")" | head -n 1)
 
 # cpu PID: user + system clock ticks of a process so far.
