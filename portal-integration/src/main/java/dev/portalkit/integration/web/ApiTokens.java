@@ -3,7 +3,6 @@ package dev.portalkit.integration.web;
 import dev.portalkit.api.PortalException;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
-import jakarta.enterprise.inject.Instance;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -22,7 +21,7 @@ public final class ApiTokens {
     public record Credentials(String authorization, String clientAddress) {
     }
 
-    public static Optional<UserRef> user(Credentials credentials, Instance<ApiTokenAuthenticator> authenticators) {
+    public static Optional<UserRef> user(Credentials credentials, Optional<ApiTokenAuthenticator> authenticator) {
         String authorization = credentials.authorization();
         if (authorization == null || authorization.isBlank()) {
             return Optional.empty();
@@ -31,10 +30,10 @@ public final class ApiTokens {
         if (token.length() >= 7 && token.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
             token = token.substring(7).trim();
         }
-        if (token.isEmpty() || authenticators == null || authenticators.isUnsatisfied()) {
+        if (token.isEmpty() || authenticator.isEmpty()) {
             throw invalid();
         }
-        return authenticators.get().authenticate(token, credentials.clientAddress()).map(Optional::of).orElseThrow(ApiTokens::invalid);
+        return authenticator.get().authenticate(token, credentials.clientAddress()).map(Optional::of).orElseThrow(ApiTokens::invalid);
     }
 
     private static PortalException invalid() {

@@ -16,11 +16,13 @@ import dev.portalkit.runtime.files.download.DownloadResponse;
 import dev.portalkit.runtime.files.download.DownloadTarget;
 import dev.portalkit.runtime.files.download.DownloadableFile;
 import dev.portalkit.runtime.files.download.FileDownloads;
+import dev.portalkit.runtime.plugin.PluginSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -170,8 +172,24 @@ public class Downloads {
     }
 
     private Optional<FilesPlugin> files() {
-        return portal.plugins().implementing(FilesPlugin.class).isEmpty() ? Optional.empty() : Optional.of(FilesPlugin.of(portal));
+        PluginSet plugins = portal.plugins();
+        FoundFiles found = foundFiles;
+        if (found == null || found.plugins() != plugins) {
+            List<PluginSet.Named<FilesPlugin>> named = plugins.implementing(FilesPlugin.class);
+            found = new FoundFiles(plugins, named.isEmpty() ? Optional.empty() : Optional.of(named.get(0).plugin()));
+            foundFiles = found;
+        }
+        return found.files();
     }
+
+    /**
+     * The files plugin of a resolved plugin set: looked up once per set (a started portal's set does
+     * not change), not on every download (a walk over the plugins and a list, twice per request).
+     */
+    private record FoundFiles(PluginSet plugins, Optional<FilesPlugin> files) {
+    }
+
+    private volatile FoundFiles foundFiles;
 
     /** The files plugin, when the File API's {@code files_file_show} is there to authorize tracked downloads. */
     private FilesPlugin fileApi() {
