@@ -333,7 +333,7 @@ public class Portal {
     /**
      * {@link #inTransaction}, except that a new transaction opens only when the work first uses the
      * entity manager ({@link Transactions#deferred}); reads through {@link Transactions#read} before
-     * that run on a pooled connection in auto-commit.
+     * that run on a pooled connection, each in a transaction of its own.
      */
     public <T> T inDeferredTransaction(Supplier<T> work) {
         State s = started();

@@ -58,13 +58,11 @@ public final class PortalCli implements Runnable {
             }
         }
         if (named != null && !named.startsWith("-") && !named.startsWith("@")) {
-            for (Object sub : extraSubcommands) {
-                if (names(sub.getClass()).contains(named)) {
-                    return handled(withCommands(List.of(sub)));
-                }
-            }
-            for (Class<?> sub : COMMANDS) {
-                if (names(sub).contains(named)) {
+            // The extra commands first (instances), then the built-in ones (classes).
+            List<Object> candidates = new ArrayList<>(List.of(extraSubcommands));
+            candidates.addAll(COMMANDS);
+            for (Object sub : candidates) {
+                if (names(sub instanceof Class<?> type ? type : sub.getClass()).contains(named)) {
                     return handled(withCommands(List.of(sub)));
                 }
             }
