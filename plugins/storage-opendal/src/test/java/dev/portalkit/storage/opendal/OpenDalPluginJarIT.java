@@ -113,6 +113,13 @@ class OpenDalPluginJarIT extends PluginJarContract {
         assertThat(services).contains(" webdav").contains(" sftp").contains(" s3").contains(" azblob").contains(" fs,");
     }
 
+    /** Waits until {@code file} has {@code size} bytes: at most {@code looks} looks, 50 ms apart. */
+    private static void awaitWriteBack(Path file, long size, int looks) throws java.io.IOException, InterruptedException {
+        for (int i = 0; i < looks && !(Files.isRegularFile(file) && Files.size(file) == size); i++) {
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void anSftpStorageRoundTripsFilesThroughTheFileApi(@TempDir Path work) throws Exception {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
@@ -126,20 +133,18 @@ class OpenDalPluginJarIT extends PluginJarContract {
         lines.put("portal.files.default_storage", "remote");
         TestPortal.Builder builder = TestPortal.builder().dataDir(work.resolve("data")).pluginsDir(plugins).runPendingTasks(true);
         lines.forEach(builder::option);
+        byte[] content = "a file that went over SFTP\n".getBytes(StandardCharsets.UTF_8);
+        Path onServer;
         try (TestPortal portal = builder.start()) {
-            byte[] content = "a file that went over SFTP\n".getBytes(StandardCharsets.UTF_8);
             @SuppressWarnings("unchecked")
             Map<String, Object> created = (Map<String, Object>) portal.call("files_file_create", TestPortal.SYSADMIN,
                     Map.of("name", "over-sftp.txt", "upload", dev.portalkit.api.files.Upload.of(content, "over-sftp.txt", "text/plain")));
             assertThat(created).containsEntry("storage", "remote").containsEntry("size", (long) content.length);
-            Path onServer = served.resolve("sftp/portal").resolve((String) created.get("location"));
-            // rclone serves from its VFS cache and writes the file back to its folder just after (Rclone.sftp):
-            // bounded wait, 200 looks 50 ms apart.
-            for (int i = 0; i < 200 && !(java.nio.file.Files.isRegularFile(onServer)
-                    && java.nio.file.Files.size(onServer) == content.length); i++) {
-                Thread.sleep(50);
-            }
-            assertThat(onServer).as("the file is on the SFTP server, as it is").hasBinaryContent(content);
+            onServer = served.resolve("sftp/portal").resolve((String) created.get("location"));
+            // rclone serves from its VFS cache and writes the file back to its folder once the file's handle
+            // is closed (Rclone.sftp). OpenDAL closes it in the background, at the latest when the portal
+            // closes: a bounded wait here, and another after the close below.
+            awaitWriteBack(onServer, content.length, 200);
             assertThat(portal.call("files_file_show", TestPortal.SYSADMIN, Map.of("id", created.get("id")))).isEqualTo(created);
 
             dev.portalkit.api.files.ManagedStorage remote = dev.portalkit.runtime.files.FilesPlugin.of(portal.portal()).storages().get("remote");
@@ -148,5 +153,7 @@ class OpenDalPluginJarIT extends PluginJarContract {
                 assertThat(in.readAllBytes()).isEqualTo(content);
             }
         }
+        awaitWriteBack(onServer, content.length, 600);
+        assertThat(onServer).as("the file is on the SFTP server, as it is").hasBinaryContent(content);
     }
 }
