@@ -21,7 +21,16 @@ public final class Transactions {
     private final DataSource dataSource;
     private final ThreadLocal<EntityManager> current = new ThreadLocal<>();
     /** Set while a {@link #deferred} unit runs whose entity manager is not open yet. */
-    private final ThreadLocal<Boolean> pending = new ThreadLocal<>();
+    private final ThreadLocal<Pending> pending = new ThreadLocal<>();
+
+    /**
+     * A {@link #deferred} unit before its entity manager opens: the pooled connection its plain
+     * reads share (one transaction for all of them, ended with the unit or when the entity manager
+     * opens), once one asked.
+     */
+    private static final class Pending {
+        Connection connection;
+    }
 
     /**
      * @param dataSource the pool the entity manager factory draws from: {@link #read} takes a
@@ -62,19 +71,21 @@ public final class Transactions {
      * {@link #required}, except that a new unit opens its entity manager and transaction only when
      * {@link #em} is first asked for (and then commits it as {@code required} does): work that reads
      * through {@link #read} alone (a tracked download by a sysadmin: the token, the permission
-     * functions' answer, the file's row) runs without one. Each such read runs on a pooled
-     * connection in a transaction of its own, ended when it returns: it sees what is committed when
-     * it runs, as a statement of a read-committed transaction would.
+     * functions' answer, the file's row) runs without one. Such reads share one pooled connection
+     * and one transaction, ended with the unit (or when the entity manager opens): each sees what is
+     * committed when it runs, as a statement of a read-committed transaction would.
      */
     public <T> T deferred(Supplier<T> work) {
         if (active()) {
             return work.get();
         }
-        pending.set(Boolean.TRUE);
+        Pending unit = new Pending();
+        pending.set(unit);
         T result;
         try {
             result = work.get();
         } catch (RuntimeException | Error e) {
+            endPlain(unit, e);
             EntityManager em = current.get();
             if (em != null) {
                 try {
@@ -93,6 +104,11 @@ public final class Transactions {
         }
         EntityManager em = current.get();
         if (em == null) {
+            try {
+                endPlain(unit, null);
+            } catch (RuntimeException e) {
+                throw DatabaseFailures.translate(e);
+            }
             return result;
         }
         try {
@@ -150,14 +166,28 @@ public final class Transactions {
     /**
      * Runs read-only plain JDBC {@code work} (no entities: nothing to build, snapshot or flush): on
      * the connection of the current transaction when its entity manager is open (so it sees that
-     * transaction's own changes), else on a pooled connection of its own, in a transaction of its
-     * own ended when the work returns (it sees what is committed when it runs). Failures are
-     * translated as {@link #required}'s.
+     * transaction's own changes); in a {@link #deferred} unit that has not opened it, on the unit's
+     * plain connection (one for all its reads, see there); else on a pooled connection of its own,
+     * in a transaction of its own ended when the work returns. Each read sees what is committed
+     * when it runs. Failures are translated as {@link #required}'s.
      */
     public <T> T read(SqlWork<T> work) {
         try {
             if (current.get() != null) {
                 return work.run(connection());
+            }
+            Pending unit = pending.get();
+            if (unit != null) {
+                if (unit.connection == null) {
+                    unit.connection = dataSource.getConnection();
+                }
+                try {
+                    return work.run(unit.connection);
+                } catch (SQLException | RuntimeException e) {
+                    // A failed statement may leave the transaction unusable (PostgreSQL): a later read starts afresh.
+                    endPlain(unit, e);
+                    throw e;
+                }
             }
             try (Connection c = dataSource.getConnection()) {
                 // The portal's pool hands out connections outside auto-commit (a server's may not): the
@@ -199,12 +229,47 @@ public final class Transactions {
         }
     }
 
+    /**
+     * Ends and returns to the pool the plain connection of a deferred unit, if it has one: its
+     * transaction read only, so it commits ({@code failure} null) or rolls back, whichever is cheaper
+     * to say; a failure to end it is added to {@code failure}, or thrown when there is none.
+     */
+    private static void endPlain(Pending unit, Throwable failure) {
+        Connection c = unit.connection;
+        if (c == null) {
+            return;
+        }
+        unit.connection = null;
+        try (c) {
+            if (!c.getAutoCommit()) {
+                if (failure == null) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+            }
+        } catch (SQLException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                throw new jakarta.persistence.PersistenceException(e.getMessage(), e);
+            }
+        }
+    }
+
     /** The entity manager of the current transaction. */
     public EntityManager em() {
         EntityManager em = current.get();
         if (em == null) {
-            if (pending.get() == null) {
+            Pending unit = pending.get();
+            if (unit == null) {
                 throw new PortalException(ErrorKind.INTERNAL, "no transaction is active");
+            }
+            // What the unit read so far was committed when read; from here on it reads in the entity manager's transaction.
+            try {
+                endPlain(unit, null);
+            } catch (RuntimeException e) {
+                throw DatabaseFailures.translate(e);
             }
             // A deferred unit's first use of the entity manager: its transaction starts here.
             em = emf.createEntityManager();

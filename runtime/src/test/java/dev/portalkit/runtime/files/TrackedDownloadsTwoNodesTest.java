@@ -20,9 +20,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -69,7 +69,7 @@ class TrackedDownloadsTwoNodesTest {
         b = start(db == TestDb.H2 ? dataDir : Files.createTempDirectory("download-node-b-"), database);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stop() {
         try (TestPortal first = a; TestPortal second = b) {
             a = null;
