@@ -81,7 +81,13 @@ public class FileDownloadServlet extends HttpServlet {
             writeError(req, resp, new ApiError(405, "Method Not Allowed Error", "Method Not Allowed", Map.of()), false);
             return;
         }
-        String inline = req.getParameter("inline");
+        String inline;
+        try {
+            inline = RequestPaths.queryParameter(req, "inline");
+        } catch (RuntimeException e) {
+            writeError(req, resp, ApiResponses.describe(e), head);
+            return;
+        }
         if (inline != null && !List.of("true", "false", "1", "0").contains(inline)) {
             writeError(req, resp, ApiResponses.describe(dev.portalkit.api.ValidationException.of("inline",
                     "Must be true or false (send the file inline, or as an attachment)")), head);

@@ -1,6 +1,7 @@
 package dev.portalkit.integration.web;
 
 import dev.portalkit.api.PortalException;
+import dev.portalkit.api.ValidationException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -41,6 +42,44 @@ public final class RequestPaths {
      * @throws PortalException BAD_REQUEST for malformed percent-encoding or bytes that are not UTF-8
      */
     public static String decode(String raw) {
+        return decode(raw, "the path");
+    }
+
+    /**
+     * The first value of the query parameter {@code name} (names and values percent-decoded as UTF-8,
+     * {@code +} a space), or null when the query has none: read from the query string alone, as a
+     * GET's parameters are (the container's {@code getParameter} would also look for a form body,
+     * which costs a download more than the rest of its routing).
+     *
+     * @throws ValidationException naming {@code name} when its value is malformed (another
+     *                             parameter's malformed name or value is not this one's concern)
+     */
+    public static String queryParameter(HttpServletRequest req, String name) {
+        String query = req.getQueryString();
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String rawName = (eq < 0 ? pair : pair.substring(0, eq)).replace('+', ' ');
+            String decodedName;
+            try {
+                decodedName = decode(rawName, "the query");
+            } catch (PortalException e) {
+                continue;
+            }
+            if (decodedName.equals(name)) {
+                try {
+                    return eq < 0 ? "" : decode(pair.substring(eq + 1).replace('+', ' '), "the query");
+                } catch (PortalException e) {
+                    throw ValidationException.of(name, e.getMessage());
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String decode(String raw, String where) {
         if (raw.indexOf('%') < 0) {
             return raw;
         }
@@ -51,7 +90,7 @@ public final class RequestPaths {
                 int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
                 int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
                 if (hi < 0 || lo < 0) {
-                    throw PortalException.badRequest("Malformed percent-encoding in the path");
+                    throw PortalException.badRequest("Malformed percent-encoding in " + where);
                 }
                 bytes.write(hi * 16 + lo);
                 i += 2;
@@ -65,7 +104,7 @@ public final class RequestPaths {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
-            throw PortalException.badRequest("The path is not UTF-8");
+            throw PortalException.badRequest(Character.toUpperCase(where.charAt(0)) + where.substring(1) + " is not UTF-8");
         }
     }
 }

@@ -226,6 +226,14 @@ class FileDownloadTest {
         Reply bad = http.get("files/public-download/pub/img/dot.png?inline=maybe");
         assertThat(bad.status()).isEqualTo(409);
         assertThat(bad.text()).contains("inline").doesNotContain("Exception");
+        // The query is read as a query: encoded names and values, a later parameter, another's malformed value ignored.
+        assertThat(http.get("files/public-download/pub/docs/table.csv?x=%E2%28&%69nline=tru%65").header("Content-Disposition"))
+                .startsWith("inline;");
+        assertThat(http.get("files/public-download/pub/img/dot.png?a=1&inline=false&inline=true").header("Content-Disposition"))
+                .startsWith("attachment;");
+        Reply malformed = http.get("files/public-download/pub/img/dot.png?inline=%E2%28");
+        assertThat(malformed.status()).isEqualTo(409);
+        assertThat(malformed.text()).contains("inline").doesNotContain("Exception");
         for (Reply r : List.of(image, paper, table)) {
             assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(r.header("ETag")).matches("\"[0-9a-f]+-[0-9a-f]+\"");

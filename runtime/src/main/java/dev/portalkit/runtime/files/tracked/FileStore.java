@@ -487,6 +487,9 @@ final class FileStore {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> jsonMap(String json) {
+        if (json == null || json.isEmpty() || json.equals("{}")) {
+            return new LinkedHashMap<>(); // most files' storage data: no parser needed (a download reads it each time)
+        }
         Object parsed = Json.read(json);
         return parsed instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
     }
