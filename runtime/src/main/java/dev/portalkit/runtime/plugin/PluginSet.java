@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 public final class PluginSet {
     private final List<PluginInfo> discovered;
     private final List<PluginInfo> enabled;
+    /** {@link #implementing}'s answers: the set never changes once made. */
+    private final java.util.concurrent.ConcurrentMap<Class<?>, List<Named<?>>> byExtensionPoint = new java.util.concurrent.ConcurrentHashMap<>();
 
     private PluginSet(List<PluginInfo> discovered, List<PluginInfo> enabled) {
         this.discovered = discovered;
@@ -86,15 +88,21 @@ public final class PluginSet {
         return enabled;
     }
 
-    /** Enabled plugins implementing {@code extensionPoint}, in plugin order, paired with their names. */
+    /**
+     * Enabled plugins implementing {@code extensionPoint}, in plugin order, paired with their names
+     * (an unmodifiable list, the same one each time: request paths ask on every request).
+     */
+    @SuppressWarnings("unchecked")
     public <T> List<Named<T>> implementing(Class<T> extensionPoint) {
-        List<Named<T>> out = new ArrayList<>();
-        for (PluginInfo info : enabled) {
-            if (extensionPoint.isInstance(info.plugin())) {
-                out.add(new Named<>(info.name(), extensionPoint.cast(info.plugin()), info.builtIn()));
+        return (List<Named<T>>) (List<?>) byExtensionPoint.computeIfAbsent(extensionPoint, point -> {
+            List<Named<?>> out = new ArrayList<>();
+            for (PluginInfo info : enabled) {
+                if (point.isInstance(info.plugin())) {
+                    out.add(new Named<>(info.name(), point.cast(info.plugin()), info.builtIn()));
+                }
             }
-        }
-        return out;
+            return List.copyOf(out);
+        });
     }
 
     /** A plugin seen through one extension point. */
