@@ -111,7 +111,7 @@ public class Portal {
                 }
                 // Hibernate boots beside the migrations (it reads nothing of the database while it does); a failed
                 // migration is still what the start reports.
-                database.buildEntityManagerFactoryInBackground(entities);
+                database.buildEntityManagerFactoryInBackground(entities, TaskRunner::prepareQueries);
                 if (options.database() == BootOptions.Database.AUTO) {
                     if (config.bool(CoreConfig.DB_AUTO_UPGRADE)) {
                         upgrade(database, plugins, null);

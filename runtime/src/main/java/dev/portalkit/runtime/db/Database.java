@@ -195,13 +195,25 @@ public final class Database implements AutoCloseable {
      * Starts building the entity manager factory over {@code entities} on a thread of its own, while the caller
      * goes on (with the migrations: Hibernate reads nothing of the database while it boots, see
      * {@link #describeDatabase}); {@link #entityManagerFactory} then waits for it and throws what the build threw.
+     * Once built, the same thread runs {@code thenPrepare} on it (failures there are only logged).
      */
-    public synchronized void buildEntityManagerFactoryInBackground(List<Class<?>> entities) {
+    public synchronized void buildEntityManagerFactoryInBackground(List<Class<?>> entities,
+            java.util.function.Consumer<EntityManagerFactory> thenPrepare) {
         if (emf != null || building != null) {
             return;
         }
         java.util.concurrent.FutureTask<EntityManagerFactory> task = new java.util.concurrent.FutureTask<>(() -> build(entities));
-        Thread thread = new Thread(task, "portal-hibernate-boot");
+        Thread thread = new Thread(() -> {
+            task.run();
+            if (!task.isCancelled()) {
+                try {
+                    // The factory is handed over already; this only warms what its first uses would build.
+                    thenPrepare.accept(task.get());
+                } catch (InterruptedException | java.util.concurrent.ExecutionException | RuntimeException e) {
+                    LOG.fine(() -> "preparing the first queries failed (they are prepared when first used): " + e);
+                }
+            }
+        }, "portal-hibernate-boot");
         thread.setDaemon(true);
         building = task;
         thread.start();

@@ -46,7 +46,7 @@ class HibernateBootTest {
     void thePortalsEntitiesBootWithoutProxiesOnTheDialectOfTheRealVersion(TestDb db) throws Exception {
         try (Database database = open(db)) {
             database.migrate("core", "db/migration/core", getClass().getClassLoader());
-            database.buildEntityManagerFactoryInBackground(List.of(TaskRecord.class, JobRecord.class));
+            database.buildEntityManagerFactoryInBackground(List.of(TaskRecord.class, JobRecord.class), emf -> { });
             EntityManagerFactory emf = database.entityManagerFactory(List.of(TaskRecord.class, JobRecord.class));
             SessionFactoryImplementor factory = emf.unwrap(SessionFactoryImplementor.class);
             assertThat(factory.getServiceRegistry().requireService(BytecodeProvider.class))
@@ -128,7 +128,7 @@ class HibernateBootTest {
     @Test
     void aFailedBackgroundBuildIsThrownWhereTheFactoryIsAskedFor() {
         try (Database database = open(TestDb.H2)) {
-            database.buildEntityManagerFactoryInBackground(List.of(Broken.class));
+            database.buildEntityManagerFactoryInBackground(List.of(Broken.class), emf -> { });
             assertThatThrownBy(() -> database.entityManagerFactory(List.of(Broken.class)))
                     .isInstanceOf(RuntimeException.class).hasMessageContaining(Broken.class.getName());
         }
@@ -137,7 +137,7 @@ class HibernateBootTest {
     @Test
     void closingWhileTheFactoryIsBuiltWaitsForItAndReleasesTheDatabase() {
         Database database = open(TestDb.H2);
-        database.buildEntityManagerFactoryInBackground(List.of(TaskRecord.class, JobRecord.class));
+        database.buildEntityManagerFactoryInBackground(List.of(TaskRecord.class, JobRecord.class), emf -> { });
         database.close(); // what a start does when a migration fails
         // The H2 file is free again: one process opens it at a time.
         try (Database again = open(TestDb.H2)) {
