@@ -103,18 +103,21 @@ public class Portal {
                         config.get(CoreConfig.DB_URL).orElse(Database.defaultUrl(dataDir)),
                         config.get(CoreConfig.DB_USER).orElse(null), config.get(CoreConfig.DB_PASSWORD).orElse(null),
                         config.integer(CoreConfig.DB_POOL_SIZE), Duration.ofSeconds(config.integer(CoreConfig.DB_CONNECT_TIMEOUT)));
+                List<Class<?>> entities = new ArrayList<>();
+                entities.add(TaskRecord.class);
+                entities.add(JobRecord.class);
+                for (EntityTypes types : entityTypes) {
+                    entities.addAll(types.entityClasses());
+                }
+                // Hibernate boots beside the migrations (it reads nothing of the database while it does); a failed
+                // migration is still what the start reports.
+                database.buildEntityManagerFactoryInBackground(entities, TaskRunner::prepareQueries);
                 if (options.database() == BootOptions.Database.AUTO) {
                     if (config.bool(CoreConfig.DB_AUTO_UPGRADE)) {
                         upgrade(database, plugins, null);
                     } else {
                         requireUpToDate(database, plugins);
                     }
-                }
-                List<Class<?>> entities = new ArrayList<>();
-                entities.add(TaskRecord.class);
-                entities.add(JobRecord.class);
-                for (EntityTypes types : entityTypes) {
-                    entities.addAll(types.entityClasses());
                 }
                 transactions = new Transactions(database.entityManagerFactory(entities), database.dataSource());
             }

@@ -33,6 +33,8 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource owned;
     private final String url;
     private EntityManagerFactory emf;
+    /** The entity manager factory being built in the background, until {@link #entityManagerFactory} takes it. */
+    private java.util.concurrent.FutureTask<EntityManagerFactory> building;
 
     private Database(DataSource dataSource, HikariDataSource owned, String url) {
         this.dataSource = dataSource;
@@ -189,32 +191,131 @@ public final class Database implements AutoCloseable {
         return flyway.info().pending().length;
     }
 
-    /** Builds the entity manager factory over the given entity classes (after migrations ran). */
-    public EntityManagerFactory entityManagerFactory(List<Class<?>> entities) {
-        if (emf == null) {
-            HibernatePersistenceConfiguration cfg = new HibernatePersistenceConfiguration("portal");
-            for (Class<?> entity : entities) {
-                cfg.managedClass(entity);
+    /**
+     * Starts building the entity manager factory over {@code entities} on a thread of its own, while the caller
+     * goes on (with the migrations: Hibernate reads nothing of the database while it boots, see
+     * {@link #describeDatabase}); {@link #entityManagerFactory} then waits for it and throws what the build threw.
+     * Once built, the same thread runs {@code thenPrepare} on it (failures there are only logged).
+     */
+    public synchronized void buildEntityManagerFactoryInBackground(List<Class<?>> entities,
+            java.util.function.Consumer<EntityManagerFactory> thenPrepare) {
+        if (emf != null || building != null) {
+            return;
+        }
+        java.util.concurrent.FutureTask<EntityManagerFactory> task = new java.util.concurrent.FutureTask<>(() -> build(entities));
+        Thread thread = new Thread(() -> {
+            task.run();
+            if (!task.isCancelled()) {
+                try {
+                    // The factory is handed over already; this only warms what its first uses would build.
+                    thenPrepare.accept(task.get());
+                } catch (InterruptedException | java.util.concurrent.ExecutionException | RuntimeException e) {
+                    LOG.fine(() -> "preparing the first queries failed (they are prepared when first used): " + e);
+                }
             }
-            cfg.property(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
-            cfg.property(AvailableSettings.HBM2DDL_AUTO, "none");
-            cfg.property("hibernate.connection.handling_mode", "DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION");
-            cfg.property(AvailableSettings.JAKARTA_TRANSACTION_TYPE, "RESOURCE_LOCAL");
-            // The portal maps no JSON or XML columns. Named mappers keep Hibernate from looking for Jackson (and its
-            // modules) on the class path: in a WAR on Payara it would find the server's, which fail with "not a subtype".
-            cfg.property("hibernate.type.json_format_mapper",
-                    new org.hibernate.type.format.jackson.JacksonJsonFormatMapper(dev.portalkit.runtime.Json.MAPPER));
-            cfg.property("hibernate.type.xml_format_mapper", new org.hibernate.type.format.jaxb.JaxbXmlFormatMapper());
-            // Straight from Hibernate's provider, not through jakarta.persistence.Persistence (what
-            // cfg.createEntityManagerFactory() does): an EE 10 server such as Payara gives a WAR its own Jakarta
-            // Persistence 3.1 API, whose Persistence class has no PersistenceConfiguration bootstrap.
-            emf = new org.hibernate.jpa.HibernatePersistenceProvider().createEntityManagerFactory(cfg);
+        }, "portal-hibernate-boot");
+        thread.setDaemon(true);
+        building = task;
+        thread.start();
+    }
+
+    /**
+     * The entity manager factory over the given entity classes, built here or by
+     * {@link #buildEntityManagerFactoryInBackground} (after migrations ran, before it is used).
+     */
+    public synchronized EntityManagerFactory entityManagerFactory(List<Class<?>> entities) {
+        if (emf == null && building != null) {
+            java.util.concurrent.FutureTask<EntityManagerFactory> task = building;
+            building = null;
+            emf = awaitBuild(task);
+        }
+        if (emf == null) {
+            emf = build(entities);
         }
         return emf;
     }
 
+    private static EntityManagerFactory awaitBuild(java.util.concurrent.FutureTask<EntityManagerFactory> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the factory is being built: wait for it, whatever happens
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private EntityManagerFactory build(List<Class<?>> entities) {
+        HibernatePersistenceConfiguration cfg = new HibernatePersistenceConfiguration("portal");
+        for (Class<?> entity : entities) {
+            cfg.managedClass(entity);
+        }
+        cfg.property(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
+        cfg.property(AvailableSettings.HBM2DDL_AUTO, "none");
+        cfg.property("hibernate.connection.handling_mode", "DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION");
+        cfg.property(AvailableSettings.JAKARTA_TRANSACTION_TYPE, "RESOURCE_LOCAL");
+        describeDatabase(cfg);
+        cfg.property(NoEntityProxies.SETTING, entities.stream().noneMatch(NoEntityProxies::needsProxies));
+        // The portal maps no JSON or XML columns. Named mappers keep Hibernate from looking for Jackson (and its
+        // modules) on the class path: in a WAR on Payara it would find the server's, which fail with "not a subtype".
+        cfg.property("hibernate.type.json_format_mapper",
+                new org.hibernate.type.format.jackson.JacksonJsonFormatMapper(dev.portalkit.runtime.Json.MAPPER));
+        cfg.property("hibernate.type.xml_format_mapper", new org.hibernate.type.format.jaxb.JaxbXmlFormatMapper());
+        // Straight from Hibernate's provider, not through jakarta.persistence.Persistence (what
+        // cfg.createEntityManagerFactory() does): an EE 10 server such as Payara gives a WAR its own Jakarta
+        // Persistence 3.1 API, whose Persistence class has no PersistenceConfiguration bootstrap.
+        return new org.hibernate.jpa.HibernatePersistenceProvider().createEntityManagerFactory(cfg);
+    }
+
+    /**
+     * Tells Hibernate which database it talks to (product name and version, read from one connection's
+     * metadata, which the driver holds without a query), so that it does not read the JDBC metadata
+     * itself while it boots (keywords, type info and more: {@code hibernate.boot.allow_jdbc_metadata_access}).
+     * It picks the same dialect as it would from the metadata.
+     */
+    private void describeDatabase(HibernatePersistenceConfiguration cfg) {
+        try (Connection c = dataSource.getConnection()) {
+            java.sql.DatabaseMetaData meta = c.getMetaData();
+            cfg.property(AvailableSettings.JAKARTA_HBM2DDL_DB_NAME, meta.getDatabaseProductName());
+            cfg.property(AvailableSettings.JAKARTA_HBM2DDL_DB_VERSION, meta.getDatabaseProductVersion());
+            cfg.property(AvailableSettings.JAKARTA_HBM2DDL_DB_MAJOR_VERSION, Integer.toString(meta.getDatabaseMajorVersion()));
+            cfg.property(AvailableSettings.JAKARTA_HBM2DDL_DB_MINOR_VERSION, Integer.toString(meta.getDatabaseMinorVersion()));
+            cfg.property(AvailableSettings.ALLOW_METADATA_ON_BOOT, false);
+        } catch (SQLException e) {
+            throw new PortalException(dev.portalkit.api.ErrorKind.TRANSIENT, "database unavailable: " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
+        java.util.concurrent.FutureTask<EntityManagerFactory> task;
+        synchronized (this) {
+            task = building;
+            building = null;
+        }
+        if (task != null) {
+            // A start that failed before it needed the factory (a migration): the build finishes, then closes.
+            try {
+                emf = awaitBuild(task);
+            } catch (RuntimeException | Error ignored) {
+                // it failed: nothing to close
+            }
+        }
         if (emf != null && emf.isOpen()) {
             emf.close();
         }

@@ -52,6 +52,29 @@ public final class TaskRunner implements TaskOutbox {
     public record Settings(int maxAttempts, Duration retryDelay, Duration lease, boolean runAfterCommit) {
     }
 
+    private static final String LOAD_BATCH = "select t from TaskRecord t where t.batchId = :b order by t.queueIndex";
+    private static final String CLAIM = "update TaskRecord t set t.lockedUntil = :until, t.attempts = t.attempts + 1"
+            + " where t.id = :id and t.status = :p and (t.lockedUntil is null or t.lockedUntil < :now)";
+    private static final String COMPLETE = "update TaskRecord t set t.status = :d, t.taskResult = :r, t.finishedAt = :now,"
+            + " t.lockedUntil = null, t.lastError = null where t.id = :id and t.status = :p";
+
+    /**
+     * Interprets the JPQL that runs a batch after its commit, without running it: Hibernate builds its query
+     * parser on the first JPQL query (~1 s), and a node just started should run the tasks of its first
+     * actions at once, not leave them to another node's poller meanwhile. Called once the entity manager
+     * factory is built, on the thread that built it, beside the rest of the start.
+     */
+    public static void prepareQueries(jakarta.persistence.EntityManagerFactory emf) {
+        jakarta.persistence.EntityManager em = emf.createEntityManager();
+        try {
+            em.createQuery(LOAD_BATCH, TaskRecord.class);
+            em.createQuery(CLAIM);
+            em.createQuery(COMPLETE);
+        } finally {
+            em.close();
+        }
+    }
+
     private final Transactions transactions;
     private final ActionDispatcher dispatcher;
     private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
@@ -116,6 +139,19 @@ public final class TaskRunner implements TaskOutbox {
         }
     }
 
+    /** Whether any task is pending (due or not), by one plain statement. */
+    private boolean anyPending() {
+        return transactions.read(c -> {
+            try (java.sql.PreparedStatement select = c.prepareStatement(
+                    "select 1 from portal_task where status = ? fetch first 1 rows only")) {
+                select.setString(1, TaskRecord.PENDING);
+                try (java.sql.ResultSet rows = select.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
     /** Runs every due task (pending, next attempt reached, not leased); returns how many ran successfully. */
     public int runDue() {
         return runDue(() -> false);
@@ -124,6 +160,11 @@ public final class TaskRunner implements TaskOutbox {
     /** {@link #runDue()} that claims no further task once {@code stop} is true (a stopping server's poller). */
     public int runDue(BooleanSupplier stop) {
         Instant now = clock.instant();
+        // Mostly there is nothing pending: one plain statement says so without the query below (a JPQL query, the
+        // first of a serving node: Hibernate's query parser is built on first use, ~1 s at start).
+        if (!anyPending()) {
+            return 0;
+        }
         List<String> batches = transactions.required(() -> transactions.em()
                 .createQuery("select t.batchId, min(t.createdAt) from TaskRecord t where t.status = :p and t.nextAttemptAt <= :now"
                         + " group by t.batchId order by min(t.createdAt)", Object[].class)
@@ -237,7 +278,7 @@ public final class TaskRunner implements TaskOutbox {
     private List<TaskRecord> loadBatch(String batchId) {
         return transactions.required(() -> {
             List<TaskRecord> rows = transactions.em()
-                    .createQuery("select t from TaskRecord t where t.batchId = :b order by t.queueIndex", TaskRecord.class)
+                    .createQuery(LOAD_BATCH, TaskRecord.class)
                     .setParameter("b", batchId).getResultList();
             rows.forEach(transactions.em()::detach);
             return new ArrayList<>(rows);
@@ -247,8 +288,7 @@ public final class TaskRunner implements TaskOutbox {
     private boolean claim(TaskRecord task) {
         Instant now = clock.instant();
         int updated = transactions.required(() -> transactions.em()
-                .createQuery("update TaskRecord t set t.lockedUntil = :until, t.attempts = t.attempts + 1"
-                        + " where t.id = :id and t.status = :p and (t.lockedUntil is null or t.lockedUntil < :now)")
+                .createQuery(CLAIM)
                 .setParameter("until", now.plus(settings.lease())).setParameter("id", task.id)
                 .setParameter("p", TaskRecord.PENDING).setParameter("now", now)
                 .executeUpdate());
@@ -308,8 +348,7 @@ public final class TaskRunner implements TaskOutbox {
             Object result = handler.run(run);
             String json = Json.write(result);
             int marked = transactions.em()
-                    .createQuery("update TaskRecord t set t.status = :d, t.taskResult = :r, t.finishedAt = :now,"
-                            + " t.lockedUntil = null, t.lastError = null where t.id = :id and t.status = :p")
+                    .createQuery(COMPLETE)
                     .setParameter("d", TaskRecord.DONE).setParameter("r", json).setParameter("now", clock.instant())
                     .setParameter("id", task.id).setParameter("p", TaskRecord.PENDING).executeUpdate();
             if (marked != 1) {
