@@ -10,6 +10,9 @@
 # the first is the first request of the node after status_show answered (JIT cold), the next two
 # warm. Prints seconds and the ratio md5sum / upload of each (1.00 = as fast as md5sum), and the
 # load average beside them (the ratio needs a quiet machine: the upload uses two cores, md5sum one).
+# Before md5sum and before each upload the page cache's dirty pages are written back (`sync`): the
+# uploads write a gigabyte each (md5sum only reads), and a writer that starts while the previous
+# gigabytes are still being written back is held back by the kernel, which would be measured instead.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ROUNDS=${1:-3}
@@ -20,6 +23,7 @@ EXPECTED=$(md5sum "$FILE" | cut -d' ' -f1)
 TIMEFORMAT='%R'
 
 for round in $(seq 1 "$ROUNDS"); do
+    sync
     MD5_S=$( { time md5sum "$FILE" > /dev/null; } 2>&1 )
     DATA=$WORK/data-$round
     mkdir -p -m 700 "$DATA"
@@ -36,6 +40,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
     line="round $round (load $(cut -d' ' -f1 /proc/loadavg)): md5sum ${MD5_S} s"
     for n in 1 2 3; do
+        sync
         seconds=$(curl -sS -o "$WORK/create.json" -w '%{time_total}' -H "Authorization: $TOKEN" \
             -F "upload=@$FILE;type=application/octet-stream" -F "name=one-$n.bin" \
             "http://127.0.0.1:$PORT/api/3/action/files_file_create")
