@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.HttpPortal;
+import dev.portalkit.integration.testing.Spools;
 import dev.portalkit.integration.web.WebPlugin;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -233,7 +233,7 @@ class SlowClientsTest {
                     assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
                     uploaded++;
                 }
-                maxSpools = Math.max(maxSpools, spools().size());
+                maxSpools = Math.max(maxSpools, Spools.in(http.portal().portal().dataDirectory()).size());
             }
             // A byte a second from every slow client.
             long rest = TimeUnit.SECONDS.toNanos(1) - (System.nanoTime() - roundStarts);
@@ -263,7 +263,7 @@ class SlowClientsTest {
                 .isEqualTo(ended.stream().filter(s -> s.kind == Kind.HEAD).count());
         assertThat(maxSpools).as("spool files of the admitted slow uploads while they trickled").isPositive();
 
-        assertThat(spools()).as("spools left in <data-dir>/tmp").isEmpty();
+        assertThat(Spools.in(http.portal().portal().dataDirectory())).as("spools left in <data-dir>/tmp").isEmpty();
         assertThat(api.get("status_show", Map.of(), null).status()).isEqualTo(200);
         ApiClient.Reply after = api.multipart("example_upload_digest", new ApiClient.Multipart()
                 .file("upload", "after.txt", "text/plain", "after".getBytes(StandardCharsets.UTF_8)), null);
@@ -368,23 +368,6 @@ class SlowClientsTest {
             return InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Spool files in {@code <data-dir>/tmp}, at any depth. */
-    private static List<Path> spools() {
-        Path tmp = http.portal().portal().dataDirectory().resolve("tmp");
-        if (!Files.isDirectory(tmp)) {
-            return List.of();
-        }
-        for (int attempt = 1; ; attempt++) {
-            try (Stream<Path> files = Files.walk(tmp)) {
-                return files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
-            } catch (IOException | UncheckedIOException e) {
-                if (attempt == 3) {
-                    throw new AssertionError("cannot list " + tmp, e); // a spool vanished while listed, three times
-                }
-            }
         }
     }
 }

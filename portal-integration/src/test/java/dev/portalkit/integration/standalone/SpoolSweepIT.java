@@ -6,11 +6,9 @@ import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.PortalkitCli;
 import dev.portalkit.integration.testing.RawHttp;
 import dev.portalkit.integration.testing.ServeProcess;
+import dev.portalkit.integration.testing.Spools;
 import dev.portalkit.runtime.testing.PostgresServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,10 +48,10 @@ class SpoolSweepIT {
         } finally {
             uploads.forEach(RawHttp::close);
         }
-        assertThat(spools(dataDir)).as("what kill -9 left").hasSize(5);
+        assertThat(Spools.in(dataDir)).as("what kill -9 left").hasSize(5);
 
         try (ServeProcess again = ServeProcess.start(jar, "128m", tmp, options)) {
-            assertThat(spools(dataDir)).as("spools after the next start").isEmpty();
+            assertThat(Spools.in(dataDir)).as("spools after the next start").isEmpty();
             assertThat(new ApiClient(again.uri()).get("status_show", Map.of(), null).status()).isEqualTo(200);
             assertThat(again.stop()).isIn(0, 143);
         }
@@ -79,7 +76,7 @@ class SpoolSweepIT {
                     "Content-Length", String.valueOf(head.length + content.length + tail.length));
             upload.send(head).send(Arrays.copyOf(content, 1 << 20));
             awaitSpools(dataDir, 1);
-            List<Path> running = spools(dataDir);
+            List<Path> running = Spools.in(dataDir);
             // The upload goes on, slowly (well above the minimum body rate), while the second server starts.
             AtomicInteger sent = new AtomicInteger(1 << 20);
             AtomicBoolean stop = new AtomicBoolean();
@@ -97,7 +94,7 @@ class SpoolSweepIT {
             }, "slow-feeder");
             feeder.start();
             try (ServeProcess second = ServeProcess.start(jar, "128m", tmp, options)) {
-                assertThat(spools(dataDir)).as("the running server's spool after another one started").containsAll(running);
+                assertThat(Spools.in(dataDir)).as("the running server's spool after another one started").containsAll(running);
                 stop.set(true);
                 feeder.join(10_000);
                 upload.send(Arrays.copyOfRange(content, sent.get(), content.length)).send(tail);
@@ -108,7 +105,7 @@ class SpoolSweepIT {
             }
             assertThat(first.stop()).isIn(0, 143);
         }
-        assertThat(spools(dataDir)).isEmpty();
+        assertThat(Spools.in(dataDir)).isEmpty();
     }
 
     /** Starts an anonymous upload of {@code total} declared bytes and sends the first {@code first} of its file part. */
@@ -124,26 +121,9 @@ class SpoolSweepIT {
 
     /** Waits (a minute at most) until {@code count} spool files are in the data directory's tmp. */
     private static void awaitSpools(Path dataDir, int count) throws InterruptedException {
-        for (int i = 0; i < 600 && spools(dataDir).size() < count; i++) {
+        for (int i = 0; i < 600 && Spools.in(dataDir).size() < count; i++) {
             Thread.sleep(100);
         }
-        assertThat(spools(dataDir)).hasSize(count);
-    }
-
-    /** The spool files below {@code <data-dir>/tmp}, at any depth. */
-    private static List<Path> spools(Path dataDir) {
-        Path dir = dataDir.resolve("tmp");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        for (int attempt = 1; ; attempt++) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                return files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".part")).toList();
-            } catch (IOException | UncheckedIOException e) {
-                if (attempt == 3) {
-                    throw new AssertionError("cannot list " + dir, e); // a file vanished while listed, three times
-                }
-            }
-        }
+        assertThat(Spools.in(dataDir)).hasSize(count);
     }
 }

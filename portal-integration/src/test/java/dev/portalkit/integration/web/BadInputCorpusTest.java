@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.portalkit.integration.testing.HttpPortal;
+import dev.portalkit.integration.testing.Spools;
 import dev.portalkit.runtime.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -119,7 +120,7 @@ class BadInputCorpusTest {
             soft.assertThat(answer.text()).as("%s: no internals", c.name)
                     .doesNotContain("\tat ", "Exception", "java.", "org.hibernate", "jakarta.", "SQL");
             soft.assertThat(answer.header("x-content-type-options")).as("%s: nosniff", c.name).isEqualTo("nosniff");
-            soft.assertThat(spools()).as("%s: spools left", c.name).isEmpty();
+            soft.assertThat(Spools.in(http.portal().dataDir())).as("%s: spools left", c.name).isEmpty();
         }
         soft.assertThat(rows()).as("rows of every table after the corpus").isEqualTo(rowsBefore);
         soft.assertThat(storedFiles()).as("files in the storage after the corpus").isEqualTo(filesBefore);
@@ -474,16 +475,6 @@ class BadInputCorpusTest {
         }
         try (Stream<Path> files = Files.walk(storage)) {
             return files.filter(Files::isRegularFile).map(p -> storage.relativize(p).toString()).sorted().toList();
-        }
-    }
-
-    private static List<Path> spools() throws IOException {
-        Path tmp = http.portal().dataDir().resolve("tmp");
-        if (!Files.isDirectory(tmp)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(tmp)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
         }
     }
 }

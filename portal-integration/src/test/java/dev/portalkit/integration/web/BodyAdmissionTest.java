@@ -7,16 +7,13 @@ import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
 import dev.portalkit.integration.testing.HttpPortal;
 import dev.portalkit.integration.testing.RawHttp;
+import dev.portalkit.integration.testing.Spools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +68,7 @@ class BodyAdmissionTest {
 
     @AfterEach
     void nothingSpooled() {
-        assertThat(spools()).as("spool files left in <data-dir>/tmp").isEmpty();
+        assertThat(Spools.in(http.portal().portal().dataDirectory())).as("spool files left in <data-dir>/tmp").isEmpty();
     }
 
     @Test
@@ -257,18 +254,5 @@ class BodyAdmissionTest {
         out.writeBytes(bytes);
         out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
         return out.toByteArray();
-    }
-
-    /** The spool files in {@code <data-dir>/tmp}, at any depth. */
-    static List<Path> spools() {
-        Path tmp = http.portal().portal().dataDirectory().resolve("tmp");
-        if (!Files.isDirectory(tmp)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(tmp)) {
-            return files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".part")).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

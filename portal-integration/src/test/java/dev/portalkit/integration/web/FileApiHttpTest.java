@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portalkit.integration.standalone.PortalServer;
 import dev.portalkit.integration.testing.ApiClient;
 import dev.portalkit.integration.testing.ApiClient.Reply;
+import dev.portalkit.integration.testing.Spools;
 import dev.portalkit.runtime.testing.TestPortal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,7 +131,7 @@ class FileApiHttpTest {
         Map<String, Object> file = (Map<String, Object>) created.result();
         assertThat(file).containsEntry("hash", md5).containsEntry("size", content.length).containsEntry("storage", "roomy");
         assertThat(Files.readAllBytes(roomy.resolve((String) file.get("location")))).isEqualTo(content);
-        assertThat(spools()).isEmpty();
+        assertThat(Spools.in(portal.portal().dataDirectory())).isEmpty();
     }
 
     @Test
@@ -141,20 +142,10 @@ class FileApiHttpTest {
         assertThat(tooLarge.status()).as(tooLarge.body()).isEqualTo(413);
         assertThat(tooLarge.error()).containsKey("upload");
         assertThat(tooLarge.error().get("message").toString()).contains("1048576 bytes of storage default");
-        assertThat(spools()).isEmpty();
+        assertThat(Spools.in(portal.portal().dataDirectory())).isEmpty();
         Reply search = api.postJson("files_file_search", "{\"name\": \"refused.bin\"}", adminToken);
         assertThat(search.status()).as(search.body()).isEqualTo(200);
         assertThat((Map<String, Object>) search.result()).containsEntry("count", 0);
-    }
-
-    private static List<Path> spools() throws java.io.IOException {
-        Path tmp = portal.portal().dataDirectory().resolve("tmp");
-        if (!Files.isDirectory(tmp)) {
-            return List.of();
-        }
-        try (java.util.stream.Stream<Path> files = Files.walk(tmp)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
-        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portalkit.integration.standalone.PortalServer;
 import dev.portalkit.integration.testing.ApiClient.Reply;
+import dev.portalkit.integration.testing.Spools;
 import dev.portalkit.runtime.testing.TestPortal;
 import dev.portalkit.testservers.S3ProxyServer;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,7 +161,7 @@ class PipedS3UploadIT {
             Reply reply = post.reply();
             assertThat(reply.status()).as(reply.body()).isEqualTo(409);
         }
-        await("nothing left of the refused resource's file", () -> newKeys(before).isEmpty() && spools().isEmpty());
+        await("nothing left of the refused resource's file", () -> newKeys(before).isEmpty() && Spools.in(portal.portal().dataDirectory()).isEmpty());
     }
 
     @Test
@@ -250,7 +250,7 @@ class PipedS3UploadIT {
         List<String> before = keys("");
         try (StagedPost post = new StagedPost(List.of("storage", "named"), "kept-back.bin", content, List.of())) {
             post.sendAllButTheLast(4);
-            await("the part spooled whole", () -> spools().stream().anyMatch(p -> size(p) == content.length));
+            await("the part spooled whole", () -> Spools.in(portal.portal().dataDirectory()).stream().anyMatch(p -> size(p) == content.length));
             Thread.sleep(500); // a pipe would have stored 9 MiB on S3Proxy by now
             assertThat(newKeys(before)).as("a file that could replace another is not sent before the action's checks").isEmpty();
             post.sendRest();
@@ -270,7 +270,7 @@ class PipedS3UploadIT {
             post.sendAllButTheLast(4);
             awaitNewObject(before, "d/");
         } // closed before the end of the request: the action never ran
-        await("the piped file removed and the spool deleted", () -> newKeys(before).isEmpty() && spools().isEmpty());
+        await("the piped file removed and the spool deleted", () -> newKeys(before).isEmpty() && Spools.in(portal.portal().dataDirectory()).isEmpty());
     }
 
     @Test
@@ -279,16 +279,16 @@ class PipedS3UploadIT {
         List<String> before = keys("");
         try (StagedPost post = new StagedPost(List.of(), "gone.bin", content, List.of())) {
             post.sendUpTo(10 * MIB);
-            await("the part being spooled", () -> spools().stream().anyMatch(p -> size(p) > 8 * MIB));
+            await("the part being spooled", () -> Spools.in(portal.portal().dataDirectory()).stream().anyMatch(p -> size(p) > 8 * MIB));
         } // closed mid-part
-        await("the spool deleted after the client went away", () -> spools().isEmpty());
+        await("the spool deleted after the client went away", () -> Spools.in(portal.portal().dataDirectory()).isEmpty());
         assertThat(newKeys(before)).isEmpty();
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
 
     private static void assertNothingPending() {
-        await("the spooled parts deleted", () -> spools().isEmpty());
+        await("the spooled parts deleted", () -> Spools.in(portal.portal().dataDirectory()).isEmpty());
     }
 
     /**
@@ -331,18 +331,6 @@ class PipedS3UploadIT {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
-        }
-    }
-
-    private static List<Path> spools() {
-        Path dir = portal.portal().dataDirectory().resolve("tmp");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
-        } catch (IOException e) {
-            throw new AssertionError(e);
         }
     }
 
