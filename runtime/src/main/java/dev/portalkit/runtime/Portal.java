@@ -18,6 +18,7 @@ import dev.portalkit.runtime.config.PortalConfigImpl;
 import dev.portalkit.runtime.core.CoreConfig;
 import dev.portalkit.runtime.core.CoreSchemas;
 import dev.portalkit.runtime.db.Database;
+import dev.portalkit.runtime.db.RowCache;
 import dev.portalkit.runtime.db.EntityTypes;
 import dev.portalkit.runtime.db.Transactions;
 import dev.portalkit.runtime.event.EntityHookDispatcher;
@@ -119,7 +120,9 @@ public class Portal {
                         requireUpToDate(database, plugins);
                     }
                 }
-                transactions = new Transactions(database.entityManagerFactory(entities), database.dataSource());
+                transactions = new Transactions(database.entityManagerFactory(entities), database.dataSource(), database.rowChanges(),
+                        new RowCache.Settings(Duration.ofSeconds(config.integer(CoreConfig.DB_CACHE_TTL)),
+                                config.integer(CoreConfig.DB_CACHE_ENTRIES)));
             }
             ValidatorRegistry validators = new ValidatorRegistry(plugins);
             Validation validation = new Validation(plugins, validators, CoreSchemas.all());

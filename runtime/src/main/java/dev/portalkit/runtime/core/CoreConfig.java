@@ -21,6 +21,8 @@ public final class CoreConfig {
     public static final String DB_POOL_SIZE = "portal.db.pool_size";
     public static final String DB_CONNECT_TIMEOUT = "portal.db.connect_timeout";
     public static final String DB_AUTO_UPGRADE = "portal.db.auto_upgrade";
+    public static final String DB_CACHE_TTL = "portal.db.cache_ttl";
+    public static final String DB_CACHE_ENTRIES = "portal.db.cache_entries";
     public static final String TASKS_MAX_ATTEMPTS = "portal.tasks.max_attempts";
     public static final String TASKS_RETRY_DELAY = "portal.tasks.retry_delay";
     public static final String TASKS_LEASE = "portal.tasks.lease";
@@ -59,6 +61,12 @@ public final class CoreConfig {
         d.option(ConfigOption.of(DB_POOL_SIZE, "Maximum number of pooled database connections.").type(ConfigType.INT).defaultValue("10"));
         d.option(ConfigOption.of(DB_CONNECT_TIMEOUT, "Seconds a request waits for a database connection; when none comes (the database is "
                 + "down or every connection busy) it is answered 503, the database is unavailable.").type(ConfigType.INT).defaultValue("5"));
+        d.option(ConfigOption.of(DB_CACHE_TTL, "Seconds a node keeps what it read of an API token's user or of a file's record for "
+                + "downloads, at most. A change committed on this node is seen at once; on PostgreSQL, other nodes forget it when its "
+                + "notification arrives (milliseconds), and keep nothing while they cannot listen. 0 turns the caches off.")
+                .type(ConfigType.INT).defaultValue("60"));
+        d.option(ConfigOption.of(DB_CACHE_ENTRIES, "Entries each of those caches holds at most (then it starts again empty).")
+                .type(ConfigType.INT).defaultValue("10000"));
         d.option(ConfigOption.of(DB_AUTO_UPGRADE, "Apply pending database migrations (core and plugins) at start.")
                 .type(ConfigType.BOOLEAN).defaultValue("true"));
         d.option(ConfigOption.of(TASKS_MAX_ATTEMPTS, "Attempts of a failing post-commit task before it is marked failed.")

@@ -32,6 +32,7 @@ public final class Database implements AutoCloseable {
     private final DataSource dataSource;
     private final HikariDataSource owned;
     private final String url;
+    private final RowChanges rowChanges;
     private EntityManagerFactory emf;
     /** The entity manager factory being built in the background, until {@link #entityManagerFactory} takes it. */
     private java.util.concurrent.FutureTask<EntityManagerFactory> building;
@@ -40,6 +41,12 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.owned = owned;
         this.url = url;
+        this.rowChanges = new RowChanges(dataSource, url);
+    }
+
+    /** The committed changes that caches of rows follow ({@link RowCache}). */
+    public RowChanges rowChanges() {
+        return rowChanges;
     }
 
     /**
@@ -270,6 +277,8 @@ public final class Database implements AutoCloseable {
         cfg.property("hibernate.connection.handling_mode", "DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION");
         cfg.property(AvailableSettings.JAKARTA_TRANSACTION_TYPE, "RESOURCE_LOCAL");
         describeDatabase(cfg);
+        cfg.property(org.hibernate.jpa.boot.spi.JpaSettings.INTEGRATOR_PROVIDER,
+                (org.hibernate.jpa.boot.spi.IntegratorProvider) () -> List.of(new RowChangeEvents(rowChanges)));
         cfg.property(NoEntityProxies.SETTING, entities.stream().noneMatch(NoEntityProxies::needsProxies));
         // The portal maps no JSON or XML columns. Named mappers keep Hibernate from looking for Jackson (and its
         // modules) on the class path: in a WAR on Payara it would find the server's, which fail with "not a subtype".
@@ -316,6 +325,7 @@ public final class Database implements AutoCloseable {
                 // it failed: nothing to close
             }
         }
+        rowChanges.close();
         if (emf != null && emf.isOpen()) {
             emf.close();
         }

@@ -19,6 +19,8 @@ import org.hibernate.Session;
 public final class Transactions {
     private final EntityManagerFactory emf;
     private final DataSource dataSource;
+    private final RowChanges rowChanges;
+    private final RowCache.Settings cacheSettings;
     private final ThreadLocal<EntityManager> current = new ThreadLocal<>();
     /** Set while a {@link #deferred} unit runs whose entity manager is not open yet. */
     private final ThreadLocal<Pending> pending = new ThreadLocal<>();
@@ -33,12 +35,45 @@ public final class Transactions {
     }
 
     /**
-     * @param dataSource the pool the entity manager factory draws from: {@link #read} takes a
-     *                   connection of its own there while no entity manager is open
+     * @param dataSource    the pool the entity manager factory draws from: {@link #read} takes a
+     *                      connection of its own there while no entity manager is open
+     * @param rowChanges    the committed changes {@link #cache caches} follow
+     * @param cacheSettings how long cached rows live and how many are kept ({@link RowCache.Settings#NONE}: none)
      */
-    public Transactions(EntityManagerFactory emf, DataSource dataSource) {
+    public Transactions(EntityManagerFactory emf, DataSource dataSource, RowChanges rowChanges, RowCache.Settings cacheSettings) {
         this.emf = emf;
         this.dataSource = dataSource;
+        this.rowChanges = rowChanges;
+        this.cacheSettings = cacheSettings;
+    }
+
+    /**
+     * A cache of values read from rows by key, for {@link #cached}: a committed change to a row of
+     * {@code table} forgets its key (the entity's id; null when the key is no row's id), one to any
+     * row of a {@code clearedBy} table forgets all (see {@link RowChanges} for when and where a
+     * cache may answer).
+     */
+    public <V> RowCache<V> cache(String table, String... clearedBy) {
+        return new RowCache<>(rowChanges, cacheSettings, table, java.util.Set.of(clearedBy));
+    }
+
+    /** Reads one row's value by key for {@link #cached}. */
+    @FunctionalInterface
+    public interface KeyedRead<V> {
+        /** The value of the row {@code key}, or null when there is none (not cached). */
+        V read(Connection connection, String key) throws SQLException;
+    }
+
+    /**
+     * The value of row {@code key} from {@code cache}, or {@link #read} by {@code read} (and kept).
+     * The cache is not asked while this thread's entity manager is open: its transaction may have
+     * changed the row, and a value it read is not committed.
+     */
+    public <V> V cached(RowCache<V> cache, String key, KeyedRead<V> read) {
+        if (entityManagerOpen()) {
+            return read(c -> read.read(c, key));
+        }
+        return cache.get(key, k -> read(c -> read.read(c, k)));
     }
 
     public boolean active() {

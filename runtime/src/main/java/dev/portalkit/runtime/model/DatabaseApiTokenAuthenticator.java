@@ -3,6 +3,8 @@ package dev.portalkit.runtime.model;
 import dev.portalkit.api.action.UserRef;
 import dev.portalkit.runtime.ApiTokenAuthenticator;
 import dev.portalkit.runtime.Portal;
+import dev.portalkit.runtime.db.RowCache;
+import dev.portalkit.runtime.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
@@ -26,6 +28,22 @@ public class DatabaseApiTokenAuthenticator implements ApiTokenAuthenticator {
     @Inject
     Portal portal;
 
+    /** The users of token hashes, and the transactions they were made for (a portal started again makes another). */
+    private volatile TokenCache cache;
+
+    private record TokenCache(Transactions transactions, RowCache<UserRef> users) {
+    }
+
+    private RowCache<UserRef> tokens() {
+        Transactions transactions = portal.transactions();
+        TokenCache c = cache;
+        if (c == null || c.transactions() != transactions) {
+            c = new TokenCache(transactions, transactions.cache(null, "portal_api_token", "portal_user"));
+            cache = c;
+        }
+        return c.users();
+    }
+
     @Override
     public Optional<UserRef> authenticate(String authorizationHeader, String clientAddress) {
         Optional<String> token = ApiTokens.fromHeader(authorizationHeader);
@@ -36,17 +54,17 @@ public class DatabaseApiTokenAuthenticator implements ApiTokenAuthenticator {
         throttle.check(clientAddress, null);
         String hash = ApiTokens.hash(token.get());
         // Plain JDBC, no entity manager: on the download route this runs before the deferred transaction
-        // opens one (Transactions#deferred), on a pooled connection in a transaction of its own. Read on
-        // every request, not cached: a token revoked or a user blocked on any node is refused from the next request.
-        Optional<UserRef> user = portal.transactions().read(c -> {
+        // opens one (Transactions#deferred). Kept by hash while no token or user changes (a token revoked or a
+        // user blocked, demoted or renamed forgets them all: see RowChanges for when other nodes learn of it).
+        Optional<UserRef> user = Optional.ofNullable(portal.transactions().cached(tokens(), hash, (c, h) -> {
             try (PreparedStatement q = c.prepareStatement(TOKEN_USER)) {
-                q.setString(1, hash);
+                q.setString(1, h);
                 q.setString(2, ModelStore.ACTIVE);
                 try (ResultSet r = q.executeQuery()) {
-                    return r.next() ? Optional.of(new UserRef(r.getString(1), r.getString(2), r.getBoolean(3))) : Optional.<UserRef>empty();
+                    return r.next() ? new UserRef(r.getString(1), r.getString(2), r.getBoolean(3)) : null;
                 }
             }
-        });
+        }));
         if (user.isEmpty()) {
             throttle.failed(AuthenticationThrottle.Credential.API_TOKEN, clientAddress, null);
         }

@@ -83,36 +83,63 @@ final class FileStore {
      * The file {@code id} to read from (a download), or null: the entity when this transaction's
      * entity manager is open (it may hold the file, or a change of it, already); else, in a deferred
      * transaction that has not opened it, the row read by plain JDBC into a detached record (only
-     * the columns a download needs): committed data, read now, nothing cached.
+     * the columns a download needs): committed data, kept between downloads while the row does not
+     * change ({@link dev.portalkit.runtime.db.Transactions#cached}).
      */
     FileRecord fileToRead(String id) {
         dev.portalkit.runtime.db.Transactions plain = host.transactions();
         if (plain == null || plain.entityManagerOpen() || id == null || id.isBlank()) {
             return file(id);
         }
-        return plain.read(c -> {
+        FileRow row = plain.cached(downloadRows(plain), id.strip(), (c, key) -> {
             try (java.sql.PreparedStatement q = c.prepareStatement(FILE_TO_READ)) {
-                q.setString(1, id.strip());
+                q.setString(1, key);
                 try (java.sql.ResultSet r = q.executeQuery()) {
                     if (!r.next()) {
                         return null;
                     }
-                    FileRecord f = new FileRecord();
-                    f.id = r.getString(1);
-                    f.name = r.getString(2);
-                    f.location = r.getString(3);
-                    f.storage = r.getString(4);
-                    f.size = r.getLong(5);
-                    f.contentType = r.getString(6);
-                    f.hash = r.getString(7);
-                    f.hashAlgorithm = r.getString(8);
-                    f.storageData = r.getString(9);
                     java.time.OffsetDateTime mtime = r.getObject(10, java.time.OffsetDateTime.class);
-                    f.mtime = mtime == null ? null : mtime.toInstant();
-                    return f;
+                    return new FileRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5),
+                            r.getString(6), r.getString(7), r.getString(8), r.getString(9), mtime == null ? null : mtime.toInstant());
                 }
             }
         });
+        return row == null ? null : row.record();
+    }
+
+    /** The columns of a file's row a download reads, as kept between downloads (a record is mutable). */
+    private record FileRow(String id, String name, String location, String storage, long size, String contentType,
+                           String hash, String hashAlgorithm, String storageData, Instant mtime) {
+        FileRecord record() {
+            FileRecord f = new FileRecord();
+            f.id = id;
+            f.name = name;
+            f.location = location;
+            f.storage = storage;
+            f.size = size;
+            f.contentType = contentType;
+            f.hash = hash;
+            f.hashAlgorithm = hashAlgorithm;
+            f.storageData = storageData;
+            f.mtime = mtime;
+            return f;
+        }
+    }
+
+    /** Files' rows for downloads by id, while they do not change, and the transactions they were read in. */
+    private volatile DownloadRows downloadRows;
+
+    private record DownloadRows(dev.portalkit.runtime.db.Transactions transactions,
+                                dev.portalkit.runtime.db.RowCache<FileRow> rows) {
+    }
+
+    private dev.portalkit.runtime.db.RowCache<FileRow> downloadRows(dev.portalkit.runtime.db.Transactions transactions) {
+        DownloadRows kept = downloadRows;
+        if (kept == null || kept.transactions() != transactions) {
+            kept = new DownloadRows(transactions, transactions.cache("files_file"));
+            downloadRows = kept;
+        }
+        return kept.rows();
     }
 
     /** The file whose id is {@code data.get(key)}: a validation error when missing, NOT_FOUND when unknown. */
