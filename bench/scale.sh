@@ -4,7 +4,7 @@
 #   - start: milliseconds from `java -jar portalkit.jar serve` to the first 200 of status_show, on a
 #     fresh data directory (cold: migrations run) and again on the same one (warm); median of RUNS;
 #     beside bench/StartFloor.java (the fixed stack alone: Weld SE, Hibernate on H2, Jetty) in the same runs;
-#   - idle RSS of serve ten seconds after its start (VmRSS);
+#   - idle RSS of serve ten and thirty seconds after its first answer (VmRSS);
 #   - requests/s of wrk (2 threads, 32 connections, DURATION seconds) on: the tracked download route
 #     with an API token, the public route of a storage with public = true (no auth, no database), status_show,
 #     and nginx; twice each (cold: the first run after the start; warm: the second);
@@ -102,7 +102,9 @@ java -jar "$JAR" user add bench --email bench@example.org --password 'bench benc
 TOKEN=$(java -jar "$JAR" token create bench --data-dir "$DATA" | tail -n 1)
 time_start "$DATA"
 sleep 10
-echo "idle RSS of serve 10 s after its start: $(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$PORTAL_PID/status") MB"
+echo "idle RSS of serve 10 s after its first answer: $(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$PORTAL_PID/status") MB"
+sleep 20
+echo "idle RSS of serve 30 s after its first answer: $(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$PORTAL_PID/status") MB"
 
 head -c 4096 /dev/urandom > "$WORK/small.bin"
 FILE_ID=$(curl -fsS -H "Authorization: $TOKEN" -F "upload=@$WORK/small.bin" "$URL/api/3/action/files_file_create" \

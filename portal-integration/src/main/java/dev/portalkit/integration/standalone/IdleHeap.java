@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  */
 final class IdleHeap {
     private static final Logger LOG = Logger.getLogger(IdleHeap.class.getName());
-    static final long PERIODIC_GC_MS = 5_000;
+    static final long PERIODIC_GC_MS = 2_000;
     static final long IDLE_PERIODIC_GC_MS = 60_000;
     static final long SETTLE_S = 30;
     static final int MAX_FREE = 30;
