@@ -13,7 +13,7 @@
 # Before md5sum and before each upload the page cache's dirty pages are written back (`sync`): the
 # uploads write a gigabyte each (md5sum only reads), and a writer that starts while the previous
 # gigabytes are still being written back is held back by the kernel, which would be measured instead.
-# Each stored file is deleted after its upload (files_file_delete), as in bench/files.sh: on this VM a
+# Each stored file is deleted after its upload (files_file_delete), as bench/files-1g.sh does: on this VM a
 # gigabyte written into page-cache memory not used lately costs the writer ~2 s of kernel time, one
 # written where deleted files' pages were freed ~0.2 s (plain dd shows the same, and the script prints
 # it beside the uploads: "dd into fresh pages" / "dd into freed pages"), so without the deletes the
