@@ -42,7 +42,7 @@ public final class RequestPaths {
      * @throws PortalException BAD_REQUEST for malformed percent-encoding or bytes that are not UTF-8
      */
     public static String decode(String raw) {
-        return decode(raw, "the path");
+        return decode(raw, Part.PATH);
     }
 
     /**
@@ -64,13 +64,13 @@ public final class RequestPaths {
             String rawName = (eq < 0 ? pair : pair.substring(0, eq)).replace('+', ' ');
             String decodedName;
             try {
-                decodedName = decode(rawName, "the query");
+                decodedName = decode(rawName, Part.QUERY);
             } catch (PortalException e) {
                 continue;
             }
             if (decodedName.equals(name)) {
                 try {
-                    return eq < 0 ? "" : decode(pair.substring(eq + 1).replace('+', ' '), "the query");
+                    return eq < 0 ? "" : decode(pair.substring(eq + 1).replace('+', ' '), Part.QUERY);
                 } catch (PortalException e) {
                     throw ValidationException.of(name, e.getMessage());
                 }
@@ -79,7 +79,20 @@ public final class RequestPaths {
         return null;
     }
 
-    private static String decode(String raw, String where) {
+    /** The part of a request being decoded, as its error messages name it (inside a sentence, and starting one). */
+    private enum Part {
+        PATH("the path", "The path"), QUERY("the query", "The query");
+
+        final String inSentence;
+        final String starting;
+
+        Part(String inSentence, String starting) {
+            this.inSentence = inSentence;
+            this.starting = starting;
+        }
+    }
+
+    private static String decode(String raw, Part where) {
         if (raw.indexOf('%') < 0) {
             return raw;
         }
@@ -90,7 +103,7 @@ public final class RequestPaths {
                 int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
                 int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
                 if (hi < 0 || lo < 0) {
-                    throw PortalException.badRequest("Malformed percent-encoding in " + where);
+                    throw PortalException.badRequest("Malformed percent-encoding in " + where.inSentence);
                 }
                 bytes.write(hi * 16 + lo);
                 i += 2;
@@ -104,7 +117,7 @@ public final class RequestPaths {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
-            throw PortalException.badRequest(Character.toUpperCase(where.charAt(0)) + where.substring(1) + " is not UTF-8");
+            throw PortalException.badRequest(where.starting + " is not UTF-8");
         }
     }
 }

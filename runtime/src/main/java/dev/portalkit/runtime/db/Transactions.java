@@ -251,6 +251,23 @@ public final class Transactions {
     }
 
     /**
+     * Whether {@code select} (a plain SQL query, {@code ?} for each of {@code parameters}) finds a row, by
+     * {@link #read}: a cheap "is there anything to do" before the entity queries of a poller.
+     */
+    public boolean exists(String select, Object... parameters) {
+        return read(c -> {
+            try (java.sql.PreparedStatement q = c.prepareStatement(select)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    q.setObject(i + 1, parameters[i]);
+                }
+                try (java.sql.ResultSet rows = q.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
+    /**
      * The connection went while the commit ran (not the work before it): the database may have committed before
      * the failure reached us (a connection lost while the commit was under way), so whether the
      * change was saved is unknown. Side effects outside the database are therefore kept, not

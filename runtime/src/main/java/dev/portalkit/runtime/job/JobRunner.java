@@ -521,17 +521,9 @@ public final class JobRunner {
         Instant before = clock.instant().minus(settings.keep());
         // Mostly there is nothing to delete: one plain statement says so without the JPQL below (an idle worker
         // of a just started server would build Hibernate's query parser for it, ~1 s of CPU beside its first requests).
-        boolean any = transactions.read(c -> {
-            try (java.sql.PreparedStatement select = c.prepareStatement("select 1 from portal_job where status in (?, ?)"
-                    + " and finished_at < ? fetch first 1 rows only")) {
-                select.setString(1, JobRecord.FINISHED);
-                select.setString(2, JobRecord.CANCELLED);
-                select.setObject(3, java.time.OffsetDateTime.ofInstant(before, java.time.ZoneOffset.UTC));
-                try (java.sql.ResultSet rows = select.executeQuery()) {
-                    return rows.next();
-                }
-            }
-        });
+        boolean any = transactions.exists("select 1 from portal_job where status in (?, ?) and finished_at < ?"
+                + " fetch first 1 rows only", JobRecord.FINISHED, JobRecord.CANCELLED,
+                java.time.OffsetDateTime.ofInstant(before, java.time.ZoneOffset.UTC));
         if (!any) {
             return 0;
         }

@@ -141,15 +141,7 @@ public final class TaskRunner implements TaskOutbox {
 
     /** Whether any task is pending (due or not), by one plain statement. */
     private boolean anyPending() {
-        return transactions.read(c -> {
-            try (java.sql.PreparedStatement select = c.prepareStatement(
-                    "select 1 from portal_task where status = ? fetch first 1 rows only")) {
-                select.setString(1, TaskRecord.PENDING);
-                try (java.sql.ResultSet rows = select.executeQuery()) {
-                    return rows.next();
-                }
-            }
-        });
+        return transactions.exists("select 1 from portal_task where status = ? fetch first 1 rows only", TaskRecord.PENDING);
     }
 
     /** Runs every due task (pending, next attempt reached, not leased); returns how many ran successfully. */

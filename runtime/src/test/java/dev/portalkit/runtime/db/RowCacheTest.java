@@ -8,8 +8,6 @@ import dev.portalkit.runtime.testing.TestPortal;
 import java.nio.file.Files;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -50,19 +48,10 @@ class RowCacheTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> call(String action, Object... kv) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            data.put((String) kv[i], kv[i + 1]);
-        }
-        return (Map<String, Object>) portal.call(action, TestPortal.SYSADMIN, data);
-    }
-
     private static int serial;
 
     private String newFile(String name) {
-        return (String) call("files_file_create", "storage", "cached", "name", db.name().toLowerCase() + "-" + (++serial) + "-" + name,
+        return (String) portal.callAsSysadmin("files_file_create", "storage", "cached", "name", db.name().toLowerCase() + "-" + (++serial) + "-" + name,
                 "upload", "bytes").get("id");
     }
 
@@ -99,7 +88,7 @@ class RowCacheTest {
         assertThat(name(tx, cache, id, reads)).endsWith("first.txt");
         assertThat(reads).as("the second answer came from the cache").hasValue(1);
 
-        call("files_file_rename", "id", id, "name", "renamed.txt");
+        portal.callAsSysadmin("files_file_rename", "id", id, "name", "renamed.txt");
         // The rename's commit told this portal before the call returned (on PostgreSQL too: the node that commits).
         assertThat(name(tx, cache, id, reads)).isEqualTo("renamed.txt");
         assertThat(reads).hasValue(2);
@@ -112,7 +101,7 @@ class RowCacheTest {
         assertThat(inside).isEqualTo("renamed.txt");
         assertThat(reads).hasValue(3);
 
-        call("files_file_delete", "id", id);
+        portal.callAsSysadmin("files_file_delete", "id", id);
         assertThat(name(tx, cache, id, reads)).as("a deleted file is read again, and not found").isNull();
         assertThat(name(tx, cache, id, reads)).isNull();
         assertThat(reads).as("a missing row is not kept").hasValue(5);
@@ -130,7 +119,7 @@ class RowCacheTest {
         name(tx, cache, one, reads);
         name(tx, cache, two, reads);
         assertThat(cache.size()).isEqualTo(2);
-        call("files_file_rename", "id", two, "name", "two-renamed.txt");
+        portal.callAsSysadmin("files_file_rename", "id", two, "name", "two-renamed.txt");
         assertThat(cache.size()).isZero();
         assertThat(name(tx, cache, two, reads)).isEqualTo("two-renamed.txt");
         assertThat(reads).hasValue(3);
@@ -151,9 +140,8 @@ class RowCacheTest {
             awaitServing(off.portal().database().rowChanges());
             RowCache<String> cache = tx.cache("files_file");
             AtomicInteger reads = new AtomicInteger();
-            @SuppressWarnings("unchecked")
-            String id = (String) ((Map<String, Object>) off.call("files_file_create", TestPortal.SYSADMIN,
-                    Map.of("storage", "cached", "name", db.name().toLowerCase() + "-off.txt", "upload", "bytes"))).get("id");
+            String id = (String) off.callAsSysadmin("files_file_create", "storage", "cached", "name",
+                    db.name().toLowerCase() + "-off.txt", "upload", "bytes").get("id");
             name(tx, cache, id, reads);
             name(tx, cache, id, reads);
             assertThat(reads).hasValue(2);

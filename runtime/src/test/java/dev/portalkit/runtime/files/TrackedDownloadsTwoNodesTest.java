@@ -90,7 +90,7 @@ class TrackedDownloadsTwoNodesTest {
      * (notifications arrive in commit order, so the change's came before), within 10 s.
      */
     private void change(String action, Object... kv) {
-        call(a, action, kv);
+        a.callAsSysadmin(action, kv);
         if (db != TestDb.POSTGRES) {
             return;
         }
@@ -129,24 +129,15 @@ class TrackedDownloadsTwoNodesTest {
         assertThat(bChanges.serving()).as("node b's caches answer").isTrue();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> call(TestPortal node, String action, Object... kv) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            data.put((String) kv[i], kv[i + 1]);
-        }
-        return (Map<String, Object>) node.call(action, TestPortal.SYSADMIN, data);
-    }
-
     private static int serial;
 
     /** A new user (a sysadmin when asked) and an API token of theirs, made on node a. */
     private Account account(String prefix, boolean sysadmin) throws IOException {
         nodes();
         String name = prefix + "-" + db.name().toLowerCase() + "-" + (++serial);
-        Map<String, Object> u = call(a, "user_create", "name", name, "email", name + "@example.org",
+        Map<String, Object> u = a.callAsSysadmin("user_create", "name", name, "email", name + "@example.org",
                 "password", "correct horse battery", "sysadmin", sysadmin);
-        String token = (String) call(a, "api_token_create", "user", name, "name", "laptop").get("token");
+        String token = (String) a.callAsSysadmin("api_token_create", "user", name, "name", "laptop").get("token");
         return new Account(new UserRef((String) u.get("id"), name, sysadmin), token);
     }
 
@@ -155,9 +146,9 @@ class TrackedDownloadsTwoNodesTest {
 
     /** A file of {@code owner} with {@code content}, made on node a. */
     private String file(UserRef owner, String name, String content) {
-        Map<String, Object> f = call(a, "files_file_create", "storage", "shared", "name", db.name().toLowerCase() + "-" + name,
+        Map<String, Object> f = a.callAsSysadmin("files_file_create", "storage", "shared", "name", db.name().toLowerCase() + "-" + name,
                 "upload", content);
-        call(a, "files_transfer_ownership", "id", f.get("id"), "owner_type", "user", "owner_id", owner.id());
+        a.callAsSysadmin("files_transfer_ownership", "id", f.get("id"), "owner_type", "user", "owner_id", owner.id());
         return (String) f.get("id");
     }
 

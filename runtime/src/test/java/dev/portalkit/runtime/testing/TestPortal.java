@@ -52,6 +52,16 @@ public final class TestPortal implements AutoCloseable {
         return container.portal().call(action, user, data);
     }
 
+    /** {@code action} called by a sysadmin with {@code keysAndValues} (key, value, key, value...) as its data; its dict result. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> callAsSysadmin(String action, Object... keysAndValues) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            data.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return (Map<String, Object>) call(action, SYSADMIN, data);
+    }
+
     /** A new portal over the same data directory and database (a restart). Close this one first. */
     public TestPortal restart() {
         return builder.start();

@@ -25,7 +25,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -70,15 +69,6 @@ class AzureDirectUploadTest {
         if (portal != null) {
             portal.close();
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> call(String action, Object... kv) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            data.put((String) kv[i], kv[i + 1]);
-        }
-        return (Map<String, Object>) portal.call(action, TestPortal.SYSADMIN, data);
     }
 
     private static byte[] content(int size, long seed) {
@@ -138,14 +128,14 @@ class AzureDirectUploadTest {
         String location = (String) started.get("location");
         assertThat(staged(CONTAINER, location)).as("staged blocks after the refusal").isEmpty();
         assertThat(container(CONTAINER).getBlobClient(location).exists()).as("no blob").isFalse();
-        assertThatThrownBy(() -> call("files_multipart_refresh", "id", started.get("id")))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_refresh", "id", started.get("id")))
                 .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
     }
 
     @Test
     void blocksPutStraightToAzureBecomeAVerifiedFile() throws Exception {
         byte[] bytes = content(17 * MIB + 5, 11);
-        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "direct.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "cloud", "name", "direct.bin", "size", bytes.length,
                 "hash", md5(bytes), "direct", true);
         assertThat(signedParts(started)).extracting(p -> p.get("number")).containsExactly(1, 2, 3);
         assertThat(signedParts(started)).allSatisfy(p -> assertThat(p).containsEntry("method", "PUT")
@@ -160,9 +150,9 @@ class AzureDirectUploadTest {
             int from = i * 8 * MIB;
             parts.add(send(part, Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + 8 * MIB))));
         }
-        assertThat(call("files_multipart_refresh", "id", started.get("id")).get("parts"))
+        assertThat(portal.callAsSysadmin("files_multipart_refresh", "id", started.get("id")).get("parts"))
                 .isEqualTo(Map.of("1", 8 * MIB, "2", 8 * MIB, "3", MIB + 5));
-        Map<String, Object> file = call("files_multipart_complete", "id", started.get("id"), "parts", parts);
+        Map<String, Object> file = portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", parts);
         assertThat(file).containsEntry("storage", "cloud").containsEntry("size", (long) bytes.length).containsEntry("hash", md5(bytes));
         assertThat(md5(container(CONTAINER).getBlobClient((String) file.get("location")).downloadContent().toBytes())).isEqualTo(md5(bytes));
         assertThat(staged(CONTAINER, (String) file.get("location"))).isEmpty();
@@ -171,11 +161,11 @@ class AzureDirectUploadTest {
     @Test
     void aMissingPartIsRefusedAndLeavesNothing() throws Exception {
         byte[] bytes = content(9 * MIB, 12);
-        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "missing.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "cloud", "name", "missing.bin", "size", bytes.length,
                 "direct", true);
         Map<String, Object> first = send(signedParts(started).get(0), Arrays.copyOf(bytes, 8 * MIB));
         assertThat(staged(CONTAINER, (String) started.get("location"))).hasSize(1);
-        assertThatThrownBy(() -> call("files_multipart_complete", "id", started.get("id"), "parts",
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts",
                 List.of(first, Map.of("number", 2, "etag", ""))))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("parts"))
                 .hasMessageContaining("Part 2 did not arrive at storage cloud");
@@ -185,11 +175,11 @@ class AzureDirectUploadTest {
     @Test
     void aSizeOtherThanTheAnnouncedOneIsRefusedAndLeavesNothing() throws Exception {
         byte[] bytes = content(9 * MIB, 13);
-        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "size.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "cloud", "name", "size.bin", "size", bytes.length,
                 "direct", true);
         List<Map<String, Object>> parts = List.of(send(signedParts(started).get(0), Arrays.copyOf(bytes, 8 * MIB)),
                 send(signedParts(started).get(1), Arrays.copyOf(bytes, 3)));
-        assertThatThrownBy(() -> call("files_multipart_complete", "id", started.get("id"), "parts", parts))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", parts))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("size"))
                 .hasMessageContaining("started with " + bytes.length + " bytes but its parts hold " + (8 * MIB + 3));
         assertGone(started);
@@ -198,7 +188,7 @@ class AzureDirectUploadTest {
     @Test
     void expiredSasUrlsAreRefusedAndRefreshSignsWorkingOnes() throws Exception {
         byte[] bytes = content(MIB, 14);
-        Map<String, Object> started = call("files_multipart_start", "storage", "short", "name", "expiry.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "short", "name", "expiry.bin", "size", bytes.length,
                 "direct", true);
         Instant expires = OffsetDateTime.parse((String) ((Map<?, ?>) started.get("direct")).get("expires")).toInstant();
         // Wait out the 3-second lifetime (bounded: 10 s at most).
@@ -208,10 +198,10 @@ class AzureDirectUploadTest {
         }
         HttpResponse<String> late = put(signedParts(started).get(0), bytes);
         assertThat(late.statusCode()).as(late.body()).isEqualTo(403);
-        Map<String, Object> refreshed = call("files_multipart_refresh", "id", started.get("id"));
+        Map<String, Object> refreshed = portal.callAsSysadmin("files_multipart_refresh", "id", started.get("id"));
         assertThat(signedParts(refreshed)).extracting(p -> p.get("number")).containsExactly(1);
         List<Map<String, Object>> parts = sendAll(refreshed, bytes);
-        Map<String, Object> file = call("files_multipart_complete", "id", started.get("id"), "parts", parts);
+        Map<String, Object> file = portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", parts);
         assertThat(file).containsEntry("storage", "short").containsEntry("hash", md5(bytes));
     }
 }

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -73,15 +72,6 @@ class S3DirectUploadTest {
         if (s3 != null) {
             s3.close();
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> call(String action, Object... kv) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            data.put((String) kv[i], kv[i + 1]);
-        }
-        return (Map<String, Object>) portal.call(action, TestPortal.SYSADMIN, data);
     }
 
     static byte[] content(int size, long seed) {
@@ -149,14 +139,14 @@ class S3DirectUploadTest {
     private void assertGone(Map<String, Object> started, String bucket) {
         assertThat(openUploads(bucket)).as("the S3 upload is aborted").doesNotContain(uploadId(started));
         assertThat(exists(bucket, (String) started.get("location"))).as("no object").isFalse();
-        assertThatThrownBy(() -> call("files_multipart_refresh", "id", started.get("id")))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_refresh", "id", started.get("id")))
                 .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
     }
 
     @Test
     void partsPutStraightToS3BecomeAVerifiedFile() throws Exception {
         byte[] bytes = content(17 * MIB + 123, 1);
-        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "direct.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "cloud", "name", "direct.bin", "size", bytes.length,
                 "hash", md5(bytes), "direct", true);
         Map<?, ?> direct = (Map<?, ?>) started.get("direct");
         assertThat(direct.get("part_size")).isEqualTo(8L * MIB);
@@ -168,32 +158,32 @@ class S3DirectUploadTest {
         assertThat(expires).isBetween(Instant.now().plusSeconds(3500), Instant.now().plusSeconds(3700));
         assertThat(started.get("storage_data")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("portal_direct", Map.of("part_size", 8 * MIB));
-        assertThatThrownBy(() -> call("files_multipart_update", "id", started.get("id"), "part", 1, "upload", "abc"))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_update", "id", started.get("id"), "part", 1, "upload", "abc"))
                 .isInstanceOfSatisfying(PortalException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT))
                 .hasMessageContaining("is direct");
 
         List<Map<String, Object>> parts = sendAll(started, bytes);
-        Map<String, Object> refreshed = call("files_multipart_refresh", "id", started.get("id"));
+        Map<String, Object> refreshed = portal.callAsSysadmin("files_multipart_refresh", "id", started.get("id"));
         assertThat(refreshed.get("parts")).isEqualTo(Map.of("1", 8 * MIB, "2", 8 * MIB, "3", MIB + 123));
         assertThat(signedParts(refreshed)).as("every part arrived: nothing left to sign").isEmpty();
 
-        Map<String, Object> file = call("files_multipart_complete", "id", started.get("id"), "parts", parts);
+        Map<String, Object> file = portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", parts);
         assertThat(file).containsEntry("storage", "cloud").containsEntry("size", (long) bytes.length).containsEntry("hash", md5(bytes));
         assertThat(md5(client.getObjectAsBytes(g -> g.bucket(BUCKET).key((String) file.get("location"))).asByteArray()))
                 .isEqualTo(md5(bytes));
         assertThat(openUploads(BUCKET)).doesNotContain(uploadId(started));
-        assertThat(call("files_file_show", "id", file.get("id"))).containsEntry("hash", md5(bytes));
+        assertThat(portal.callAsSysadmin("files_file_show", "id", file.get("id"))).containsEntry("hash", md5(bytes));
     }
 
     @Test
     void aWrongEtagIsRefusedAndAbortsTheUpload() throws Exception {
         byte[] bytes = content(9 * MIB, 2);
-        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "etag.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "cloud", "name", "etag.bin", "size", bytes.length,
                 "direct", true);
         List<Map<String, Object>> parts = new ArrayList<>(sendAll(started, bytes));
         assertThat(openUploads(BUCKET)).contains(uploadId(started));
         parts.set(0, Map.of("number", 1, "etag", "\"0123456789abcdef0123456789abcdef\""));
-        assertThatThrownBy(() -> call("files_multipart_complete", "id", started.get("id"), "parts", parts))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", parts))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("parts"))
                 .hasMessageContaining("Part 1 has ETag");
         assertGone(started, BUCKET);
@@ -202,20 +192,20 @@ class S3DirectUploadTest {
     @Test
     void aMissingPartIsRefusedAndAbortsTheUpload() throws Exception {
         byte[] bytes = content(9 * MIB, 3);
-        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "missing.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "cloud", "name", "missing.bin", "size", bytes.length,
                 "direct", true);
         Map<String, Object> first = signedParts(started).get(0);
         HttpResponse<String> sent = put(first, java.util.Arrays.copyOf(bytes, 8 * MIB));
         assertThat(sent.statusCode()).isEqualTo(200);
         // Malformed lists change nothing.
-        assertThatThrownBy(() -> call("files_multipart_complete", "id", started.get("id"), "parts", List.of(Map.of("number", 1),
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", List.of(Map.of("number", 1),
                 Map.of("number", 1)))).isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("parts"));
-        assertThatThrownBy(() -> call("files_multipart_complete", "id", started.get("id")))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_complete", "id", started.get("id")))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("parts"));
         assertThat(openUploads(BUCKET)).contains(uploadId(started));
         List<Map<String, Object>> parts = List.of(Map.of("number", 1, "etag", sent.headers().firstValue("ETag").orElseThrow()),
                 Map.of("number", 2, "etag", "\"0123456789abcdef0123456789abcdef\""));
-        assertThatThrownBy(() -> call("files_multipart_complete", "id", started.get("id"), "parts", parts))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", parts))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("parts"))
                 .hasMessageContaining("Part 2 did not arrive at storage cloud");
         assertGone(started, BUCKET);
@@ -224,7 +214,7 @@ class S3DirectUploadTest {
     @Test
     void aSizeOtherThanTheAnnouncedOneIsRefusedAndAbortsTheUpload() throws Exception {
         byte[] bytes = content(9 * MIB, 4);
-        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "size.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "cloud", "name", "size.bin", "size", bytes.length,
                 "direct", true);
         List<Map<String, Object>> parts = new ArrayList<>();
         List<Map<String, Object>> signed = signedParts(started);
@@ -232,7 +222,7 @@ class S3DirectUploadTest {
         HttpResponse<String> two = put(signed.get(1), java.util.Arrays.copyOf(bytes, 2 * MIB));
         parts.add(Map.of("number", 1, "etag", one.headers().firstValue("ETag").orElseThrow()));
         parts.add(Map.of("number", 2, "etag", two.headers().firstValue("ETag").orElseThrow()));
-        assertThatThrownBy(() -> call("files_multipart_complete", "id", started.get("id"), "parts", parts))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", parts))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("size"))
                 .hasMessageContaining("started with " + bytes.length + " bytes but its parts hold " + (10 * MIB));
         assertGone(started, BUCKET);
@@ -241,7 +231,7 @@ class S3DirectUploadTest {
     @Test
     void expiredUrlsAreRefusedByS3AndRefreshSignsWorkingOnes() throws Exception {
         byte[] bytes = content(MIB, 5);
-        Map<String, Object> started = call("files_multipart_start", "storage", "short", "name", "expiry.bin", "size", bytes.length,
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "short", "name", "expiry.bin", "size", bytes.length,
                 "direct", true);
         Instant expires = OffsetDateTime.parse((String) ((Map<?, ?>) started.get("direct")).get("expires")).toInstant();
         // Wait out the 3-second lifetime (bounded: 10 s at most).
@@ -252,13 +242,13 @@ class S3DirectUploadTest {
         HttpResponse<String> late = put(signedParts(started).get(0), bytes);
         assertThat(late.statusCode()).as(late.body()).isEqualTo(403);
 
-        Map<String, Object> refreshed = call("files_multipart_refresh", "id", started.get("id"), "part_numbers", List.of(1));
+        Map<String, Object> refreshed = portal.callAsSysadmin("files_multipart_refresh", "id", started.get("id"), "part_numbers", List.of(1));
         assertThat(signedParts(refreshed)).extracting(p -> p.get("number")).containsExactly(1);
         assertThat(signedParts(refreshed).get(0).get("url")).isNotEqualTo(signedParts(started).get(0).get("url"));
         List<Map<String, Object>> parts = sendAll(refreshed, bytes);
-        assertThatThrownBy(() -> call("files_multipart_refresh", "id", started.get("id"), "part_numbers", List.of(2)))
+        assertThatThrownBy(() -> portal.callAsSysadmin("files_multipart_refresh", "id", started.get("id"), "part_numbers", List.of(2)))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("part_numbers"));
-        Map<String, Object> file = call("files_multipart_complete", "id", started.get("id"), "parts", parts);
+        Map<String, Object> file = portal.callAsSysadmin("files_multipart_complete", "id", started.get("id"), "parts", parts);
         assertThat(file).containsEntry("storage", "short").containsEntry("hash", md5(bytes));
     }
 
@@ -270,15 +260,15 @@ class S3DirectUploadTest {
     @Test
     void aRefreshedUploadThroughThePortalStillCompletes() throws Exception {
         byte[] bytes = content(6 * MIB + 17, 31);
-        Map<String, Object> started = call("files_multipart_start", "storage", "cloud", "name", "through.bin", "size", bytes.length);
+        Map<String, Object> started = portal.callAsSysadmin("files_multipart_start", "storage", "cloud", "name", "through.bin", "size", bytes.length);
         String id = (String) started.get("id");
-        call("files_multipart_update", "id", id, "part", 1,
+        portal.callAsSysadmin("files_multipart_update", "id", id, "part", 1,
                 "upload", dev.portalkit.api.files.Upload.of(java.util.Arrays.copyOf(bytes, 5 * MIB), "through.bin", null));
-        call("files_multipart_update", "id", id, "part", 2,
+        portal.callAsSysadmin("files_multipart_update", "id", id, "part", 2,
                 "upload", dev.portalkit.api.files.Upload.of(java.util.Arrays.copyOfRange(bytes, 5 * MIB, bytes.length), "through.bin", null));
-        Map<String, Object> refreshed = call("files_multipart_refresh", "id", id);
+        Map<String, Object> refreshed = portal.callAsSysadmin("files_multipart_refresh", "id", id);
         assertThat(((Number) ((Map<String, Object>) refreshed.get("parts")).get("1")).longValue()).isEqualTo(5L * MIB);
-        Map<String, Object> file = call("files_multipart_complete", "id", id);
+        Map<String, Object> file = portal.callAsSysadmin("files_multipart_complete", "id", id);
         assertThat(file).containsEntry("size", (long) bytes.length).containsEntry("hash", md5(bytes));
     }
 }
