@@ -8,6 +8,7 @@ import dev.portalkit.runtime.RunningServer;
 import dev.portalkit.runtime.cli.CommandServer;
 import dev.portalkit.runtime.cli.CommonOptions;
 import dev.portalkit.runtime.config.PortalConfigImpl;
+import dev.portalkit.runtime.files.content.ContentTypes;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -112,6 +113,11 @@ public final class ServeCommand implements Callable<Integer> {
         out.flush();
         // An idle server returns its start-up heap (docs/bench-scale.md, "Start-up: what was done").
         IdleHeap.apply();
+        // What the first upload would load on its request thread, loaded now beside the idle server.
+        Thread prepare = new Thread(ContentTypes::prepare, "portal-prepare-types");
+        prepare.setDaemon(true);
+        prepare.setPriority(Thread.MIN_PRIORITY);
+        prepare.start();
         server.join();
         return 0;
     }

@@ -39,6 +39,15 @@ public final class ContentTypes {
     }
 
     /**
+     * Loads the type database (Tika's, ~1,500 types read from XML) and runs one detection, so that the
+     * first upload does not: that took 0.6-0.9 s of a fresh JVM, on the request thread of the first
+     * upload. A server calls it on a background thread once it answers.
+     */
+    public static void prepare() {
+        detect(new byte[] {'%', 'P', 'D', 'F', '-'}, 5, "prepare.pdf", "application/pdf");
+    }
+
+    /**
      * The effective type of content starting with {@code head}.
      *
      * @param head     the first bytes (up to {@link #SNIFF_BYTES}; all of them for a short file)
