@@ -32,7 +32,8 @@ import javax.sql.DataSource;
  *       (milliseconds). While the listening connection is lost, caches do not answer (every read
  *       goes to the database) and are emptied; they answer again once it listens again.</li>
  *   <li><b>Anything else</b> (H2 over TCP, a server's DataSource of another database): no cache
- *       answers.</li>
+ *       answers. Nor on PostgreSQL through a server's DataSource whose connections do not unwrap to
+ *       the PostgreSQL driver's: that node cannot listen, but still sends its own changes.</li>
  * </ul>
  *
  * Changes are told by the Hibernate listeners of {@link RowChangeEvents} for the entities of the
@@ -73,6 +74,11 @@ public final class RowChanges implements AutoCloseable {
     private final AtomicLong generation = new AtomicLong();
     /** PostgreSQL: whether the listener listens (else caches do not answer). */
     private volatile boolean listening;
+    /**
+     * PostgreSQL: the DataSource's connections cannot listen (not PostgreSQL's own, as a server's pool may
+     * hand out): caches stay off here, while this process still sends its changes to the nodes that can.
+     */
+    private volatile boolean cannotListen;
     private volatile boolean closed;
     private Thread listener;
 
@@ -114,7 +120,7 @@ public final class RowChanges implements AutoCloseable {
         if (m == Mode.IN_PROCESS) {
             return !closed;
         }
-        if (m == Mode.POSTGRES) {
+        if (m == Mode.POSTGRES && !cannotListen) {
             startListening();
             return listening && !closed;
         }
@@ -204,6 +210,12 @@ public final class RowChanges implements AutoCloseable {
         boolean warned = false;
         while (!closed) {
             try (Connection c = dataSource.getConnection()) {
+                if (!c.isWrapperFor(org.postgresql.PGConnection.class)) {
+                    cannotListen = true;
+                    LOG.warning("the DataSource's connections are not PostgreSQL driver connections, so this node cannot listen for "
+                            + "row changes: its caches stay off (it still tells the other nodes of its own changes)");
+                    return;
+                }
                 org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
@@ -242,10 +254,9 @@ public final class RowChanges implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                if (e instanceof LinkageError || (e instanceof SQLException && !(e.getCause() instanceof java.io.IOException)
-                        && isNotPostgres(e))) {
+                if (e instanceof LinkageError) {
+                    cannotListen = true;
                     LOG.log(Level.WARNING, "cannot listen for row changes on this DataSource (" + e + "): caches stay off");
-                    mode = Mode.OFF;
                     return;
                 }
                 if (!warned) {
@@ -260,12 +271,6 @@ public final class RowChanges implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** Whether {@code e} says the connection is no PostgreSQL one (unwrap refused), not that it failed. */
-    private static boolean isNotPostgres(Throwable e) {
-        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        return message.contains("unwrap") || message.contains("wrapper");
     }
 
     @Override
