@@ -107,6 +107,7 @@ public final class RowChanges implements AutoCloseable {
         return TABLES.contains(table.toLowerCase(Locale.ROOT));
     }
 
+    /** Adds a listener told of every change this process learns of, and of every loss of listening (table null). */
     public void listen(Listener listener) {
         listeners.add(listener);
     }
