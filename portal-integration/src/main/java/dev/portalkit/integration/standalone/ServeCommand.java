@@ -8,7 +8,7 @@ import dev.portalkit.runtime.RunningServer;
 import dev.portalkit.runtime.cli.CommandServer;
 import dev.portalkit.runtime.cli.CommonOptions;
 import dev.portalkit.runtime.config.PortalConfigImpl;
-import dev.portalkit.runtime.files.content.ContentTypes;
+import dev.portalkit.runtime.intake.UploadIntake;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,10 +114,7 @@ public final class ServeCommand implements Callable<Integer> {
         // An idle server returns its start-up heap (docs/bench-scale.md, "Start-up: what was done").
         IdleHeap.apply();
         // What the first upload would load on its request thread, loaded now beside the idle server.
-        Thread prepare = new Thread(ContentTypes::prepare, "portal-prepare-types");
-        prepare.setDaemon(true);
-        prepare.setPriority(Thread.MIN_PRIORITY);
-        prepare.start();
+        UploadIntake.prepareInBackground();
         server.join();
         return 0;
     }

@@ -41,7 +41,7 @@ public final class ContentTypes {
     /**
      * Loads the type database (Tika's, ~1,500 types read from XML) and runs one detection, so that the
      * first upload does not: that took 0.6-0.9 s of a fresh JVM, on the request thread of the first
-     * upload. A server calls it on a background thread once it answers.
+     * upload. A server calls it on a background thread once it answers ({@code UploadIntake.prepareInBackground}).
      */
     public static void prepare() {
         detect(new byte[] {'%', 'P', 'D', 'F', '-'}, 5, "prepare.pdf", "application/pdf");
