@@ -132,6 +132,9 @@ final class FileSearch {
                 for (Object[] row : page.getResultList()) {
                     results.add(FileStore.dict((FileRecord) row[0], (FileOwnerRecord) row[1]));
                 }
+                // The count and the page are two statements: a file deleted or added between them (a task, another
+                // request) must not leave a page that says more files exist than it could return, or fewer than it has.
+                total = results.size() < max ? first + results.size() : Math.max(total, (long) first + results.size());
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("count", total);
